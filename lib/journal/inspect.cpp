@@ -1,0 +1,120 @@
+#include "candor/journal/inspect.hpp"
+
+#include <system_error>
+
+#include "candor/journal/segment.hpp"
+#include "file_io.hpp"
+
+namespace candor::journal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The device and key the journal's records must carry, from device.pub and, when given,
+// head office's list.
+std::optional<seal::device_public> journal_device(fs::path const& dir,
+                                                  seal::device_list const* devices,
+                                                  problems& found) {
+    auto file = dir / device_file_name;
+    auto fail = [&](std::string code, std::string message, std::string device = {}) {
+        found.push_back({severity::error, std::move(code), std::move(message), std::move(device), 0,
+                         file.string(), std::nullopt});
+    };
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        fail("no-device-file", "missing: signatures cannot be checked");
+        return std::nullopt;
+    }
+    auto text = detail::read_file(file);
+    auto pub = seal::parse_device_public(seal::as_chars(text));
+    if (!pub) {
+        fail("bad-device-file", pub.error());
+        return std::nullopt;
+    }
+    if (devices == nullptr) return *pub;
+    auto const* listed = devices->find(pub->id);
+    if (listed == nullptr) {
+        fail("unknown-device", "not in head office's device list", pub->id);
+        return std::nullopt;
+    }
+    if (listed->key != pub->key)
+        fail("key-mismatch", "device.pub differs from the key head office lists", pub->id);
+    if (listed->revoked) fail("revoked-device", "revoked in head office's device list", pub->id);
+    return *listed;
+}
+
+std::string seq_range(std::uint64_t from, std::uint64_t to) {
+    return from == to ? "card " + std::to_string(from) + " is"
+                      : "cards " + std::to_string(from) + "-" + std::to_string(to) + " are";
+}
+
+}  // namespace
+
+journal_contents inspect_journal(fs::path const& dir, seal::device_list const* devices) {
+    journal_contents out;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        out.found.push_back({severity::error, "io", "not a directory", {}, 0, dir.string(),
+                             std::nullopt});
+        return out;
+    }
+    auto device = journal_device(dir, devices, out.found);
+    if (device) out.device = device->id;
+
+    struct located {
+        std::string file;
+        std::uint64_t offset;
+    };
+    std::vector<located> where;
+    auto scanned = scan_segments(dir, [&](fs::path const& file, std::uint64_t offset,
+                                          seal::byte_view payload) {
+        auto r = from_payload(payload);
+        if (!r) {
+            out.found.push_back({severity::error, "bad-record", r.error(), out.device, 0,
+                                 file.string(), offset});
+            return;
+        }
+        out.records.push_back(std::move(*r));
+        where.push_back({file.string(), offset});
+    });
+    out.found.insert(out.found.end(), scanned.found.begin(), scanned.found.end());
+
+    std::uint64_t expected = 1;
+    seal::digest prev{};
+    for (std::size_t i = 0; i < out.records.size(); ++i) {
+        auto const& r = out.records[i];
+        auto report = [&](std::string code, std::string message) {
+            out.found.push_back({severity::error, std::move(code), std::move(message), r.device,
+                                 r.seq, where[i].file, where[i].offset});
+        };
+        if (device && r.device != device->id) {
+            report("foreign-record", "a record of another device in the journal of " + device->id);
+            continue;
+        }
+        if (device && !signature_ok(r, device->key))
+            report("bad-signature", "signature does not verify: the record was altered");
+        if (r.seq > expected) {
+            report("gap", seq_range(expected, r.seq - 1) + " missing before this one");
+        } else if (r.seq < expected) {
+            report("out-of-order", "sequence number " + std::to_string(r.seq) + " after " +
+                                       std::to_string(expected - 1));
+            continue;
+        } else if (r.prev != prev) {
+            report("chain-break", "does not link to the record before it");
+        }
+        expected = r.seq + 1;
+        prev = record_hash(r);
+    }
+    if (scanned.torn) {
+        auto const& t = *scanned.torn;
+        out.found.push_back({severity::error, "torn-tail",
+                             "ends in an unfinished frame of " + std::to_string(t.size - t.offset) +
+                                 " bytes after card " + std::to_string(expected - 1) +
+                                 " (a write cut short; the next submit cuts it off)",
+                             out.device, expected - 1, t.file.string(), t.offset});
+    }
+    return out;
+}
+
+}  // namespace candor::journal

@@ -1,0 +1,106 @@
+#include "candor/journal/record.hpp"
+
+#include <boost/serialization/split_free.hpp>
+#include <boost/serialization/version.hpp>
+#include <exception>
+
+#include "archive_io.hpp"
+#include "candor/seal/receipt.hpp"
+#include "candor/seal/sign.hpp"
+
+namespace boost::serialization {
+
+template <class Ar>
+void save(Ar& ar, candor::journal::record const& r, unsigned /*version*/) {
+    using candor::journal::detail::save_sized;
+    save_sized(ar, r.device);
+    ar << r.seq;
+    save_sized(ar, r.survey);
+    ar << r.survey_version;
+    save_sized(ar, r.site);
+    ar << r.time;
+    ar.save_binary(r.prev.data(), r.prev.size());
+    save_sized(ar, r.sealed);
+    ar.save_binary(r.sig.data(), r.sig.size());
+}
+
+template <class Ar>
+void load(Ar& ar, candor::journal::record& r, unsigned version) {
+    using candor::journal::detail::load_sized;
+    using candor::journal::max_name_bytes;
+    if (version != 1)
+        throw archive::archive_exception(archive::archive_exception::unsupported_class_version,
+                                         "record");
+    load_sized(ar, r.device, max_name_bytes);
+    ar >> r.seq;
+    load_sized(ar, r.survey, max_name_bytes);
+    ar >> r.survey_version;
+    load_sized(ar, r.site, max_name_bytes);
+    ar >> r.time;
+    ar.load_binary(r.prev.data(), r.prev.size());
+    load_sized(ar, r.sealed, candor::journal::max_sealed_bytes);
+    ar.load_binary(r.sig.data(), r.sig.size());
+}
+
+}  // namespace boost::serialization
+
+BOOST_SERIALIZATION_SPLIT_FREE(candor::journal::record)
+BOOST_CLASS_VERSION(candor::journal::record, 1)
+BOOST_CLASS_TRACKING(candor::journal::record, boost::serialization::track_never)
+
+namespace candor::journal {
+
+namespace {
+constexpr std::string_view signing_domain = "candor-record-v1";
+
+void put_le(seal::bytes& out, std::uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+void put_sized(seal::bytes& out, seal::byte_view b) {
+    put_le(out, b.size(), 4);
+    out.insert(out.end(), b.begin(), b.end());
+}
+}  // namespace
+
+seal::bytes signed_bytes(record const& r) {
+    seal::bytes out;
+    out.reserve(128 + r.device.size() + r.survey.size() + r.site.size() + r.sealed.size());
+    out.insert(out.end(), signing_domain.begin(), signing_domain.end());
+    put_sized(out, seal::as_bytes(r.device));
+    put_le(out, r.seq, 8);
+    put_sized(out, seal::as_bytes(r.survey));
+    put_le(out, r.survey_version, 4);
+    put_sized(out, seal::as_bytes(r.site));
+    put_le(out, static_cast<std::uint64_t>(r.time), 8);
+    out.insert(out.end(), r.prev.begin(), r.prev.end());
+    put_sized(out, r.sealed);
+    return out;
+}
+
+seal::digest record_hash(record const& r) {
+    auto b = signed_bytes(r);
+    b.insert(b.end(), r.sig.begin(), r.sig.end());
+    return seal::hash(b);
+}
+
+void sign_record(record& r, seal::device_secret const& key) {
+    r.sig = seal::sign(key, signed_bytes(r));
+}
+
+bool signature_ok(record const& r, seal::public_key const& device_key) {
+    return seal::verify(device_key, signed_bytes(r), r.sig);
+}
+
+std::string receipt(record const& r) { return seal::receipt_code(record_hash(r)); }
+
+seal::bytes to_payload(record const& r) { return detail::save_archive(r); }
+
+result<record, std::string> from_payload(seal::byte_view payload) {
+    try {
+        return detail::load_archive<record>(payload);
+    } catch (std::exception const& e) {  // Boost's archive_exception, or std::bad_alloc
+        return unexpected(std::string("not a readable record: ") + e.what());
+    }
+}
+
+}  // namespace candor::journal

@@ -1,0 +1,195 @@
+#include "candor/journal/segment.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include "candor/journal/frame.hpp"
+#include "file_io.hpp"
+
+namespace candor::journal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<std::uint32_t> segment_index(fs::path const& p) {
+    auto name = p.filename().string();
+    unsigned index = 0;
+    int used = 0;
+    if (name.size() != 14 || std::sscanf(name.c_str(), "seg-%6u.cnj%n", &index, &used) != 1 ||
+        used != 14 || index == 0)
+        return std::nullopt;
+    return index;
+}
+
+fs::path segment_path(fs::path const& dir, std::uint32_t index) {
+    char name[32];
+    std::snprintf(name, sizeof name, "seg-%06u.cnj", index);
+    return dir / name;
+}
+
+}  // namespace
+
+segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
+    segments_scan out;
+    std::error_code ec;
+    for (auto const& entry : fs::directory_iterator(dir, ec))
+        if (entry.is_regular_file() && segment_index(entry.path())) out.files.push_back(entry.path());
+    if (ec) {
+        out.found.push_back({severity::error, "io", "cannot list: " + ec.message(), {}, 0,
+                             dir.string(), std::nullopt});
+        return out;
+    }
+    std::sort(out.files.begin(), out.files.end());
+    for (std::size_t i = 0; i < out.files.size(); ++i) {
+        auto const& file = out.files[i];
+        bool last = i + 1 == out.files.size();
+        auto data = detail::read_file(file);
+        auto problem_at = [&](std::string code, std::string message, std::uint64_t offset) {
+            out.found.push_back({severity::error, std::move(code), std::move(message), {}, 0,
+                                 file.string(), offset});
+        };
+        if (data.size() < file_header_size && last) {
+            out.torn = torn_tail{file, 0, data.size()};
+            break;
+        }
+        auto version = read_file_header(data, segment_magic);
+        if (!version) {
+            problem_at("bad-segment-header", "not a Candor segment header", 0);
+        } else if (*version > format_version) {
+            problem_at("newer-format",
+                       "segment format " + std::to_string(*version) +
+                           " is newer than this Candor reads; upgrade Candor",
+                       0);
+            continue;
+        }
+        if (i + 1 != segment_index(file).value_or(0))
+            problem_at("missing-segment", "segment files are not numbered 1, 2, 3...", 0);
+        if (data.size() < file_header_size) {
+            problem_at("torn-frame", "segment shorter than its header", 0);
+            continue;
+        }
+        auto scan = scan_frames(seal::byte_view(data).subspan(file_header_size), file_header_size);
+        for (auto const& d : scan.damaged)
+            problem_at("damaged-frame",
+                       std::to_string(d.length) + " damaged bytes (bad length or CRC)", d.offset);
+        for (auto const& f : scan.frames) visit(file, f.offset, f.payload);
+        if (scan.torn_at) {
+            if (last)
+                out.torn = torn_tail{file, *scan.torn_at, data.size()};
+            else
+                problem_at("torn-frame", "segment ends in an unfinished frame", *scan.torn_at);
+        }
+    }
+    return out;
+}
+
+void cut_torn_tail(torn_tail const& t) {
+    auto data = detail::read_file(t.file);
+    if (t.offset < data.size()) {
+        auto kept = t.file;
+        kept += ".torn-" + std::to_string(t.offset);
+        detail::write_file_durably(kept, seal::byte_view(data).subspan(t.offset));
+    }
+    int fd = ::open(t.file.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) detail::throw_errno("open " + t.file.string());
+    if (::ftruncate(fd, static_cast<off_t>(t.offset)) != 0 || ::fdatasync(fd) != 0) {
+        int err = errno;
+        ::close(fd);
+        errno = err;
+        detail::throw_errno("truncate " + t.file.string());
+    }
+    ::close(fd);
+}
+
+void sync_directory(fs::path const& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) detail::throw_errno("open " + dir.string());
+    int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) detail::throw_errno("fsync " + dir.string());
+}
+
+segment_writer::segment_writer(fs::path dir, segments_scan const& scanned,
+                               segment_options options)
+    : dir_(std::move(dir)), options_(options) {
+    if (scanned.files.empty()) {
+        start_segment(1);
+        return;
+    }
+    auto const& last = scanned.files.back();
+    index_ = segment_index(last).value_or(static_cast<std::uint32_t>(scanned.files.size()));
+    fd_ = ::open(last.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) detail::throw_errno("open " + last.string());
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) detail::throw_errno("stat " + last.string());
+    size_ = static_cast<std::uint64_t>(st.st_size);
+    if (size_ == 0) {  // created, then the crash came before its header was written
+        auto header = file_header(segment_magic);
+        detail::write_all(fd_, header, 0, last);
+        size_ = header.size();
+    }
+}
+
+segment_writer::segment_writer(segment_writer&& o) noexcept
+    : dir_(std::move(o.dir_)), options_(o.options_), fd_(std::exchange(o.fd_, -1)),
+      index_(o.index_), size_(o.size_) {}
+
+segment_writer& segment_writer::operator=(segment_writer&& o) noexcept {
+    if (this != &o) {
+        if (fd_ >= 0) ::close(fd_);
+        dir_ = std::move(o.dir_);
+        options_ = o.options_;
+        fd_ = std::exchange(o.fd_, -1);
+        index_ = o.index_;
+        size_ = o.size_;
+    }
+    return *this;
+}
+
+segment_writer::~segment_writer() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void segment_writer::start_segment(std::uint32_t index) {
+    auto path = segment_path(dir_, index);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) detail::throw_errno("create " + path.string());
+    auto header = file_header(segment_magic);
+    detail::write_all(fd, header, 0, path);
+    if (options_.sync && ::fdatasync(fd) != 0) detail::throw_errno("fdatasync " + path.string());
+    if (options_.sync) sync_directory(dir_);
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+    index_ = index;
+    size_ = header.size();
+}
+
+void segment_writer::append(seal::byte_view frames) {
+    if (fd_ < 0) throw std::logic_error("segment_writer used after a failed write");
+    if (size_ > file_header_size && size_ + frames.size() > options_.max_bytes)
+        start_segment(index_ + 1);
+    auto path = segment_path(dir_, index_);
+    try {
+        detail::write_all(fd_, frames, size_, path);
+        if (options_.sync && ::fdatasync(fd_) != 0) detail::throw_errno("fdatasync " + path.string());
+    } catch (...) {
+        // What was half written must not stay in front of later frames; if even the
+        // truncation fails, the next open finds it as a torn tail.
+        (void)::ftruncate(fd_, static_cast<off_t>(size_));
+        ::close(fd_);
+        fd_ = -1;
+        throw;
+    }
+    size_ += frames.size();
+}
+
+}  // namespace candor::journal

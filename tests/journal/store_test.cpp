@@ -1,0 +1,130 @@
+#include <doctest/doctest.h>
+
+#include "candor/journal/inspect.hpp"
+#include "candor/journal/store.hpp"
+#include "candor/seal/box.hpp"
+#include "fixture.hpp"
+
+using namespace candor;
+using namespace candor::journal;
+using namespace candor::journal::testing;
+
+namespace {
+
+struct head_office {
+    temp_dir dir;
+    seal::hq_secret hq = seal::make_hq_keys();
+    seal::device_secret a = seal::make_device_keys("kiosk-a");
+    seal::device_secret b = seal::make_device_keys("kiosk-b");
+    seal::device_list devices = list_of({&a, &b});
+    store hq_store = store::open(dir / "store", fast()).value();
+
+    bundle_input bundle_of(fs::path const& journal_dir, std::uint64_t after) {
+        auto out = dir / ("bundle-" + std::to_string(++bundles));
+        REQUIRE(export_bundle(journal_dir, after, out));
+        return {out.string(), slurp(out)};
+    }
+    import_report import(std::vector<bundle_input> const& in) {
+        return hq_store.import(in, devices, hq);
+    }
+    int bundles = 0;
+};
+
+device_summary const* summary_of(import_report const& r, std::string const& device) {
+    for (auto const& d : r.devices)
+        if (d.device == device) return &d;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("import accepts each record once, from any number of overlapping bundles") {
+    head_office ho;
+    fill(ho.dir / "a", ho.a, ho.hq.public_part(), 5);
+    auto first = ho.bundle_of(ho.dir / "a", 0);
+    auto r1 = ho.import({first});
+    CHECK(r1.found.empty());
+    CHECK(r1.accepted == 5);
+    CHECK_FALSE(r1.refused_any());
+
+    fill(ho.dir / "a", ho.a, ho.hq.public_part(), 3, 6);
+    auto overlap = ho.bundle_of(ho.dir / "a", 2);
+    auto r2 = ho.import({first, overlap, first});
+    CHECK(r2.accepted == 3);
+    CHECK(r2.duplicates == 3 + 5 + 5);
+    CHECK(r2.found.empty());
+    REQUIRE(summary_of(r2, "kiosk-a"));
+    CHECK(summary_of(r2, "kiosk-a")->highest == 8);
+    CHECK(ho.hq_store.size() == 8);
+
+    // Reopened, the store knows what it has.
+    auto again = store::open(ho.dir / "store", fast());
+    REQUIRE(again);
+    CHECK(again->size() == 8);
+    CHECK(again->import(std::vector{overlap}, ho.devices, ho.hq).accepted == 0);
+}
+
+TEST_CASE("gaps are reported and filled later; the late record must link both ways") {
+    head_office ho;
+    auto stamps = fill(ho.dir / "a", ho.a, ho.hq.public_part(), 6);
+    auto all = ho.bundle_of(ho.dir / "a", 0);
+    auto late = ho.bundle_of(ho.dir / "a", 3);
+    auto r = ho.import({late});
+    CHECK(r.accepted == 3);
+    CHECK_FALSE(r.refused_any());
+    REQUIRE(summary_of(r, "kiosk-a"));
+    REQUIRE(summary_of(r, "kiosk-a")->missing.size() == 1);
+    CHECK(summary_of(r, "kiosk-a")->missing[0] == std::pair<std::uint64_t, std::uint64_t>{1, 3});
+    CHECK(has_code(r.found, "gap"));
+
+    auto filled = ho.import({all});
+    CHECK(filled.accepted == 3);
+    CHECK(filled.duplicates == 3);
+    CHECK(filled.found.empty());
+
+    std::vector<std::string> contents;
+    ho.hq_store.for_each([&](record const& rec) {
+        contents.push_back(std::string(seal::as_chars(*seal::open_sealed(ho.hq, rec.sealed))));
+    });
+    REQUIRE(contents.size() == 6);
+    auto found = ho.hq_store.find_receipt(stamps[4].receipt);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].seq == 5);
+}
+
+TEST_CASE("forks, unknown and revoked devices are refused and the rest imported") {
+    head_office ho;
+    fill(ho.dir / "a", ho.a, ho.hq.public_part(), 3);
+    fill(ho.dir / "a2", ho.a, ho.hq.public_part(), 4, 10);  // same device, another history
+    auto c = seal::make_device_keys("kiosk-c");
+    fill(ho.dir / "c", c, ho.hq.public_part(), 2);
+    fill(ho.dir / "b", ho.b, ho.hq.public_part(), 2);
+    ho.devices.devices[1].revoked = true;
+
+    auto r = ho.import({ho.bundle_of(ho.dir / "a", 0), ho.bundle_of(ho.dir / "a2", 0),
+                        ho.bundle_of(ho.dir / "c", 0), ho.bundle_of(ho.dir / "b", 0)});
+    CHECK(r.refused_any());
+    CHECK(r.accepted == 3);
+    CHECK(r.refused == 3 + 1 + 2 + 2);  // a2's card 4 links to a2's card 3, not to a's
+    CHECK(has_code(r.found, "chain-break"));
+    int forks = 0;
+    for (auto const& p : r.found) {
+        if (p.code == "fork") {
+            ++forks;
+            CHECK(p.device == "kiosk-a");
+        }
+        if (p.code == "unknown-device") CHECK(p.device == "kiosk-c");
+        if (p.code == "revoked-device") CHECK(p.device == "kiosk-b");
+    }
+    CHECK(forks == 3);
+    CHECK(has_code(r.found, "unknown-device"));
+    CHECK(has_code(r.found, "revoked-device"));
+}
+
+TEST_CASE("records sealed to another key are refused at import") {
+    head_office ho;
+    fill(ho.dir / "a", ho.a, seal::make_hq_keys().public_part(), 2);
+    auto r = ho.import({ho.bundle_of(ho.dir / "a", 0)});
+    CHECK(r.accepted == 0);
+    CHECK(has_code(r.found, "unreadable"));
+}
