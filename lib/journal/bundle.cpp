@@ -77,11 +77,24 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
     }
     if (!out.header) fail("bad-bundle-header", "the bundle header frame is missing or damaged",
                           file_header_size);
+    // Damage names the card read before it, so that the report says where to look.
+    auto after_card = [&](std::uint64_t offset) {
+        std::uint64_t seq = out.header ? out.header->after : 0;
+        for (auto const& r : out.records)
+            if (r.offset < offset) seq = r.value.seq;
+        return " after card " + std::to_string(seq);
+    };
     for (auto const& d : scan.damaged)
-        fail("damaged-frame", std::to_string(d.length) + " damaged bytes (bad length or CRC)",
+        fail("damaged-frame",
+             std::to_string(d.length) + " damaged bytes (bad length or CRC)" + after_card(d.offset),
              d.offset);
-    if (scan.torn_at) fail("truncated", "ends in an unfinished frame: the bundle was cut short",
-                           *scan.torn_at);
+    if (scan.torn_at)
+        fail("truncated", "cut short: an unfinished frame" + after_card(*scan.torn_at),
+             *scan.torn_at);
+    // Without a header, the records still tell whose bundle it was.
+    if (!out.header && !out.records.empty())
+        for (auto& p : out.found)
+            if (p.device.empty()) p.device = out.records.front().value.device;
     if (out.header && out.header->count != scan.frames.size() - 1)
         fail("count-mismatch",
              "the header announces " + std::to_string(out.header->count) + " records, the bundle has " +
