@@ -1,0 +1,15 @@
+# Every library Candor links, each from Debian's packages (see setup.sh).
+find_package(Boost 1.74 REQUIRED COMPONENTS serialization)
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+find_package(Threads REQUIRED)
+if(CANDOR_EXAMPLES OR CANDOR_TESTS)
+  find_package(CLI11 2.1 REQUIRED)
+  # Debian ships cpp-httplib compiled, with pkg-config but no CMake package.
+  pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib)
+endif()
+if(CANDOR_TESTS)
+  find_package(doctest 2.4 REQUIRED)
+endif()

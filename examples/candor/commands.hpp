@@ -1,0 +1,17 @@
+// The subcommands of the `candor` tool. Each has an options struct filled by CLI11,
+// a setup_x that declares it on the app, and a run_x that returns the exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace candor::cli {
+
+// Every setup_x adds a subcommand whose callback stores run_x's exit code here.
+int& exit_code();
+
+void setup_check(CLI::App& app);
+void setup_fmt(CLI::App& app);
+void setup_validate(CLI::App& app);
+void setup_export(CLI::App& app);
+
+}  // namespace candor::cli

@@ -1,0 +1,65 @@
+// candor export --survey FILE RESPONSES.jsonl --csv: accepted responses as CSV.
+#include <fstream>
+#include <iostream>
+
+#include "candor/capture/check.hpp"
+#include "candor/capture/csv.hpp"
+#include "candor/capture/json.hpp"
+#include "commands.hpp"
+#include "io.hpp"
+
+namespace candor::cli {
+
+struct export_options {
+    std::string survey;
+    std::string responses;
+    bool csv = false;
+    std::string out;
+};
+
+int run_export(export_options const& opts) {
+    auto survey = load_survey(opts.survey);
+    if (!survey) return 2;
+    std::ifstream in(opts.responses, std::ios::binary);
+    if (!in) {
+        std::cerr << opts.responses << ": cannot open\n";
+        return 2;
+    }
+    std::ofstream file;
+    if (!opts.out.empty()) {
+        file.open(opts.out, std::ios::binary | std::ios::trunc);
+        if (!file) {
+            std::cerr << opts.out << ": cannot write\n";
+            return 2;
+        }
+    }
+    std::ostream& out = opts.out.empty() ? std::cout : file;
+    capture::write_csv_header(out, *survey);
+    std::size_t skipped = 0;
+    for (auto& line : capture::read_json_lines(in, opts.responses)) {
+        // Only responses the survey accepts are exported: a report never mixes in bad data.
+        if (!line.value || !capture::check(*survey, *line.value).empty()) {
+            ++skipped;
+            continue;
+        }
+        capture::write_csv_row(out, *survey, *line.value);
+    }
+    if (skipped)
+        std::cerr << opts.responses << ": " << skipped
+                  << " invalid response(s) skipped; see candor validate\n";
+    return out ? 0 : 2;
+}
+
+void setup_export(CLI::App& app) {
+    auto opts = std::make_shared<export_options>();
+    auto* sub = app.add_subcommand("export", "Export valid responses as CSV");
+    sub->add_option("--survey", opts->survey, "Survey file")->required()->check(CLI::ExistingFile);
+    sub->add_option("responses", opts->responses, "Responses (JSON lines)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    sub->add_flag("--csv", opts->csv, "CSV output (the only format today)")->required();
+    sub->add_option("-o,--out", opts->out, "Write here instead of standard output");
+    sub->callback([opts] { exit_code() = run_export(*opts); });
+}
+
+}  // namespace candor::cli

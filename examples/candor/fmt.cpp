@@ -1,0 +1,58 @@
+// candor fmt FILE: print the canonical text of a survey (or rewrite it in place).
+#include <fstream>
+#include <iostream>
+
+#include "candor/schema/parse.hpp"
+#include "commands.hpp"
+#include "io.hpp"
+
+namespace candor::cli {
+
+struct fmt_options {
+    std::string file;
+    bool in_place = false;
+    bool check = false;
+};
+
+int run_fmt(fmt_options const& opts) {
+    auto text = read_file(opts.file);
+    if (!text) return 1;
+    auto survey = load_survey(opts.file);
+    if (!survey) return 1;
+    std::string formatted = schema::format(*survey);
+    if (opts.check) {
+        if (formatted == *text) return 0;
+        std::cerr << opts.file << ": not in canonical form (run candor fmt -i)\n";
+        return 1;
+    }
+    if (!opts.in_place) {
+        std::cout << formatted;
+        return 0;
+    }
+    // Write beside, then rename: a crash never leaves half a survey.
+    std::string tmp = opts.file + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << formatted;
+        if (!out.flush()) {
+            std::cerr << tmp << ": cannot write\n";
+            return 1;
+        }
+    }
+    if (std::rename(tmp.c_str(), opts.file.c_str()) != 0) {
+        std::cerr << opts.file << ": cannot replace\n";
+        return 1;
+    }
+    return 0;
+}
+
+void setup_fmt(CLI::App& app) {
+    auto opts = std::make_shared<fmt_options>();
+    auto* sub = app.add_subcommand("fmt", "Print a survey in canonical form");
+    sub->add_option("file", opts->file, "Survey file")->required()->check(CLI::ExistingFile);
+    sub->add_flag("-i,--in-place", opts->in_place, "Rewrite the file");
+    sub->add_flag("--check", opts->check, "Exit 1 if the file is not in canonical form");
+    sub->callback([opts] { exit_code() = run_fmt(*opts); });
+}
+
+}  // namespace candor::cli

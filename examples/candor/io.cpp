@@ -1,0 +1,33 @@
+#include "io.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "candor/schema/parse.hpp"
+
+namespace candor::cli {
+
+std::optional<std::string> read_file(std::string const& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::cerr << path << ": cannot open\n";
+        return std::nullopt;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+std::optional<schema::survey> load_survey(std::string const& path, std::ostream& err) {
+    auto text = read_file(path);
+    if (!text) return std::nullopt;
+    auto parsed = schema::parse(*text, path);
+    if (!parsed) {
+        err << render(parsed.error(), *text);
+        return std::nullopt;
+    }
+    err << render(parsed->warnings, *text);
+    return std::move(*parsed);
+}
+
+}  // namespace candor::cli

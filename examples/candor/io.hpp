@@ -1,0 +1,18 @@
+// Small helpers the subcommands share: reading files and surveys, printing diagnostics.
+#pragma once
+
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "candor/schema/survey.hpp"
+
+namespace candor::cli {
+
+// The whole file, or nullopt after printing why it could not be read.
+std::optional<std::string> read_file(std::string const& path);
+
+// Parses a survey file, printing every diagnostic (warnings too) to `err`.
+std::optional<schema::survey> load_survey(std::string const& path, std::ostream& err = std::cerr);
+
+}  // namespace candor::cli

@@ -1,0 +1,31 @@
+// candor: check, format and use surveys and responses from the command line.
+#include <iostream>
+
+#include "candor/version.hpp"
+#include "commands.hpp"
+
+namespace candor::cli {
+int& exit_code() {
+    static int code = 0;
+    return code;
+}
+}  // namespace candor::cli
+
+int main(int argc, char** argv) {
+    CLI::App app{"Candor: customer feedback that reaches management intact"};
+    app.set_version_flag("--version", candor::version());
+    app.require_subcommand(1);
+    candor::cli::setup_check(app);
+    candor::cli::setup_fmt(app);
+    candor::cli::setup_validate(app);
+    candor::cli::setup_export(app);
+    try {
+        app.parse(argc, argv);
+    } catch (CLI::ParseError const& e) {
+        return app.exit(e);
+    } catch (std::exception const& e) {
+        std::cerr << "candor: " << e.what() << '\n';
+        return 2;
+    }
+    return candor::cli::exit_code();
+}

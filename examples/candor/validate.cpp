@@ -1,0 +1,66 @@
+// candor validate --survey FILE RESPONSES.jsonl: a verdict per response line.
+#include <fstream>
+#include <iostream>
+
+#include "candor/capture/check.hpp"
+#include "candor/capture/json.hpp"
+#include "commands.hpp"
+#include "io.hpp"
+
+namespace candor::cli {
+
+struct validate_options {
+    std::string survey;
+    std::string responses;
+    bool quiet = false;
+};
+
+int run_validate(validate_options const& opts) {
+    auto survey = load_survey(opts.survey);
+    if (!survey) return 2;
+    std::ifstream file;
+    if (opts.responses != "-") {
+        file.open(opts.responses, std::ios::binary);
+        if (!file) {
+            std::cerr << opts.responses << ": cannot open\n";
+            return 2;
+        }
+    }
+    std::istream& in = opts.responses == "-" ? std::cin : file;
+    std::size_t accepted = 0, rejected = 0;
+    for (auto& line : capture::read_json_lines(in, opts.responses)) {
+        std::string const where = opts.responses + ":" + std::to_string(line.line);
+        if (!line.value) {
+            ++rejected;
+            std::cout << where << ": rejected\n";
+            for (auto const& d : line.value.error())
+                std::cout << "  " << d.message << " [" << d.code << "]\n";
+            continue;
+        }
+        auto problems = capture::check(*survey, *line.value);
+        if (problems.empty()) {
+            ++accepted;
+            if (!opts.quiet) std::cout << where << ": accepted\n";
+            continue;
+        }
+        ++rejected;
+        std::cout << where << ": rejected\n";
+        for (auto const& p : problems)
+            std::cout << "  " << (p.question.empty() ? "response" : p.question) << ": " << p.message
+                      << " [" << capture::to_string(p.code) << "]\n";
+    }
+    std::cout << accepted << " accepted, " << rejected << " rejected\n";
+    return rejected == 0 ? 0 : 1;
+}
+
+void setup_validate(CLI::App& app) {
+    auto opts = std::make_shared<validate_options>();
+    auto* sub = app.add_subcommand("validate", "Check responses (JSON lines) against a survey");
+    sub->add_option("--survey", opts->survey, "Survey file")->required()->check(CLI::ExistingFile);
+    sub->add_option("responses", opts->responses, "Responses, one JSON object per line, or -")
+        ->required();
+    sub->add_flag("-q,--quiet", opts->quiet, "Print only rejected responses and the totals");
+    sub->callback([opts] { exit_code() = run_validate(*opts); });
+}
+
+}  // namespace candor::cli

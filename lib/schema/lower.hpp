@@ -1,0 +1,20 @@
+// Turning the syntax tree into the checked model: names resolved, types checked,
+// every semantic error collected.
+#pragma once
+
+#include <vector>
+
+#include "ast.hpp"
+#include "candor/schema/survey.hpp"
+#include "source_map.hpp"
+
+namespace candor::schema {
+
+// Appends to `out` every problem found; the survey is meaningful only if none is an error.
+survey lower(ast::header const& header, std::vector<ast::statement> const& statements,
+             source_map const& source, diagnostics& out);
+
+// Most diagnostics one file reports; past this, the rest is noise.
+inline constexpr std::size_t max_diagnostics = 100;
+
+}  // namespace candor::schema

@@ -1,0 +1,90 @@
+// The statement grammar: the survey header and what stands inside its braces.
+#pragma once
+
+#include "common_def.hpp"
+#include "grammar.hpp"
+
+namespace candor::schema::parser {
+
+struct header_class : x3::annotate_on_success, report_errors {};
+struct statement_class : x3::annotate_on_success, report_errors {};
+// X3 tells rules apart by their ID type, so every rule has its own.
+#define CANDOR_TAGGED_RULE_ID(name) struct name : x3::annotate_on_success {};
+CANDOR_TAGGED_RULE_ID(lang_entry_class)
+CANDOR_TAGGED_RULE_ID(bare_entry_class)
+CANDOR_TAGGED_RULE_ID(range_class)
+CANDOR_TAGGED_RULE_ID(option_class)
+CANDOR_TAGGED_RULE_ID(kind_class)
+CANDOR_TAGGED_RULE_ID(condition_attr_class)
+CANDOR_TAGGED_RULE_ID(value_attr_class)
+CANDOR_TAGGED_RULE_ID(labels_attr_class)
+CANDOR_TAGGED_RULE_ID(other_attr_class)
+CANDOR_TAGGED_RULE_ID(question_class)
+CANDOR_TAGGED_RULE_ID(languages_class)
+CANDOR_TAGGED_RULE_ID(title_class)
+CANDOR_TAGGED_RULE_ID(fields_class)
+CANDOR_TAGGED_RULE_ID(page_class)
+#undef CANDOR_TAGGED_RULE_ID
+struct text_class;
+
+header_type const header_rule = "survey \"id\" version N {";
+statement_type const statement_rule = "a statement (languages, title, field, page, question)";
+// Defined and instantiated in grammar_expression.cpp.
+expression_type const condition = "a condition";
+
+x3::rule<lang_entry_class, ast::text_entry> const lang_entry = "a language and a quoted string";
+x3::rule<bare_entry_class, ast::text_entry> const bare_entry = "a quoted string";
+x3::rule<text_class, ast::text> const text =
+    "a quoted string or { language \"text\" ... }";
+x3::rule<range_class, ast::range> const bounds = "a range such as 1..5";
+x3::rule<option_class, ast::option> const option = "an option: code \"label\"";
+x3::rule<class options_class, std::vector<ast::option>> const options = "of (options)";
+x3::rule<kind_class, ast::kind_spec> const kind =
+    "a question kind (nps, csat, ces, rating, likert, choice, yesno, text, number, date, "
+    "email, phone)";
+x3::rule<condition_attr_class, ast::condition_attr> const condition_attr = "show if / require if";
+x3::rule<value_attr_class, ast::value_attr> const value_attr = "required, personal, max N, min N";
+x3::rule<labels_attr_class, ast::labels_attr> const labels_attr = "labels (\"low\", \"high\")";
+x3::rule<other_attr_class, ast::other_attr> const other_attr = "other \"label\"";
+x3::rule<class attribute_any_class, ast::attribute> const attribute = "a question attribute";
+x3::rule<question_class, ast::question_stmt> const question = "question id: kind ...";
+x3::rule<languages_class, ast::languages_stmt> const languages = "languages en fr ...";
+x3::rule<title_class, ast::title_stmt> const title = "title \"...\"";
+x3::rule<fields_class, ast::fields_stmt> const fields = "field name, ...";
+x3::rule<page_class, ast::page_stmt> const page = "page id \"title\"";
+
+auto const header_rule_def =
+    kw("survey") > quoted > kw("version") > x3::raw[lexeme[+digit]] > '{';
+
+auto const lang_entry_def = identifier > quoted;
+auto const bare_entry_def = x3::attr(std::string()) >> quoted;
+auto const text_def = ('{' > +lang_entry > '}') | x3::repeat(1)[bare_entry];
+
+auto const bounds_def = raw_number >> -(".." > raw_number);
+auto const option_def = name_ref >> -text;
+auto const options_def = -(kw("of") > '(' > (option % ',') > ')');
+auto const kind_def = name_ref >> -(kw_string("one") | kw_string("many")) >> options >> -bounds >>
+                      -(kw_string("integer") | kw_string("decimal"));
+
+auto const condition_attr_def = (kw_string("show") | kw_string("require")) > kw("if") > condition;
+auto const value_attr_def = ((kw_string("max") | kw_string("min")) > raw_number) |
+                            ((kw_string("required") | kw_string("personal")) >>
+                             x3::attr(std::string()));
+auto const labels_attr_def = kw_string("labels") > '(' > text > ',' > text > ')';
+auto const other_attr_def = kw_string("other") > text;
+auto const attribute_def = condition_attr | value_attr | labels_attr | other_attr;
+
+auto const question_def =
+    kw_string("question") > name_ref > ':' > kind > *attribute > -text;
+auto const languages_def = kw_string("languages") > +name_ref > -(kw("default") > name_ref);
+auto const title_def = kw_string("title") > text;
+auto const fields_def = (kw_string("fields") | kw_string("field")) > (name_ref % ',');
+auto const page_def = kw_string("page") > name_ref > -text;
+
+auto const statement_rule_def = question | languages | title | fields | page;
+
+BOOST_SPIRIT_DEFINE(header_rule, statement_rule, lang_entry, bare_entry, text, bounds, option, options,
+                    kind, condition_attr, value_attr, labels_attr, other_attr, attribute,
+                    question, languages, title, fields, page)
+
+}  // namespace candor::schema::parser
