@@ -43,6 +43,8 @@ inline auto kw_string(char const* word) { return lexeme[x3::string(word) >> !(al
 struct reserved_words : x3::symbols<> {
     reserved_words() {
         add("and")("or")("not")("in")("contains")("yes")("no")("answered")("count");
+        // Statement keywords too, so a statement cut short is not read as a name.
+        add("survey")("question")("page")("title")("languages")("field")("fields");
     }
 };
 inline reserved_words const reserved;
@@ -55,17 +57,42 @@ struct escape_symbols : x3::symbols<char> {
 };
 inline escape_symbols const escapes;
 
-// X3 cannot fill a struct of one member from a sequence, so those nodes are filled
-// by this action from their member's parser.
-template <auto Member>
-struct set_member {
+// X3 cannot fill a struct of one member from a sequence, and does not annotate a rule
+// with an action (it passes no attribute to on_success). So these leaf nodes take
+// x3::raw's range and fill and tag themselves.
+template <auto Member, class Convert>
+struct from_raw {
     template <class Context>
     void operator()(Context& ctx) const {
-        x3::_val(ctx).*Member = std::move(x3::_attr(ctx));
+        auto& node = x3::_val(ctx);
+        auto const& range = x3::_attr(ctx);
+        node.*Member = Convert{}(std::string(range.begin(), range.end()));
+        x3::get<x3::error_handler_tag>(ctx).get().tag(node, range.begin(), range.end());
     }
 };
+struct as_is {
+    std::string operator()(std::string s) const { return s; }
+};
+// The text between the quotes of a string the `quoted` rule accepted, escapes resolved.
+struct unquote {
+    std::string operator()(std::string const& s) const {
+        std::string out;
+        for (std::size_t i = 1; i + 1 < s.size(); ++i) {
+            char c = s[i];
+            if (c == '\\' && i + 2 < s.size()) {
+                char e = s[++i];
+                c = e == 'n' ? '\n' : e == 't' ? '\t' : e;
+            }
+            out += c;
+        }
+        return out;
+    }
+};
+template <auto Member>
+using text_from_raw = from_raw<Member, as_is>;
 
 struct name_ref_class : x3::annotate_on_success {};
+struct language_ref_class : x3::annotate_on_success {};
 struct string_class : x3::annotate_on_success {};
 struct number_class : x3::annotate_on_success {};
 struct quoted_class;
@@ -76,17 +103,23 @@ x3::rule<string_class, ast::string_literal> const string_literal = "a quoted str
 x3::rule<number_class, ast::number_literal> const number_literal = "a number";
 x3::rule<class raw_number_class, std::string> const raw_number = "a number";
 x3::rule<class identifier_class, std::string> const identifier = "a name";
+x3::rule<class language_class, std::string> const language = "a language code such as en or pt-BR";
+x3::rule<language_ref_class, ast::name_ref> const language_ref = "a language code such as en or pt-BR";
 
 auto const identifier_def = !reserved_word >> identifier_chars;
-auto const name_ref_def = identifier[set_member<&ast::name_ref::name>{}];
+auto const name_ref_def = x3::raw[identifier][text_from_raw<&ast::name_ref::name>{}];
+// BCP 47 in short: a 2-3 letter language, then optional subtags (pt-BR, zh-Hant).
+auto const language_def = lexeme[x3::repeat(2, 3)[x3::lower] >>
+                                 *(char_('-') >> x3::repeat(2, 8)[alnum]) >> !(alnum | '_' | '-')];
+auto const language_ref_def = x3::raw[language][text_from_raw<&ast::name_ref::name>{}];
 // Strings end on their line: an unclosed quote is reported where it opened, not at EOF.
 auto const quoted_def =
     lexeme['"' > *(escapes | (char_ - '"' - '\\' - '\n' - '\r')) > '"'];
-auto const string_literal_def = quoted[set_member<&ast::string_literal::text>{}];
+auto const string_literal_def = x3::raw[quoted][from_raw<&ast::string_literal::text, unquote>{}];
 // Digits, an optional fraction, an optional sign: no exponents, inf or nan to surprise.
 auto const raw_number_def = x3::raw[lexeme[-char_('-') >> +digit >> -('.' >> +digit)]];
-auto const number_literal_def = raw_number[set_member<&ast::number_literal::text>{}];
+auto const number_literal_def = x3::raw[raw_number][text_from_raw<&ast::number_literal::text>{}];
 
-BOOST_SPIRIT_DEFINE(identifier, name_ref, quoted, string_literal, number_literal, raw_number)
+BOOST_SPIRIT_DEFINE(identifier, name_ref, language, language_ref, quoted, string_literal, number_literal, raw_number)
 
 }  // namespace candor::schema::parser

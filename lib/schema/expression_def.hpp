@@ -83,13 +83,15 @@ auto const relational_def = additive >> *(relation | membership | containment);
 auto const relation_def = relational_op > additive;
 auto const membership_def = kw("in") >> x3::attr(ast::optoken::in) > value_list;
 auto const containment_def = kw("contains") >> x3::attr(ast::optoken::contains) > additive;
-auto const value_list_def =
-    ('(' > (expression_rule % ',') > ')')[set_member<&ast::list::items>{}];
+// `in` lists and yes/no are reported by their enclosing operation, so they need no tag.
+auto const value_list_def = ('(' > (expression_rule % ',') > ')')[(
+    [](auto& ctx) { x3::_val(ctx).items = std::move(x3::_attr(ctx)); })];
 auto const additive_def = multiplicative >> *(additive_op > multiplicative);
 auto const multiplicative_def = unary >> *(multiplicative_op > unary);
 auto const unary_def = *unary_op >> primary;
 auto const call_def = (kw_string("answered") | kw_string("count")) > '(' > (name_ref % ',') > ')';
-auto const bool_literal_def = word_op(bool_words)[set_member<&ast::bool_literal::value>{}];
+auto const bool_literal_def =
+    word_op(bool_words)[([](auto& ctx) { x3::_val(ctx).value = x3::_attr(ctx); })];
 auto const primary_def = number_literal | string_literal | bool_literal | call | name_ref |
                          ('(' > expression_rule > ')');
 

@@ -2,7 +2,9 @@
 // then lowers the tree into the checked model.
 #include "candor/schema/parse.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <tuple>
 #include <sstream>
 
 #include "config.hpp"
@@ -175,6 +177,10 @@ parse_result<survey> parse(std::string_view text, std::string_view file_name) {
     }
 
     survey result = lower(header, statements, source, diags);
+    // Found in passes (syntax, then statements, then conditions); read in file order.
+    std::stable_sort(diags.begin(), diags.end(), [](diagnostic const& a, diagnostic const& b) {
+        return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+    });
     if (has_errors(diags)) return unexpected(std::move(diags));
     result.warnings = std::move(diags);
     return result;

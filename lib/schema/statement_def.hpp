@@ -56,7 +56,7 @@ x3::rule<page_class, ast::page_stmt> const page = "page id \"title\"";
 auto const header_rule_def =
     kw("survey") > quoted > kw("version") > x3::raw[lexeme[+digit]] > '{';
 
-auto const lang_entry_def = identifier > quoted;
+auto const lang_entry_def = language > quoted;
 auto const bare_entry_def = x3::attr(std::string()) >> quoted;
 auto const text_def = ('{' > +lang_entry > '}') | x3::repeat(1)[bare_entry];
 
@@ -76,7 +76,8 @@ auto const attribute_def = condition_attr | value_attr | labels_attr | other_att
 
 auto const question_def =
     kw_string("question") > name_ref > ':' > kind > *attribute > -text;
-auto const languages_def = kw_string("languages") > +name_ref > -(kw("default") > name_ref);
+auto const languages_def =
+    kw_string("languages") > +language_ref > -(kw("default") > language_ref);
 auto const title_def = kw_string("title") > text;
 auto const fields_def = (kw_string("fields") | kw_string("field")) > (name_ref % ',');
 auto const page_def = kw_string("page") > name_ref > -text;
