@@ -13,5 +13,9 @@ void setup_check(CLI::App& app);
 void setup_fmt(CLI::App& app);
 void setup_validate(CLI::App& app);
 void setup_export(CLI::App& app);
+void setup_keys(CLI::App& app);
+void setup_submit(CLI::App& app);
+void setup_journal(CLI::App& app);
+void setup_hq(CLI::App& app);
 
 }  // namespace candor::cli

@@ -63,9 +63,8 @@ void put_sized(seal::bytes& out, seal::byte_view b) {
 }  // namespace
 
 seal::bytes signed_bytes(record const& r) {
-    seal::bytes out;
+    seal::bytes out(signing_domain.begin(), signing_domain.end());
     out.reserve(128 + r.device.size() + r.survey.size() + r.site.size() + r.sealed.size());
-    out.insert(out.end(), signing_domain.begin(), signing_domain.end());
     put_sized(out, seal::as_bytes(r.device));
     put_le(out, r.seq, 8);
     put_sized(out, seal::as_bytes(r.survey));

@@ -1,0 +1,133 @@
+// candor hq import|responses|receipt: head office's store of forwarded cards.
+#include <iostream>
+
+#include "candor/journal/store.hpp"
+#include "candor/seal/box.hpp"
+#include "candor/seal/receipt.hpp"
+#include "candor/time.hpp"
+#include "commands.hpp"
+#include "io.hpp"
+
+namespace candor::cli {
+
+struct hq_options {
+    std::string action;  // import, responses, receipt
+    std::string store;
+    std::string hq_key;
+    std::string devices;
+    std::vector<std::string> bundles;
+    std::string code;
+};
+
+namespace {
+
+std::optional<journal::store> open_store(std::string const& dir) {
+    auto s = journal::store::open(dir);
+    if (!s) {
+        std::cerr << journal::render(s.error());
+        return std::nullopt;
+    }
+    std::cerr << journal::render(s->recovery());
+    return std::move(*s);
+}
+
+void print_report(journal::import_report const& report) {
+    for (auto const& d : report.devices) {
+        std::cout << d.device << ": " << d.accepted << " accepted, " << d.duplicates
+                  << " already had, " << d.refused << " refused; highest " << d.highest;
+        char const* sep = "; missing ";
+        for (auto const& [from, to] : d.missing) {
+            std::cout << sep << from;
+            if (to != from) std::cout << '-' << to;
+            sep = ", ";
+        }
+        std::cout << '\n';
+    }
+    std::cout << journal::render(report.found);
+    std::cout << report.accepted << " accepted, " << report.duplicates << " already had, "
+              << report.refused << " refused\n";
+}
+
+}  // namespace
+
+int run_hq(hq_options const& opts) {
+    auto store = open_store(opts.store);
+    if (!store) return 2;
+    if (opts.action == "receipt") {
+        auto code = seal::normalize_receipt(opts.code);
+        if (!code) {
+            std::cerr << opts.code << ": not a receipt code (six letters and digits, e.g. 7KQ-4M2)\n";
+            return 2;
+        }
+        auto found = store->find_receipt(*code);
+        if (found.empty()) {
+            std::cout << "card " << *code << " has not reached head office (yet)\n";
+            return 1;
+        }
+        for (auto const& r : found)
+            std::cout << "card " << *code << " reached head office: device " << r.device
+                      << " card " << r.seq << ", site " << r.site << ", submitted "
+                      << format_timestamp(r.time) << '\n';
+        return 0;
+    }
+    auto hq = seal::read_hq_secret(opts.hq_key);
+    if (!hq) {
+        std::cerr << hq.error() << '\n';
+        return 2;
+    }
+    if (opts.action == "responses") {
+        std::size_t unreadable = 0;
+        store->for_each([&](journal::record const& r) {
+            if (auto content = seal::open_sealed(*hq, r.sealed))
+                std::cout << seal::as_chars(*content) << '\n';
+            else
+                ++unreadable;
+        });
+        if (unreadable != 0) std::cerr << unreadable << " records do not open with this key\n";
+        return unreadable == 0 ? 0 : 1;
+    }
+    auto devices = seal::read_device_list(opts.devices);
+    if (!devices) {
+        for (auto const& e : devices.error()) std::cerr << e << '\n';
+        return 2;
+    }
+    std::vector<journal::bundle_input> bundles;
+    for (auto const& path : opts.bundles) {
+        auto data = read_file(path);
+        if (!data) return 2;
+        bundles.push_back({path, seal::bytes(data->begin(), data->end())});
+    }
+    auto report = store->import(bundles, *devices, *hq);
+    print_report(report);
+    return report.refused_any() ? 1 : 0;
+}
+
+void setup_hq(CLI::App& app) {
+    auto* hq = app.add_subcommand("hq", "Head office: import bundles, open responses, receipts");
+    hq->require_subcommand(1);
+
+    auto imp = std::make_shared<hq_options>();
+    imp->action = "import";
+    auto* i = hq->add_subcommand("import", "Check bundles and store each good record once");
+    i->add_option("--store", imp->store, "Head office's store directory")->required();
+    i->add_option("--hq-key", imp->hq_key, "Head office's secret key (hq.key)")->required();
+    i->add_option("--devices", imp->devices, "Device list: `device ID KEY` lines")->required();
+    i->add_option("bundles", imp->bundles, "Bundle files")->required();
+    i->callback([imp] { exit_code() = run_hq(*imp); });
+
+    auto resp = std::make_shared<hq_options>();
+    resp->action = "responses";
+    auto* r = hq->add_subcommand("responses", "The stored responses, opened, as JSON lines");
+    r->add_option("--store", resp->store, "Head office's store directory")->required();
+    r->add_option("--hq-key", resp->hq_key, "Head office's secret key (hq.key)")->required();
+    r->callback([resp] { exit_code() = run_hq(*resp); });
+
+    auto rec = std::make_shared<hq_options>();
+    rec->action = "receipt";
+    auto* c = hq->add_subcommand("receipt", "Look up a respondent's receipt code");
+    c->add_option("--store", rec->store, "Head office's store directory")->required();
+    c->add_option("code", rec->code, "Receipt code, e.g. 7KQ-4M2")->required();
+    c->callback([rec] { exit_code() = run_hq(*rec); });
+}
+
+}  // namespace candor::cli
