@@ -51,9 +51,15 @@ std::string render(diagnostic const& d, std::string_view source) {
         out += "  ";
         for (char c : text) out += (static_cast<unsigned char>(c) < 0x20 && c != '\t') ? '?' : c;
         out += "\n  ";
-        // Tabs are copied so the caret lines up however the terminal shows them.
-        for (std::uint32_t i = 1; i < d.where.column && i <= text.size(); ++i)
-            out += text[i - 1] == '\t' ? '\t' : ' ';
+        // One pad per character (UTF-8 continuation bytes take none); tabs are copied so
+        // the caret lines up however the terminal shows them.
+        std::uint32_t column = 1;
+        for (std::size_t i = 0; i < text.size() && column < d.where.column; ++i) {
+            auto c = static_cast<unsigned char>(text[i]);
+            if ((c & 0xC0) == 0x80) continue;
+            out += c == '\t' ? '\t' : ' ';
+            ++column;
+        }
         out += "^\n";
     }
     return out;

@@ -107,7 +107,11 @@ struct other_attr : x3::position_tagged {
     std::string keyword;
     text label;
 };
-struct attribute : x3::variant<condition_attr, value_attr, labels_attr, other_attr> {
+// The question's own text; it may stand anywhere among the attributes.
+struct prompt_attr : x3::position_tagged {
+    text value;
+};
+struct attribute : x3::variant<condition_attr, value_attr, labels_attr, other_attr, prompt_attr> {
     using base_type::base_type;
     using base_type::operator=;
 };
@@ -117,7 +121,6 @@ struct question_stmt : x3::position_tagged {
     name_ref id;
     kind_spec kind;
     std::vector<attribute> attributes;
-    boost::optional<text> prompt;
 };
 struct languages_stmt : x3::position_tagged {
     std::string keyword;

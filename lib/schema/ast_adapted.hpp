@@ -21,7 +21,7 @@ BOOST_FUSION_ADAPT_STRUCT(candor::schema::ast::condition_attr, keyword, conditio
 BOOST_FUSION_ADAPT_STRUCT(candor::schema::ast::value_attr, keyword, value)
 BOOST_FUSION_ADAPT_STRUCT(candor::schema::ast::labels_attr, keyword, low, high)
 BOOST_FUSION_ADAPT_STRUCT(candor::schema::ast::other_attr, keyword, label)
-BOOST_FUSION_ADAPT_STRUCT(candor::schema::ast::question_stmt, keyword, id, kind, attributes, prompt)
+BOOST_FUSION_ADAPT_STRUCT(candor::schema::ast::question_stmt, keyword, id, kind, attributes)
 BOOST_FUSION_ADAPT_STRUCT(candor::schema::ast::languages_stmt, keyword, languages, default_language)
 BOOST_FUSION_ADAPT_STRUCT(candor::schema::ast::title_stmt, keyword, title)
 BOOST_FUSION_ADAPT_STRUCT(candor::schema::ast::fields_stmt, keyword, names)

@@ -59,7 +59,7 @@ struct typed {
     std::uint32_t node = 0;
     value_type type = value_type::number;
     int choice_question = -1;  // for choice types: the question whose codes apply
-    std::string const* name = nullptr;
+    ast::name_ref const* name = nullptr;
     bool ok = true;
 };
 
@@ -325,6 +325,13 @@ void lowering::lower_attribute(ast::attribute const& a, question& q) {
             }
             q.end_labels = {self.text(l.low, l), self.text(l.high, l)};
         }
+        void operator()(ast::prompt_attr const& p) const {
+            if (!q.prompt.empty()) {
+                self.error(p, "duplicate-attribute", "the question's text is written twice");
+                return;
+            }
+            q.prompt = self.text(p.value, p);
+        }
         void operator()(ast::other_attr const& o) const {
             if (q.kind != question_kind::choice_one && q.kind != question_kind::choice_many) {
                 self.error(o, "not-a-choice", "`other` belongs to choice questions");
@@ -366,9 +373,7 @@ void lowering::add_question(ast::question_stmt const& s) {
     if (q.kind == question_kind::text && q.max_length == 0) q.max_length = default_text_max_length;
     if (q.required && q.require_if)
         warning(s, "redundant-require", "`required` already makes `require if` redundant");
-    if (s.prompt)
-        q.prompt = text(*s.prompt, s);
-    else
+    if (q.prompt.empty())
         warning(s, "missing-prompt", "question `" + id + "` has no text; its id will be shown");
     question_ids_[id] = index;
     question_ast_.push_back(&s);
@@ -480,7 +485,7 @@ std::optional<expr> lowering::condition(ast::expression const& e, std::size_t ow
     typed t = lower(e);
     if (!t.ok) return std::nullopt;
     if (t.name) {
-        error(e, "unknown-name", "no question or field is named `" + *t.name + "`");
+        error(*t.name, "unknown-name", "no question or field is named `" + t.name->name + "`");
         return std::nullopt;
     }
     if (t.type != value_type::boolean) {
@@ -525,7 +530,7 @@ typed lowering::resolve_name(ast::name_ref const& n) {
     node.text = n.name;
     node.type = value_type::text;
     typed t = emit(std::move(node), value_type::text);
-    t.name = &n.name;
+    t.name = &n;
     return t;
 }
 
@@ -603,7 +608,7 @@ typed lowering::lower(ast::unary const& u) {
     for (auto it = u.operators.rbegin(); it != u.operators.rend() && t.ok; ++it) {
         bool const logical = *it == ast::optoken::logical_not;
         if (t.name) {
-            error(u, "unknown-name", "no question or field is named `" + *t.name + "`");
+            error(*t.name, "unknown-name", "no question or field is named `" + t.name->name + "`");
             return failed();
         }
         value_type const want = logical ? value_type::boolean : value_type::number;
@@ -650,7 +655,7 @@ bool lowering::settle_code(typed& t, typed const& other, x3::position_tagged con
         return true;
     }
     if (t.name) {
-        error(where, "unknown-name", "no question or field is named `" + *t.name + "`");
+        error(*t.name, "unknown-name", "no question or field is named `" + t.name->name + "`");
         return false;
     }
     return true;

@@ -19,6 +19,7 @@ CANDOR_TAGGED_RULE_ID(condition_attr_class)
 CANDOR_TAGGED_RULE_ID(value_attr_class)
 CANDOR_TAGGED_RULE_ID(labels_attr_class)
 CANDOR_TAGGED_RULE_ID(other_attr_class)
+struct prompt_attr_class;
 CANDOR_TAGGED_RULE_ID(question_class)
 CANDOR_TAGGED_RULE_ID(languages_class)
 CANDOR_TAGGED_RULE_ID(title_class)
@@ -46,6 +47,7 @@ x3::rule<condition_attr_class, ast::condition_attr> const condition_attr = "show
 x3::rule<value_attr_class, ast::value_attr> const value_attr = "required, personal, max N, min N";
 x3::rule<labels_attr_class, ast::labels_attr> const labels_attr = "labels (\"low\", \"high\")";
 x3::rule<other_attr_class, ast::other_attr> const other_attr = "other \"label\"";
+x3::rule<prompt_attr_class, ast::prompt_attr> const prompt_attr = "the question's text";
 x3::rule<class attribute_any_class, ast::attribute> const attribute = "a question attribute";
 x3::rule<question_class, ast::question_stmt> const question = "question id: kind ...";
 x3::rule<languages_class, ast::languages_stmt> const languages = "languages en fr ...";
@@ -72,10 +74,16 @@ auto const value_attr_def = ((kw_string("max") | kw_string("min")) > raw_number)
                              x3::attr(std::string()));
 auto const labels_attr_def = kw_string("labels") > '(' > text > ',' > text > ')';
 auto const other_attr_def = kw_string("other") > text;
-auto const attribute_def = condition_attr | value_attr | labels_attr | other_attr;
+// One member, so filled by an action (see common_def.hpp); it takes the position of the
+// text's first entry.
+auto const prompt_attr_def = text[([](auto& ctx) {
+    auto& node = x3::_val(ctx);
+    node.value = std::move(x3::_attr(ctx));
+    static_cast<x3::position_tagged&>(node) = node.value.front();
+})];
+auto const attribute_def = condition_attr | value_attr | labels_attr | other_attr | prompt_attr;
 
-auto const question_def =
-    kw_string("question") > name_ref > ':' > kind > *attribute > -text;
+auto const question_def = kw_string("question") > name_ref > ':' > kind > *attribute;
 auto const languages_def =
     kw_string("languages") > +language_ref > -(kw("default") > language_ref);
 auto const title_def = kw_string("title") > text;
@@ -85,7 +93,7 @@ auto const page_def = kw_string("page") > name_ref > -text;
 auto const statement_rule_def = question | languages | title | fields | page;
 
 BOOST_SPIRIT_DEFINE(header_rule, statement_rule, lang_entry, bare_entry, text, bounds, option, options,
-                    kind, condition_attr, value_attr, labels_attr, other_attr, attribute,
+                    kind, condition_attr, value_attr, labels_attr, other_attr, prompt_attr, attribute,
                     question, languages, title, fields, page)
 
 }  // namespace candor::schema::parser
