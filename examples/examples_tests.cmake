@@ -1,0 +1,35 @@
+
+# The journal end to end, shell-free: keys, submit on a device, verify, export, import at
+# head office twice (the second adds nothing), open the responses. Each step is a fixture
+# of the next, so `ctest -R candor_journal` runs them in order.
+set(_jd ${CMAKE_CURRENT_BINARY_DIR}/journal-e2e)
+set(_jprev "")
+function(candor_journal_step name pass)
+  add_test(NAME candor_journal_${name} COMMAND ${ARGN})
+  set_tests_properties(candor_journal_${name} PROPERTIES FIXTURES_SETUP candor_journal_${name})
+  if(_jprev)
+    set_tests_properties(candor_journal_${name} PROPERTIES FIXTURES_REQUIRED candor_journal_${_jprev})
+  endif()
+  if(pass)
+    set_tests_properties(candor_journal_${name} PROPERTIES PASS_REGULAR_EXPRESSION "${pass}")
+  endif()
+  set(_jprev ${name} PARENT_SCOPE)
+endfunction()
+candor_journal_step(clean "" ${CMAKE_COMMAND} -E rm -rf ${_jd})
+candor_journal_step(keys_hq "" candor_cli keys hq --out ${_jd}/hq)
+candor_journal_step(keys_device "" candor_cli keys device --id kiosk-3 --out ${_jd}/device)
+candor_journal_step(submit "^[0-9A-Z]+-[0-9A-Z]+ 1\n[0-9A-Z]+-[0-9A-Z]+ 2\n$"
+  candor_cli submit --survey ${PROJECT_SOURCE_DIR}/examples/surveys/hotel-stay.survey
+  --journal ${_jd}/journal --device-key ${_jd}/device/kiosk-3.key --hq-public ${_jd}/hq/hq.pub
+  ${PROJECT_SOURCE_DIR}/tests/data/journal-cli/hotel-stay.jsonl)
+candor_journal_step(verify "2 records of device kiosk-3, verified" candor_cli journal verify ${_jd}/journal)
+candor_journal_step(export "exported 2 records \\(1-2\\)"
+  candor_cli journal export ${_jd}/journal --after 0 --out ${_jd}/kiosk-3.bundle)
+candor_journal_step(import "2 accepted, 0 already had, 0 refused"
+  candor_cli hq import --store ${_jd}/store --hq-key ${_jd}/hq/hq.key
+  --devices ${_jd}/device/kiosk-3.pub ${_jd}/kiosk-3.bundle)
+candor_journal_step(import_again "0 accepted, 2 already had, 0 refused"
+  candor_cli hq import --store ${_jd}/store --hq-key ${_jd}/hq/hq.key
+  --devices ${_jd}/device/kiosk-3.pub ${_jd}/kiosk-3.bundle)
+candor_journal_step(responses "the night manager"
+  candor_cli hq responses --store ${_jd}/store --hq-key ${_jd}/hq/hq.key)

@@ -159,13 +159,17 @@ TEST_CASE("tamper: two records swapped") {
 TEST_CASE("tamper: a record of another device replayed") {
     scene s;
     framed seg(s.segment);
-    seg.frames.insert(seg.frames.begin() + 3, framed(s.b_segment).frames[3]);
+    framed other(s.b_segment);
+    seg.frames.push_back(other.frames[3]);
+    std::rotate(seg.frames.begin() + 3, seg.frames.end() - 1, seg.frames.end());
     auto found = s.verify(seg.join());
     CHECK(has_code(found, "foreign-record"));
     CHECK(names_card(found, "kiosk-b"));
 
     framed b(s.bundle);
-    b.frames.insert(b.frames.begin() + 4, framed(s.b_bundle).frames[4]);
+    framed other_bundle(s.b_bundle);
+    b.frames.push_back(other_bundle.frames[4]);
+    std::rotate(b.frames.begin() + 4, b.frames.end() - 1, b.frames.end());
     auto r = s.import(b.join());
     CHECK(r.refused_any());
     CHECK(has_code(r.found, "foreign-record"));
