@@ -1,0 +1,29 @@
+// Building a frame from CSV with a header row, as `candor export` writes it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "candor/stats/frame.hpp"
+
+namespace candor::schema {
+struct survey;
+}
+
+namespace candor::stats {
+
+struct csv_options {
+    // Kinds of named columns; others come from the survey, else from their cells:
+    // integers in -127..127 make a scale, other numbers a number column, timestamps and
+    // dates a time column, anything else a category.
+    std::vector<std::pair<std::string, column_kind>> kinds;
+    schema::survey const* survey = nullptr;
+};
+
+parse_result<frame> parse_csv(std::string_view text, csv_options const& opt = {},
+                              std::string_view file_name = "<csv>");
+parse_result<frame> read_csv(std::string const& path, csv_options const& opt = {});
+
+}  // namespace candor::stats

@@ -1,0 +1,111 @@
+// A columnar frame: one Eigen array per column, missing values explicit. Built once from
+// responses or CSV, then scanned many times by the figures.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "candor/diagnostic.hpp"
+#include "candor/result.hpp"
+
+namespace candor::stats {
+
+template <class T>
+using column_array = Eigen::Array<T, Eigen::Dynamic, 1>;
+
+// Missing sentinels: a skipped or hidden question is stored, not dropped, so every
+// figure can count its own n.
+inline constexpr std::int8_t missing_scale = std::numeric_limits<std::int8_t>::min();
+inline constexpr std::int32_t missing_code = -1;
+inline constexpr std::int64_t missing_time = std::numeric_limits<std::int64_t>::min();
+inline constexpr std::uint64_t missing_set = std::numeric_limits<std::uint64_t>::max();
+inline constexpr std::size_t max_set_options = 63;  // one bit each; all ones is missing
+
+// Answers on an integer scale (NPS, CSAT, CES, ratings), one byte each.
+struct scale_column {
+    column_array<std::int8_t> values;
+    std::int8_t lo = 0;  // the scale's ends, from the survey or else the data
+    std::int8_t hi = 0;
+};
+
+// Decimal numbers; NaN is missing.
+struct number_column {
+    Eigen::ArrayXd values;
+};
+
+// Text with few distinct values (site, channel, language, a choice): codes into labels.
+struct category_column {
+    column_array<std::int32_t> codes;
+    std::vector<std::string> labels;
+};
+
+// A many-choice answer: bit k set when labels[k] was chosen.
+struct set_column {
+    column_array<std::uint64_t> sets;
+    std::vector<std::string> labels;
+};
+
+// Unix seconds (UTC).
+struct time_column {
+    column_array<std::int64_t> seconds;
+};
+
+using column = std::variant<scale_column, number_column, category_column, set_column, time_column>;
+
+enum class column_kind : std::uint8_t { scale, number, category, set, time };
+std::string_view to_string(column_kind k) noexcept;
+column_kind kind_of(column const& c) noexcept;
+std::size_t rows_of(column const& c) noexcept;
+
+// Expected failures of the engine (unknown column, wrong kind, singular design...).
+template <class T>
+using result = candor::result<T, diagnostic>;
+
+diagnostic error(std::string code, std::string message);
+
+class frame {
+public:
+    std::size_t rows() const noexcept { return rows_; }
+    std::size_t size() const noexcept { return columns_.size(); }
+    std::vector<std::string> const& names() const noexcept { return names_; }
+    column const& at(std::size_t i) const { return columns_.at(i); }
+
+    // Every column has the same number of rows; a mismatch or a repeated name is a bug.
+    void add(std::string name, column c);
+
+    column const* find(std::string_view name) const noexcept;
+    // The named column as kind C, or an "unknown-column" / "wrong-kind" error.
+    template <class C>
+    result<C const*> get(std::string_view name) const;
+
+    // Bytes held by the column arrays (labels excluded).
+    std::size_t memory_bytes() const noexcept;
+
+private:
+    std::size_t rows_ = 0;
+    std::vector<std::string> names_;
+    std::vector<column> columns_;
+};
+
+result<column const*> find_column(frame const& f, std::string_view name);
+
+template <class C>
+result<C const*> frame::get(std::string_view name) const {
+    auto c = find_column(*this, name);
+    if (!c) return unexpected(c.error());
+    if (auto const* p = std::get_if<C>(*c)) return p;
+    return unexpected(error("wrong-kind", "column '" + std::string(name) + "' is a " +
+                                              std::string(to_string(kind_of(**c))) +
+                                              " column, not a " +
+                                              std::string(to_string(kind_of(column{C{}}))) +
+                                              " column"));
+}
+
+}  // namespace candor::stats

@@ -1,0 +1,38 @@
+// Typing text cells into columns: shared by CSV files and responses in memory.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "candor/stats/csv.hpp"
+#include "candor/stats/frame.hpp"
+
+namespace candor::stats::detail {
+
+struct column_spec {
+    std::string name;
+    std::optional<column_kind> kind;  // inferred from the cells when empty
+    std::optional<std::pair<int, int>> range;  // a scale's ends, when the survey gives them
+    std::vector<std::string> options;          // choice codes in the survey's order
+};
+
+// The spec of each named column from the options (explicit kinds, then the survey).
+std::vector<column_spec> specs_for(std::vector<std::string> const& names, csv_options const& opt);
+
+class frame_builder {
+public:
+    frame_builder(std::vector<column_spec> specs, std::string file_name);
+    // One row of cells, one per spec; `line` labels diagnostics. Empty cells are missing.
+    void add_row(std::vector<std::string> cells, std::uint32_t line);
+    parse_result<frame> finish() &&;
+
+private:
+    std::vector<column_spec> specs_;
+    std::string file_;
+    std::vector<std::vector<std::string>> cells_;  // [column][row]
+    std::vector<std::uint32_t> lines_;
+};
+
+}  // namespace candor::stats::detail

@@ -1,0 +1,48 @@
+#include "candor/stats/intervals.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <boost/math/distributions/students_t.hpp>
+
+namespace candor::stats {
+
+namespace {
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+}
+
+interval wilson(double successes, double n, double z) noexcept {
+    if (!(n > 0)) return {nan, nan};
+    double p = successes / n;
+    double z2 = z * z;
+    double denom = 1 + z2 / n;
+    double centre = (p + z2 / (2 * n)) / denom;
+    double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom;
+    return {centre - half, centre + half};
+}
+
+double t975(double df) {
+    if (!(df > 0)) return nan;
+    boost::math::students_t dist(df);
+    return boost::math::quantile(boost::math::complement(dist, 0.025));
+}
+
+interval t_interval(double mean, double se, double df) {
+    double t = t975(df);
+    return {mean - t * se, mean + t * se};
+}
+
+double two_sided_p(double z) noexcept { return std::erfc(std::abs(z) / std::sqrt(2.0)); }
+
+change compare(double before, double se_before, double after, double se_after) noexcept {
+    change c;
+    c.before = before;
+    c.after = after;
+    c.diff = after - before;
+    c.se = std::sqrt(se_before * se_before + se_after * se_after);
+    c.z = c.diff / c.se;
+    c.p = two_sided_p(c.z);
+    return c;
+}
+
+}  // namespace candor::stats

@@ -1,0 +1,162 @@
+#include <cstdio>
+#include <random>
+#include <sstream>
+
+#include <boost/archive/text_iarchive.hpp>
+#include <boost/archive/text_oarchive.hpp>
+#include <doctest/doctest.h>
+
+#include "candor/stats/figures.hpp"
+#include "candor/stats/segments.hpp"
+#include "candor/time.hpp"
+#include "helpers.hpp"
+
+using namespace candor::stats;
+using namespace candor::stats::test;
+
+TEST_CASE("NPS and CSAT by site in one pass, worked by hand") {
+    auto site = category({0, 0, 1, 1, 1, missing_code}, {"lyon", "nice"});
+    auto n = scale({10, 6, 9, 9, na, 0}, 0, 10);
+    auto c = scale({5, 1, 4, na, 2, 5}, 1, 5);
+    auto g = group_by(site);
+    std::vector<scale_column const*> cols{&n, &c};
+    auto h = histograms_by(g, cols);
+    CHECK(nps(h[0][0]).score == 0);    // one promoter, one detractor
+    CHECK(nps(h[0][1]).score == 100);  // two promoters, one skipped
+    CHECK(nps(h[0][1]).n == 2);
+    CHECK(close(csat(h[1][1]).share, 0.5));
+    CHECK(sizes(g) == std::vector<std::uint64_t>{2, 3});
+}
+
+TEST_CASE("calendar periods: day, ISO week, month, quarter") {
+    auto day = candor::days_from_civil(2026, 11, 4);  // a Wednesday
+    CHECK(period_start(day, period::day) == day);
+    CHECK(period_start(day, period::week) == candor::days_from_civil(2026, 11, 2));
+    CHECK(period_start(day, period::month) == candor::days_from_civil(2026, 11, 1));
+    CHECK(period_start(day, period::quarter) == candor::days_from_civil(2026, 10, 1));
+    // 1 January 2026 is a Thursday: its ISO week began on Monday 29 December 2025.
+    CHECK(period_start(candor::days_from_civil(2026, 1, 1), period::week) ==
+          candor::days_from_civil(2025, 12, 29));
+    CHECK(period_start(-1, period::week) == -3);  // 1969-12-31, a Wednesday
+
+    time_column t;
+    t.seconds.resize(4);
+    t.seconds << *candor::parse_timestamp("2026-03-31T23:00:00Z"), *candor::parse_timestamp("2026-01-02T08:00:00Z"),
+        missing_time, *candor::parse_timestamp("2026-04-01T00:30:00+02:00");
+    auto g = group_by(t, period::quarter);
+    CHECK(g.labels == std::vector<std::string>{"2026-01-01"});
+    CHECK(g.codes[2] == missing_code);
+    auto m = group_by(t, period::month);
+    CHECK(m.labels == std::vector<std::string>{"2026-01-01", "2026-03-01"});  // +02:00 is still March UTC
+    CHECK(!parse_period("fortnight").has_value());
+    CHECK(parse_period("fortnight").error().code == "unknown-period");
+}
+
+namespace {
+
+struct generated {
+    category_column site;
+    scale_column nps_col, csat_col;
+    Eigen::ArrayXd w;
+};
+
+generated generate(std::size_t rows, int sites, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> s(-1, sites - 1), a(-1, 10), b(0, 5);
+    std::uniform_real_distribution<double> wd(0.5, 2);
+    std::vector<int> site, n, c;
+    std::vector<double> w;
+    for (std::size_t i = 0; i < rows; ++i) {
+        site.push_back(s(rng));
+        int x = a(rng), y = b(rng);
+        n.push_back(x < 0 ? na : x);
+        c.push_back(y == 0 ? na : y);
+        w.push_back(wd(rng));
+    }
+    std::vector<std::string> labels;
+    char label[16];
+    for (int k = 0; k < sites; ++k) labels.emplace_back(label, static_cast<std::size_t>(std::snprintf(label, sizeof label, "s%d", k)));
+    return {category(site, labels), scale(n, 0, 10), scale(c, 1, 5), array(w)};
+}
+
+}  // namespace
+
+TEST_CASE("by-site figures on generated data against a direct computation, threads included") {
+    // 2.5M rows: large enough to be split across threads.
+    auto d = generate(2'500'000, 37, 11);
+    auto g = group_by(d.site);
+    std::vector<scale_column const*> cols{&d.nps_col, &d.csat_col};
+    auto h = histograms_by(g, cols);
+    auto hw = histograms_by(g, cols, d.w);
+    std::vector<double> n(37), sum(37), hits(37), base(37), sw(37), swv(37);
+    for (Eigen::Index i = 0; i < d.w.size(); ++i) {
+        int s = d.site.codes[i];
+        if (s < 0) continue;
+        auto su = static_cast<std::size_t>(s);
+        if (auto x = d.nps_col.values[i]; x != na) {
+            double v = x >= 9 ? 100 : x <= 6 ? -100 : 0;
+            n[su] += 1, sum[su] += v, sw[su] += d.w[i], swv[su] += d.w[i] * v;
+        }
+        if (auto y = d.csat_col.values[i]; y != na) base[su] += 1, hits[su] += y >= 4;
+    }
+    for (std::size_t s = 0; s < 37; ++s) {
+        CHECK(nps(h[0][s]).n == static_cast<std::uint64_t>(n[s]));
+        CHECK(close(nps(h[0][s]).score, sum[s] / n[s]));
+        CHECK(close(nps(hw[0][s]).score, swv[s] / sw[s]));
+        CHECK(close(csat(h[1][s]).share, hits[s] / base[s]));
+    }
+}
+
+TEST_CASE("shards serialized apart merge into the figures of one pass") {
+    auto d = generate(3000, 4, 5);
+    auto whole = histogram_of(d.nps_col, d.w);
+    moments whole_m;
+    for (Eigen::Index i = 0; i < d.w.size(); ++i) whole_m.add(d.nps_col.values[i] == na ? 0 : d.nps_col.values[i] * 1.5 + 1e6, d.w[i]);
+
+    histogram merged;
+    moments merged_m;
+    for (Eigen::Index start = 0; start < 3000; start += 1000) {
+        scale_column part = d.nps_col;
+        part.values = d.nps_col.values.segment(start, 1000);
+        histogram h = histogram_of(part, d.w.segment(start, 1000));
+        moments m;
+        for (Eigen::Index i = start; i < start + 1000; ++i)
+            m.add(d.nps_col.values[i] == na ? 0 : d.nps_col.values[i] * 1.5 + 1e6, d.w[i]);
+        std::stringstream buf;
+        {
+            boost::archive::text_oarchive out(buf);
+            out << h << m;
+        }
+        histogram h2;
+        moments m2;
+        boost::archive::text_iarchive in(buf);
+        in >> h2 >> m2;
+        CHECK(h2 == h);
+        merged.merge(h2);
+        merged_m.merge(m2);
+    }
+    CHECK(merged.n == whole.n);
+    CHECK(close(nps(merged).score, nps(whole).score, 1e-12));
+    CHECK(close(nps(merged).se, nps(whole).se, 1e-12));
+    auto a = mean(merged_m), b = mean(whole_m);
+    CHECK(close(a.mean, b.mean, 1e-13));
+    CHECK(close(a.sd, b.sd, 1e-9));
+    CHECK(close(a.se, b.se, 1e-9));
+}
+
+TEST_CASE("histograms of different ranges merge by widening") {
+    auto a = histogram_of(scale({1, 2}, 1, 2));
+    auto b = histogram_of(scale({5}, 4, 5));
+    a.merge(b);
+    CHECK(a.lo == 1);
+    CHECK(a.hi() == 5);
+    CHECK(a.n == std::vector<std::uint64_t>{1, 1, 0, 0, 1});
+}
+
+TEST_CASE("a value outside its scale is a broken invariant") {
+    auto site = category({0}, {"a"});
+    auto g = group_by(site);
+    auto bad = scale({11}, 0, 10);
+    std::vector<scale_column const*> cols{&bad};
+    CHECK_THROWS_AS(histograms_by(g, cols), std::out_of_range);
+}
