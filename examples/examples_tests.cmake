@@ -33,3 +33,13 @@ candor_journal_step(import_again "0 accepted, 2 already had, 0 refused"
   --devices ${_jd}/device/kiosk-3.pub ${_jd}/kiosk-3.bundle)
 candor_journal_step(responses "the night manager"
   candor_cli hq responses --store ${_jd}/store --hq-key ${_jd}/hq/hq.key)
+# candor stats on a small export: the NPS worked out independently (83 answers, -14.46).
+set(_stats_csv ${PROJECT_SOURCE_DIR}/examples/data/stats-sample.csv)
+add_test(NAME cli-stats-nps-json COMMAND candor_cli stats ${_stats_csv} --nps rec --csat sat --json)
+set_tests_properties(cli-stats-nps-json PROPERTIES
+  PASS_REGULAR_EXPRESSION "\"score\": -14\\.4578313253012")
+add_test(NAME cli-stats-by-site COMMAND candor_cli stats ${_stats_csv} --nps rec --by site)
+set_tests_properties(cli-stats-by-site PROPERTIES
+  PASS_REGULAR_EXPRESSION "lyon +24 +-4\\.8 ± 37\\.0.*1 segment\\(s\\) under the minimum n suppressed")
+add_test(NAME cli-stats-unknown-column COMMAND candor_cli stats ${_stats_csv} --nps nope)
+set_tests_properties(cli-stats-unknown-column PROPERTIES WILL_FAIL ON)

@@ -17,5 +17,6 @@ void setup_keys(CLI::App& app);
 void setup_submit(CLI::App& app);
 void setup_journal(CLI::App& app);
 void setup_hq(CLI::App& app);
+void setup_stats(CLI::App& app);
 
 }  // namespace candor::cli
