@@ -105,7 +105,9 @@ import_report store::import(std::span<bundle_input const> bundles,
             report.found.push_back(std::move(p));
         }
         std::map<std::string, std::uint64_t, std::less<>> last_seen;
-        for (auto& [offset, r] : contents.records) {
+        for (auto& in_bundle : contents.records) {
+            auto& r = in_bundle.value;
+            auto const offset = in_bundle.offset;
             auto fail = [&](std::string code, std::string message) {
                 refuse(r.device, r.seq, std::move(code), std::move(message), bundle.name, offset);
             };
