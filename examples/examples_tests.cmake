@@ -1,3 +1,34 @@
+# The `candor` tool on the bundled samples: each command must do what the guide says.
+set(_surveys ${PROJECT_SOURCE_DIR}/examples/surveys)
+add_test(NAME cli_check_samples COMMAND candor_cli check ${_surveys}/hotel-stay.survey
+         ${_surveys}/restaurant-table.survey ${_surveys}/support-followup.survey)
+set_tests_properties(cli_check_samples PROPERTIES
+  PASS_REGULAR_EXPRESSION "hotel-stay.survey: ok: survey \"hotel-stay\" version 3, 13 questions")
+add_test(NAME cli_check_broken COMMAND candor_cli check ${PROJECT_SOURCE_DIR}/tests/data/broken.survey)
+set_tests_properties(cli_check_broken PROPERTIES WILL_FAIL ON)
+add_test(NAME cli_check_broken_output COMMAND candor_cli check ${PROJECT_SOURCE_DIR}/tests/data/broken.survey)
+set_tests_properties(cli_check_broken_output PROPERTIES
+  PASS_REGULAR_EXPRESSION "broken.survey:5:16: error: expected ':' \\[syntax\\]")
+foreach(s hotel-stay restaurant-table support-followup)
+  add_test(NAME cli_validate_${s} COMMAND candor_cli validate --survey ${_surveys}/${s}.survey
+           ${_surveys}/${s}.responses.jsonl)
+  set_tests_properties(cli_validate_${s} PROPERTIES PASS_REGULAR_EXPRESSION " accepted, 0 rejected")
+endforeach()
+add_test(NAME cli_validate_bad COMMAND candor_cli validate --survey ${_surveys}/hotel-stay.survey
+         ${_surveys}/hotel-stay.bad-responses.jsonl)
+set_tests_properties(cli_validate_bad PROPERTIES WILL_FAIL ON)
+add_test(NAME cli_validate_bad_output COMMAND candor_cli validate --survey ${_surveys}/hotel-stay.survey
+         ${_surveys}/hotel-stay.bad-responses.jsonl)
+set_tests_properties(cli_validate_bad_output PROPERTIES
+  PASS_REGULAR_EXPRESSION "0 accepted, 8 rejected")
+add_test(NAME cli_export_csv COMMAND candor_cli export --csv --survey ${_surveys}/hotel-stay.survey
+         ${_surveys}/hotel-stay.responses.jsonl)
+set_tests_properties(cli_export_csv PROPERTIES
+  PASS_REGULAR_EXPRESSION "hotel-stay,3,fr,2026-11-02T23:40:05Z,2026-11-02T23:35:10Z,paris-01,kiosk-1,kiosk,night,3,2,6")
+add_test(NAME cli_fmt COMMAND candor_cli fmt ${_surveys}/support-followup.survey)
+set_tests_properties(cli_fmt PROPERTIES
+  PASS_REGULAR_EXPRESSION "question effort: ces required \"How easy")
+
 
 # The journal end to end, shell-free: keys, submit on a device, verify, export, import at
 # head office twice (the second adds nothing), open the responses. Each step is a fixture

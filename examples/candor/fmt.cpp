@@ -12,7 +12,27 @@ struct fmt_options {
     std::string file;
     bool in_place = false;
     bool check = false;
+    bool drop_comments = false;
 };
+
+namespace {
+// The canonical form has no comments: a `#` outside a string would be lost.
+bool has_comment(std::string_view text) {
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"' || c == '\n') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '#') {
+            return true;
+        }
+    }
+    return false;
+}
+}  // namespace
 
 int run_fmt(fmt_options const& opts) {
     auto text = read_file(opts.file);
@@ -28,6 +48,12 @@ int run_fmt(fmt_options const& opts) {
     if (!opts.in_place) {
         std::cout << formatted;
         return 0;
+    }
+    if (has_comment(*text) && !opts.drop_comments) {
+        std::cerr << opts.file
+                  << ": has comments, which the canonical form does not keep; "
+                     "rerun with --drop-comments to rewrite it anyway\n";
+        return 1;
     }
     // Write beside, then rename: a crash never leaves half a survey.
     std::string tmp = opts.file + ".tmp";
@@ -52,6 +78,7 @@ void setup_fmt(CLI::App& app) {
     sub->add_option("file", opts->file, "Survey file")->required()->check(CLI::ExistingFile);
     sub->add_flag("-i,--in-place", opts->in_place, "Rewrite the file");
     sub->add_flag("--check", opts->check, "Exit 1 if the file is not in canonical form");
+    sub->add_flag("--drop-comments", opts->drop_comments, "With -i: rewrite even if comments are lost");
     sub->callback([opts] { exit_code() = run_fmt(*opts); });
 }
 

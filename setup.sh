@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Candor's one setup script. On a fresh Debian machine (as root, or with sudo):
+#   ./setup.sh demo   install what Candor needs, build, run the demo on the bundled example
+#   ./setup.sh test   install, build (Release and ASan+UBSan) and run every test
+#   ./setup.sh deps   only install the Debian packages
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libboost-dev libboost-serialization-dev libeigen3-dev libcli11-dev doctest-dev
+  libsodium-dev nlohmann-json3-dev libcpp-httplib-dev libbenchmark-dev libsqlite3-dev
+  clang python3 python3-pandas
+)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {  # build PRESET
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1" -j "$(nproc)"
+}
+
+demo() {
+  build release
+  local candor=build/release/examples/candor
+  local surveys=examples/surveys
+  local work
+  work=$(mktemp -d /tmp/candor-demo.XXXXXX)
+  echo
+  echo "== 1. The surveys: parsed and checked"
+  "$candor" check "$surveys"/*.survey
+  echo
+  echo "== 2. Sample responses checked against their survey"
+  for s in hotel-stay restaurant-table support-followup; do
+    "$candor" validate -q --survey "$surveys/$s.survey" "$surveys/$s.responses.jsonl"
+  done
+  echo
+  echo "== 3. Bad responses: each problem named, nothing stored"
+  "$candor" validate --survey "$surveys/hotel-stay.survey" "$surveys/hotel-stay.bad-responses.jsonl" || true
+  echo
+  echo "== 4. The hotel cards as CSV: $work/hotel-stay.csv"
+  "$candor" export --csv --survey "$surveys/hotel-stay.survey" "$surveys/hotel-stay.responses.jsonl" \
+    --out "$work/hotel-stay.csv"
+  head -3 "$work/hotel-stay.csv"
+  echo
+  echo "== 5. Sealed on the kiosk, opened at head office"
+  "$candor" keys hq --out "$work/hq" >/dev/null
+  "$candor" keys device --id kiosk-1 --out "$work/device" >/dev/null
+  echo "receipts (code, sequence):"
+  "$candor" submit --survey "$surveys/hotel-stay.survey" --journal "$work/journal" \
+    --device-key "$work/device/kiosk-1.key" --hq-public "$work/hq/hq.pub" "$surveys/hotel-stay.responses.jsonl"
+  "$candor" journal verify "$work/journal"
+  "$candor" journal export "$work/journal" --after 0 --out "$work/kiosk-1.bundle"
+  "$candor" hq import --store "$work/store" --hq-key "$work/hq/hq.key" \
+    --devices "$work/device/kiosk-1.pub" "$work/kiosk-1.bundle"
+  "$candor" hq responses --store "$work/store" --hq-key "$work/hq/hq.key" > "$work/opened.jsonl"
+  echo "opened at head office: $(wc -l < "$work/opened.jsonl") responses ($work/opened.jsonl)"
+  echo
+  echo "Everything the demo wrote is in $work"
+}
+
+run_tests() {
+  build release
+  ctest --preset release
+  # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+  build asan
+  ctest --preset asan
+}
+
+case "${1:-demo}" in
+  deps) deps ;;
+  demo) deps; demo ;;
+  test) deps; run_tests ;;
+  *) echo "usage: $0 demo|test|deps" >&2; exit 2 ;;
+esac
