@@ -55,18 +55,28 @@ demo() {
     --out "$work/hotel-stay.csv"
   head -3 "$work/hotel-stay.csv"
   echo
-  echo "== 5. Sealed on the kiosk, opened at head office"
+  echo "== 5. Sealed on each device, opened at head office"
   "$candor" keys hq --out "$work/hq" >/dev/null
-  "$candor" keys device --id kiosk-1 --out "$work/device" >/dev/null
-  echo "receipts (code, sequence):"
-  "$candor" submit --survey "$surveys/hotel-stay.survey" --journal "$work/journal" \
-    --device-key "$work/device/kiosk-1.key" --hq-public "$work/hq/hq.pub" "$surveys/hotel-stay.responses.jsonl"
-  "$candor" journal verify "$work/journal"
-  "$candor" journal export "$work/journal" --after 0 --out "$work/kiosk-1.bundle"
-  "$candor" hq import --store "$work/store" --hq-key "$work/hq/hq.key" \
-    --devices "$work/device/kiosk-1.pub" "$work/kiosk-1.bundle"
+  local devices
+  devices=$(grep -o '"device": *"[^"]*"' "$surveys/hotel-stay.responses.jsonl" | sed 's/.*"\([^"]*\)"$/\1/'  | sort -u)
+  for d in $devices; do
+    "$candor" keys device --id "$d" --out "$work/devices/$d" >/dev/null
+    cat "$work/devices/$d/$d.pub" >> "$work/hq/devices"
+    grep "\"device\": *\"$d\"" "$surveys/hotel-stay.responses.jsonl" > "$work/devices/$d/cards.jsonl"
+    echo "device $d, receipts (code, sequence):"
+    "$candor" submit --survey "$surveys/hotel-stay.survey" --journal "$work/devices/$d/journal" \
+      --device-key "$work/devices/$d/$d.key" --hq-public "$work/hq/hq.pub" "$work/devices/$d/cards.jsonl"
+    "$candor" journal verify "$work/devices/$d/journal"
+    "$candor" journal export "$work/devices/$d/journal" --after 0 --out "$work/$d.bundle"
+  done
+  "$candor" hq import --store "$work/store" --hq-key "$work/hq/hq.key" --devices "$work/hq/devices" \
+    "$work"/*.bundle
   "$candor" hq responses --store "$work/store" --hq-key "$work/hq/hq.key" > "$work/opened.jsonl"
   echo "opened at head office: $(wc -l < "$work/opened.jsonl") responses ($work/opened.jsonl)"
+  echo
+  echo "== 6. What head office reads: the opened cards' figures"
+  "$candor" export --csv --survey "$surveys/hotel-stay.survey" "$work/opened.jsonl" --out "$work/opened.csv"
+  "$candor" stats "$work/opened.csv" --survey "$surveys/hotel-stay.survey"
   echo
   echo "Everything the demo wrote is in $work"
 }
