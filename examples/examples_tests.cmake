@@ -74,3 +74,5 @@ set_tests_properties(cli-stats-by-site PROPERTIES
   PASS_REGULAR_EXPRESSION "lyon +24 +-4\\.8 ± 37\\.0.*1 segment\\(s\\) under the minimum n suppressed")
 add_test(NAME cli-stats-unknown-column COMMAND candor_cli stats ${_stats_csv} --nps nope)
 set_tests_properties(cli-stats-unknown-column PROPERTIES WILL_FAIL ON)
+# The language tour of docs/survey-language.md: every construct, accepted by `candor check`.
+add_test(NAME cli_check_language_tour COMMAND candor_cli check ${PROJECT_SOURCE_DIR}/examples/surveys/language-tour.survey)
