@@ -42,7 +42,7 @@ inline auto kw_string(char const* word) { return lexeme[x3::string(word) >> !(al
 // Words an expression gives meaning to, so they cannot name questions.
 struct reserved_words : x3::symbols<> {
     reserved_words() {
-        add("and")("or")("not")("in")("contains")("yes")("no")("answered")("count");
+        add("and")("or")("not")("in")("contains")("yes")("no")("answered")("count")("any")("all");
         // Statement keywords too, so a statement cut short is not read as a name.
         add("survey")("question")("page")("title")("languages")("field")("fields");
     }

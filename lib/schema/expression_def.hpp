@@ -42,7 +42,8 @@ inline multiplicative_symbols const multiplicative_op;
 inline unary_symbols const unary_op;
 inline bool_symbols const bool_words;
 
-struct expression_class : x3::annotate_on_success {};
+// Reports its own syntax errors, so a condition parsed alone (routing rules) throws nothing.
+struct expression_class : x3::annotate_on_success, report_errors {};
 struct logical_and_class : x3::annotate_on_success {};
 struct relational_class : x3::annotate_on_success {};
 struct additive_class : x3::annotate_on_success {};
@@ -89,7 +90,8 @@ auto const value_list_def = ('(' > (expression_rule % ',') > ')')[(
 auto const additive_def = multiplicative >> *(additive_op > multiplicative);
 auto const multiplicative_def = unary >> *(multiplicative_op > unary);
 auto const unary_def = *unary_op >> primary;
-auto const call_def = (kw_string("answered") | kw_string("count")) > '(' > (name_ref % ',') > ')';
+auto const call_def = (kw_string("answered") | kw_string("count") | kw_string("any") |
+                       kw_string("all")) > '(' > (name_ref % ',') > ')';
 auto const bool_literal_def =
     word_op(bool_words)[([](auto& ctx) { x3::_val(ctx).value = x3::_attr(ctx); })];
 auto const primary_def = number_literal | string_literal | bool_literal | call | name_ref |

@@ -30,7 +30,7 @@ std::string quote(std::string_view s) {
 }
 
 bool is_reserved(std::string_view w) {
-    for (auto r : {"and", "or", "not", "in", "contains", "yes", "no", "answered", "count",
+    for (auto r : {"and", "or", "not", "in", "contains", "yes", "no", "answered", "count", "any", "all",
                    "survey", "question", "page", "title", "languages", "field", "fields"})
         if (w == r) return true;
     return false;

@@ -60,6 +60,11 @@ struct typed {
     value_type type = value_type::number;
     int choice_question = -1;  // for choice types: the question whose codes apply
     ast::name_ref const* name = nullptr;
+    // any(q, ...) / all(q, ...): the questions, not yet emitted. A comparison with a group
+    // is written out as one comparison per question joined by or / and, exactly as if the
+    // user had written them, so formatting and parsing again gives the same tree.
+    std::vector<std::uint32_t> group;
+    bool all = false;
     bool ok = true;
 };
 
@@ -68,6 +73,7 @@ public:
     lowering(source_map const& source, diagnostics& out) : source_(source), out_(out) {}
 
     survey run(ast::header const& header, std::vector<ast::statement> const& statements);
+    std::optional<expr> standalone(ast::expression const& e, survey const& s);
 
 private:
     source_location at(x3::position_tagged const& node) const {
@@ -442,6 +448,14 @@ survey lowering::run(ast::header const& header, std::vector<ast::statement> cons
 
 // ---- Conditions
 
+std::optional<expr> lowering::standalone(ast::expression const& e, survey const& s) {
+    s_ = s;
+    for (std::size_t i = 0; i < s_.questions.size(); ++i) question_ids_[s_.questions[i].id] = i;
+    for (std::size_t i = 0; i < s_.fields.size(); ++i) field_ids_[s_.fields[i]] = i;
+    depends_on_.assign(s_.questions.size() + 1, {});
+    return condition(e, s_.questions.size());  // owner past the end: every question is earlier
+}
+
 void lowering::conditions() {
     depends_on_.assign(s_.questions.size(), {});
     for (std::size_t i = 0; i < s_.questions.size(); ++i) {
@@ -488,7 +502,7 @@ std::optional<expr> lowering::condition(ast::expression const& e, std::size_t ow
         error(*t.name, "unknown-name", "no question or field is named `" + t.name->name + "`");
         return std::nullopt;
     }
-    if (t.type != value_type::boolean) {
+    if (!t.group.empty() || t.type != value_type::boolean) {
         error(e, "type-mismatch",
               "a condition must be true or false, not " + std::string(describe(t.type)));
         return std::nullopt;
@@ -562,32 +576,49 @@ typed lowering::lower(ast::operand const& o) {
         }
         typed operator()(ast::name_ref const& n) const { return self.resolve_name(n); }
         typed operator()(ast::call const& c) const {
-            if (c.arguments.size() != 1) {
+            bool const grouping = c.function == "any" || c.function == "all";
+            if (!grouping && c.arguments.size() != 1) {
                 self.error(c, "bad-call", "`" + c.function + "` takes one question");
                 return self.failed();
             }
-            auto const& arg = c.arguments.front();
-            typed q = self.resolve_name(arg);
-            if (!q.ok) return q;
-            if (q.name || self.expr_.nodes[q.node].op != opcode::question) {
-                self.error(arg, "unknown-name", "no question is named `" + arg.name + "`");
-                return self.failed();
+            typed group;
+            for (auto const& arg : c.arguments) {
+                typed q = self.resolve_name(arg);
+                if (!q.ok) return q;
+                if (q.name || self.expr_.nodes[q.node].op != opcode::question) {
+                    self.error(arg, "unknown-name", "no question is named `" + arg.name + "`");
+                    return self.failed();
+                }
+                self.expr_.nodes.pop_back();  // the call refers to the question; no node of its own
+                if (grouping) {
+                    if (!group.group.empty() && q.type != group.type) {
+                        self.error(arg, "type-mismatch",
+                                   "`" + c.function + "` needs questions of one type; `" + arg.name +
+                                       "` is " + std::string(describe(q.type)));
+                        return self.failed();
+                    }
+                    group.type = q.type;
+                    group.choice_question = q.choice_question;
+                    group.group.push_back(static_cast<std::uint32_t>(q.choice_question));
+                    continue;
+                }
+                expr::node node;
+                node.a = static_cast<std::uint32_t>(q.choice_question);
+                if (c.function == "answered") {
+                    node.op = opcode::answered;
+                    node.type = value_type::boolean;
+                    return self.emit(std::move(node), value_type::boolean);
+                }
+                if (q.type != value_type::choices) {
+                    self.error(arg, "type-mismatch",
+                               "`count` counts the options chosen in a `choice many` question");
+                    return self.failed();
+                }
+                node.op = opcode::count;
+                return self.emit(std::move(node), value_type::number);
             }
-            self.expr_.nodes.pop_back();  // the call refers to the question; no node of its own
-            expr::node node;
-            node.a = static_cast<std::uint32_t>(q.choice_question);
-            if (c.function == "answered") {
-                node.op = opcode::answered;
-                node.type = value_type::boolean;
-                return self.emit(std::move(node), value_type::boolean);
-            }
-            if (q.type != value_type::choices) {
-                self.error(arg, "type-mismatch",
-                           "`count` counts the options chosen in a `choice many` question");
-                return self.failed();
-            }
-            node.op = opcode::count;
-            return self.emit(std::move(node), value_type::number);
+            group.all = c.function == "all";
+            return group;
         }
         typed operator()(x3::forward_ast<ast::unary> const& u) const {
             return self.lower(u.get());
@@ -612,7 +643,7 @@ typed lowering::lower(ast::unary const& u) {
             return failed();
         }
         value_type const want = logical ? value_type::boolean : value_type::number;
-        if (t.type != want) {
+        if (t.type != want || !t.group.empty()) {
             error(u, "type-mismatch",
                   std::string(logical ? "`not` applies to a condition" : "`-` applies to a number") +
                       ", not " + std::string(describe(t.type)));
@@ -644,7 +675,7 @@ bool lowering::settle_code(typed& t, typed const& other, x3::position_tagged con
     if (other_is_choice && node.op == opcode::text) {
         auto const& q = s_.questions[static_cast<std::size_t>(other.choice_question)];
         if (!q.option(node.text) && !(q.other && node.text == "other")) {
-            error(where, "unknown-option",
+            error(t.name ? static_cast<x3::position_tagged const&>(*t.name) : where, "unknown-option",
                   "`" + q.id + "` has no option `" + node.text + "`");
             return false;
         }
@@ -677,6 +708,27 @@ typed lowering::apply(ast::optoken op, typed left, ast::operand const& right_ast
         return failed();
     };
 
+    bool const comparison = op == optoken::equal || op == optoken::not_equal ||
+                            op == optoken::less || op == optoken::less_equal ||
+                            op == optoken::greater || op == optoken::greater_equal;
+    if (!left.group.empty()) {
+        if (!comparison) return mismatch("any(...) and all(...) are compared: any(a, b) <= 2");
+        typed joined = failed();
+        for (std::size_t k = 0; k < left.group.size(); ++k) {
+            expr::node q;
+            q.op = opcode::question;
+            q.a = left.group[k];
+            q.type = left.type;
+            typed member = emit(std::move(q), left.type, static_cast<int>(left.group[k]));
+            typed one = apply(op, member, right_ast, where);
+            if (!one.ok) return one;
+            joined = k == 0 ? one
+                            : binary(left.all ? opcode::logical_and : opcode::logical_or,
+                                     value_type::boolean, joined, one);
+        }
+        return joined;
+    }
+
     if (op == optoken::in) {
         auto const* list = boost::get<x3::forward_ast<ast::list>>(&right_ast);
         if (!list) return mismatch("`in` takes a parenthesised list");
@@ -702,6 +754,8 @@ typed lowering::apply(ast::optoken op, typed left, ast::operand const& right_ast
 
     typed right = lower(right_ast);
     if (!right.ok) return right;
+    if (!right.group.empty())
+        return mismatch("write any(...) and all(...) on the left of the comparison");
 
     switch (op) {
         case optoken::logical_or:
@@ -882,6 +936,11 @@ void lowering::check_shown() {
 survey lower(ast::header const& header, std::vector<ast::statement> const& statements,
              source_map const& source, diagnostics& out) {
     return lowering(source, out).run(header, statements);
+}
+
+std::optional<expr> lower_condition(ast::expression const& condition, survey const& s,
+                                    source_map const& source, diagnostics& out) {
+    return lowering(source, out).standalone(condition, s);
 }
 
 }  // namespace candor::schema

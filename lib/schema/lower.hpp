@@ -2,6 +2,7 @@
 // every semantic error collected.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "ast.hpp"
@@ -13,6 +14,10 @@ namespace candor::schema {
 // Appends to `out` every problem found; the survey is meaningful only if none is an error.
 survey lower(ast::header const& header, std::vector<ast::statement> const& statements,
              source_map const& source, diagnostics& out);
+
+// A condition read against an existing survey, as if it came after its last question.
+std::optional<expr> lower_condition(ast::expression const& condition, survey const& s,
+                                    source_map const& source, diagnostics& out);
 
 // Most diagnostics one file reports; past this, the rest is noise.
 inline constexpr std::size_t max_diagnostics = 100;

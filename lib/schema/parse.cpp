@@ -186,6 +186,44 @@ parse_result<survey> parse(std::string_view text, std::string_view file_name) {
     return result;
 }
 
+parse_result<expr> parse_condition(std::string_view text, survey const& s, source_location origin) {
+    source_map source(text, origin.file);
+    diagnostics diags;
+    // Positions within the text, moved to where the text stands in its file.
+    auto place = [&](diagnostics& all) {
+        for (auto& d : all) {
+            if (origin.line == 0) continue;
+            if (d.where.line == 1) d.where.column += origin.column - 1;
+            d.where.line += origin.line - 1;
+        }
+        return unexpected(std::move(all));
+    };
+    if (auto bad = first_bad_byte(text))
+        diags.push_back(error_at(source.at(bad), "encoding", "a condition must be UTF-8 text"));
+    else if (auto deep = too_deep(text))
+        diags.push_back(error_at(source.at(deep), "too-deep",
+                                 "nested more than " + std::to_string(max_nesting) + " levels deep"));
+    if (!diags.empty()) return place(diags);
+
+    iterator_type first = text.data();
+    iterator_type const last = text.data() + text.size();
+    parser::tracker tracker(text.data());
+    std::reference_wrapper<parser::tracker> tracker_ref(tracker);
+    ast::expression tree;
+    bool const ok = x3::phrase_parse(first, last,
+                                     x3::with<x3::error_handler_tag>(tracker_ref)[parser::expression()],
+                                     parser::skipper, tree);
+    if (!ok || first != last || tracker.has_error()) {
+        auto where = tracker.has_error() ? tracker.where() : first;
+        diags.push_back(error_at(source.at(where), "syntax",
+                                 tracker.has_error() ? tracker.what() : "expected the end of the condition"));
+        return place(diags);
+    }
+    auto condition = lower_condition(tree, s, source, diags);
+    if (!condition || has_errors(diags)) return place(diags);
+    return std::move(*condition);
+}
+
 parse_result<survey> parse_file(std::string const& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream buffer;

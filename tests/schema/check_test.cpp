@@ -120,3 +120,41 @@ TEST_CASE("every error of a broken file is reported, in file order") {
     CHECK(codes == std::vector<std::string>{"duplicate-question", "bad-range", "syntax", "unknown-name"});
     for (std::size_t i = 1; i < errors.size(); ++i) CHECK(errors[i - 1].where.line <= errors[i].where.line);
 }
+
+TEST_CASE("any() and all() compare each question, as if written out") {
+    auto s = parse_ok(wrap(R"(  question a: rating 1..5 "A"
+  question b: rating 1..5 "B"
+  question c: text "C" show if any(a, b) <= 2
+  question d: text "D" show if all(a, b) >= 4 and not a == 5
+  question e: text "E" show if a <= 2 or b <= 2)"));
+    CHECK(schema::format(*s.find("c")->show_if, s) == "a <= 2 or b <= 2");
+    CHECK(*s.find("c")->show_if == *s.find("e")->show_if);
+    CHECK(schema::format(*s.find("d")->show_if, s) == "a >= 4 and b >= 4 and not a == 5");
+    find_code(parse_errors(wrap("  question a: rating 1..5 \"A\"\n  question b: text \"B\"\n"
+                                "  question c: text \"C\" show if any(a, b) <= 2")),
+              "type-mismatch");
+    find_code(parse_errors(wrap("  question a: rating 1..5 \"A\"\n  question c: text \"C\" show if any(a)")),
+              "type-mismatch");
+}
+
+TEST_CASE("a condition parsed on its own reads every question and field of the survey") {
+    auto s = parse_ok(wrap("  fields site\n  question rec: nps \"R\"\n  question why: choice one of (rude, slow) \"W\""));
+    auto ok = schema::parse_condition("rec <= 6 and why == rude or site == \"paris-01\"", s);
+    REQUIRE(ok.has_value());
+    CHECK(schema::format(*ok, s) == "rec <= 6 and why == rude or site == \"paris-01\"");
+
+    auto bad = schema::parse_condition("rec <= 6 and why == polite", s, {"rules.org", 12, 8});
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error()[0].code == "unknown-option");
+    CHECK(bad.error()[0].where.file == "rules.org");
+    CHECK(bad.error()[0].where.line == 12);
+    CHECK(bad.error()[0].where.column == 8 + 20);
+
+    auto syntax = schema::parse_condition("rec <= (6 and", s);
+    REQUIRE_FALSE(syntax.has_value());
+    CHECK(syntax.error()[0].code == "syntax");
+    auto trailing = schema::parse_condition("rec <= 6 rec", s);
+    REQUIRE_FALSE(trailing.has_value());
+    CHECK(trailing.error()[0].message == "expected the end of the condition");
+    CHECK_FALSE(schema::parse_condition("nobody == 1", s).has_value());
+}

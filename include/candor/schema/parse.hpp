@@ -17,6 +17,12 @@ parse_result<survey> parse(std::string_view text, std::string_view file_name = "
 // Reads a file and parses it; a file that cannot be read is one diagnostic (code "io").
 parse_result<survey> parse_file(std::string const& path);
 
+// A condition in the survey's expression language, checked against `s` as if written
+// after its last question: it may read every question and device field. Routing rules
+// use it. `origin` is where the text starts in its file, so diagnostics point there.
+parse_result<expr> parse_condition(std::string_view text, survey const& s,
+                                   source_location origin = {});
+
 // The canonical text of a survey: parse(format(s)) == s.
 std::string format(survey const& s);
 
