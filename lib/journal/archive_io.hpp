@@ -4,7 +4,9 @@
 
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
+#include <algorithm>
 #include <cstdint>
+#include <string_view>
 #include <streambuf>
 #include <string>
 
@@ -73,9 +75,28 @@ seal::bytes save_archive(T const& value) {
     return out;
 }
 
+// Boost reads its archive signature with whatever length the bytes claim, so a damaged
+// payload could ask for exabytes: the bytes up to the end of the signature must be exactly
+// those Boost writes.
+inline seal::byte_view archive_signature_prefix() {
+    static seal::bytes const prefix = [] {
+        auto sample = save_archive(std::uint32_t{0});
+        constexpr std::string_view signature = "serialization::archive";
+        auto text = seal::as_chars(sample);
+        auto at = text.find(signature);
+        return seal::bytes(sample.begin(),
+                           sample.begin() + static_cast<std::ptrdiff_t>(at + signature.size()));
+    }();
+    return prefix;
+}
+
 // Throws boost::archive::archive_exception (or std::exception) on a bad archive.
 template <class T>
 T load_archive(seal::byte_view in) {
+    auto prefix = archive_signature_prefix();
+    if (in.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), in.begin()))
+        throw boost::archive::archive_exception(
+            boost::archive::archive_exception::invalid_signature);
     byte_source src(in);
     T value;
     boost::archive::binary_iarchive ar(src);
