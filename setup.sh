@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev libboost-serialization-dev libeigen3-dev libcli11-dev doctest-dev
   libsodium-dev nlohmann-json3-dev libcpp-httplib-dev libbenchmark-dev libsqlite3-dev
-  clang python3 python3-pandas
+  clang python3 python3-pandas pybind11-dev python3-dev python3-numpy python3-pytest
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -1,0 +1,110 @@
+// Keys and the device's journal: the path of `candor submit` (examples/candor/submit.cpp).
+#include "candor/capture/json.hpp"
+#include "candor/journal/inspect.hpp"
+#include "candor/journal/record.hpp"
+#include "candor/seal/box.hpp"
+#include "candor/seal/keys.hpp"
+#include "internal.hpp"
+
+using namespace candor::c_api;
+namespace capture = candor::capture;
+namespace journal = candor::journal;
+namespace seal = candor::seal;
+
+extern "C" {
+
+candor_status candor_keys_make_hq(const char* dir) {
+    return guarded([&] {
+        CANDOR_REQUIRE(dir != nullptr, "dir is NULL");
+        auto written = seal::write_hq_keys(dir, seal::make_hq_keys());
+        if (!written) return fail(CANDOR_IO_ERROR, written.error());
+        return CANDOR_OK;
+    });
+}
+
+candor_status candor_keys_make_device(const char* device_id, const char* dir) {
+    return guarded([&] {
+        CANDOR_REQUIRE(dir != nullptr && device_id != nullptr, "NULL argument");
+        CANDOR_REQUIRE(seal::valid_device_id(device_id),
+                       "invalid device id (1 to 64 of A-Z a-z 0-9 . _ -)");
+        auto written = seal::write_device_keys(dir, seal::make_device_keys(device_id));
+        if (!written) return fail(CANDOR_IO_ERROR, written.error());
+        return CANDOR_OK;
+    });
+}
+
+candor_status candor_journal_open(const char* dir, const char* device_key_file,
+                                  const char* hq_public_file, candor_journal** out) {
+    return guarded([&] {
+        CANDOR_REQUIRE(out != nullptr, "out is NULL");
+        *out = nullptr;
+        CANDOR_REQUIRE(dir && device_key_file && hq_public_file, "NULL argument");
+        auto key = seal::read_device_secret(device_key_file);
+        if (!key) return fail(CANDOR_IO_ERROR, std::string(device_key_file) + ": " + key.error());
+        auto hq = seal::read_hq_public(hq_public_file);
+        if (!hq) return fail(CANDOR_IO_ERROR, std::string(hq_public_file) + ": " + hq.error());
+        auto opened = journal::journal::open(dir, std::move(*key), *hq);
+        if (!opened) return fail(CANDOR_IO_ERROR, journal::render(opened.error()));
+        *out = new candor_journal{std::move(opened).value()};
+        return CANDOR_OK;
+    });
+}
+
+void candor_journal_free(candor_journal* j) { delete j; }
+
+candor_status candor_journal_submit(candor_journal* j, const candor_survey* survey,
+                                    const char* json, size_t length, uint64_t* seq, char* receipt,
+                                    size_t* receipt_size, candor_problems** problems) {
+    if (problems) *problems = nullptr;
+    return guarded([&] {
+        CANDOR_REQUIRE(j && survey && seq && receipt_size, "NULL argument");
+        CANDOR_REQUIRE(json != nullptr || length == 0, "json is NULL");
+        auto parsed = capture::from_json(std::string_view(json ? json : "", length),
+                                         {"<response>", 1, 1});
+        if (!parsed) return fail(CANDOR_PARSE_ERROR, candor::render(parsed.error()));
+        auto const& r = *parsed;
+        auto found = capture::check(survey->value, r);
+        auto const& device = j->value.device();
+        if (auto d = r.field("device"); !d.empty() && d != device)
+            found.push_back({"device", capture::problem_code::device_field,
+                             "the response is from device " + std::string(d) +
+                                 ", the journal is " + device + "'s"});
+        auto content = capture::to_json(r);
+        if (content.size() + seal::seal_overhead > journal::max_sealed_bytes)
+            found.push_back({"", capture::problem_code::too_long, "response too large to seal"});
+        if (!found.empty()) {
+            std::string text = "response rejected:";
+            for (auto const& p : found)
+                text += "\n  " + (p.question.empty() ? std::string("response") : p.question) +
+                        ": " + p.message + " [" + std::string(capture::to_string(p.code)) + "]";
+            if (problems) *problems = new candor_problems{std::move(found)};
+            return fail(CANDOR_REJECTED, std::move(text));
+        }
+        journal::card card{r.survey, r.version, std::string(r.field("site")), r.submitted,
+                           std::move(content)};
+        auto stamped = j->value.submit(std::span<journal::card const>(&card, 1));
+        *seq = stamped.at(0).seq;
+        return copy_out(stamped.at(0).receipt, receipt, receipt_size);
+    });
+}
+
+candor_status candor_journal_last_seq(const candor_journal* j, uint64_t* seq) {
+    CANDOR_REQUIRE(j && seq, "NULL argument");
+    *seq = j->value.last_seq();
+    return CANDOR_OK;
+}
+
+candor_status candor_journal_verify(const char* dir, size_t* errors) {
+    return guarded([&] {
+        CANDOR_REQUIRE(dir && errors, "NULL argument");
+        auto contents = journal::inspect_journal(dir);
+        std::size_t n = 0;
+        for (auto const& p : contents.found)
+            if (p.level == candor::severity::error) ++n;
+        *errors = n;
+        if (n != 0) fail(CANDOR_OK, journal::render(contents.found));
+        return CANDOR_OK;
+    });
+}
+
+}  // extern "C"
