@@ -47,6 +47,7 @@ int run_fmt(fmt_options const& opts) {
     }
     if (!opts.in_place) {
         std::cout << formatted;
+        if (has_comment(*text)) std::cerr << opts.file << ": note: comments are not kept\n";
         return 0;
     }
     if (has_comment(*text) && !opts.drop_comments) {

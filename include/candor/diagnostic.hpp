@@ -13,7 +13,8 @@ namespace candor {
 
 enum class severity : std::uint8_t { error, warning, note };
 
-// Where in a text a diagnostic points: 1-based line and column (columns count bytes).
+// Where in a text a diagnostic points: 1-based line and column (columns count characters,
+// that is UTF-8 code points, as editors show them).
 struct source_location {
     std::string file;
     std::uint32_t line = 0;

@@ -316,10 +316,13 @@ void checker::run() {
         if (!picked_other)
             add(q.id + ".other", problem_code::not_shown,
                 "`" + q.id + ".other` is given but `other` was not chosen");
-        else if (text->size() > default_other_length || !valid_utf8(*text))
+        else if (!valid_utf8(*text))
+            add(q.id + ".other", problem_code::invalid_format,
+                "`" + q.id + ".other` is not valid UTF-8 text");
+        else if (text->size() > default_other_length)
             add(q.id + ".other", problem_code::too_long,
                 "`" + q.id + ".other` is at most " + std::to_string(default_other_length) +
-                    " bytes of UTF-8 text");
+                    " bytes long");
     }
 }
 

@@ -1,5 +1,6 @@
 #include "candor/capture/json.hpp"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "candor/time.hpp"
@@ -80,6 +81,8 @@ parse_result<response> from_json(std::string_view text, source_location where) {
     } else {
         for (auto const& [k, v] : it->items()) {
             if (v.is_boolean()) r.answers.emplace_back(k, v.get<bool>());
+            else if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(INT64_MAX))
+                fail("answer \"" + k + "\" is too large a number");
             else if (v.is_number_integer()) r.answers.emplace_back(k, v.get<std::int64_t>());
             else if (v.is_number_float()) r.answers.emplace_back(k, v.get<double>());
             else if (v.is_string()) r.answers.emplace_back(k, v.get<std::string>());
@@ -108,8 +111,8 @@ std::string to_json(response const& r) {
     if (r.started) j["started"] = format_timestamp(*r.started);
     j["submitted"] = format_timestamp(r.submitted);
     json answers = json::object();
-    for (auto const& [k, a] : r.answers)
-        std::visit([&](auto const& v) { answers[k] = v; }, a);
+    for (auto const& entry : r.answers)  // clang 14 cannot capture structured bindings
+        std::visit([&](auto const& v) { answers[entry.first] = v; }, entry.second);
     j["answers"] = std::move(answers);
     return j.dump();
 }

@@ -23,15 +23,22 @@ using x3::lit;
 // rule; parse.cpp then resumes at the next line that starts a statement.
 struct report_errors {
     template <class It, class Exception, class Context>
-    x3::error_handler_result on_error(It&, It const&, Exception const& x,
+    x3::error_handler_result on_error(It&, It const& last, Exception const& x,
                                       Context const& context) const {
+        // X3 reports where skipping began; the reader wants the token that was wrong, if it
+        // is on the same line (a missing token at a line's end is shown there).
+        It where = x.where();
+        while (where != last && (*where == ' ' || *where == '\t')) ++where;
         auto& t = x3::get<x3::error_handler_tag>(context).get();
-        t.error(x.where(), "expected " + describe(x.which()));
+        t.error(where, "expected " + describe(x.which()));
         return x3::error_handler_result::fail;
     }
     static std::string describe(std::string const& which) {
-        // X3 names literal characters 'x' and rules by their given names.
-        return which.empty() ? std::string("something else") : which;
+        // X3 names literals 'x' and rules by their given names; an unnamed compound parser
+        // would show as a mangled C++ type, which says nothing to a survey author.
+        if (which.empty() || which.rfind("N5boost", 0) == 0 || which.find("boost::") != std::string::npos)
+            return "something else here";
+        return which;
     }
 };
 

@@ -74,6 +74,13 @@ x3::rule<call_class, ast::call> const call = "a function call";
 x3::rule<list_class, ast::list> const value_list = "a parenthesised list";
 x3::rule<bool_class, ast::bool_literal> const bool_literal = "yes or no";
 
+x3::rule<class items_class, std::vector<ast::expression>> const list_items =
+    "values separated by commas";
+x3::rule<class arguments_class, std::vector<ast::name_ref>> const arguments =
+    "question names separated by commas";
+auto const list_items_def = expression_rule % ',';
+auto const arguments_def = name_ref % ',';
+
 auto const word_op = [](auto const& symbols) { return lexeme[symbols >> !(alnum | '_')]; };
 
 auto const expression_rule_def = logical_and >> *(word_op(logical_or_op) > logical_and);
@@ -82,21 +89,22 @@ auto const logical_and_def = negation >> *(word_op(logical_and_op) > negation);
 auto const negation_def = *(kw("not") >> x3::attr(ast::optoken::logical_not)) >> relational;
 auto const relational_def = additive >> *(relation | membership | containment);
 auto const relation_def = relational_op > additive;
-auto const membership_def = kw("in") >> x3::attr(ast::optoken::in) > value_list;
-auto const containment_def = kw("contains") >> x3::attr(ast::optoken::contains) > additive;
+auto const membership_def = (kw("in") >> x3::attr(ast::optoken::in)) > value_list;
+auto const containment_def = (kw("contains") >> x3::attr(ast::optoken::contains)) > additive;
 // `in` lists and yes/no are reported by their enclosing operation, so they need no tag.
-auto const value_list_def = ('(' > (expression_rule % ',') > ')')[(
+auto const value_list_def = ('(' > list_items > ')')[(
     [](auto& ctx) { x3::_val(ctx).items = std::move(x3::_attr(ctx)); })];
 auto const additive_def = multiplicative >> *(additive_op > multiplicative);
 auto const multiplicative_def = unary >> *(multiplicative_op > unary);
 auto const unary_def = *unary_op >> primary;
 auto const call_def = (kw_string("answered") | kw_string("count") | kw_string("any") |
-                       kw_string("all")) > '(' > (name_ref % ',') > ')';
+                       kw_string("all")) > '(' > arguments > ')';
 auto const bool_literal_def =
     word_op(bool_words)[([](auto& ctx) { x3::_val(ctx).value = x3::_attr(ctx); })];
 auto const primary_def = number_literal | string_literal | bool_literal | call | name_ref |
                          ('(' > expression_rule > ')');
 
+BOOST_SPIRIT_DEFINE(list_items, arguments)
 BOOST_SPIRIT_DEFINE(expression_rule, logical_and, negation, relational, relation, membership, containment,
                     value_list, additive, multiplicative, unary, call, bool_literal, primary)
 

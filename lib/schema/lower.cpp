@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace candor::schema {
@@ -132,6 +133,8 @@ private:
     std::vector<ast::question_stmt const*> question_ast_;
     std::vector<std::vector<std::size_t>> depends_on_;  // question -> questions its show_if reads
     std::string current_page_;
+    bool seen_max_ = false;  // of the question being lowered
+    bool seen_min_ = false;
     bool has_languages_ = false;
     bool has_title_ = false;
 
@@ -239,8 +242,10 @@ void lowering::lower_kind(ast::kind_spec const& k, question& q) {
     bool const takes_range = q.kind == question_kind::rating || q.kind == question_kind::likert ||
                              q.kind == question_kind::number;
     if (k.bounds && !takes_range) {
+        bool const fixed = is_scale(q.kind);
         error(*k.bounds, "no-range",
-              "a " + std::string(to_string(q.kind)) + " question has a fixed scale; remove the range");
+              fixed ? "a " + std::string(to_string(q.kind)) + " question has a fixed scale; remove the range"
+                    : "a " + std::string(to_string(q.kind)) + " question takes no range");
     } else if (q.kind == question_kind::likert) {
         if (k.bounds && (k.bounds->high || (k.bounds->low != "5" && k.bounds->low != "7")))
             error(*k.bounds, "bad-range", "a likert scale has 5 or 7 points: `likert 5` or `likert 7`");
@@ -283,6 +288,8 @@ void lowering::lower_attribute(ast::attribute const& a, question& q) {
     struct visitor {
         lowering& self;
         question& q;
+        bool& seen_max;
+        bool& seen_min;
         void operator()(ast::condition_attr const& c) const {
             bool const show = c.keyword == "show";
             bool const seen = show ? q.show_if.has_value() : q.require_if.has_value();
@@ -310,6 +317,12 @@ void lowering::lower_attribute(ast::attribute const& a, question& q) {
                     return;
                 }
                 auto const limit = static_cast<std::uint32_t>(*n);
+                auto& seen = v.keyword == "max" ? seen_max : seen_min;
+                if (seen) {
+                    self.error(v, "duplicate-attribute", "`" + v.keyword + "` is written twice");
+                    return;
+                }
+                seen = true;
                 if (q.kind == question_kind::text && v.keyword == "max") {
                     if (limit == 0) self.error(v, "bad-limit", "a text's maximum length must be above 0");
                     q.max_length = limit;
@@ -329,6 +342,10 @@ void lowering::lower_attribute(ast::attribute const& a, question& q) {
                 self.error(l, "no-labels", "`labels` name the ends of a scale question");
                 return;
             }
+            if (!q.end_labels.empty()) {
+                self.error(l, "duplicate-attribute", "`labels` is written twice");
+                return;
+            }
             q.end_labels = {self.text(l.low, l), self.text(l.high, l)};
         }
         void operator()(ast::prompt_attr const& p) const {
@@ -343,13 +360,17 @@ void lowering::lower_attribute(ast::attribute const& a, question& q) {
                 self.error(o, "not-a-choice", "`other` belongs to choice questions");
                 return;
             }
+            if (q.other) {
+                self.error(o, "duplicate-attribute", "`other` is written twice");
+                return;
+            }
             if (q.option("other"))
                 self.error(o, "duplicate-option",
                            "`other` adds an option coded `other`, and one is listed already");
             q.other = self.text(o.label, o);
         }
     };
-    boost::apply_visitor(visitor{*this, q}, a);
+    boost::apply_visitor(visitor{*this, q, seen_max_, seen_min_}, a);
 }
 
 void lowering::add_question(ast::question_stmt const& s) {
@@ -371,6 +392,7 @@ void lowering::add_question(ast::question_stmt const& s) {
     q.where = at(s.id);
     lower_kind(s.kind, q);
     std::size_t const index = s_.questions.size();
+    seen_max_ = seen_min_ = false;
     for (auto const& a : s.attributes) lower_attribute(a, q);
     if (q.min_selections && q.max_selections && q.min_selections > q.max_selections)
         error(s, "bad-limit", "`min` selections is above `max`");
@@ -443,6 +465,7 @@ survey lowering::run(ast::header const& header, std::vector<ast::statement> cons
     conditions();
     check_pipes();
     check_shown();
+    s_.reindex();
     return std::move(s_);
 }
 
@@ -626,9 +649,9 @@ typed lowering::lower(ast::operand const& o) {
         typed operator()(x3::forward_ast<ast::expression> const& e) const {
             return self.lower(e.get());
         }
-        typed operator()(x3::forward_ast<ast::list> const& l) const {
-            self.error(l.get(), "syntax", "a list belongs after `in`");
-            return self.failed();
+        typed operator()(x3::forward_ast<ast::list> const&) const {
+            // The grammar puts a list only after `in`, which apply() lowers itself.
+            throw std::logic_error("candor: a value list outside `in`");
         }
     };
     return boost::apply_visitor(visitor{*this}, o);
@@ -659,6 +682,15 @@ typed lowering::lower(ast::unary const& u) {
 }
 
 typed lowering::lower(ast::expression const& e) {
+    auto is_comparison = [](ast::optoken op) {
+        return op >= ast::optoken::equal && op <= ast::optoken::contains;
+    };
+    if (std::count_if(e.rest.begin(), e.rest.end(),
+                      [&](ast::operation const& o) { return is_comparison(o.operator_); }) > 1) {
+        error(e.rest[1], "chained-comparison",
+              "comparisons do not chain: write `a < b and b < c`, or use parentheses");
+        return failed();
+    }
     typed left = lower(e.first);
     for (auto const& op : e.rest) {
         if (!left.ok) return left;
@@ -845,7 +877,11 @@ void lowering::check_pipes() {
     };
     for (std::size_t i = 0; i < s_.questions.size(); ++i) {
         auto const& q = s_.questions[i];
-        check_text(q.prompt, i, *question_ast_[i]);
+        auto const& node = *question_ast_[i];
+        check_text(q.prompt, i, node);
+        for (auto const& o : q.options) check_text(o.label, i, node);
+        for (auto const& l : q.end_labels) check_text(l, i, node);
+        if (q.other) check_text(*q.other, i, node);
     }
 }
 

@@ -44,6 +44,7 @@ char const* first_bad_byte(std::string_view text) {
 }
 
 // Parentheses nested past max_nesting would recurse deeply in the parser: refuse early.
+// (Braces do not nest in the language, so only parentheses count.)
 char const* too_deep(std::string_view text) {
     std::uint32_t depth = 0;
     bool in_string = false, in_comment = false;
@@ -58,9 +59,9 @@ char const* too_deep(std::string_view text) {
             in_comment = true;
         } else if (c == '"') {
             in_string = true;
-        } else if (c == '(' || c == '{') {
+        } else if (c == '(') {
             if (++depth > max_nesting) return text.data() + i;
-        } else if ((c == ')' || c == '}') && depth > 0) {
+        } else if (c == ')' && depth > 0) {
             --depth;
         }
     }

@@ -55,20 +55,38 @@ x3::rule<title_class, ast::title_stmt> const title = "title \"...\"";
 x3::rule<fields_class, ast::fields_stmt> const fields = "field name, ...";
 x3::rule<page_class, ast::page_stmt> const page = "page id \"title\"";
 
-auto const header_rule_def =
-    kw("survey") > quoted > kw("version") > x3::raw[lexeme[+digit]] > '{';
+// Named rules for what an expectation may miss, so the message names it.
+x3::rule<class version_class, std::string> const version_number = "a version number";
+x3::rule<class version_kw_class> const version_kw = "`version`";
+x3::rule<class if_kw_class> const if_kw = "`if`";
+x3::rule<class lang_entries_class, ast::text> const lang_entries =
+    "a language and a quoted string, e.g. en \"Thank you\"";
+x3::rule<class option_list_class, std::vector<ast::option>> const option_list =
+    "options: code \"label\", ...";
+x3::rule<class language_list_class, std::vector<ast::name_ref>> const language_list =
+    "language codes such as en fr";
+x3::rule<class field_list_class, std::vector<ast::name_ref>> const field_list =
+    "field names separated by commas";
+auto const version_kw_def = kw("version");
+auto const if_kw_def = kw("if");
+auto const lang_entries_def = +lang_entry;
+auto const option_list_def = option % ',';
+auto const language_list_def = +language_ref;
+auto const field_list_def = name_ref % ',';
+auto const version_number_def = x3::raw[lexeme[+digit]];
+auto const header_rule_def = kw("survey") > quoted > version_kw > version_number > '{';
 
 auto const lang_entry_def = language > quoted;
 auto const bare_entry_def = x3::attr(std::string()) >> quoted;
-auto const text_def = ('{' > +lang_entry > '}') | x3::repeat(1)[bare_entry];
+auto const text_def = ('{' > lang_entries > '}') | x3::repeat(1)[bare_entry];
 
 auto const bounds_def = raw_number >> -(".." > raw_number);
 auto const option_def = name_ref >> -text;
-auto const options_def = -(kw("of") > '(' > (option % ',') > ')');
+auto const options_def = -(kw("of") > '(' > option_list > ')');
 auto const kind_def = name_ref >> -(kw_string("one") | kw_string("many")) >> options >> -bounds >>
                       -(kw_string("integer") | kw_string("decimal"));
 
-auto const condition_attr_def = (kw_string("show") | kw_string("require")) > kw("if") > condition;
+auto const condition_attr_def = (kw_string("show") | kw_string("require")) > if_kw > condition;
 auto const value_attr_def = ((kw_string("max") | kw_string("min")) > raw_number) |
                             ((kw_string("required") | kw_string("personal")) >>
                              x3::attr(std::string()));
@@ -85,14 +103,15 @@ auto const attribute_def = condition_attr | value_attr | labels_attr | other_att
 
 auto const question_def = kw_string("question") > name_ref > ':' > kind > *attribute;
 auto const languages_def =
-    kw_string("languages") > +language_ref > -(kw("default") > language_ref);
+    kw_string("languages") > language_list > -(kw("default") > language_ref);
 auto const title_def = kw_string("title") > text;
-auto const fields_def = (kw_string("fields") | kw_string("field")) > (name_ref % ',');
+auto const fields_def = (kw_string("fields") | kw_string("field")) > field_list;
 auto const page_def = kw_string("page") > name_ref > -text;
 
 auto const statement_rule_def = question | languages | title | fields | page;
 
-BOOST_SPIRIT_DEFINE(header_rule, statement_rule, lang_entry, bare_entry, text, bounds, option, options,
+BOOST_SPIRIT_DEFINE(version_kw, if_kw, lang_entries, option_list, language_list, field_list)
+BOOST_SPIRIT_DEFINE(header_rule, version_number, statement_rule, lang_entry, bare_entry, text, bounds, option, options,
                     kind, condition_attr, value_attr, labels_attr, other_attr, prompt_attr, attribute,
                     question, languages, title, fields, page)
 

@@ -26,7 +26,21 @@ bool is_scale(question_kind k) noexcept {
            k == question_kind::rating || k == question_kind::likert;
 }
 
-int survey::question_index(std::string_view id) const noexcept {
+void survey::reindex() {
+    question_ids.clear();
+    if (questions.size() <= small_survey) return;
+    for (std::size_t i = 0; i < questions.size(); ++i)
+        question_ids.emplace(questions[i].id, static_cast<std::uint32_t>(i));
+}
+
+int survey::question_index(std::string_view id) const {
+    if (!question_ids.empty()) {
+        // Heterogeneous lookup needs C++20's transparent hashing, absent from libstdc++ 12.
+        auto it = question_ids.find(std::string(id));
+        if (it != question_ids.end() && it->second < questions.size() &&
+            questions[it->second].id == id)
+            return static_cast<int>(it->second);
+    }
     for (std::size_t i = 0; i < questions.size(); ++i)
         if (questions[i].id == id) return static_cast<int>(i);
     return -1;

@@ -218,3 +218,12 @@ TEST_CASE("check agrees with a direct reading of the hotel card's conditions on 
         CHECK(has(ps, "email", "required-missing") == (contact && !answered_email));
     }
 }
+
+TEST_CASE("an other text that is not UTF-8 is a format problem, a long one too long") {
+    auto r = good_hotel_response();
+    set(r, "reason", std::string("other"));
+    set(r, "reason.other", std::string("\xFF"));
+    CHECK(has(capture::check(hotel(), r), "reason.other", "invalid-format"));
+    set(r, "reason.other", std::string(capture::default_other_length + 1, 'x'));
+    CHECK(has(capture::check(hotel(), r), "reason.other", "too-long"));
+}

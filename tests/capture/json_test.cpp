@@ -65,3 +65,10 @@ TEST_CASE("JSON lines: a bad line does not stop the others") {
     CHECK(lines[1].value.error()[0].where.file == "x.jsonl");
     CHECK(lines[2].value->version == 2);
 }
+
+TEST_CASE("an integer past 64 bits is refused, not wrapped") {
+    auto r = capture::from_json(R"({"survey":"s","version":1,"submitted":"2026-01-01T00:00:00Z",
+      "answers":{"n":18446744073709551615}})");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error()[0].message.find("too large") != std::string::npos);
+}

@@ -158,3 +158,31 @@ TEST_CASE("a condition parsed on its own reads every question and field of the s
     CHECK(trailing.error()[0].message == "expected the end of the condition");
     CHECK_FALSE(schema::parse_condition("nobody == 1", s).has_value());
 }
+
+TEST_CASE("an attribute written twice is an error, whichever it is") {
+    for (auto attrs : {"labels (\"a\", \"b\") labels (\"c\", \"d\")", "required required",
+                       "show if a > 1 show if a > 2", "\"Text\" \"Again\""}) {
+        CAPTURE(attrs);
+        find_code(parse_errors(wrap(std::string("  question a: nps \"A\"\n  question b: rating 1..5 ") + attrs)),
+                  "duplicate-attribute");
+    }
+    find_code(parse_errors(wrap("  question m: choice many of (x, y, z) max 2 max 3 \"M\"")), "duplicate-attribute");
+    find_code(parse_errors(wrap("  question m: choice one of (x, y) other \"O\" other \"P\" \"M\"")), "duplicate-attribute");
+}
+
+TEST_CASE("comparisons do not chain") {
+    auto errors = parse_errors(wrap("  question a: yesno \"A\"\n  question b: yesno \"B\" show if a == yes == no"));
+    CHECK(find_code(errors, "chained-comparison").where.column == 42);  // the second ==
+    parse_ok(wrap("  question a: yesno \"A\"\n  question b: yesno \"B\" show if (a == yes) == no"));
+}
+
+TEST_CASE("piping is checked in option labels and scale labels too") {
+    find_code(parse_errors(wrap("  question a: choice one of (x \"Like {zz}\") \"A\"")), "unknown-pipe");
+    find_code(parse_errors(wrap("  question a: rating 1..5 labels (\"{later}\", \"b\") \"A\"\n  question later: nps \"L\"")),
+              "forward-reference");
+}
+
+TEST_CASE("a range on a kind without one says so plainly") {
+    auto errors = parse_errors(wrap("  question t: text 1..5 \"T\""));
+    CHECK(find_code(errors, "no-range").message == "a text question takes no range");
+}

@@ -128,6 +128,9 @@ TEST_CASE("a header that is not a survey header is one clear error") {
     REQUIRE(errors.size() == 1);
     CHECK(errors[0].where.line == 1);
     CHECK(errors[0].where.column == 1);
+    auto no_version = parse_errors("survey \"x\" version {");
+    CHECK(no_version[0].message == "expected a version number");
+    CHECK(no_version[0].where.column == 20);  // at the `{`
 }
 
 TEST_CASE("hostile input gets an error, never a crash") {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "candor/diagnostic.hpp"
@@ -101,12 +102,16 @@ struct survey {
     std::vector<page> pages;
     std::vector<question> questions;  // in the order shown
     diagnostics warnings;            // what the checker noted but did not refuse
+    // Question ids to indices, for surveys too large to scan; parse() fills it. Lookups
+    // verify each hit, so a survey edited afterwards stays correct (if slower) until reindex().
+    std::unordered_map<std::string, std::uint32_t> question_ids;
+    void reindex();
 
     std::string const& default_language() const { return languages.front(); }
     // Index of a question or device field by id, or -1.
-    int question_index(std::string_view id) const noexcept;
+    int question_index(std::string_view id) const;
     int field_index(std::string_view id) const noexcept;
-    question const* find(std::string_view id) const noexcept {
+    question const* find(std::string_view id) const {
         int i = question_index(id);
         return i < 0 ? nullptr : &questions[static_cast<std::size_t>(i)];
     }
@@ -121,5 +126,7 @@ struct survey {
 inline constexpr std::size_t max_survey_bytes = 16u << 20;
 inline constexpr std::uint32_t max_nesting = 64;
 inline constexpr std::uint32_t default_text_max_length = 4000;
+// Up to this many questions, a linear scan finds an id faster than hashing it.
+inline constexpr std::size_t small_survey = 32;
 
 }  // namespace candor::schema
