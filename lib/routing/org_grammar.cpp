@@ -1,0 +1,14 @@
+// Instantiates the org statement grammar for the survey parser's types.
+#include "../schema/config.hpp"
+#include "org_def.hpp"
+
+namespace candor::routing::parser {
+
+using schema::parser::context_type;
+using schema::parser::iterator_type;
+
+BOOST_SPIRIT_INSTANTIATE(org_statement_type, iterator_type, context_type)
+
+org_statement_type const& org_statement() { return org_statement_rule; }
+
+}  // namespace candor::routing::parser

@@ -1,0 +1,67 @@
+// Shared by the routing tests: the sample org, the hotel card, temporary directories.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "candor/routing/org.hpp"
+#include "candor/routing/rules.hpp"
+#include "candor/schema/parse.hpp"
+
+namespace candor::routing::testing {
+
+namespace fs = std::filesystem;
+
+inline std::string const sample_dir = CANDOR_SOURCE_DIR "/examples/org";
+inline std::string const hotel_survey_path = CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey";
+
+inline organisation const& sample_org() {
+    static organisation const org = parse_org_file(sample_dir + "/hotel-chain.org").value();
+    return org;
+}
+inline schema::survey const& hotel() {
+    static schema::survey const s = schema::parse_file(hotel_survey_path).value();
+    return s;
+}
+// The hotel card with a device field naming the staff on duty, for the bypass tests.
+inline schema::survey const& hotel_with_staff() {
+    static schema::survey const s = [] {
+        auto copy = hotel();
+        copy.fields.push_back("staff");
+        return copy;
+    }();
+    return s;
+}
+
+// Whether any diagnostic has this code at this line and column.
+inline bool has(diagnostics const& all, std::string const& code, std::uint32_t line,
+                std::uint32_t column) {
+    for (auto const& d : all)
+        if (d.code == code && d.where.line == line && d.where.column == column) return true;
+    return false;
+}
+
+class temp_dir {
+public:
+    temp_dir() {
+        std::string pattern = (fs::temp_directory_path() / "candor-routing-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) std::abort();
+        path_ = pattern;
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    temp_dir(temp_dir const&) = delete;
+    temp_dir& operator=(temp_dir const&) = delete;
+    fs::path const& path() const noexcept { return path_; }
+    fs::path operator/(std::string const& name) const { return path_ / name; }
+
+private:
+    fs::path path_;
+};
+
+}  // namespace candor::routing::testing
