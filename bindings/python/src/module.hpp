@@ -1,0 +1,15 @@
+// The extension _candor: one register_* per area of the library.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace candor::python {
+
+namespace py = pybind11;
+
+void register_schema(py::module_& m);
+void register_capture(py::module_& m);
+void register_stats(py::module_& m);
+void register_journal(py::module_& m);
+
+}  // namespace candor::python
