@@ -92,60 +92,96 @@ void in_parallel(std::size_t rows, std::size_t parts, Fn fn) {
 
 }  // namespace detail
 
+namespace detail {
+
+// The hot loop of one slice, unweighted, into 32-bit counters. Everything by value: a
+// store to a counter must not make the compiler reload the bounds (an uint64_t store
+// may alias a size_t held by reference). Returns the rows whose code is >= groups.
+template <class V, class C>
+std::uint64_t count_slice(V const* values, C const* codes, std::size_t from, std::size_t to,
+                          std::size_t groups, std::size_t stride, slotter<V> const& slot,
+                          std::uint32_t* table) {
+    std::uint64_t bad = 0;
+    if (codes == nullptr) {
+        for (std::size_t i = from; i < to; ++i) ++table[slot(values[i])];
+        return 0;
+    }
+    for (std::size_t i = from; i < to; ++i) {
+        auto c = codes[i];
+        if (c < 0) continue;
+        auto g = static_cast<std::size_t>(c);
+        if (g >= groups) {
+            ++bad;
+            continue;
+        }
+        ++table[g * stride + slot(values[i])];
+    }
+    return bad;
+}
+
+template <class V, class C>
+std::uint64_t sum_slice(V const* values, C const* codes, double const* w, std::size_t from,
+                        std::size_t to, std::size_t groups, std::size_t stride,
+                        slotter<V> const& slot, std::uint64_t* n, double* sw, double* sw2) {
+    std::uint64_t bad = 0;
+    for (std::size_t i = from; i < to; ++i) {
+        std::size_t g = 0;
+        if (codes != nullptr) {
+            auto c = codes[i];
+            if (c < 0) continue;
+            g = static_cast<std::size_t>(c);
+            if (g >= groups) {
+                ++bad;
+                continue;
+            }
+        }
+        auto s = g * stride + slot(values[i]);
+        ++n[s];
+        sw[s] += w[i];
+        sw2[s] += w[i] * w[i];
+    }
+    return bad;
+}
+
+}  // namespace detail
+
 // One histogram per group of the answers `values[0..rows)` on the scale lo..hi. Row i is
 // in group codes[i] when 0 <= codes[i] < groups, in none when codes[i] is negative (pandas
 // and candor both mark a missing category -1); codes == nullptr puts every row in group 0.
 // `w` (nullptr: unweighted) holds one weight per row. Throws value_error for a value off
-// the scale or a code >= groups.
+// the scale or a code >= groups. Like stats::histograms_by: slices on threads from ~1M rows.
 template <class V, class C = std::int32_t>
 std::vector<stats::histogram> histograms_by(V const* values, std::size_t rows, C const* codes,
                                             std::size_t groups, int lo, int hi,
                                             double const* w = nullptr) {
     if (lo < -127 || hi > 127 || hi < lo) throw value_error("scale must lie within -127..127");
-    detail::slotter<V> slot(lo, hi);
-    std::size_t width = slot.width, stride = width + 2;
-    std::size_t parts = detail::parts_for(rows);
+    if (codes == nullptr) groups = 1;
+    detail::slotter<V> const slot(lo, hi);
+    std::size_t const width = slot.width, stride = width + 2;
+    std::size_t const parts = detail::parts_for(rows);
     std::vector<std::vector<std::uint64_t>> n(parts);
     std::vector<std::vector<double>> sw(parts), sw2(parts);
     std::vector<std::uint64_t> bad_code(parts, 0);
     detail::in_parallel(rows, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
         auto& count = n[part];
         count.assign(groups * stride, 0);
+        if (w != nullptr) {
+            sw[part].assign(groups * stride, 0.0);
+            sw2[part].assign(groups * stride, 0.0);
+            bad_code[part] = detail::sum_slice(values, codes, w, begin, end, groups, stride, slot,
+                                               count.data(), sw[part].data(), sw2[part].data());
+            return;
+        }
+        // 32-bit counters keep 1000s of groups in L2; flushed before they could overflow.
+        std::vector<std::uint32_t> small(groups * stride, 0);
+        constexpr std::size_t flush_every = std::size_t{1} << 31;
         std::uint64_t bad = 0;
-        if (w == nullptr) {
-            for (std::size_t i = begin; i < end; ++i) {
-                std::size_t g = 0;
-                if (codes != nullptr) {
-                    auto c = codes[i];
-                    if (c < 0) continue;
-                    g = static_cast<std::size_t>(c);
-                    if (g >= groups) {
-                        ++bad;
-                        continue;
-                    }
-                }
-                ++count[g * stride + slot(values[i])];
-            }
-        } else {
-            auto& a = sw[part];
-            auto& b = sw2[part];
-            a.assign(groups * stride, 0.0);
-            b.assign(groups * stride, 0.0);
-            for (std::size_t i = begin; i < end; ++i) {
-                std::size_t g = 0;
-                if (codes != nullptr) {
-                    auto c = codes[i];
-                    if (c < 0) continue;
-                    g = static_cast<std::size_t>(c);
-                    if (g >= groups) {
-                        ++bad;
-                        continue;
-                    }
-                }
-                auto s = g * stride + slot(values[i]);
-                ++count[s];
-                a[s] += w[i];
-                b[s] += w[i] * w[i];
+        for (std::size_t from = begin; from < end; from += flush_every) {
+            std::size_t to = std::min(end, from + flush_every);
+            bad += detail::count_slice(values, codes, from, to, groups, stride, slot, small.data());
+            for (std::size_t k = 0; k < small.size(); ++k) {
+                count[k] += small[k];
+                small[k] = 0;
             }
         }
         bad_code[part] = bad;

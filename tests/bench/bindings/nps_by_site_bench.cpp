@@ -1,0 +1,125 @@
+// NPS by site over 10,000,000 cards from 1,000 sites, in C++: the data of the stats bench
+// (tests/bench/stats), written to DIR for the Python side to read the same bytes, then the
+// median wall time of
+//   library: stats::group_by + stats::histograms_by on a stats::frame, stats::nps per site
+//   arrays:  the bindings' in-place pass (bindings/common) on the raw arrays, stats::nps
+// Usage: bindings_bench DIR [REPETITIONS]; prints "library MS", "arrays MS" and site 0's NPS.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "candor/stats/figures.hpp"
+#include "candor/stats/segments.hpp"
+#include "candor_bindings/array_stats.hpp"
+
+namespace {
+
+using namespace candor::stats;
+
+constexpr std::size_t cards = 10'000'000;
+constexpr int sites = 1000;
+
+struct xorshift {
+    std::uint64_t s = 0x9E3779B97F4A7C15ull;
+    std::uint64_t operator()() {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        return s;
+    }
+};
+
+// As the stats bench: answers skew to the top; about 5% skipped.
+std::int8_t answer(xorshift& r, int lo, int hi) {
+    if (r() % 20 == 0) return missing_scale;
+    int span = hi - lo + 1;
+    int a = static_cast<int>(r() % static_cast<std::uint64_t>(span));
+    int b = static_cast<int>(r() % static_cast<std::uint64_t>(span));
+    return static_cast<std::int8_t>(lo + std::max(a, b));
+}
+
+template <class A>
+void write(std::filesystem::path const& file, A const& a) {
+    std::ofstream out(file, std::ios::binary);
+    out.write(reinterpret_cast<char const*>(a.data()),
+              static_cast<std::streamsize>(static_cast<std::size_t>(a.size()) * sizeof(a[0])));
+}
+
+template <class F>
+double median_ms(int reps, F f) {
+    std::vector<double> ms;
+    for (int i = 0; i < reps; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        f();
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms[ms.size() / 2];
+}
+
+volatile double sink;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: bindings_bench DIR [REPETITIONS]\n");
+        return 2;
+    }
+    std::filesystem::path dir = argv[1];
+    int reps = argc > 2 ? std::stoi(argv[2]) : 21;
+    std::filesystem::create_directories(dir);
+
+    xorshift r;
+    category_column site;
+    site.codes.resize(cards);
+    for (int s = 0; s < sites; ++s) site.labels.push_back("site-" + std::to_string(s));
+    scale_column nps_col{{}, 0, 10};
+    nps_col.values.resize(cards);
+    for (std::size_t i = 0; i < cards; ++i) {
+        auto k = static_cast<Eigen::Index>(i);
+        site.codes[k] = static_cast<std::int32_t>(r() % sites);
+        nps_col.values[k] = answer(r, 0, 10);
+    }
+    write(dir / "site.bin", site.codes);
+    write(dir / "nps.bin", nps_col.values);
+    frame f;
+    f.add("site", std::move(site));
+    f.add("nps", std::move(nps_col));
+    auto const* s = *f.get<category_column>("site");
+    auto const* n = *f.get<scale_column>("nps");
+
+    std::vector<nps_figure> out;
+    auto library = [&] {
+        auto g = group_by(*s);
+        scale_column const* cols[] = {n};
+        auto h = histograms_by(g, cols);
+        out.clear();
+        for (auto const& x : h[0]) out.push_back(nps(x));
+        sink = out[0].score;
+    };
+    auto arrays = [&] {
+        auto h = candor::bindings::histograms_by(n->values.data(), cards, s->codes.data(),
+                                                 static_cast<std::size_t>(sites), 0, 10);
+        out.clear();
+        for (auto const& x : h) out.push_back(nps(x));
+        sink = out[0].score;
+    };
+    library();  // warm up: pages in, threads started once
+    arrays();
+    // Interleaved, so that both see the same machine load.
+    std::vector<double> a, b;
+    for (int i = 0; i < reps; ++i) {
+        a.push_back(median_ms(1, library));
+        b.push_back(median_ms(1, arrays));
+    }
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    std::printf("library %.3f\narrays %.3f\nsite0 %.12f %.12f %llu\n", a[a.size() / 2],
+                b[b.size() / 2], out[0].score, out[0].se, static_cast<unsigned long long>(out[0].n));
+    return 0;
+}
