@@ -1,0 +1,88 @@
+// Cases: each delivery of a response to a person opens one. A case is new, then
+// acknowledged (by whom, when), then resolved (with a note); its whole history is kept.
+// A case not acknowledged by its deadline escalates to the role above, and again from
+// there, until head office's fallback: the chain ends there and never loops.
+// The log is append-only segments of CRC-checked frames (candor::journal's), synced on
+// every write, so nothing acknowledged is lost in a crash and timers survive a restart:
+// deadlines are times in the log, not timers in memory.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "candor/journal/segment.hpp"
+#include "candor/result.hpp"
+#include "candor/routing/router.hpp"
+#include "candor/routing/time.hpp"
+
+namespace candor::routing {
+
+enum class case_state : std::uint8_t { open, acknowledged, resolved };
+std::string_view to_string(case_state s) noexcept;
+
+struct case_event {
+    timestamp time = 0;
+    std::string what;  // opened, escalated, acknowledged, resolved, unacknowledged-at-top
+    std::string who;   // the people notified, or who acknowledged or resolved
+    std::string note;
+};
+
+struct routed_case {
+    std::string id;        // RESPONSE-KEY/PERSON
+    std::string response;  // the response's key, e.g. DEVICE:SEQ
+    std::string site;
+    std::string duty;      // the person named on duty in the response, never notified
+    std::string role;      // the role it is with now
+    std::string escalate_to;  // the rule's first escalation; the role's escalates-to otherwise
+    std::vector<std::string> notified;  // people, in order
+    std::uint32_t rule = no_rule;
+    case_state state = case_state::open;
+    timestamp opened = 0;
+    timestamp deadline = 0;  // escalates when unacknowledged at this time; 0: no more
+    duration within{1, duration_unit::business_days};
+    std::vector<case_event> history;
+};
+
+// A case that escalated: the people now to be told.
+struct escalation {
+    std::string case_id;
+    std::string role;
+    std::vector<recipient> to;
+};
+
+class case_log {
+public:
+    // Opens (creating) the log in DIR; a torn last frame from a crash is cut off.
+    static result<case_log, std::string> open(std::filesystem::path const& dir,
+                                              journal::segment_options options = {});
+    case_log(case_log&&) noexcept;
+    case_log& operator=(case_log&&) noexcept;
+    ~case_log();
+
+    // Opens a case per recipient of `d` (digests excepted), in one durable write that also
+    // marks the response routed. Deadlines follow the rules, in the site's business time.
+    std::vector<routed_case> open_cases(std::string const& response_key, capture::response const& r,
+                                        decision const& d, router const& router, timestamp now);
+    bool routed(std::string_view response_key) const;
+
+    result<void, std::string> acknowledge(std::string const& id, std::string const& who, timestamp now);
+    result<void, std::string> resolve(std::string const& id, std::string const& who,
+                                      std::string const& note, timestamp now);
+
+    // Escalates every open case whose deadline has passed, durably, and says to whom.
+    std::vector<escalation> escalate_due(router const& router, timestamp now);
+
+    std::vector<routed_case> const& cases() const noexcept;
+    routed_case const* find(std::string_view id) const noexcept;
+
+private:
+    struct impl;
+    explicit case_log(std::unique_ptr<impl> p);
+    std::unique_ptr<impl> p_;
+};
+
+}  // namespace candor::routing
