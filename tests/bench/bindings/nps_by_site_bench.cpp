@@ -3,7 +3,8 @@
 // median wall time of
 //   library: stats::group_by + stats::histograms_by on a stats::frame, stats::nps per site
 //   arrays:  the bindings' in-place pass (bindings/common) on the raw arrays, stats::nps
-// Usage: bindings_bench DIR [REPETITIONS]; prints "library MS", "arrays MS" and site 0's NPS.
+// Usage: bindings_bench DIR [REPETITIONS]; prints "library MS...", "arrays MS..." (every
+// call's time) and site 0's NPS.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -117,9 +118,11 @@ int main(int argc, char** argv) {
         a.push_back(median_ms(1, library));
         b.push_back(median_ms(1, arrays));
     }
-    std::sort(a.begin(), a.end());
-    std::sort(b.begin(), b.end());
-    std::printf("library %.3f\narrays %.3f\nsite0 %.12f %.12f %llu\n", a[a.size() / 2],
-                b[b.size() / 2], out[0].score, out[0].se, static_cast<unsigned long long>(out[0].n));
+    std::printf("library");
+    for (double x : a) std::printf(" %.3f", x);
+    std::printf("\narrays");
+    for (double x : b) std::printf(" %.3f", x);
+    std::printf("\nsite0 %.12f %.12f %llu\n", out[0].score, out[0].se,
+                static_cast<unsigned long long>(out[0].n));
     return 0;
 }
