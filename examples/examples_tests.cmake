@@ -76,3 +76,14 @@ add_test(NAME cli-stats-unknown-column COMMAND candor_cli stats ${_stats_csv} --
 set_tests_properties(cli-stats-unknown-column PROPERTIES WILL_FAIL ON)
 # The language tour of docs/survey-language.md: every construct, accepted by `candor check`.
 add_test(NAME cli_check_language_tour COMMAND candor_cli check ${PROJECT_SOURCE_DIR}/examples/surveys/language-tour.survey)
+# candor route check: the sample org and rules pass; a rule notifying front-line staff is refused.
+add_test(NAME cli-route-check-sample COMMAND candor_cli route check
+  --org ${PROJECT_SOURCE_DIR}/examples/org/hotel-chain.org
+  --rules ${PROJECT_SOURCE_DIR}/examples/org/hotel-stay.rules
+  --survey ${PROJECT_SOURCE_DIR}/examples/surveys/hotel-stay.survey)
+set_tests_properties(cli-route-check-sample PROPERTIES PASS_REGULAR_EXPRESSION "hotel-stay.rules: ok: 4 rules")
+add_test(NAME cli-route-check-bypass COMMAND candor_cli route check
+  --org ${PROJECT_SOURCE_DIR}/examples/org/hotel-chain.org
+  --rules ${PROJECT_SOURCE_DIR}/examples/org/bypass.rules
+  --survey ${PROJECT_SOURCE_DIR}/examples/surveys/hotel-stay.survey)
+set_tests_properties(cli-route-check-bypass PROPERTIES WILL_FAIL ON)

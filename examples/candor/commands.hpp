@@ -18,5 +18,6 @@ void setup_submit(CLI::App& app);
 void setup_journal(CLI::App& app);
 void setup_hq(CLI::App& app);
 void setup_stats(CLI::App& app);
+void setup_route(CLI::App& app);
 
 }  // namespace candor::cli

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     candor::cli::setup_journal(app);
     candor::cli::setup_hq(app);
     candor::cli::setup_stats(app);
+    candor::cli::setup_route(app);
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {
