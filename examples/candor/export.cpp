@@ -20,11 +20,10 @@ struct export_options {
 int run_export(export_options const& opts) {
     auto survey = load_survey(opts.survey);
     if (!survey) return 2;
-    std::ifstream in(opts.responses, std::ios::binary);
-    if (!in) {
-        std::cerr << opts.responses << ": cannot open\n";
-        return 2;
-    }
+    std::ifstream in_file;
+    std::istream* input = open_input(opts.responses, in_file);
+    if (!input) return 2;
+    std::istream& in = *input;
     std::ofstream file;
     if (!opts.out.empty()) {
         file.open(opts.out, std::ios::binary | std::ios::trunc);
@@ -54,9 +53,8 @@ void setup_export(CLI::App& app) {
     auto opts = std::make_shared<export_options>();
     auto* sub = app.add_subcommand("export", "Export valid responses as CSV");
     sub->add_option("--survey", opts->survey, "Survey file")->required()->check(CLI::ExistingFile);
-    sub->add_option("responses", opts->responses, "Responses (JSON lines)")
-        ->required()
-        ->check(CLI::ExistingFile);
+    sub->add_option("responses", opts->responses, "Responses (JSON lines), or - for standard input")
+        ->required();
     sub->add_flag("--csv", opts->csv, "CSV output (the only format today)")->required();
     sub->add_option("-o,--out", opts->out, "Write here instead of standard output");
     sub->callback([opts] { exit_code() = run_export(*opts); });

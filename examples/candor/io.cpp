@@ -18,6 +18,16 @@ std::optional<std::string> read_file(std::string const& path) {
     return buffer.str();
 }
 
+std::istream* open_input(std::string const& path, std::ifstream& file) {
+    if (path == "-") return &std::cin;
+    file.open(path, std::ios::binary);
+    if (!file) {
+        std::cerr << path << ": cannot open\n";
+        return nullptr;
+    }
+    return &file;
+}
+
 std::optional<schema::survey> load_survey(std::string const& path, std::ostream& err) {
     auto text = read_file(path);
     if (!text) return std::nullopt;

@@ -1,6 +1,7 @@
 // Small helpers the subcommands share: reading files and surveys, printing diagnostics.
 #pragma once
 
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -11,6 +12,10 @@ namespace candor::cli {
 
 // The whole file, or nullopt after printing why it could not be read.
 std::optional<std::string> read_file(std::string const& path);
+
+// The named file opened into `file`, or standard input for "-"; null after printing why
+// the file could not be opened.
+std::istream* open_input(std::string const& path, std::ifstream& file);
 
 // Parses a survey file, printing every diagnostic (warnings too) to `err`.
 std::optional<schema::survey> load_survey(std::string const& path, std::ostream& err = std::cerr);

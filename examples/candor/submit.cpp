@@ -52,14 +52,9 @@ int run_submit(submit_options const& opts) {
     std::cerr << journal::render(j.recovery());
 
     std::ifstream file;
-    if (opts.responses != "-") {
-        file.open(opts.responses, std::ios::binary);
-        if (!file) {
-            std::cerr << opts.responses << ": cannot open\n";
-            return 2;
-        }
-    }
-    std::istream& in = opts.responses == "-" ? std::cin : file;
+    std::istream* input = open_input(opts.responses, file);
+    if (!input) return 2;
+    std::istream& in = *input;
     std::size_t rejected = 0;
     std::vector<journal::card> batch;
     std::string text;

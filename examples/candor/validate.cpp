@@ -19,14 +19,9 @@ int run_validate(validate_options const& opts) {
     auto survey = load_survey(opts.survey);
     if (!survey) return 2;
     std::ifstream file;
-    if (opts.responses != "-") {
-        file.open(opts.responses, std::ios::binary);
-        if (!file) {
-            std::cerr << opts.responses << ": cannot open\n";
-            return 2;
-        }
-    }
-    std::istream& in = opts.responses == "-" ? std::cin : file;
+    std::istream* input = open_input(opts.responses, file);
+    if (!input) return 2;
+    std::istream& in = *input;
     std::size_t accepted = 0, rejected = 0;
     for (auto& line : capture::read_json_lines(in, opts.responses)) {
         std::string const where = opts.responses + ":" + std::to_string(line.line);
