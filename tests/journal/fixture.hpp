@@ -1,15 +1,13 @@
 // Shared by the journal tests: temporary directories, keys and journals of N cards.
 #pragma once
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
 
+#include "../support/temp_dir.hpp"
 #include "candor/journal/bundle.hpp"
 #include "candor/journal/journal.hpp"
 #include "candor/seal/keys.hpp"
@@ -18,26 +16,7 @@ namespace candor::journal::testing {
 
 namespace fs = std::filesystem;
 
-// A fresh directory, removed with everything in it at the end of the test.
-class temp_dir {
-public:
-    temp_dir() {
-        std::string pattern = (fs::temp_directory_path() / "candor-journal-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-        path_ = pattern;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    temp_dir(temp_dir const&) = delete;
-    temp_dir& operator=(temp_dir const&) = delete;
-    fs::path const& path() const noexcept { return path_; }
-    fs::path operator/(std::string const& name) const { return path_ / name; }
-
-private:
-    fs::path path_;
-};
+using candor::test::temp_dir;
 
 inline card make_card(int i) {
     return {"hotel-stay", 3, "paris-01", 1793607372 + i,

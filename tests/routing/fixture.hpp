@@ -1,19 +1,15 @@
 // Shared by the routing tests: the sample org, the hotel card, temporary directories.
 #pragma once
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
+#include "../support/temp_dir.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/routing/rules.hpp"
 #include "candor/schema/parse.hpp"
 
 namespace candor::routing::testing {
-
-namespace fs = std::filesystem;
 
 inline std::string const sample_dir = CANDOR_SOURCE_DIR "/examples/org";
 inline std::string const hotel_survey_path = CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey";
@@ -44,24 +40,6 @@ inline bool has(diagnostics const& all, std::string const& code, std::uint32_t l
     return false;
 }
 
-class temp_dir {
-public:
-    temp_dir() {
-        std::string pattern = (fs::temp_directory_path() / "candor-routing-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-        path_ = pattern;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    temp_dir(temp_dir const&) = delete;
-    temp_dir& operator=(temp_dir const&) = delete;
-    fs::path const& path() const noexcept { return path_; }
-    fs::path operator/(std::string const& name) const { return path_ / name; }
-
-private:
-    fs::path path_;
-};
+using candor::test::temp_dir;
 
 }  // namespace candor::routing::testing
