@@ -4,7 +4,7 @@
 #include "candor/capture/evaluate.hpp"
 
 #include <algorithm>
-#include <array>
+#include <type_traits>
 #include <cctype>
 #include <vector>
 
@@ -138,8 +138,13 @@ bool evaluate(schema::expr const& condition, answer_table const& table) {
     if (condition.empty()) return true;
     std::size_t const n = condition.nodes.size();
     if (n <= 32) {
-        std::array<value, 32> vals{};
-        run(condition, table, vals.data());
+        // Left uninitialized: run() writes every slot before it reads it (children come
+        // first), and clearing 32 slots cost more than evaluating a short condition.
+        // value is an implicit-lifetime aggregate, so the byte array provides its objects.
+        static_assert(std::is_aggregate_v<value> && std::is_trivially_destructible_v<value>);
+        alignas(value) unsigned char storage[32 * sizeof(value)];
+        auto* vals = reinterpret_cast<value*>(storage);
+        run(condition, table, vals);
         return truthy(vals[n - 1]);
     }
     std::vector<value> vals(n);
