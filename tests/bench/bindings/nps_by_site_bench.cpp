@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/generated_cards.hpp"
 #include "candor/stats/figures.hpp"
 #include "candor/stats/segments.hpp"
 #include "candor_bindings/array_stats.hpp"
@@ -24,24 +25,8 @@ using namespace candor::stats;
 constexpr std::size_t cards = 10'000'000;
 constexpr int sites = 1000;
 
-struct xorshift {
-    std::uint64_t s = 0x9E3779B97F4A7C15ull;
-    std::uint64_t operator()() {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        return s;
-    }
-};
-
-// As the stats bench: answers skew to the top; about 5% skipped.
-std::int8_t answer(xorshift& r, int lo, int hi) {
-    if (r() % 20 == 0) return missing_scale;
-    int span = hi - lo + 1;
-    int a = static_cast<int>(r() % static_cast<std::uint64_t>(span));
-    int b = static_cast<int>(r() % static_cast<std::uint64_t>(span));
-    return static_cast<std::int8_t>(lo + std::max(a, b));
-}
+using candor::bench::answer;
+using candor::bench::xorshift;
 
 template <class A>
 void write(std::filesystem::path const& file, A const& a) {

@@ -14,6 +14,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "../common/generated_cards.hpp"
+
 #include "candor/stats/drivers.hpp"
 #include "candor/stats/figures.hpp"
 #include "candor/stats/segments.hpp"
@@ -31,23 +33,8 @@ std::string label(char const* prefix, std::size_t k) {
     return {buf, static_cast<std::size_t>(std::snprintf(buf, sizeof buf, "%s%zu", prefix, k))};
 }
 
-struct xorshift {
-    std::uint64_t s = 0x9E3779B97F4A7C15ull;
-    std::uint64_t operator()() {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        return s;
-    }
-};
-
-// Answers skew to the top like real cards; about 5% of each question is skipped.
-std::int8_t answer(xorshift& r, int lo, int hi) {
-    if (r() % 20 == 0) return missing_scale;
-    int span = hi - lo + 1;
-    int a = static_cast<int>(r() % static_cast<std::uint64_t>(span)), b = static_cast<int>(r() % static_cast<std::uint64_t>(span));
-    return static_cast<std::int8_t>(lo + std::max(a, b));
-}
+using candor::bench::answer;
+using candor::bench::xorshift;
 
 struct data {
     frame f;
