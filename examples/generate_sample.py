@@ -73,10 +73,14 @@ COMPLAINTS = {
     },
 }
 CLOSERS = {
-    "en": ["", "", " Not what we expect for the price.", " Very disappointing.", " We will not come back.",
-           " Room {r}."],
-    "fr": ["", "", " Pas à la hauteur du prix.", " Très décevant.", " Nous ne reviendrons pas.",
-           " Chambre {r}."],
+    "en": ["", " Not what we expect for the price.", " Very disappointing.", " We will not come back.",
+           " Room {r}.", " Room {r}, {n} nights.", " We stayed {n} nights.", " Second time this year."],
+    "fr": ["", " Pas à la hauteur du prix.", " Très décevant.", " Nous ne reviendrons pas.",
+           " Chambre {r}.", " Chambre {r}, {n} nuits.", " Séjour de {n} nuits.", " Deuxième fois cette année."],
+}
+THANKS = {
+    "en": ["", "", " Thank you!", " We will be back.", " Room {r} was perfect.", " Our {n}th stay with you."],
+    "fr": ["", "", " Merci !", " Nous reviendrons.", " La chambre {r} était parfaite.", " Notre {n}e séjour chez vous."],
 }
 PRAISE = {
     "en": ["The view from the terrace.", "Lovely staff at reception.", "Spotless room, great bed.",
@@ -101,7 +105,7 @@ def quality(rng, site, when):
     if site == "grenoble-07":
         base = -0.45 if when < NEW_MANAGER else 0.9
     if site == "nice-03" and when >= WORKS:
-        base = -0.35
+        base = -0.8
     return base + rng.gauss(0, 0.9)
 
 
@@ -110,7 +114,7 @@ def complaint(rng, lang, causes):
     for cause in causes:
         text = rng.choice(COMPLAINTS[cause][lang])
         parts.append(text.format(n=rng.choice([20, 25, 30, 40, 45, 60, 90]), h=rng.choice([5, 6, 7, 16, 17, 18])))
-    closer = rng.choice(CLOSERS[lang]).format(r=rng.randint(101, 540))
+    closer = rng.choice(CLOSERS[lang]).format(r=rng.randint(101, 540), n=rng.randint(2, 6))
     return " ".join(parts) + closer
 
 
@@ -171,7 +175,9 @@ def card(rng, site, device, when, lang, shift):
             causes.append(rng.choice(["wait", "staff", "clean", "breakfast"]))
         answers["what_went_wrong"] = complaint(rng, lang, causes[:3])
     if recommend >= 9 and rng.random() < 0.45:
-        answers["best_part"] = rng.choice(PRAISE[lang]).format(name=rng.choice(NAMES))
+        praise = " ".join(rng.sample(PRAISE[lang], rng.choice([1, 1, 2])))
+        thanks = rng.choice(THANKS[lang]).format(r=rng.randint(101, 540), n=rng.randint(2, 9))
+        answers["best_part"] = (praise + thanks).format(name=rng.choice(NAMES))
     wants = rng.random() < (0.4 if detractor else 0.04)
     if wants or rng.random() < 0.5:
         answers["contact_me"] = wants

@@ -21,16 +21,6 @@ struct hq_options {
 
 namespace {
 
-std::optional<journal::store> open_store(std::string const& dir) {
-    auto s = journal::store::open(dir);
-    if (!s) {
-        std::cerr << journal::render(s.error());
-        return std::nullopt;
-    }
-    std::cerr << journal::render(s->recovery());
-    return std::move(*s);
-}
-
 void print_report(journal::import_report const& report) {
     for (auto const& d : report.devices) {
         std::cout << d.device << ": " << d.accepted << " accepted, " << d.duplicates
@@ -56,7 +46,8 @@ int run_hq(hq_options const& opts) {
     if (opts.action == "receipt") {
         auto code = seal::normalize_receipt(opts.code);
         if (!code) {
-            std::cerr << opts.code << ": not a receipt code (six letters and digits, e.g. 7KQ-4M2)\n";
+            std::cerr << opts.code
+                      << ": not a receipt code (six letters and digits, e.g. 7KQ-4M2)\n";
             return 2;
         }
         auto found = store->find_receipt(*code);
@@ -65,9 +56,9 @@ int run_hq(hq_options const& opts) {
             return 1;
         }
         for (auto const& r : found)
-            std::cout << "card " << *code << " reached head office: device " << r.device
-                      << " card " << r.seq << ", site " << r.site << ", submitted "
-                      << format_timestamp(r.time) << '\n';
+            std::cout << "card " << *code << " reached head office: device " << r.device << " card "
+                      << r.seq << ", site " << r.site << ", submitted " << format_timestamp(r.time)
+                      << '\n';
         return 0;
     }
     auto hq = seal::read_hq_secret(opts.hq_key);

@@ -40,4 +40,14 @@ std::optional<schema::survey> load_survey(std::string const& path, std::ostream&
     return std::move(*parsed);
 }
 
+std::optional<journal::store> open_store(std::string const& dir) {
+    auto s = journal::store::open(dir);
+    if (!s) {
+        std::cerr << journal::render(s.error());
+        return std::nullopt;
+    }
+    std::cerr << journal::render(s->recovery());
+    return std::move(*s);
+}
+
 }  // namespace candor::cli

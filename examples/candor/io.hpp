@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "candor/journal/store.hpp"
 #include "candor/schema/survey.hpp"
 
 namespace candor::cli {
@@ -19,5 +20,8 @@ std::istream* open_input(std::string const& path, std::ifstream& file);
 
 // Parses a survey file, printing every diagnostic (warnings too) to `err`.
 std::optional<schema::survey> load_survey(std::string const& path, std::ostream& err = std::cerr);
+
+// Opens head office's store, printing what recovery found; nullopt after printing why not.
+std::optional<journal::store> open_store(std::string const& dir);
 
 }  // namespace candor::cli

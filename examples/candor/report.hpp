@@ -1,0 +1,21 @@
+// `candor report`: the head-office report. report.cpp gathers one JSON model (the figures
+// of `candor stats`, changes, cases, quality flags, verbatims); the renderers only format it.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace candor::cli {
+
+// One self-contained page: inline CSS and SVG, no script, every text from the data escaped.
+void render_html(std::ostream& out, nlohmann::json const& report);
+// Plain tables for a terminal.
+void render_text(std::ostream& out, nlohmann::json const& report);
+
+// Text made safe inside HTML and SVG elements and attribute values.
+std::string html_escape(std::string_view text);
+
+}  // namespace candor::cli
