@@ -1,0 +1,121 @@
+// candor-kiosk: the comment card as a web page on the device, for one guest after another.
+// Accepted cards are sealed, signed and durable in the device's journal before the guest
+// sees the receipt code.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "candor/schema/parse.hpp"
+#include "candor/seal/keys.hpp"
+#include "candor/version.hpp"
+#include "page_model.hpp"
+#include "server.hpp"
+
+namespace candor::kiosk {
+
+struct options {
+    std::string survey;
+    std::string journal;
+    std::string device_key;
+    std::string hq_public;
+    std::vector<std::string> fields;  // NAME=VALUE
+    std::string listen = "127.0.0.1";
+    int port = 8080;
+    std::uint32_t idle = 60;
+    kiosk::layout layout = layout::page;
+};
+
+int run(options const& opts) {
+    auto survey = schema::parse_file(opts.survey);
+    if (!survey) {
+        std::cerr << render(survey.error());
+        return 2;
+    }
+    auto key = seal::read_device_secret(opts.device_key);
+    if (!key) {
+        std::cerr << key.error() << '\n';
+        return 2;
+    }
+    auto hq = seal::read_hq_public(opts.hq_public);
+    if (!hq) {
+        std::cerr << hq.error() << '\n';
+        return 2;
+    }
+    device_fields given;
+    for (auto const& f : opts.fields) {
+        auto eq = f.find('=');
+        if (eq == std::string::npos) {
+            std::cerr << "candor-kiosk: --field takes NAME=VALUE, not `" << f << "`\n";
+            return 2;
+        }
+        given.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+    }
+    auto fields = settle_fields(*survey, given, key->id);
+    if (!fields) {
+        std::cerr << "candor-kiosk: " << fields.error() << '\n';
+        return 2;
+    }
+    auto opened = journal::journal::open(opts.journal, *key, *hq);
+    if (!opened) {
+        std::cerr << journal::render(opened.error());
+        return 2;
+    }
+    std::cerr << journal::render(opened->recovery());
+
+    auto model = page_model(*survey, {opts.layout, opts.idle, *fields}).dump();
+    desk d(std::move(*survey), std::move(*fields), std::move(*opened));
+    httplib::Server http;
+    route(http, d, std::move(model));
+    int const port = opts.port == 0 ? http.bind_to_any_port(opts.listen)
+                                    : (http.bind_to_port(opts.listen, opts.port) ? opts.port : -1);
+    if (port < 0) {
+        std::cerr << "candor-kiosk: cannot listen on " << opts.listen << ':' << opts.port << '\n';
+        return 2;
+    }
+    // The line a launcher (or a test) waits for: the card is served from here on.
+    std::cout << "candor-kiosk: serving " << d.survey().id << " on http://" << opts.listen << ':'
+              << port << "/" << std::endl;
+    return http.listen_after_bind() ? 0 : 2;
+}
+
+void setup(CLI::App& app, options& opts) {
+    app.add_option("--survey", opts.survey, "Survey file")->required()->check(CLI::ExistingFile);
+    app.add_option("--journal", opts.journal, "The device's journal directory")->required();
+    app.add_option("--device-key", opts.device_key, "The device's secret key (ID.key)")->required();
+    app.add_option("--hq-public", opts.hq_public, "Head office's public key (hq.pub)")->required();
+    app.add_option("--field", opts.fields,
+                   "A device field set on every card, NAME=VALUE (site=paris-01); repeat for each");
+    app.add_option("--listen", opts.listen,
+                   "Address to listen on; another than 127.0.0.1 "
+                   "opens the kiosk to the network")
+        ->capture_default_str();
+    app.add_option("--port", opts.port, "Port; 0 picks a free one (printed)")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
+    app.add_option("--idle", opts.idle, "Seconds untouched before the card starts over")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+    app.add_option("--layout", opts.layout,
+                   "page: a screen per survey page; question: one "
+                   "question per screen; card: the whole card")
+        ->transform(CLI::CheckedTransformer(
+            std::map<std::string, kiosk::layout>{
+                {"page", layout::page}, {"question", layout::question}, {"card", layout::card}},
+            CLI::ignore_case));
+}
+
+}  // namespace candor::kiosk
+
+int main(int argc, char** argv) {
+    CLI::App app{"candor-kiosk: the comment card on a touch screen, sealed to head office"};
+    app.set_version_flag("--version", candor::version());
+    candor::kiosk::options opts;
+    candor::kiosk::setup(app, opts);
+    CLI11_PARSE(app, argc, argv);
+    try {
+        return candor::kiosk::run(opts);
+    } catch (std::exception const& e) {
+        std::cerr << "candor-kiosk: " << e.what() << '\n';
+        return 2;
+    }
+}

@@ -1,0 +1,193 @@
+// candor-kiosk end to end, in Debian's Chromium driven headless by playwright-core: two
+// guests fill the hotel card (in English, then in French), a condition opens a question, a
+// bad answer is refused and shown, the card starts over after the thank-you screen and
+// after idling, and head office finds both cards intact. Screenshots of each screen are
+// written to SHOTS as PNG files.
+// usage: node e2e.cjs CANDOR KIOSK SURVEY WORKDIR SHOTS  (NODE_PATH holds playwright-core)
+"use strict";
+const { chromium } = require("playwright-core");
+const { spawn, execFileSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const assert = require("assert/strict");
+
+const [candor, kioskBinary, survey, work, shots] = process.argv.slice(2);
+const idleSeconds = 3;
+
+function run(...args) {
+  return execFileSync(candor, args, { encoding: "utf8" });
+}
+
+// Starts the kiosk on a free port; resolves to its address once it says it is serving.
+function startKiosk() {
+  const kiosk = spawn(kioskBinary, ["--survey", survey, "--journal", path.join(work, "journal"),
+    "--device-key", path.join(work, "device", "kiosk-7.key"), "--hq-public", path.join(work, "hq", "hq.pub"),
+    "--field", "site=paris-01", "--field", "channel=kiosk", "--field", "shift=day",
+    "--port", "0", "--idle", String(idleSeconds)], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    kiosk.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/serving hotel-stay on (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) resolve({ kiosk, url: m[1] });
+    });
+    kiosk.on("exit", (code) => reject(new Error(`candor-kiosk exited with ${code}: ${out}`)));
+  });
+}
+
+async function main() {
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(shots, { recursive: true });
+  run("keys", "hq", "--out", path.join(work, "hq"));
+  run("keys", "device", "--id", "kiosk-7", "--out", path.join(work, "device"));
+  const { kiosk, url } = await startKiosk();
+
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "candor-kiosk-chromium-"));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1024, height: 768 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = browser.pages()[0] || await browser.newPage();
+  const external = [];
+  page.on("request", (r) => { if (!r.url().startsWith(url)) external.push(r.url()); });
+  const consoleErrors = [];
+  page.on("console", (m) => { if (m.type() === "error" && !/status of 422/.test(m.text())) consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  // What the guest sees on the tablet: the viewport, not the whole scrolled page.
+  const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+  const question = (id) => page.locator(`[data-question="${id}"]`);
+  const choose = (id, value) => question(id).locator(`button[data-value="${value}"]`).click();
+
+  try {
+    // Guest 1, in English.
+    await page.goto(url);
+    await page.locator('button[data-language="fr"]').waitFor();
+    await shot("01-welcome");
+    await page.locator('button[data-language="en"]').click();
+    await choose("recommend", 10);
+    await choose("satisfaction", 5);
+    await choose("checkin_effort", 2);
+    await shot("02-en-your-stay");
+    await page.locator("#next").click();
+    await choose("cleanliness", 5);
+    await choose("staff", 4);
+    await choose("breakfast", 4);
+    await choose("reason", "leisure");
+    await choose("amenities", "spa");
+    await choose("amenities", "pool");
+    await shot("03-en-details");
+    await page.locator("#next").click();
+    // recommend >= 9: best_part is shown with the score piped in; what_went_wrong is not.
+    await assert.doesNotReject(question("best_part").waitFor({ state: "visible" }));
+    assert.equal(await question("what_went_wrong").isVisible(), false);
+    assert.match(await question("best_part").locator(".prompt").textContent(), /You gave us 10\. /);
+    await question("best_part").locator("textarea").fill("The view from the terrace.");
+    assert.equal(await question("email").isVisible(), false);
+    await choose("contact_me", "true");
+    // The condition opens the contact questions as the guest answers.
+    assert.equal(await question("email").isVisible(), true);
+    assert.equal(await question("phone").isVisible(), true);
+    assert.equal((await question("email").locator(".hint").textContent()).trim(), "Required");
+    await question("email").locator("input").fill("not-an-email");
+    await shot("04-en-comments-condition-open");
+    await page.locator("#send").click();
+    // Refused by the engine: the problem is shown beside the question, nothing is written.
+    await question("email").locator(".problem").waitFor({ state: "visible" });
+    assert.match(await question("email").locator(".problem").textContent(), /check how this is written/);
+    await shot("05-en-refused");
+    await question("email").locator("input").fill("ana@example.org");
+    assert.equal(await question("email").locator(".problem").isVisible(), false);
+    // Timed in the page: from the click on Send to the receipt in the DOM.
+    await page.evaluate(() => {
+      window.candorTiming = {};
+      document.getElementById("send").addEventListener("click", () => { window.candorTiming.clicked = performance.now(); }, true);
+      new MutationObserver((_, o) => {
+        if (document.getElementById("receipt")) { window.candorTiming.shown = performance.now(); o.disconnect(); }
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page.locator("#send").click();
+    await page.locator("#receipt").waitFor();
+    const { clicked, shown: shownAt } = await page.evaluate(() => window.candorTiming);
+    const receiptEn = (await page.locator("#receipt").textContent()).trim();
+    assert.match(receiptEn, /^[0-9A-Z]+-[0-9A-Z]+$/);
+    await shot("06-en-thanks");
+    console.log(`click on Send to receipt on screen: ${(shownAt - clicked).toFixed(1)} ms`);
+
+    // The thank-you screen gives way to a fresh card: nothing of guest 1 is left.
+    await page.locator('button[data-language="en"]').waitFor({ timeout: (idleSeconds + 5) * 1000 });
+    const after = await page.content();
+    for (const trace of ["ana@example.org", "terrace", receiptEn]) assert.equal(after.includes(trace), false, trace);
+    await page.locator('button[data-language="fr"]').click();
+    assert.equal(await page.locator('[aria-checked="true"], [aria-pressed="true"]').count(), 0);
+    await shot("07-fr-fresh-card");
+
+    // Guest 2, in French: low scores open what_went_wrong instead.
+    await choose("recommend", 3);
+    await choose("satisfaction", 2);
+    assert.equal((await question("recommend").locator(".prompt").textContent()).trim(),
+      "Quelle est la probabilité que vous nous recommandiez à un ami ?");
+    await page.locator("#next").click();
+    await choose("cleanliness", 2);
+    await choose("staff", 1);
+    await choose("reason", "business");
+    await shot("08-fr-details");
+    await page.locator("#next").click();
+    await question("what_went_wrong").waitFor({ state: "visible" });
+    assert.equal(await question("best_part").isVisible(), false);
+    await question("what_went_wrong").locator("textarea").fill("Le veilleur de nuit a été impoli.");
+    await choose("contact_me", "false");
+    assert.equal(await question("email").isVisible(), false);
+    await shot("09-fr-comments");
+    await page.locator("#send").click();
+    await page.locator("#receipt").waitFor();
+    const receiptFr = (await page.locator("#receipt").textContent()).trim();
+    assert.equal(await page.locator("h1").textContent(), "Merci !");
+    await shot("10-fr-thanks");
+    await page.locator("#done").click();
+
+    // Guest 3 walks away: after the idle time the card starts over, empty.
+    await page.locator('button[data-language="en"]').click();
+    await choose("recommend", 7);
+    await page.locator('button[data-language="en"]').waitFor({ timeout: (idleSeconds + 5) * 1000 });
+    await shot("11-after-idle");
+    await page.locator('button[data-language="en"]').click();
+    assert.equal(await page.locator('[aria-checked="true"]').count(), 0);
+
+    assert.deepEqual(external, [], "the page asked for nothing beyond the kiosk");
+    assert.deepEqual(consoleErrors, []);
+
+    // Head office: the device's journal exported, imported and opened.
+    kiosk.kill("SIGTERM");
+    const bundle = path.join(work, "kiosk-7.bundle");
+    run("journal", "export", path.join(work, "journal"), "--after", "0", "--out", bundle);
+    const store = path.join(work, "store"), hqKey = path.join(work, "hq", "hq.key");
+    assert.match(run("hq", "import", "--store", store, "--hq-key", hqKey, "--devices",
+      path.join(work, "device", "kiosk-7.pub"), bundle), /2 accepted, 0 already had, 0 refused/);
+    const cards = run("hq", "responses", "--store", store, "--hq-key", hqKey).trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(cards.length, 2, "the refused card was not written");
+    const fields = { site: "paris-01", device: "kiosk-7", channel: "kiosk", shift: "day" };
+    assert.deepEqual(cards[0].fields, fields);
+    assert.equal(cards[0].language, "en");
+    assert.deepEqual(cards[0].answers, { recommend: 10, satisfaction: 5, checkin_effort: 2, cleanliness: 5,
+      staff: 4, breakfast: 4, reason: "leisure", amenities: ["spa", "pool"],
+      best_part: "The view from the terrace.", contact_me: true, email: "ana@example.org" });
+    assert.equal(cards[1].language, "fr");
+    assert.deepEqual(cards[1].answers, { recommend: 3, satisfaction: 2, cleanliness: 2, staff: 1,
+      reason: "business", what_went_wrong: "Le veilleur de nuit a été impoli.", contact_me: false });
+    for (const code of [receiptEn, receiptFr]) assert.match(run("hq", "receipt", "--store", store, code), /kiosk-7/);
+    console.log(`2 cards (en, fr) arrived intact at head office; receipts ${receiptEn} ${receiptFr}; screenshots in ${shots}`);
+  } finally {
+    await browser.close();
+    kiosk.kill("SIGTERM");
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
