@@ -11,7 +11,10 @@ PACKAGES=(
   libboost-dev libboost-serialization-dev libeigen3-dev libcli11-dev doctest-dev
   libsodium-dev nlohmann-json3-dev libcpp-httplib-dev libbenchmark-dev libsqlite3-dev
   clang python3 python3-pandas pybind11-dev python3-dev python3-numpy python3-pytest
+  chromium  # the kiosk's browser test (playwright-core, from tests/kiosk/package-lock.json)
 )
+# Node from elsewhere (e.g. NodeSource) already brings npm; Debian's npm would conflict with it.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
