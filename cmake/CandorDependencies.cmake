@@ -5,10 +5,10 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 find_package(Threads REQUIRED)
+# Webhook deliveries. Debian ships cpp-httplib compiled, with pkg-config but no CMake package.
+pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib)
 if(CANDOR_EXAMPLES OR CANDOR_TESTS)
   find_package(CLI11 2.1 REQUIRED)
-  # Debian ships cpp-httplib compiled, with pkg-config but no CMake package.
-  pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib)
 endif()
 if(CANDOR_TESTS)
   find_package(doctest 2.4 REQUIRED)

@@ -46,17 +46,20 @@ void write_all(int fd, seal::byte_view data, std::uint64_t offset,
                std::filesystem::path const& file) {
     std::size_t done = 0;
     while (done < data.size()) {
-        ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done,
-                             static_cast<off_t>(offset + done));
+        ssize_t n =
+            ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw_errno("write " + file.string());
         done += static_cast<std::size_t>(n);
     }
 }
 
-void write_file_durably(std::filesystem::path const& file, seal::byte_view data) {
-    auto tmp = file;
-    tmp += ".tmp";
+void write_file_durably(std::filesystem::path const& file, seal::byte_view data,
+                        std::filesystem::path tmp) {
+    if (tmp.empty()) {
+        tmp = file;
+        tmp += ".tmp";
+    }
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw_errno("create " + tmp.string());
     try {

@@ -14,7 +14,9 @@ seal::bytes read_file(std::filesystem::path const& file);
 // pwrite all of `data` at `offset`, retrying short writes.
 void write_all(int fd, seal::byte_view data, std::uint64_t offset,
                std::filesystem::path const& file);
-// Writes `file` whole or not at all: a temporary beside it, fdatasync, rename, directory sync.
-void write_file_durably(std::filesystem::path const& file, seal::byte_view data);
+// Writes `file` whole or not at all: `tmp` (FILE.tmp when empty), fdatasync, rename,
+// directory sync. A Maildir passes its tmp/ so readers of new/ never see a partial file.
+void write_file_durably(std::filesystem::path const& file, seal::byte_view data,
+                        std::filesystem::path tmp = {});
 
 }  // namespace candor::journal::detail

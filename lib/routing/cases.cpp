@@ -4,10 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "candor/journal/frame.hpp"
+#include "event_log.hpp"
 
 namespace candor::routing {
 
@@ -15,12 +16,14 @@ namespace {
 
 using json = nlohmann::json;
 
-json to_json(duration const& d) { return {{"amount", d.amount}, {"unit", static_cast<int>(d.unit)}}; }
+json to_json(duration const& d) {
+    return {{"amount", d.amount}, {"unit", static_cast<int>(d.unit)}};
+}
 duration duration_of(json const& j) {
     return {j.at("amount").get<double>(), static_cast<duration_unit>(j.at("unit").get<int>())};
 }
 
-local_time place_of(router const& r, std::string const& site) {
+local_time place_of(router const& r, std::string_view site) {
     auto const* s = r.org().find_site(site);
     return s ? s->time : r.org().head_office_time;
 }
@@ -33,25 +36,38 @@ capture::response stub(router const& r, routed_case const& c) {
     return out;
 }
 
+// How long a case's holder has to acknowledge it: the rule's `within`, else the org's.
+duration within_of(router const& r, recipient const& x) {
+    rule const* rl = x.rule == no_rule ? nullptr : &r.rules().rules[x.rule];
+    return rl && rl->within ? *rl->within : r.org().default_deadline;
+}
+
 }  // namespace
+
+timestamp first_deadline(router const& r, recipient const& x, std::string_view site,
+                         timestamp now) {
+    rule const* rl = x.rule == no_rule ? nullptr : &r.rules().rules[x.rule];
+    duration const after = rl && rl->escalate_after ? *rl->escalate_after : within_of(r, x);
+    return deadline_after(now, after, place_of(r, site));
+}
 
 std::string_view to_string(case_state s) noexcept {
     switch (s) {
-        case case_state::open: return "open";
-        case case_state::acknowledged: return "acknowledged";
-        case case_state::resolved: return "resolved";
+        case case_state::open:
+            return "open";
+        case case_state::acknowledged:
+            return "acknowledged";
+        case case_state::resolved:
+            return "resolved";
     }
     return "?";
 }
 
 struct case_log::impl {
-    std::filesystem::path dir;
-    journal::segment_writer writer;
+    std::optional<event_log> log;
     std::vector<routed_case> cases;
     std::unordered_map<std::string, std::size_t> by_id;
     std::unordered_set<std::string> routed;
-
-    impl(std::filesystem::path d, journal::segment_writer w) : dir(std::move(d)), writer(std::move(w)) {}
 
     void apply(json const& j) {
         auto const t = j.at("t").get<std::string>();
@@ -96,40 +112,26 @@ struct case_log::impl {
                 c.notified.push_back(p);
                 who += (who.empty() ? "" : ", ") + p.get<std::string>();
             }
-            c.history.push_back({time, c.deadline == 0 && who.empty() ? "unacknowledged-at-top" : "escalated",
-                                 who, c.role});
+            c.history.push_back(
+                {time, c.deadline == 0 && who.empty() ? "unacknowledged-at-top" : "escalated", who,
+                 c.role});
         }
     }
 
-    void write(json const& j) {
-        auto text = j.dump();
-        seal::bytes frame;
-        journal::append_frame(frame, seal::as_bytes(text));
-        writer.append(frame);
-        apply(j);
+    void write_all(std::span<json const> events) {
+        if (events.empty()) return;
+        log->append_all(events);
+        for (auto const& e : events) apply(e);
     }
+    void write(json const& e) { write_all(std::span(&e, 1)); }
 };
 
-result<case_log, std::string> case_log::open(std::filesystem::path const& dir, journal::segment_options options) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return unexpected("cannot create " + dir.string() + ": " + ec.message());
-    std::vector<json> events;
-    std::string bad;
-    auto scan = journal::scan_segments(dir, [&](auto const&, std::uint64_t offset, seal::byte_view payload) {
-        auto j = json::parse(seal::as_chars(payload), nullptr, false);
-        if (j.is_discarded() || !j.contains("t")) bad = "case log frame at " + std::to_string(offset) + " is no event";
-        else events.push_back(std::move(j));
-    });
-    if (!bad.empty()) return unexpected(bad);
-    if (journal::has_errors(scan.found)) return unexpected(journal::render(scan.found));
-    if (scan.torn) journal::cut_torn_tail(*scan.torn);
-    auto p = std::make_unique<impl>(dir, journal::segment_writer(dir, scan, options));
-    try {
-        for (auto const& e : events) p->apply(e);
-    } catch (json::exception const& e) {
-        return unexpected(std::string("case log: ") + e.what());
-    }
+result<case_log, std::string> case_log::open(std::filesystem::path const& dir,
+                                             journal::segment_options options) {
+    auto p = std::make_unique<impl>();
+    auto log = event_log::open(dir, options, [&](json const& e) { p->apply(e); });
+    if (!log) return unexpected(log.error());
+    p->log.emplace(std::move(*log));
     return case_log(std::move(p));
 }
 
@@ -138,46 +140,60 @@ case_log::case_log(case_log&&) noexcept = default;
 case_log& case_log::operator=(case_log&&) noexcept = default;
 case_log::~case_log() = default;
 
-std::vector<routed_case> case_log::open_cases(std::string const& response_key, capture::response const& r,
-                                              decision const& d, router const& router, timestamp now) {
+std::vector<routed_case> case_log::open_cases(std::span<routed_response const> responses,
+                                              router const& router, timestamp now) {
     auto const& org = router.org();
-    std::string const site(r.field("site"));
-    local_time const place = place_of(router, site);
-    json cases = json::array();
+    std::vector<json> events;
     std::vector<std::string> ids;
-    for (auto const& x : d.recipients) {
-        if (x.digest) continue;
-        rule const* rl = x.rule == no_rule ? nullptr : &router.rules().rules[x.rule];
-        duration const within = rl && rl->within ? *rl->within : org.default_deadline;
-        duration const after = rl && rl->escalate_after ? *rl->escalate_after : within;
-        auto const& person = org.people[x.person];
-        std::string id = response_key + "/" + person.id;
-        ids.push_back(id);
-        cases.push_back({{"id", id},
-                         {"response", response_key},
-                         {"site", site},
-                         {"duty", org.duty_field.empty() ? "" : std::string(r.field(org.duty_field))},
-                         {"role", org.roles[x.role].id},
-                         {"escalate_to", rl ? rl->escalate_to : ""},
-                         {"notified", {person.id}},
-                         {"rule", x.rule},
-                         {"opened", now},
-                         {"deadline", deadline_after(now, after, place)},
-                         {"within", to_json(within)}});
+    for (auto const& [response_key, r, d] : responses) {
+        std::string const site(r.field("site"));
+        json cases = json::array();
+        for (auto const& x : d.recipients) {
+            if (x.digest) continue;
+            rule const* rl = x.rule == no_rule ? nullptr : &router.rules().rules[x.rule];
+            auto const& person = org.people[x.person];
+            std::string id = response_key + "/" + person.id;
+            ids.push_back(id);
+            cases.push_back(
+                {{"id", id},
+                 {"response", response_key},
+                 {"site", site},
+                 {"duty", org.duty_field.empty() ? "" : std::string(r.field(org.duty_field))},
+                 {"role", org.roles[x.role].id},
+                 {"escalate_to", rl ? rl->escalate_to : ""},
+                 {"notified", {person.id}},
+                 {"rule", x.rule},
+                 {"opened", now},
+                 {"deadline", first_deadline(router, x, site, now)},
+                 {"within", to_json(within_of(router, x))}});
+        }
+        events.push_back({{"t", "open"}, {"response", response_key}, {"cases", std::move(cases)}});
     }
-    p_->write({{"t", "open"}, {"response", response_key}, {"cases", cases}});
+    p_->write_all(events);
     std::vector<routed_case> out;
     for (auto const& id : ids) out.push_back(*find(id));
     return out;
 }
 
-bool case_log::routed(std::string_view response_key) const { return p_->routed.count(std::string(response_key)); }
+std::vector<routed_case> case_log::open_cases(std::string const& response_key,
+                                              capture::response const& r, decision const& d,
+                                              router const& router, timestamp now) {
+    routed_response const one{response_key, r, d};
+    return open_cases(std::span(&one, 1), router, now);
+}
 
-result<void, std::string> case_log::acknowledge(std::string const& id, std::string const& who, timestamp now) {
+bool case_log::routed(std::string_view response_key) const {
+    return p_->routed.count(std::string(response_key));
+}
+
+result<void, std::string> case_log::acknowledge(std::string const& id, std::string const& who,
+                                                timestamp now) {
     auto const* c = find(id);
     if (!c) return unexpected("no case " + id);
     if (c->state != case_state::open)
         return unexpected("case " + id + " is " + std::string(to_string(c->state)) + " already");
+    if (std::find(c->notified.begin(), c->notified.end(), who) == c->notified.end())
+        return unexpected(who + " was not sent case " + id);
     p_->write({{"t", "ack"}, {"id", id}, {"who", who}, {"time", now}});
     return {};
 }
@@ -187,36 +203,59 @@ result<void, std::string> case_log::resolve(std::string const& id, std::string c
     auto const* c = find(id);
     if (!c) return unexpected("no case " + id);
     if (c->state == case_state::resolved) return unexpected("case " + id + " is resolved already");
+    if (std::find(c->notified.begin(), c->notified.end(), who) == c->notified.end())
+        return unexpected(who + " was not sent case " + id);
     p_->write({{"t", "resolve"}, {"id", id}, {"who", who}, {"note", note}, {"time", now}});
     return {};
 }
 
-std::vector<escalation> case_log::escalate_due(router const& router, timestamp now) {
+std::vector<escalation> case_log::due(router const& router, timestamp now) const {
     std::vector<escalation> out;
     auto const& org = router.org();
-    for (std::size_t i = 0; i < p_->cases.size(); ++i) {
-        auto c = p_->cases[i];  // a copy: write() changes the vector's element
+    for (auto const& c : p_->cases) {
         if (c.state != case_state::open || c.deadline == 0 || c.deadline > now) continue;
         std::optional<std::uint32_t> next;
         if (!c.escalate_to.empty() && org.role_index(c.escalate_to) >= 0)
             next = static_cast<std::uint32_t>(org.role_index(c.escalate_to));
         else if (int role = org.role_index(c.role); role >= 0)
             next = router.above(static_cast<std::uint32_t>(role));
-        std::vector<recipient> to;
-        if (next) to = router.resolve(*next, stub(router, c));
-        json people = json::array();
-        for (auto const& x : to) people.push_back(org.people[x.person].id);
-        // At the top, or nobody above may hear it: the chain ends, recorded once.
-        bool const top = to.empty();
-        std::string role = top ? c.role : org.roles[to.front().role].id;
-        timestamp deadline = top ? 0 : deadline_after(now, c.within, place_of(router, c.site));
-        p_->write({{"t", "escalate"}, {"id", c.id}, {"time", now}, {"role", role}, {"to", people}, {"deadline", deadline}});
-        if (!top) out.push_back({c.id, role, std::move(to)});
+        escalation e{c.id, c.role, {}, 0};
+        if (next) e.to = router.resolve(*next, stub(router, c));
+        if (!e.to.empty()) {
+            e.role = org.roles[e.to.front().role].id;
+            e.deadline = deadline_after(now, c.within, place_of(router, c.site));
+        }
+        out.push_back(std::move(e));
     }
     return out;
 }
 
-std::vector<routed_case> const& case_log::cases() const noexcept { return p_->cases; }
+void case_log::escalate(std::span<escalation const> escalations, router const& router,
+                        timestamp now) {
+    std::vector<json> events;
+    for (auto const& e : escalations) {
+        json people = json::array();
+        for (auto const& x : e.to) people.push_back(router.org().people[x.person].id);
+        events.push_back({{"t", "escalate"},
+                          {"id", e.case_id},
+                          {"time", now},
+                          {"role", e.role},
+                          {"to", people},
+                          {"deadline", e.deadline}});
+    }
+    p_->write_all(events);
+}
+
+std::vector<escalation> case_log::escalate_due(router const& router, timestamp now) {
+    auto all = due(router, now);
+    escalate(all, router, now);
+    std::erase_if(all, [](escalation const& e) { return e.to.empty(); });
+    return all;
+}
+
+std::vector<routed_case> const& case_log::cases() const noexcept {
+    return p_->cases;
+}
 
 routed_case const* case_log::find(std::string_view id) const noexcept {
     auto it = p_->by_id.find(std::string(id));

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,8 +36,8 @@ struct routed_case {
     std::string id;        // RESPONSE-KEY/PERSON
     std::string response;  // the response's key, e.g. DEVICE:SEQ
     std::string site;
-    std::string duty;      // the person named on duty in the response, never notified
-    std::string role;      // the role it is with now
+    std::string duty;         // the person named on duty in the response, never notified
+    std::string role;         // the role it is with now
     std::string escalate_to;  // the rule's first escalation; the role's escalates-to otherwise
     std::vector<std::string> notified;  // people, in order
     std::uint32_t rule = no_rule;
@@ -47,15 +48,29 @@ struct routed_case {
     std::vector<case_event> history;
 };
 
-// A case that escalated: the people now to be told.
+// A case due to escalate: the role above and the people now to be told. `to` is empty at
+// the top of the chain (or when nobody above may hear it): the chain ends there.
 struct escalation {
     std::string case_id;
     std::string role;
     std::vector<recipient> to;
+    timestamp deadline = 0;  // the new deadline; 0 at the top
+};
+
+// When a new case for `x` about a response from `site` escalates if nobody acknowledges
+// it: the rule's `escalate ... after`, else its `within`, else the org's deadline, counted
+// in the site's business time.
+timestamp first_deadline(router const& r, recipient const& x, std::string_view site, timestamp now);
+
+// A response and what routing it decided, for opening its cases.
+struct routed_response {
+    std::string const& key;  // e.g. DEVICE:SEQ
+    capture::response const& response;
+    decision const& decided;
 };
 
 class case_log {
-public:
+  public:
     // Opens (creating) the log in DIR; a torn last frame from a crash is cut off.
     static result<case_log, std::string> open(std::filesystem::path const& dir,
                                               journal::segment_options options = {});
@@ -63,23 +78,32 @@ public:
     case_log& operator=(case_log&&) noexcept;
     ~case_log();
 
-    // Opens a case per recipient of `d` (digests excepted), in one durable write that also
-    // marks the response routed. Deadlines follow the rules, in the site's business time.
+    // Opens a case per recipient (digests excepted) of each response, in one durable write
+    // that also marks the responses routed. Deadlines follow the rules, in the site's
+    // business time. Returns the cases opened.
+    std::vector<routed_case> open_cases(std::span<routed_response const> responses,
+                                        router const& router, timestamp now);
     std::vector<routed_case> open_cases(std::string const& response_key, capture::response const& r,
                                         decision const& d, router const& router, timestamp now);
     bool routed(std::string_view response_key) const;
 
-    result<void, std::string> acknowledge(std::string const& id, std::string const& who, timestamp now);
+    // Only a person the case was sent to may acknowledge or resolve it.
+    result<void, std::string> acknowledge(std::string const& id, std::string const& who,
+                                          timestamp now);
     result<void, std::string> resolve(std::string const& id, std::string const& who,
                                       std::string const& note, timestamp now);
 
-    // Escalates every open case whose deadline has passed, durably, and says to whom.
+    // The open cases whose deadline has passed, and where each goes; nothing is written.
+    std::vector<escalation> due(router const& router, timestamp now) const;
+    // Records escalations (from due()) durably, with one write.
+    void escalate(std::span<escalation const> escalations, router const& router, timestamp now);
+    // due() then escalate(): returns the escalations that reached someone.
     std::vector<escalation> escalate_due(router const& router, timestamp now);
 
     std::vector<routed_case> const& cases() const noexcept;
     routed_case const* find(std::string_view id) const noexcept;
 
-private:
+  private:
     struct impl;
     explicit case_log(std::unique_ptr<impl> p);
     std::unique_ptr<impl> p_;

@@ -1,0 +1,34 @@
+// What a person is told about a response: the minimum they need to act on it. Answers to
+// personal questions (contact details, and text marked `personal`) go only to roles that
+// contact guests; the others learn that such answers exist, not what they are.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "candor/capture/response.hpp"
+#include "candor/result.hpp"
+#include "candor/routing/delivery.hpp"
+#include "candor/routing/router.hpp"
+
+namespace candor::routing {
+
+enum class notice_kind : std::uint8_t { opened, escalated, digest };
+
+struct notice {
+    notice_kind kind = notice_kind::opened;
+    std::string response_key;  // DEVICE:SEQ
+    std::string case_id;       // empty for digest items
+    recipient to;              // who, hearing as which role, from which rule
+    timestamp deadline = 0;    // to acknowledge by; 0: none
+};
+
+// The deliveries of `n`, one per channel of the person. The bypass guarantee is checked
+// here again: a person who may not hear of `r` gets nothing, and an error says why.
+// Digest items are held until the end of the day of `now` at head office.
+result<std::vector<delivery>, std::string> deliveries_for(router const& router,
+                                                          capture::response const& r,
+                                                          notice const& n, timestamp now);
+
+}  // namespace candor::routing

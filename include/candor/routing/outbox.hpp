@@ -1,0 +1,75 @@
+// The durable outbox: every delivery is written (and synced) before it is attempted, then
+// retried with exponential backoff and jitter until its sink takes it. A sink that is
+// down for an hour loses nothing; a crash at any point re-sends at most what was in
+// flight, under the same idempotency key. Digest items wait until their day is over and
+// go out as one message per digest.
+// Storage: segments of CRC-checked frames like candor::journal's, one JSON event each.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "candor/journal/segment.hpp"
+#include "candor/result.hpp"
+#include "candor/routing/delivery.hpp"
+
+namespace candor::routing {
+
+struct retry_policy {
+    timestamp first = 30;   // seconds before the first retry
+    timestamp most = 3600;  // the longest wait between attempts
+};
+
+// When to try again after `attempts` failures: first * 2^(attempts-1), at most `most`,
+// with a jitter drawn from [1/2, 1] of that so retries from many deliveries spread out.
+timestamp retry_at(timestamp now, std::uint32_t attempts, retry_policy const& policy);
+
+struct outbox_entry {
+    delivery message;
+    timestamp queued = 0;
+    std::uint32_t attempts = 0;  // failed ones
+    timestamp next = 0;          // next attempt no earlier than this
+    std::string last_error;
+    timestamp sent = 0;  // 0 until a sink took it
+};
+
+struct send_report {
+    std::uint64_t sent = 0;
+    std::uint64_t failed = 0;         // attempts that failed this time; retried later
+    std::uint64_t waiting = 0;        // not due yet, or no sink for their channel
+    std::vector<std::string> errors;  // "KEY: error", the first few
+};
+
+class outbox {
+  public:
+    // Opens (creating) the outbox in DIR; a torn last frame from a crash is cut off.
+    static result<outbox, std::string> open(std::filesystem::path const& dir,
+                                            retry_policy policy = {},
+                                            journal::segment_options options = {});
+    outbox(outbox&&) noexcept;
+    outbox& operator=(outbox&&) noexcept;
+    ~outbox();
+
+    // Writes the deliveries not queued before (by key) with one fdatasync; returns how
+    // many were new. Queuing again after a crash is therefore harmless.
+    std::size_t queue(std::span<delivery const> deliveries, timestamp now);
+    bool queued(std::string_view key) const;
+
+    // Attempts every unsent delivery due at `now`, and every digest whose day is over as
+    // one message, recording each outcome durably.
+    send_report send_due(sinks const& to, timestamp now);
+
+    std::vector<outbox_entry> const& entries() const noexcept;
+    std::size_t unsent() const noexcept;
+
+  private:
+    struct impl;
+    explicit outbox(std::unique_ptr<impl> p);
+    std::unique_ptr<impl> p_;
+};
+
+}  // namespace candor::routing

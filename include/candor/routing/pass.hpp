@@ -1,0 +1,39 @@
+// One head-office pass, as `candor route run` makes it from cron or a timer: route every
+// response in the store not routed before, escalate the cases that are due, send what the
+// outbox holds. Each step is durable before the next starts (deliveries are queued before
+// their cases are recorded), so a pass killed at any point is finished by the next one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "candor/journal/store.hpp"
+#include "candor/routing/cases.hpp"
+#include "candor/routing/outbox.hpp"
+#include "candor/routing/router.hpp"
+#include "candor/seal/keys.hpp"
+
+namespace candor::routing {
+
+struct pass_report {
+    std::uint64_t routed = 0;        // responses routed by this pass
+    std::uint64_t already = 0;       // routed by an earlier pass
+    std::uint64_t other_survey = 0;  // in the store, answering another survey
+    std::uint64_t unreadable = 0;    // did not open with the key, or held no response
+    std::uint64_t fallback = 0;      // no rule matched: sent to head office's fallback role
+    std::uint64_t unknown_site = 0;
+    std::uint64_t bypassed = 0;  // people left out by the bypass guarantee
+    std::uint64_t cases_opened = 0;
+    std::uint64_t digest_items = 0;
+    std::uint64_t escalated = 0;
+    std::uint64_t at_top = 0;  // due, with nobody above: recorded, chain ended
+    std::uint64_t queued = 0;  // deliveries written to the outbox
+    send_report sent;
+    std::vector<std::string> problems;  // the first few, one line each
+};
+
+pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,
+                       case_log& cases, outbox& out, sinks const& to, timestamp now);
+
+}  // namespace candor::routing

@@ -1,0 +1,36 @@
+// An append-only log of JSON events in journal segments (CRC-checked frames, fdatasync on
+// every write): the storage of the case log and of the outbox. Opening replays every
+// event; a torn last frame from a crash is cut off first.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "candor/journal/segment.hpp"
+#include "candor/result.hpp"
+
+namespace candor::routing {
+
+class event_log {
+  public:
+    using replay_fn = std::function<void(nlohmann::json const&)>;
+    // Creates DIR if needed and calls `replay` for every event in order. An error names
+    // the damage; an exception `replay` throws for a malformed event becomes one too.
+    static result<event_log, std::string> open(std::filesystem::path const& dir,
+                                               journal::segment_options options,
+                                               replay_fn const& replay);
+    // Writes the events with one write and one fdatasync.
+    void append_all(std::span<nlohmann::json const> events);
+    void append(nlohmann::json const& event) { append_all(std::span(&event, 1)); }
+
+  private:
+    explicit event_log(journal::segment_writer w) : writer_(std::move(w)) {}
+    journal::segment_writer writer_;
+};
+
+}  // namespace candor::routing

@@ -1,0 +1,203 @@
+// The outbox as events: queue (deliveries, written before any attempt), fail (an attempt
+// and when to retry), sent (keys a sink took). Replaying them rebuilds what is still due.
+#include "candor/routing/outbox.hpp"
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <unordered_map>
+
+#include "event_log.hpp"
+
+namespace candor::routing {
+
+namespace {
+
+using json = nlohmann::json;
+constexpr std::size_t max_errors_reported = 10;
+
+json to_json(delivery const& d) {
+    return {{"key", d.key},         {"person", d.person},        {"channel", to_string(d.channel)},
+            {"address", d.address}, {"subject", d.subject},      {"body", d.body},
+            {"batch", d.batch},     {"not_before", d.not_before}};
+}
+
+channel_kind channel_of(std::string const& s) {
+    for (auto k : {channel_kind::email, channel_kind::webhook, channel_kind::callback})
+        if (to_string(k) == s) return k;
+    throw json::other_error::create(501, "unknown channel " + s, nullptr);
+}
+
+delivery delivery_of(json const& j) {
+    return {j.at("key"),     j.at("person"),    channel_of(j.at("channel")),
+            j.at("address"), j.at("subject"),   j.at("body"),
+            j.at("batch"),   j.at("not_before")};
+}
+
+}  // namespace
+
+timestamp retry_at(timestamp now, std::uint32_t attempts, retry_policy const& policy) {
+    timestamp wait = policy.first;
+    for (std::uint32_t i = 1; i < attempts && wait < policy.most; ++i) wait *= 2;
+    wait = std::min(wait, policy.most);
+    thread_local std::minstd_rand random{std::random_device{}()};
+    std::uniform_int_distribution<timestamp> jitter(wait / 2, wait);
+    return now + std::max<timestamp>(1, jitter(random));
+}
+
+struct outbox::impl {
+    std::optional<event_log> log;
+    retry_policy policy;
+    std::vector<outbox_entry> entries;
+    std::unordered_map<std::string, std::size_t> by_key;
+    std::size_t unsent = 0;
+
+    void apply(json const& e) {
+        auto const t = e.at("t").get<std::string>();
+        timestamp const at = e.at("at");
+        if (t == "queue") {
+            for (auto const& j : e.at("d")) {
+                auto d = delivery_of(j);
+                if (by_key.count(d.key)) continue;
+                by_key.emplace(d.key, entries.size());
+                timestamp next = d.not_before;
+                entries.push_back({std::move(d), at, 0, next, "", 0});
+                ++unsent;
+            }
+        } else if (t == "sent") {
+            for (auto const& k : e.at("keys")) {
+                auto it = by_key.find(k.get<std::string>());
+                if (it == by_key.end() || entries[it->second].sent != 0) continue;
+                entries[it->second].sent = at;
+                --unsent;
+            }
+        } else if (t == "fail") {
+            for (auto const& k : e.at("keys")) {
+                auto it = by_key.find(k.get<std::string>());
+                if (it == by_key.end()) continue;
+                auto& x = entries[it->second];
+                ++x.attempts;
+                x.next = e.at("next");
+                x.last_error = e.at("error");
+            }
+        }
+    }
+
+    void write(json const& e) {
+        log->append(e);
+        apply(e);
+    }
+};
+
+result<outbox, std::string> outbox::open(std::filesystem::path const& dir, retry_policy policy,
+                                         journal::segment_options options) {
+    auto p = std::make_unique<impl>();
+    p->policy = policy;
+    auto log = event_log::open(dir, options, [&](json const& e) { p->apply(e); });
+    if (!log) return unexpected(log.error());
+    p->log.emplace(std::move(*log));
+    return outbox(std::move(p));
+}
+
+outbox::outbox(std::unique_ptr<impl> p) : p_(std::move(p)) {}
+outbox::outbox(outbox&&) noexcept = default;
+outbox& outbox::operator=(outbox&&) noexcept = default;
+outbox::~outbox() = default;
+
+std::size_t outbox::queue(std::span<delivery const> deliveries, timestamp now) {
+    json fresh = json::array();
+    for (auto const& d : deliveries)
+        if (!p_->by_key.count(d.key)) fresh.push_back(to_json(d));
+    if (fresh.empty()) return 0;
+    auto const n = fresh.size();
+    p_->write({{"t", "queue"}, {"at", now}, {"d", std::move(fresh)}});
+    return n;
+}
+
+bool outbox::queued(std::string_view key) const {
+    return p_->by_key.count(std::string(key)) != 0;
+}
+
+send_report outbox::send_due(sinks const& to, timestamp now) {
+    send_report report;
+    // Outcomes are written in groups: a crash re-sends at most one group, with its keys.
+    constexpr std::size_t group = 64;
+    std::vector<json> outcomes;
+    json sent_keys = json::array();
+    auto flush = [&] {
+        if (!sent_keys.empty())
+            outcomes.push_back({{"t", "sent"}, {"at", now}, {"keys", std::move(sent_keys)}});
+        sent_keys = json::array();
+        if (outcomes.empty()) return;
+        p_->log->append_all(outcomes);
+        for (auto const& e : outcomes) p_->apply(e);
+        outcomes.clear();
+    };
+    auto attempt = [&](delivery const& d, std::vector<std::string> const& keys,
+                       std::uint32_t attempts) {
+        sink* s = to.for_channel(d.channel);
+        if (!s) {
+            report.waiting += keys.size();
+            return;
+        }
+        auto ok = s->send(d);
+        if (ok) {
+            report.sent += keys.size();
+            for (auto const& k : keys) sent_keys.push_back(k);
+        } else {
+            report.failed += keys.size();
+            if (report.errors.size() < max_errors_reported)
+                report.errors.push_back(d.key + ": " + ok.error());
+            outcomes.push_back({{"t", "fail"},
+                                {"at", now},
+                                {"keys", keys},
+                                {"error", ok.error()},
+                                {"next", retry_at(now, attempts + 1, p_->policy)}});
+        }
+        if (sent_keys.size() + outcomes.size() >= group) flush();
+    };
+
+    // Digest items of one digest (one person, day and channel) go out together, under its key.
+    std::map<std::string, std::vector<std::size_t>> digests;
+    for (std::size_t i = 0; i < p_->entries.size(); ++i) {
+        auto const& x = p_->entries[i];
+        if (x.sent != 0) continue;
+        if (x.next > now) {
+            ++report.waiting;
+        } else if (!x.message.batch.empty()) {
+            digests[x.message.batch].push_back(i);
+        } else {
+            auto const d = x.message;  // a copy: flush() may grow the vector
+            attempt(d, {d.key}, x.attempts);
+        }
+    }
+    for (auto const& [key, items] : digests) {
+        auto const& first = p_->entries[items.front()].message;
+        delivery d = first;
+        d.key = key;
+        d.batch.clear();
+        d.subject = "Guest feedback digest: " + std::to_string(items.size()) + " responses";
+        json body = {{"digest", first.batch}, {"items", json::array()}};
+        std::vector<std::string> keys;
+        std::uint32_t attempts = 0;
+        for (auto i : items) {
+            auto const& x = p_->entries[i];
+            body["items"].push_back(json::parse(x.message.body, nullptr, false));
+            keys.push_back(x.message.key);
+            attempts = std::max(attempts, x.attempts);
+        }
+        d.body = body.dump();
+        attempt(d, keys, attempts);
+    }
+    flush();
+    return report;
+}
+
+std::vector<outbox_entry> const& outbox::entries() const noexcept {
+    return p_->entries;
+}
+std::size_t outbox::unsent() const noexcept {
+    return p_->unsent;
+}
+
+}  // namespace candor::routing

@@ -1,0 +1,151 @@
+#include "candor/routing/pass.hpp"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "candor/capture/json.hpp"
+#include "candor/routing/notification.hpp"
+#include "candor/seal/box.hpp"
+
+namespace candor::routing {
+
+namespace {
+
+constexpr std::size_t max_problems = 20;
+// Responses routed per durable write of the outbox and of the case log.
+constexpr std::size_t chunk = 256;
+
+void note(pass_report& report, std::string problem) {
+    if (report.problems.size() < max_problems) report.problems.push_back(std::move(problem));
+}
+
+std::string key_of(journal::record const& r) {
+    return r.device + ":" + std::to_string(r.seq);
+}
+
+// Appends the deliveries of `n` to `out`; a refusal (the bypass, checked again) is noted.
+void add(std::vector<delivery>& out, router const& router, capture::response const& r,
+         notice const& n, timestamp now, pass_report& report) {
+    auto ds = deliveries_for(router, r, n, now);
+    if (!ds) {
+        ++report.bypassed;
+        note(report, ds.error());
+        return;
+    }
+    for (auto& d : *ds) out.push_back(std::move(d));
+}
+
+struct chunk_of_responses {
+    std::vector<std::string> keys;
+    std::vector<capture::response> responses;
+    std::vector<decision> decisions;
+
+    void flush(router const& router, case_log& cases, outbox& out, timestamp now,
+               pass_report& report) {
+        if (keys.empty()) return;
+        std::vector<delivery> deliveries;
+        std::vector<routed_response> routed;
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            auto const& d = decisions[i];
+            for (auto const& x : d.recipients) {
+                notice n{x.digest ? notice_kind::digest : notice_kind::opened, keys[i], "", x, 0};
+                if (!x.digest) {
+                    n.case_id = keys[i] + "/" + router.org().people[x.person].id;
+                    n.deadline = first_deadline(router, x, responses[i].field("site"), now);
+                    ++report.cases_opened;
+                } else {
+                    ++report.digest_items;
+                }
+                add(deliveries, router, responses[i], n, now, report);
+            }
+            routed.push_back({keys[i], responses[i], d});
+        }
+        // Queued first: if the pass dies before the cases are written, the next pass routes
+        // these responses again and the outbox recognises their deliveries by key.
+        report.queued += out.queue(deliveries, now);
+        cases.open_cases(routed, router, now);
+        keys.clear();
+        responses.clear();
+        decisions.clear();
+    }
+};
+
+}  // namespace
+
+pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,
+                       case_log& cases, outbox& out, sinks const& to, timestamp now) {
+    pass_report report;
+    auto const due = cases.due(router, now);
+    std::unordered_set<std::string> wanted;  // the responses of cases to escalate
+    for (auto const& e : due) wanted.insert(cases.find(e.case_id)->response);
+    std::unordered_map<std::string, capture::response> escalating;
+
+    chunk_of_responses pending;
+    store.for_each([&](journal::record const& rec) {
+        auto key = key_of(rec);
+        bool const needed = wanted.count(key) != 0;
+        if (cases.routed(key) && !needed) {
+            ++report.already;
+            return;
+        }
+        auto content = seal::open_sealed(hq, rec.sealed);
+        auto r = content ? capture::from_json(seal::as_chars(*content)) : unexpected(diagnostics{});
+        if (!r) {
+            ++report.unreadable;
+            note(report,
+                 key + ": " + (content ? "holds no response" : "does not open with this key"));
+            return;
+        }
+        if (needed) escalating.emplace(key, *r);
+        if (cases.routed(key)) {
+            ++report.already;
+            return;
+        }
+        if (r->survey != router.survey().id) {
+            ++report.other_survey;
+            return;
+        }
+        auto& d = pending.decisions.emplace_back();
+        router.decide(*r, d);
+        ++report.routed;
+        report.fallback += d.fallback;
+        report.unknown_site += d.unknown_site;
+        report.bypassed += d.bypassed;
+        if (d.unknown_site)
+            note(report, key + ": site '" + std::string(r->field("site")) + "' is not in the org");
+        pending.keys.push_back(std::move(key));
+        pending.responses.push_back(std::move(*r));
+        if (pending.keys.size() == chunk) pending.flush(router, cases, out, now, report);
+    });
+    pending.flush(router, cases, out, now, report);
+
+    std::vector<delivery> deliveries;
+    for (auto const& e : due) {
+        if (e.to.empty()) {
+            ++report.at_top;
+            continue;
+        }
+        ++report.escalated;
+        auto const& c = *cases.find(e.case_id);
+        auto it = escalating.find(c.response);
+        capture::response fallback;
+        if (it == escalating.end()) {
+            // The response left the store or no longer opens: escalate what the case knows.
+            note(report, c.response + ": escalating case " + c.id + " without the response");
+            fallback.fields = {{"site", c.site}};
+            if (!router.org().duty_field.empty())
+                fallback.fields.emplace_back(router.org().duty_field, c.duty);
+        }
+        auto const& r = it == escalating.end() ? fallback : it->second;
+        for (auto const& x : e.to)
+            add(deliveries, router, r, {notice_kind::escalated, c.response, c.id, x, e.deadline},
+                now, report);
+    }
+    report.queued += out.queue(deliveries, now);
+    cases.escalate(due, router, now);
+
+    report.sent = out.send_due(to, now);
+    return report;
+}
+
+}  // namespace candor::routing
