@@ -1,7 +1,12 @@
 // candor route check: read an org file and routing rules, print every diagnostic.
+// candor route run: one head-office pass (route new responses, escalate, send the outbox).
+#include <algorithm>
 #include <iostream>
 
+#include "candor/routing/pass.hpp"
 #include "candor/routing/rules.hpp"
+#include "candor/seal/keys.hpp"
+#include "candor/time.hpp"
 #include "commands.hpp"
 #include "io.hpp"
 
@@ -13,17 +18,52 @@ struct route_options {
     std::string survey;
 };
 
-int run_route_check(route_options const& opts) {
-    auto org_text = read_file(opts.org);
-    if (!org_text) return 2;
-    auto org = routing::parse_org(*org_text, opts.org);
+struct route_run_options : route_options {
+    std::string store;
+    std::string hq_key;
+    std::string maildir;  // default: STORE/mail
+    std::string webhook_secret;
+    std::string mail_from = "Candor <candor@localhost>";
+    std::string now;  // for tests and replays; the system clock otherwise
+};
+
+namespace {
+
+std::optional<routing::organisation> load_org(std::string const& path) {
+    auto text = read_file(path);
+    if (!text) return std::nullopt;
+    auto org = routing::parse_org(*text, path);
     if (!org) {
-        std::cerr << render(org.error(), *org_text);
-        return 1;
+        std::cerr << render(org.error(), *text);
+        return std::nullopt;
     }
-    std::cerr << render(org->warnings, *org_text);
-    std::cout << opts.org << ": ok: " << org->sites.size() << " sites, " << org->roles.size() << " roles, "
-              << org->people.size() << " people, fallback " << org->fallback_role << '\n';
+    std::cerr << render(org->warnings, *text);
+    return std::move(*org);
+}
+
+std::optional<routing::rule_set> load_routing_rules(std::string const& path,
+                                                    routing::organisation const& org,
+                                                    schema::survey const& survey) {
+    auto text = read_file(path);
+    if (!text) return std::nullopt;
+    // Rules may stand in the org file itself.
+    auto rules = routing::load_rules(*text, path == org.file ? org.file : path, org, survey);
+    if (!rules) {
+        std::cerr << render(rules.error(), *text);
+        return std::nullopt;
+    }
+    std::cerr << render(rules->warnings, *text);
+    return std::move(*rules);
+}
+
+}  // namespace
+
+int run_route_check(route_options const& opts) {
+    auto org = load_org(opts.org);
+    if (!org) return 1;
+    std::cout << opts.org << ": ok: " << org->sites.size() << " sites, " << org->roles.size()
+              << " roles, " << org->people.size() << " people, fallback " << org->fallback_role
+              << '\n';
     if (opts.rules.empty()) return 0;
     if (opts.survey.empty()) {
         std::cerr << "route check: --rules needs --survey, to check the rules' conditions\n";
@@ -31,17 +71,91 @@ int run_route_check(route_options const& opts) {
     }
     auto survey = load_survey(opts.survey);
     if (!survey) return 2;
-    auto rules_text = read_file(opts.rules);
-    if (!rules_text) return 2;
-    // Rules may stand in the org file itself.
-    auto rules = routing::load_rules(*rules_text, opts.rules == opts.org ? org->file : opts.rules, *org, *survey);
-    if (!rules) {
-        std::cerr << render(rules.error(), *rules_text);
-        return 1;
-    }
-    std::cerr << render(rules->warnings, *rules_text);
+    auto rules = load_routing_rules(opts.rules, *org, *survey);
+    if (!rules) return 1;
     std::cout << opts.rules << ": ok: " << rules->rules.size() << " rules\n";
     return 0;
+}
+
+int run_route_run(route_run_options const& opts) {
+    auto org = load_org(opts.org);
+    if (!org) return 2;
+    auto survey = load_survey(opts.survey);
+    if (!survey) return 2;
+    auto rules = load_routing_rules(opts.rules, *org, *survey);
+    if (!rules) return 2;
+    routing::clock_fn clock = routing::system_now;
+    if (!opts.now.empty()) {
+        auto t = parse_timestamp(opts.now);
+        if (!t) {
+            std::cerr << "route run: --now " << opts.now
+                      << ": not a time like 2026-11-23T09:00:00Z\n";
+            return 2;
+        }
+        clock = [t = *t] { return t; };
+    }
+    auto hq = seal::read_hq_secret(opts.hq_key);
+    if (!hq) {
+        std::cerr << hq.error() << '\n';
+        return 2;
+    }
+    auto store = journal::store::open(opts.store);
+    if (!store) {
+        std::cerr << journal::render(store.error());
+        return 2;
+    }
+    std::filesystem::path const dir = opts.store;
+    auto cases = routing::case_log::open(dir / "cases");
+    auto outbox = routing::outbox::open(dir / "outbox");
+    if (!cases || !outbox) {
+        std::cerr << "route run: " << (cases ? outbox.error() : cases.error()) << '\n';
+        return 2;
+    }
+
+    routing::maildir_sink mail(
+        opts.maildir.empty() ? dir / "mail" : std::filesystem::path(opts.maildir), {opts.mail_from},
+        clock);
+    routing::sinks sinks{&mail, nullptr, nullptr};
+    std::unique_ptr<routing::webhook_sink> webhook;
+    if (!opts.webhook_secret.empty()) {
+        auto secret = read_file(opts.webhook_secret);
+        if (!secret) return 2;
+        while (!secret->empty() && std::isspace(static_cast<unsigned char>(secret->back())))
+            secret->pop_back();
+        if (secret->size() < 16) {
+            std::cerr << opts.webhook_secret << ": a webhook secret has at least 16 characters\n";
+            return 2;
+        }
+        webhook = std::make_unique<routing::webhook_sink>(routing::webhook_options{*secret}, clock);
+        sinks.webhook = webhook.get();
+    }
+
+    routing::router router(*org, *survey, *rules);
+    auto const now = clock();
+    auto const r = routing::route_pass(*store, *hq, router, *cases, *outbox, sinks, now);
+    std::cout << "routed " << r.routed << " responses (" << r.already
+              << " routed before): " << r.cases_opened << " cases opened, " << r.digest_items
+              << " digest items, " << r.fallback << " to the fallback, " << r.bypassed
+              << " people bypassed\n";
+    if (r.other_survey)
+        std::cout << r.other_survey << " responses answer another survey: not routed here\n";
+    std::cout << "escalated " << r.escalated << " cases; " << r.at_top
+              << " unacknowledged at the top\n";
+    std::cout << "outbox: " << r.queued << " queued, " << r.sent.sent << " sent, " << r.sent.failed
+              << " failed (retried later), " << r.sent.waiting << " waiting; " << outbox->unsent()
+              << " unsent in all\n";
+    for (auto const& p : r.problems) std::cerr << "route run: " << p << '\n';
+    for (auto const& e : r.sent.errors) std::cerr << "route run: delivery failed: " << e << '\n';
+    if (!sinks.webhook) {
+        auto const waiting =
+            std::count_if(outbox->entries().begin(), outbox->entries().end(), [](auto const& e) {
+                return e.sent == 0 && e.message.channel == routing::channel_kind::webhook;
+            });
+        if (waiting != 0)
+            std::cerr << "route run: " << waiting
+                      << " webhook deliveries wait for --webhook-secret\n";
+    }
+    return r.unreadable != 0 || r.sent.failed != 0 ? 1 : 0;
 }
 
 void setup_route(CLI::App& app) {
@@ -53,6 +167,24 @@ void setup_route(CLI::App& app) {
     check->add_option("--rules", opts->rules, "Routing rules (may be the org file)");
     check->add_option("--survey", opts->survey, "The survey the rules' conditions read");
     check->callback([opts] { exit_code() = run_route_check(*opts); });
+
+    auto run_opts = std::make_shared<route_run_options>();
+    auto* run =
+        route->add_subcommand("run", "Route new responses, escalate what is due, send the outbox");
+    run->add_option("--org", run_opts->org, "Org file")->required();
+    run->add_option("--rules", run_opts->rules, "Routing rules (may be the org file)")->required();
+    run->add_option("--survey", run_opts->survey, "The survey the responses answer")->required();
+    run->add_option("--store", run_opts->store,
+                    "Head office's store; cases/, outbox/ and mail/ live in it")
+        ->required();
+    run->add_option("--hq-key", run_opts->hq_key, "Head office's secret key (hq.key)")->required();
+    run->add_option("--maildir", run_opts->maildir,
+                    "Maildir for e-mail deliveries (default STORE/mail)");
+    run->add_option("--webhook-secret", run_opts->webhook_secret,
+                    "File holding the webhooks' HMAC secret");
+    run->add_option("--mail-from", run_opts->mail_from, "From: of the e-mails");
+    run->add_option("--now", run_opts->now, "Run as if at this time (UTC), for tests and replays");
+    run->callback([run_opts] { exit_code() = run_route_run(*run_opts); });
 }
 
 }  // namespace candor::cli

@@ -1,0 +1,131 @@
+// candor cases list|show|ack|resolve: the cases `candor route run` opened, in STORE/cases.
+#include <iomanip>
+#include <iostream>
+
+#include "candor/routing/cases.hpp"
+#include "candor/time.hpp"
+#include "commands.hpp"
+
+namespace candor::cli {
+
+struct cases_options {
+    std::string action;  // list, show, ack, resolve
+    std::string store;
+    std::string id;
+    std::string by;
+    std::string note;
+    std::string state = "open";
+    std::string site;
+    std::string person;
+    bool overdue = false;
+    std::string now;
+};
+
+namespace {
+
+std::string when(routing::timestamp t) {
+    return t == 0 ? "-" : format_timestamp(t);
+}
+
+bool listed(routing::routed_case const& c, cases_options const& opts, routing::timestamp now) {
+    if (opts.state != "all" && routing::to_string(c.state) != opts.state) return false;
+    if (!opts.site.empty() && c.site != opts.site) return false;
+    if (!opts.person.empty() &&
+        std::find(c.notified.begin(), c.notified.end(), opts.person) == c.notified.end())
+        return false;
+    return !opts.overdue ||
+           (c.state == routing::case_state::open && c.deadline != 0 && c.deadline <= now);
+}
+
+}  // namespace
+
+int run_cases(cases_options const& opts) {
+    routing::timestamp now = routing::system_now();
+    if (!opts.now.empty()) {
+        auto t = parse_timestamp(opts.now);
+        if (!t) {
+            std::cerr << "cases: --now " << opts.now << ": not a time like 2026-11-23T09:00:00Z\n";
+            return 2;
+        }
+        now = *t;
+    }
+    auto log = routing::case_log::open(std::filesystem::path(opts.store) / "cases");
+    if (!log) {
+        std::cerr << "cases: " << log.error() << '\n';
+        return 2;
+    }
+    if (opts.action == "list") {
+        std::size_t n = 0;
+        for (auto const& c : log->cases()) {
+            if (!listed(c, opts, now)) continue;
+            ++n;
+            bool const late =
+                c.state == routing::case_state::open && c.deadline != 0 && c.deadline <= now;
+            std::cout << std::left << std::setw(28) << c.id << ' ' << std::setw(12)
+                      << routing::to_string(c.state) << ' ' << std::setw(14) << c.site << ' '
+                      << std::setw(18) << c.role << " due " << when(c.deadline)
+                      << (late ? "  OVERDUE" : "") << '\n';
+        }
+        std::cout << n << " cases\n";
+        return 0;
+    }
+    auto const* c = log->find(opts.id);
+    if (!c) {
+        std::cerr << "cases: no case " << opts.id << " in " << opts.store << '\n';
+        return 1;
+    }
+    if (opts.action == "show") {
+        std::cout << "case " << c->id << ": " << routing::to_string(c->state) << "\n  response "
+                  << c->response << ", site " << c->site << ", with " << c->role << ", due "
+                  << when(c->deadline) << '\n';
+        for (auto const& e : c->history) {
+            std::cout << "  " << when(e.time) << "  " << e.what;
+            if (!e.who.empty()) std::cout << "  " << e.who;
+            if (!e.note.empty()) std::cout << "  (" << e.note << ')';
+            std::cout << '\n';
+        }
+        return 0;
+    }
+    auto done = opts.action == "ack" ? log->acknowledge(opts.id, opts.by, now)
+                                     : log->resolve(opts.id, opts.by, opts.note, now);
+    if (!done) {
+        std::cerr << "cases: " << done.error() << '\n';
+        return 1;
+    }
+    std::cout << "case " << opts.id << ' ' << (opts.action == "ack" ? "acknowledged" : "resolved")
+              << " by " << opts.by << '\n';
+    return 0;
+}
+
+void setup_cases(CLI::App& app) {
+    auto* cases =
+        app.add_subcommand("cases", "Cases opened by routing: list, show, acknowledge, resolve");
+    cases->require_subcommand(1);
+    auto add = [&](char const* name, char const* help) {
+        auto opts = std::make_shared<cases_options>();
+        opts->action = name;
+        auto* sub = cases->add_subcommand(name, help);
+        sub->add_option("--store", opts->store, "Head office's store (its cases/ folder)")
+            ->required();
+        sub->add_option("--now", opts->now, "As if at this time (UTC), for tests and replays");
+        sub->callback([opts] { exit_code() = run_cases(*opts); });
+        return std::pair(sub, opts);
+    };
+    auto [list, l] = add("list", "Cases, one a line");
+    list->add_option("--state", l->state, "open, acknowledged, resolved or all")
+        ->check(CLI::IsMember({"open", "acknowledged", "resolved", "all"}));
+    list->add_option("--site", l->site, "Only this site's");
+    list->add_option("--person", l->person, "Only those sent to this person");
+    list->add_flag("--overdue", l->overdue, "Only open cases past their deadline");
+    auto [show, s] = add("show", "A case and its whole history");
+    show->add_option("id", s->id, "Case id, RESPONSE/PERSON")->required();
+    auto [ack, a] = add("ack", "Acknowledge a case sent to you");
+    ack->add_option("id", a->id, "Case id")->required();
+    ack->add_option("--by", a->by, "Your person id in the org file")->required();
+    auto [resolve, r] = add("resolve", "Resolve a case, with a note of what was done");
+    resolve->add_option("id", r->id, "Case id")->required();
+    resolve->add_option("--by", r->by, "Your person id")->required();
+    resolve->add_option("--note", r->note, "What was done")->required();
+}
+
+}  // namespace candor::cli
