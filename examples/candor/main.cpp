@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     candor::cli::setup_hq(app);
     candor::cli::setup_stats(app);
     candor::cli::setup_route(app);
+    candor::cli::setup_report(app);
     candor::cli::setup_cases(app);
     try {
         app.parse(argc, argv);
