@@ -26,6 +26,9 @@ void route(httplib::Server& http, desk& d, std::string card_json) {
         {"Referrer-Policy", "no-referrer"},
     });
     http.set_payload_max_length(max_submit_bytes);
+    // Headers and body go out in separate writes: with Nagle's algorithm the body would wait
+    // for the browser's delayed ACK (tens of ms) before the receipt reached the screen.
+    http.set_tcp_nodelay(true);
 
     for (auto const& a : page_assets())
         http.Get(std::string(a.path), [&a](httplib::Request const&, httplib::Response& res) {

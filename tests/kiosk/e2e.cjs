@@ -13,7 +13,8 @@ const path = require("path");
 const assert = require("assert/strict");
 
 const [candor, kioskBinary, survey, work, shots] = process.argv.slice(2);
-const idleSeconds = 3;
+// Long enough that a loaded test machine never idles out mid-card, short enough to wait for.
+const idleSeconds = 6;
 
 function run(...args) {
   return execFileSync(candor, args, { encoding: "utf8" });
@@ -129,7 +130,7 @@ async function main() {
     await choose("recommend", 3);
     await choose("satisfaction", 2);
     assert.equal((await question("recommend").locator(".prompt").textContent()).trim(),
-      "Quelle est la probabilité que vous nous recommandiez à un ami ?");
+      "Quelle est la probabilité que vous nous recommandiez à un ami\u00a0?");
     await page.locator("#next").click();
     await choose("cleanliness", 2);
     await choose("staff", 1);

@@ -61,7 +61,8 @@
   const say = (key) => (words[guest.language] || words.en)[key] || words.en[key];
   const text = (t) => {
     if (!t) return "";
-    return t[guest.language] ?? t[card.fallback] ?? Object.values(t)[0] ?? "";
+    // French puts a space before ? ! : ; — never a line break.
+    return (t[guest.language] ?? t[card.fallback] ?? Object.values(t)[0] ?? "").replace(/ ([?!:;»])/g, "\u00a0$1");
   };
 
   function reset() {
@@ -292,7 +293,7 @@
   }
 
   function thanks(receipt) {
-    progressBar.style.width = "100%";
+    progress.hidden = true;
     screen.dataset.group = "";
     screen.replaceChildren(el("div", { class: "thanks" },
       el("h1", {}, say("thanks")), el("p", { class: "label" }, say("receipt")),
