@@ -7,6 +7,7 @@
 #include <map>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 
 #include "candor/time.hpp"
 
@@ -14,7 +15,8 @@ namespace candor::stats {
 
 grouping group_by(category_column const& c) {
     grouping g;
-    g.codes = std::span<std::int32_t const>(c.codes.data(), static_cast<std::size_t>(c.codes.size()));
+    g.codes =
+        std::span<std::int32_t const>(c.codes.data(), static_cast<std::size_t>(c.codes.size()));
     g.labels = c.labels;
     return g;
 }
@@ -49,24 +51,31 @@ std::int64_t period_start(std::int64_t day, period p) noexcept {
     std::int64_t y;
     unsigned m, d;
     switch (p) {
-    case period::day: return day;
-    case period::week: return day - (day + 3 - floor_div(day + 3, 7) * 7);  // 1970-01-01 was a Thursday
-    case period::month: civil_from_days(day, y, m, d); return days_from_civil(y, m, 1);
-    case period::quarter:
-        civil_from_days(day, y, m, d);
-        return days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
+        case period::day:
+            return day;
+        case period::week:
+            return day - (day + 3 - floor_div(day + 3, 7) * 7);  // 1970-01-01 was a Thursday
+        case period::month:
+            civil_from_days(day, y, m, d);
+            return days_from_civil(y, m, 1);
+        case period::quarter:
+            civil_from_days(day, y, m, d);
+            return days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
     }
     return day;
 }
 
 grouping group_by(time_column const& c, period p) {
-    auto rows = static_cast<std::size_t>(c.seconds.size());
+    return group_by(std::span(c.seconds.data(), static_cast<std::size_t>(c.seconds.size())), p);
+}
+
+grouping group_by(std::span<std::int64_t const> seconds, period p) {
+    auto rows = seconds.size();
     std::vector<std::int64_t> start(rows);
     std::map<std::int64_t, std::int32_t> index;
     for (std::size_t i = 0; i < rows; ++i) {
-        auto s = c.seconds[static_cast<Eigen::Index>(i)];
-        if (s == missing_time) continue;
-        start[i] = period_start(floor_div(s, 86400), p);
+        if (seconds[i] == missing_time) continue;
+        start[i] = period_start(floor_div(seconds[i], 86400), p);
         index.emplace(start[i], 0);
     }
     grouping g;
@@ -76,8 +85,7 @@ grouping group_by(time_column const& c, period p) {
     }
     g.owned.resize(rows);
     for (std::size_t i = 0; i < rows; ++i)
-        g.owned[i] = c.seconds[static_cast<Eigen::Index>(i)] == missing_time ? missing_code
-                                                                             : index[start[i]];
+        g.owned[i] = seconds[i] == missing_time ? missing_code : index[start[i]];
     g.codes = g.owned;
     return g;
 }
@@ -107,150 +115,305 @@ std::size_t parts_for(std::size_t rows) {
 }
 
 // Where each byte of a scale lands in a group's row of counters: its bucket, then one
-// slot for missing and one for values outside the scale (a broken invariant).
+// slot for missing and one for values outside the scale.
 struct layout {
     std::array<std::uint16_t, 256> slot{};
     std::size_t width = 0;  // hi - lo + 1
     std::size_t stride = 0;
     std::int8_t lo = 0, hi = 0;
 
-    explicit layout(scale_column const& c) : width(static_cast<std::size_t>(c.hi - c.lo + 1)),
-                                             stride(width + 2), lo(c.lo), hi(c.hi) {
+    explicit layout(scale_span const& c)
+        : width(static_cast<std::size_t>(c.hi - c.lo + 1)), stride(width + 2), lo(c.lo), hi(c.hi) {
         for (int v = -128; v < 128; ++v)
             slot[static_cast<std::uint8_t>(v)] = static_cast<std::uint16_t>(
-                v == missing_scale      ? width
+                v == missing_scale     ? width
                 : v < c.lo || v > c.hi ? width + 1
                                        : static_cast<std::size_t>(v - c.lo));
     }
 };
 
-void check_invalid(layout const& l, std::size_t groups, auto const& counts) {
-    for (std::size_t g = 0; g < groups; ++g)
-        if (counts[g * l.stride + l.width + 1] != 0)
-            throw std::out_of_range("stats::histograms_by: value outside the scale");
+// Rows of a wider array are narrowed to bytes this many at a time (a few KB per column,
+// in L1), so that one counting loop serves every element type.
+constexpr std::size_t block_rows = 4096;
+
+// v[0..n) as answers in bytes; returns how many no byte holds (off every scale).
+template <class V>
+std::size_t narrow(V const* v, std::size_t n, std::int8_t* out) {
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        V x = v[i];
+        bool ok;
+        if constexpr (std::is_floating_point_v<V>) {
+            if (std::isnan(x)) {
+                out[i] = missing_scale;
+                continue;
+            }
+            ok = x >= -127 && x <= 127 && x == std::floor(x);
+        } else if constexpr (std::is_signed_v<V>) {
+            ok = x >= missing_scale && x <= 127;  // -128 is missing_scale in any width
+        } else {
+            ok = x <= 127;
+        }
+        bad += !ok;
+        out[i] = ok ? static_cast<std::int8_t>(x) : std::int8_t{0};
+    }
+    return bad;
 }
 
-// The hot loop, unrolled for the usual few columns (NPS, CSAT, CES in one pass).
-template <std::size_t K>
-void count_fixed(std::int32_t const* codes, std::span<scale_column const* const> columns,
-                 std::vector<layout> const& layouts, std::vector<std::size_t> const& offset,
-                 std::size_t row, std::size_t from, std::size_t to, std::uint32_t* table) {
-    std::array<std::int8_t const*, K> values;
+// Rows [from, from + n) of a column as bytes: in place when it holds bytes, else narrowed
+// into buf. `bad` counts the values no byte holds.
+std::int8_t const* bytes(scale_span const& c, std::size_t from, std::size_t n, std::int8_t* buf,
+                         std::uint64_t& bad) {
+    return std::visit(
+        [&](auto s) -> std::int8_t const* {
+            if constexpr (std::is_same_v<typename decltype(s)::value_type, std::int8_t>) {
+                return s.data() + from;
+            } else {
+                bad += narrow(s.data() + from, n, buf);
+                return buf;
+            }
+        },
+        c.values);
+}
+
+// The group of row i, or `groups` for none and a count in `bad` for a code >= groups.
+// C = void: no codes, every row in group 0.
+template <class C>
+std::size_t group_of(C const* codes, std::size_t i, std::size_t groups, std::uint64_t& bad) {
+    if constexpr (std::is_void_v<C>) {
+        return 0;
+    } else {
+        auto c = codes[i];
+        if (c < 0) return groups;
+        auto g = static_cast<std::size_t>(c);
+        if (g >= groups) ++bad;
+        return g >= groups ? groups : g;
+    }
+}
+
+// The hot loop, unrolled for the usual few columns (NPS, CSAT, CES in one pass). Every
+// bound by value: a store to a counter must not make the compiler reload them.
+template <std::size_t K, class C>
+std::uint64_t count_fixed(C const* codes, std::size_t groups, std::int8_t const* const* values,
+                          std::vector<layout> const& layouts, std::size_t const* offset,
+                          std::size_t row, std::size_t n, std::uint32_t* table) {
+    std::array<std::int8_t const*, K> v;
     std::array<std::uint16_t const*, K> slot;
     std::array<std::size_t, K> off;
     for (std::size_t j = 0; j < K; ++j) {
-        values[j] = columns[j]->values.data();
+        v[j] = values[j];
         slot[j] = layouts[j].slot.data();
         off[j] = offset[j];
     }
-    for (std::size_t i = from; i < to; ++i) {
-        auto code = codes[i];
-        if (code < 0) continue;
-        std::uint32_t* base = table + static_cast<std::size_t>(code) * row;
-        for (std::size_t j = 0; j < K; ++j) ++base[off[j] + slot[j][static_cast<std::uint8_t>(values[j][i])]];
+    std::uint64_t bad = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        auto g = group_of(codes, i, groups, bad);
+        if (g == groups) continue;
+        std::uint32_t* base = table + g * row;
+        for (std::size_t j = 0; j < K; ++j)
+            ++base[off[j] + slot[j][static_cast<std::uint8_t>(v[j][i])]];
     }
+    return bad;
 }
 
-void count_rows(std::int32_t const* codes, std::span<scale_column const* const> columns,
-                std::vector<layout> const& layouts, std::vector<std::size_t> const& offset,
-                std::size_t row, std::size_t from, std::size_t to, std::uint32_t* table) {
-    switch (columns.size()) {
-    case 1: return count_fixed<1>(codes, columns, layouts, offset, row, from, to, table);
-    case 2: return count_fixed<2>(codes, columns, layouts, offset, row, from, to, table);
-    case 3: return count_fixed<3>(codes, columns, layouts, offset, row, from, to, table);
-    case 4: return count_fixed<4>(codes, columns, layouts, offset, row, from, to, table);
-    default:
-        for (std::size_t j = 0; j < columns.size(); j += 4) {
-            auto part = columns.subspan(j, std::min<std::size_t>(4, columns.size() - j));
-            std::vector<layout> l(layouts.begin() + static_cast<std::ptrdiff_t>(j),
-                                  layouts.begin() + static_cast<std::ptrdiff_t>(j + part.size()));
-            std::vector<std::size_t> o(offset.begin() + static_cast<std::ptrdiff_t>(j), offset.end());
-            count_rows(codes, part, l, o, row, from, to, table);
-        }
+template <class C>
+std::uint64_t count_rows(C const* codes, std::size_t groups, std::int8_t const* const* values,
+                         std::vector<layout> const& layouts, std::size_t const* offset,
+                         std::size_t row, std::size_t n, std::uint32_t* table) {
+    switch (layouts.size()) {
+        case 1:
+            return count_fixed<1>(codes, groups, values, layouts, offset, row, n, table);
+        case 2:
+            return count_fixed<2>(codes, groups, values, layouts, offset, row, n, table);
+        case 3:
+            return count_fixed<3>(codes, groups, values, layouts, offset, row, n, table);
+        case 4:
+            return count_fixed<4>(codes, groups, values, layouts, offset, row, n, table);
+        default:
+            break;
     }
+    std::uint64_t bad = 0;
+    for (std::size_t j = 0; j < layouts.size(); j += 4) {
+        std::vector<layout> part(
+            layouts.begin() + static_cast<std::ptrdiff_t>(j),
+            layouts.begin() + static_cast<std::ptrdiff_t>(std::min(j + 4, layouts.size())));
+        bad += count_rows(codes, groups, values + j, part, offset + j, row, n, table);
+    }
+    return bad;
 }
 
-}  // namespace
+// The counts of one slice of rows: per column, groups * stride slots; the weighted sums
+// alongside when weighted. Codes >= groups and values off every byte are counted, not
+// thrown: this runs on a worker thread.
+struct tally {
+    std::vector<std::vector<std::uint64_t>> n;
+    std::vector<std::vector<double>> w, w2;
+    std::uint64_t bad_code = 0, bad_value = 0;
+};
 
-std::vector<std::vector<histogram>> histograms_by(grouping const& g,
-                                                  std::span<scale_column const* const> columns,
-                                                  weights const& wt) {
-    std::size_t rows = g.codes.size(), groups = g.labels.size(), k = columns.size();
-    for (auto const* c : columns)
-        if (static_cast<std::size_t>(c->values.size()) != rows)
-            throw std::invalid_argument("stats::histograms_by: column and grouping differ in length");
-    bool weighted = wt.size() != 0;
-    if (weighted && static_cast<std::size_t>(wt.size()) != rows)
-        throw std::invalid_argument("stats::histograms_by: weights and grouping differ in length");
-
-    std::vector<layout> layouts;
-    for (auto const* c : columns) layouts.emplace_back(*c);
-    std::size_t parts = parts_for(rows);
-    // counts[part][column][group * stride + slot]; weighted sums alongside when weighted.
-    std::vector<std::vector<std::vector<std::uint64_t>>> counts(parts);
-    std::vector<std::vector<std::vector<double>>> sw(parts), sw2(parts);
+template <class C>
+std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t groups,
+                             std::span<scale_span const> columns,
+                             std::vector<layout> const& layouts, std::span<double const> wt) {
+    std::size_t const k = columns.size();
+    bool const weighted = !wt.empty();
+    bool const all_bytes = std::all_of(columns.begin(), columns.end(), [](scale_span const& c) {
+        return std::holds_alternative<std::span<std::int8_t const>>(c.values);
+    });
     // Unweighted: one row of 32-bit counters per group holding every column's slots side
     // by side, so a card touches one or two cache lines and the tables of 1000s of groups
     // stay in L2. Flushed to 64 bits before they could overflow.
     std::vector<std::size_t> offset(k + 1, 0);
     for (std::size_t j = 0; j < k; ++j) offset[j + 1] = offset[j] + layouts[j].stride;
-    std::size_t row = offset[k];
+    std::size_t const row = offset[k];
+    std::size_t const parts = parts_for(rows);
+    std::vector<tally> out(parts);
     in_parallel(rows, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
-        auto& n = counts[part];
-        for (auto const& l : layouts) n.emplace_back(groups * l.stride, 0);
+        auto& t = out[part];
+        for (auto const& l : layouts) t.n.emplace_back(groups * l.stride, 0);
+        if (weighted)
+            for (auto const& l : layouts) {
+                t.w.emplace_back(groups * l.stride, 0.0);
+                t.w2.emplace_back(groups * l.stride, 0.0);
+            }
+        std::vector<std::int8_t> buf(all_bytes ? 0 : k * block_rows);
+        std::vector<std::int8_t const*> values(k);
+        // fn(first row, rows, values) over [from, to), a block at a time unless all bytes.
+        auto blocks = [&](std::size_t from, std::size_t to, auto fn) {
+            for (std::size_t at = from; at < to;) {
+                std::size_t n = all_bytes ? to - at : std::min(block_rows, to - at);
+                for (std::size_t j = 0; j < k; ++j)
+                    values[j] = bytes(columns[j], at, n, buf.data() + j * block_rows, t.bad_value);
+                fn(at, n);
+                at += n;
+            }
+        };
+        auto codes_at = [&](std::size_t at) {
+            if constexpr (std::is_void_v<C>)
+                return codes;
+            else
+                return codes + at;
+        };
         if (!weighted) {
             std::vector<std::uint32_t> small(groups * row, 0);
             constexpr std::size_t flush_every = std::size_t{1} << 31;
             for (std::size_t from = begin; from < end; from += flush_every) {
-                std::size_t to = std::min(end, from + flush_every);
-                count_rows(g.codes.data(), columns, layouts, offset, row, from, to, small.data());
-                for (std::size_t grp = 0; grp < groups; ++grp)
+                blocks(from, std::min(end, from + flush_every), [&](std::size_t at, std::size_t n) {
+                    t.bad_code += count_rows(codes_at(at), groups, values.data(), layouts,
+                                             offset.data(), row, n, small.data());
+                });
+                for (std::size_t g = 0; g < groups; ++g)
                     for (std::size_t j = 0; j < k; ++j)
                         for (std::size_t s = 0; s < layouts[j].stride; ++s) {
-                            auto& c = small[grp * row + offset[j] + s];
-                            n[j][grp * layouts[j].stride + s] += c;
+                            auto& c = small[g * row + offset[j] + s];
+                            t.n[j][g * layouts[j].stride + s] += c;
                             c = 0;
                         }
             }
             return;
         }
-        auto& a = sw[part];
-        auto& b = sw2[part];
-        for (auto const& l : layouts) {
-            a.emplace_back(groups * l.stride, 0.0);
-            b.emplace_back(groups * l.stride, 0.0);
-        }
-        for (std::size_t i = begin; i < end; ++i) {
-            auto code = g.codes[i];
-            if (code < 0) continue;
-            double x = wt[static_cast<Eigen::Index>(i)];
-            for (std::size_t j = 0; j < k; ++j) {
-                auto s = static_cast<std::size_t>(code) * layouts[j].stride +
-                         layouts[j].slot[static_cast<std::uint8_t>(columns[j]->values[static_cast<Eigen::Index>(i)])];
-                ++n[j][s];
-                a[j][s] += x;
-                b[j][s] += x * x;
+        blocks(begin, end, [&](std::size_t at, std::size_t n) {
+            for (std::size_t i = 0; i < n; ++i) {
+                auto g = group_of(codes_at(at), i, groups, t.bad_code);
+                if (g == groups) continue;
+                double x = wt[at + i];
+                for (std::size_t j = 0; j < k; ++j) {
+                    auto s = g * layouts[j].stride +
+                             layouts[j].slot[static_cast<std::uint8_t>(values[j][i])];
+                    ++t.n[j][s];
+                    t.w[j][s] += x;
+                    t.w2[j][s] += x * x;
+                }
             }
-        }
+        });
     });
+    return out;
+}
 
-    std::vector<std::vector<histogram>> out(k);
-    for (std::size_t j = 0; j < k; ++j) {
+std::size_t rows_of(scale_span const& c) {
+    return std::visit([](auto s) { return s.size(); }, c.values);
+}
+
+}  // namespace
+
+std::vector<std::vector<histogram>> histograms_by(code_span codes, std::size_t groups,
+                                                  std::span<scale_span const> columns,
+                                                  std::span<double const> weights) {
+    auto code_rows = std::visit(
+        [](auto s) -> std::size_t {
+            if constexpr (std::is_same_v<decltype(s), std::monostate>)
+                return SIZE_MAX;
+            else
+                return s.size();
+        },
+        codes);
+    std::size_t rows = columns.empty() ? code_rows : rows_of(columns[0]);
+    if (rows == SIZE_MAX) rows = 0;
+    for (auto const& c : columns)
+        if (rows_of(c) != rows || (code_rows != SIZE_MAX && code_rows != rows))
+            throw std::invalid_argument("stats::histograms_by: columns and codes differ in length");
+    if (!weights.empty() && weights.size() != rows)
+        throw std::invalid_argument("stats::histograms_by: weights and columns differ in length");
+    std::vector<layout> layouts;
+    for (auto const& c : columns) {
+        if (c.lo < -127 || c.hi < c.lo)
+            throw std::invalid_argument("stats::histograms_by: a scale must lie within -127..127");
+        layouts.emplace_back(c);
+    }
+
+    auto parts = std::visit(
+        [&](auto s) {
+            if constexpr (std::is_same_v<decltype(s), std::monostate>)
+                return count_all<void>(nullptr, rows, groups, columns, layouts, weights);
+            else
+                return count_all(s.data(), rows, groups, columns, layouts, weights);
+        },
+        codes);
+
+    bool const weighted = !weights.empty();
+    std::vector<std::vector<histogram>> out(columns.size());
+    for (auto const& t : parts) {
+        if (t.bad_code != 0)
+            throw std::out_of_range(
+                "stats::histograms_by: a group code is not below the number of groups (" +
+                std::to_string(groups) + ")");
+        if (t.bad_value != 0)
+            throw std::out_of_range(
+                "stats::histograms_by: a value outside the scale (not an integer in -127..127)");
+    }
+    for (std::size_t j = 0; j < columns.size(); ++j) {
         auto const& l = layouts[j];
-        for (std::size_t p = 0; p < parts; ++p) check_invalid(l, groups, counts[p][j]);
         out[j].assign(groups, histogram(l.lo, l.hi));
-        for (std::size_t grp = 0; grp < groups; ++grp) {
-            auto& h = out[j][grp];
+        for (auto const& t : parts)
+            for (std::size_t g = 0; g < groups; ++g)
+                if (t.n[j][g * l.stride + l.width + 1] != 0)
+                    throw std::out_of_range("stats::histograms_by: a value outside the scale " +
+                                            std::to_string(l.lo) + ".." + std::to_string(l.hi) +
+                                            " (and not a missing answer)");
+        for (std::size_t g = 0; g < groups; ++g) {
+            auto& h = out[j][g];
             for (std::size_t b = 0; b < l.width; ++b)
-                for (std::size_t p = 0; p < parts; ++p) {
-                    auto s = grp * l.stride + b;
-                    h.n[b] += counts[p][j][s];
-                    h.w[b] += weighted ? sw[p][j][s] : static_cast<double>(counts[p][j][s]);
-                    h.w2[b] += weighted ? sw2[p][j][s] : static_cast<double>(counts[p][j][s]);
+                for (auto const& t : parts) {
+                    auto s = g * l.stride + b;
+                    h.n[b] += t.n[j][s];
+                    h.w[b] += weighted ? t.w[j][s] : static_cast<double>(t.n[j][s]);
+                    h.w2[b] += weighted ? t.w2[j][s] : static_cast<double>(t.n[j][s]);
                 }
         }
     }
     return out;
+}
+
+std::vector<std::vector<histogram>> histograms_by(grouping const& g,
+                                                  std::span<scale_column const* const> columns,
+                                                  weights const& wt) {
+    std::vector<scale_span> spans;
+    for (auto const* c : columns)
+        spans.push_back({std::span<std::int8_t const>(c->values.data(),
+                                                      static_cast<std::size_t>(c->values.size())),
+                         c->lo, c->hi});
+    return histograms_by(g.codes, g.labels.size(), spans,
+                         std::span<double const>(wt.data(), static_cast<std::size_t>(wt.size())));
 }
 
 std::vector<moments> moments_by(grouping const& g, number_column const& c, weights const& wt) {

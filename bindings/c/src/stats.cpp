@@ -1,15 +1,19 @@
-// NPS, CSAT and CES of caller-owned arrays, read in place; the figures are candor::stats'.
+// NPS, CSAT and CES of caller-owned arrays, read in place by stats::histograms_by; the
+// figures are candor::stats'.
+#include <span>
+
 #include "candor/stats/figures.hpp"
-#include "candor_bindings/array_stats.hpp"
+#include "candor/stats/segments.hpp"
 #include "internal.hpp"
 
 using namespace candor::c_api;
 namespace stats = candor::stats;
-namespace bindings = candor::bindings;
 
 namespace {
 
-candor_interval to_c(stats::interval i) { return {i.lo, i.hi}; }
+candor_interval to_c(stats::interval i) {
+    return {i.lo, i.hi};
+}
 
 void to_c(stats::nps_figure const& f, candor_nps_figure* out) {
     *out = {f.score, f.se, to_c(f.ci95), f.promoters, f.passives, f.detractors, f.n};
@@ -29,19 +33,26 @@ candor_status by(const int8_t* values, const int32_t* codes, size_t count, const
         CANDOR_REQUIRE(out != nullptr, "out is NULL");
         CANDOR_REQUIRE(values != nullptr || count == 0, "values is NULL");
         CANDOR_REQUIRE(groups > 0, "group_count is 0");
-        std::vector<stats::histogram> h;
-        try {
-            h = bindings::histograms_by(values, count, codes, groups, lo, hi, weights);
-        } catch (bindings::value_error const& e) {
-            return fail(CANDOR_INVALID_ARGUMENT, e.what());
-        }
-        for (std::size_t g = 0; g < groups; ++g) to_c(figure(h[g]), out + g);
+        stats::scale_span const column{std::span(values, count), static_cast<std::int8_t>(lo),
+                                       static_cast<std::int8_t>(hi)};
+        stats::code_span by;
+        if (codes != nullptr) by = std::span(codes, count);
+        // A value off the scale or a code >= groups throws: guarded() makes it
+        // CANDOR_INVALID_ARGUMENT.
+        auto h =
+            stats::histograms_by(by, groups, std::span(&column, 1),
+                                 weights ? std::span(weights, count) : std::span<double const>());
+        for (std::size_t g = 0; g < groups; ++g) to_c(figure(h[0][g]), out + g);
         return CANDOR_OK;
     });
 }
 
-stats::nps_figure nps(stats::histogram const& h) { return stats::nps(h); }
-stats::share_figure csat(stats::histogram const& h) { return stats::csat(h); }
+stats::nps_figure nps(stats::histogram const& h) {
+    return stats::nps(h);
+}
+stats::share_figure csat(stats::histogram const& h) {
+    return stats::csat(h);
+}
 stats::mean_figure ces(stats::histogram const& h) {
     return stats::mean(h.moments_of([](int x) { return static_cast<double>(x); }));
 }

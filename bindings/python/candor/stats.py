@@ -1,16 +1,16 @@
 """candor::stats from numpy arrays and pandas columns.
 
 Zero copy: the scale figures (nps, csat, ces, mean, in_range, describe and their *_by
-forms) and key_drivers / cronbach_alpha / correlation read the arrays in place, with the
-GIL released. An array must be 1-D and C-contiguous, of dtype int8, int16, int32, int64,
+forms), key_drivers / cronbach_alpha / correlation and period_codes (of int64 seconds)
+read the arrays in place, with the GIL released. An array must be 1-D and C-contiguous, of dtype int8, int16, int32, int64,
 uint8, float32 or float64; anything else raises TypeError (numpy.ascontiguousarray(x) or
 x.astype(...) make the copy explicit). Missing answers: candor's -128 in a signed integer
 array, NaN in a float one (pandas' nullable Int8/Int64 columns are converted to float64
 with NaN, a copy). Groups: a pandas Categorical is used as is (its codes, -1 for missing);
 any other column is factorized first (a pass and a copy: make it categorical to avoid it).
 
-The other figures (choice shares, periods, raking, quality flags) copy their columns into
-the library's column types first.
+The other figures (choice shares, raking, quality flags) copy their columns into the
+library's column types first; summary_by counts cards with numpy.bincount (a temporary).
 """
 from __future__ import annotations
 

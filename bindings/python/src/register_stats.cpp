@@ -1,8 +1,8 @@
 // candor::stats from numpy arrays. The scale figures (NPS, CSAT, CES, means, shares, by
-// segment) and the multivariate ones (key drivers, alpha) read the caller's arrays in
-// place, with the GIL released: 1-D, C-contiguous, of the dtypes listed in kinds_text.
-// The rest (choice shares, periods, raking, quality flags) build a stats column first, a
-// copy, as docs/python.md says.
+// segment), the multivariate ones (key drivers, alpha) and the periods read the caller's
+// arrays in place, with the GIL released: 1-D, C-contiguous, of the dtypes listed in
+// kinds_text. The rest (choice shares, raking, quality flags) build a stats column first,
+// a copy, as docs/python.md says.
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -10,13 +10,13 @@
 #include <cmath>
 #include <cstring>
 
+#include "array_stats.hpp"
 #include "candor/stats/drivers.hpp"
 #include "candor/stats/figures.hpp"
 #include "candor/stats/quality.hpp"
 #include "candor/stats/reliability.hpp"
 #include "candor/stats/segments.hpp"
 #include "candor/stats/weighting.hpp"
-#include "candor_bindings/array_stats.hpp"
 #include "module.hpp"
 
 namespace candor::python {
@@ -60,31 +60,54 @@ numeric_view view_of(py::array const& a, char const* what) {
                          " is not one of " + kinds_text);
 }
 
-// f(T const*) with the array's element type.
-template <class F>
-decltype(auto) visit(numeric_view v, F&& f) {
+// The answers in an array as stats::histograms_by reads them, in place.
+stats::scale_span scale_of(py::array const& a, int lo, int hi) {
+    if (lo < -127 || hi > 127 || hi < lo) throw py::value_error("scale must lie within -127..127");
+    auto rows = static_cast<std::size_t>(a.shape(0));
+    auto span = [&](auto const* p) {
+        return decltype(stats::scale_span::values)(std::span(p, rows));
+    };
+    stats::scale_span s{{}, static_cast<std::int8_t>(lo), static_cast<std::int8_t>(hi)};
+    auto view = view_of(a, "values");
     using t = numeric_view::type;
-    switch (v.t) {
-    case t::i8: return f(static_cast<std::int8_t const*>(v.data));
-    case t::i16: return f(static_cast<std::int16_t const*>(v.data));
-    case t::i32: return f(static_cast<std::int32_t const*>(v.data));
-    case t::i64: return f(static_cast<std::int64_t const*>(v.data));
-    case t::u8: return f(static_cast<std::uint8_t const*>(v.data));
-    case t::f32: return f(static_cast<float const*>(v.data));
-    case t::f64: break;
+    switch (view.t) {
+        case t::i8:
+            s.values = span(static_cast<std::int8_t const*>(view.data));
+            break;
+        case t::i16:
+            s.values = span(static_cast<std::int16_t const*>(view.data));
+            break;
+        case t::i32:
+            s.values = span(static_cast<std::int32_t const*>(view.data));
+            break;
+        case t::i64:
+            s.values = span(static_cast<std::int64_t const*>(view.data));
+            break;
+        case t::u8:
+            s.values = span(static_cast<std::uint8_t const*>(view.data));
+            break;
+        case t::f32:
+            s.values = span(static_cast<float const*>(view.data));
+            break;
+        case t::f64:
+            s.values = span(static_cast<double const*>(view.data));
+            break;
     }
-    return f(static_cast<double const*>(v.data));
+    return s;
 }
 
 // Group codes: signed integers; negative is no group (pandas' categorical -1).
-template <class F>
-decltype(auto) visit_codes(py::array const& a, F&& f) {
+stats::code_span codes_of(py::array const& a) {
     auto kind = a.dtype().kind();
     auto size = a.itemsize();
-    if (kind == 'i' && size == 1) return f(static_cast<std::int8_t const*>(a.data()));
-    if (kind == 'i' && size == 2) return f(static_cast<std::int16_t const*>(a.data()));
-    if (kind == 'i' && size == 4) return f(static_cast<std::int32_t const*>(a.data()));
-    if (kind == 'i' && size == 8) return f(static_cast<std::int64_t const*>(a.data()));
+    auto rows = static_cast<std::size_t>(a.shape(0));
+    if (kind == 'i' && size == 1) return std::span(static_cast<std::int8_t const*>(a.data()), rows);
+    if (kind == 'i' && size == 2)
+        return std::span(static_cast<std::int16_t const*>(a.data()), rows);
+    if (kind == 'i' && size == 4)
+        return std::span(static_cast<std::int32_t const*>(a.data()), rows);
+    if (kind == 'i' && size == 8)
+        return std::span(static_cast<std::int64_t const*>(a.data()), rows);
     throw py::type_error("codes: dtype " + std::string(py::str(a.dtype())) +
                          " is not a signed integer type (int8, int16, int32 or int64)");
 }
@@ -106,7 +129,7 @@ T take(stats::result<T> r) {
 
 // A dict of equally long numpy columns, built from one row per item.
 class table {
-public:
+  public:
     explicit table(std::size_t rows) : rows_(rows) {}
     template <class T>
     T* column(char const* name) {
@@ -116,7 +139,7 @@ public:
     }
     py::dict done() { return out_; }
 
-private:
+  private:
     std::size_t rows_;
     py::dict out_;
 };
@@ -151,8 +174,8 @@ py::dict share_table(std::vector<stats::share_figure> const& fs) {
     auto* hi = t.column<double>("ci_hi");
     auto* n = t.column<std::uint64_t>("n");
     for (std::size_t g = 0; g < fs.size(); ++g)
-        share[g] = fs[g].share, hits[g] = fs[g].hits, lo[g] = fs[g].ci95.lo,
-        hi[g] = fs[g].ci95.hi, n[g] = fs[g].n;
+        share[g] = fs[g].share, hits[g] = fs[g].hits, lo[g] = fs[g].ci95.lo, hi[g] = fs[g].ci95.hi,
+        n[g] = fs[g].n;
     return t.done();
 }
 
@@ -188,25 +211,35 @@ stats::category_column category_of(py::handle codes, std::size_t labels, char co
     auto a = one_d(codes, what);
     stats::category_column c;
     c.codes.resize(a.shape(0));
-    visit_codes(a, [&](auto const* p) {
-        for (Eigen::Index i = 0; i < c.codes.size(); ++i) {
-            auto v = p[i];
-            if (v >= 0 && static_cast<std::size_t>(v) >= labels)
-                throw py::value_error(std::string(what) + ": a code is not below the number of labels");
-            c.codes[i] = v < 0 ? stats::missing_code : static_cast<std::int32_t>(v);
-        }
-    });
+    std::visit(
+        [&](auto p) {
+            if constexpr (!std::is_same_v<decltype(p), std::monostate>)
+                for (Eigen::Index i = 0; i < c.codes.size(); ++i) {
+                    auto v = p[static_cast<std::size_t>(i)];
+                    if (v >= 0 && static_cast<std::size_t>(v) >= labels)
+                        throw py::value_error(std::string(what) +
+                                              ": a code is not below the number of labels");
+                    c.codes[i] = v < 0 ? stats::missing_code : static_cast<std::int32_t>(v);
+                }
+        },
+        codes_of(a));
     for (std::size_t k = 0; k < labels; ++k) c.labels.push_back(std::to_string(k));
     return c;
 }
 
-stats::time_column time_of(py::handle seconds, char const* what) {
+// Unix seconds, in place (valid while the caller's array is: for the call).
+std::span<std::int64_t const> seconds_of(py::handle seconds, char const* what) {
     auto a = one_d(seconds, what);
     if (a.dtype().kind() != 'i' || a.itemsize() != 8)
         throw py::type_error(std::string(what) + ": dtype must be int64 (Unix seconds)");
+    return {static_cast<std::int64_t const*>(a.data()), static_cast<std::size_t>(a.shape(0))};
+}
+
+stats::time_column time_of(py::handle seconds, char const* what) {
+    auto s = seconds_of(seconds, what);
     stats::time_column t;
     t.seconds = Eigen::Map<stats::column_array<std::int64_t> const>(
-        static_cast<std::int64_t const*>(a.data()), a.shape(0));
+        s.data(), static_cast<Eigen::Index>(s.size()));
     return t;
 }
 
@@ -226,7 +259,8 @@ stats::weights base_weights(py::object const& w, std::size_t rows) {
 }  // namespace
 
 void register_stats(py::module_& m) {
-    py::class_<stats::histogram>(m, "Histogram", "Answers to one scale: counts and weights per value.")
+    py::class_<stats::histogram>(m, "Histogram",
+                                 "Answers to one scale: counts and weights per value.")
         .def_readonly("lo", &stats::histogram::lo)
         .def_property_readonly("hi", &stats::histogram::hi)
         .def_readonly("n", &stats::histogram::n)
@@ -236,17 +270,21 @@ void register_stats(py::module_& m) {
     py::class_<histogram_set>(m, "Histograms", "One histogram per group; the figures of each.")
         .def("__len__", [](histogram_set const& s) { return s.h.size(); })
         .def("__getitem__", [](histogram_set const& s, std::size_t i) { return s.h.at(i); })
-        .def("total", [](histogram_set const& s) {
-            stats::histogram all;
-            for (auto const& h : s.h) all.merge(h);
-            return histogram_set{{all}};
-        }, "The groups merged into one.")
+        .def(
+            "total",
+            [](histogram_set const& s) {
+                stats::histogram all;
+                for (auto const& h : s.h) all.merge(h);
+                return histogram_set{{all}};
+            },
+            "The groups merged into one.")
         .def("nps", [](histogram_set const& s) { return nps_table(s.h); })
-        .def("in_range", [](histogram_set const& s, int a, int b) {
-            std::vector<stats::share_figure> f;
-            for (auto const& h : s.h) f.push_back(stats::in_range(h, a, b));
-            return share_table(f);
-        })
+        .def("in_range",
+             [](histogram_set const& s, int a, int b) {
+                 std::vector<stats::share_figure> f;
+                 for (auto const& h : s.h) f.push_back(stats::in_range(h, a, b));
+                 return share_table(f);
+             })
         .def("mean", [](histogram_set const& s) { return mean_table(s.h); })
         .def("describe", [](histogram_set const& s, std::size_t i) {
             auto f = stats::describe(s.h.at(i));
@@ -256,34 +294,31 @@ void register_stats(py::module_& m) {
                             py::arg("bottom_box") = to_dict(f.bottom_box));
         });
 
-    m.def("histograms", [](py::handle values, py::handle codes, std::size_t groups, int lo, int hi,
-                           py::object const& weights) {
-        auto v = one_d(values, "values");
-        auto rows = static_cast<std::size_t>(v.shape(0));
-        std::optional<py::array> c, keep;
-        if (!codes.is_none()) c = one_d(codes, "codes", rows);
-        auto const* w = weights_of(weights, rows, keep);
-        auto view = view_of(v, "values");
-        if (groups == 0) throw py::value_error("groups must be at least 1");
-        histogram_set out;
-        try {
-            py::gil_scoped_release nogil;
-            visit(view, [&](auto const* p) {
-                if (!c) {
-                    out.h = bindings::histograms_by<std::remove_cvref_t<decltype(*p)>, std::int32_t>(
-                        p, rows, nullptr, 1, lo, hi, w);
-                    return;
-                }
-                visit_codes(*c, [&](auto const* q) {
-                    out.h = bindings::histograms_by(p, rows, q, groups, lo, hi, w);
-                });
-            });
-        } catch (bindings::value_error const& e) {
-            throw py::value_error(e.what());
-        }
-        return out;
-    }, py::arg("values"), py::arg("codes"), py::arg("groups"), py::arg("lo"), py::arg("hi"),
-       py::arg("weights"));
+    m.def(
+        "histograms",
+        [](py::handle values, py::handle codes, std::size_t groups, int lo, int hi,
+           py::object const& weights) {
+            auto v = one_d(values, "values");
+            auto rows = static_cast<std::size_t>(v.shape(0));
+            std::optional<py::array> c, keep;
+            if (!codes.is_none()) c = one_d(codes, "codes", rows);
+            auto const* w = weights_of(weights, rows, keep);
+            if (groups == 0) throw py::value_error("groups must be at least 1");
+            auto column = scale_of(v, lo, hi);
+            auto by = c ? codes_of(*c) : stats::code_span();
+            histogram_set out;
+            try {
+                py::gil_scoped_release nogil;
+                out.h = std::move(
+                    stats::histograms_by(by, groups, std::span(&column, 1),
+                                         w ? std::span(w, rows) : std::span<double const>())[0]);
+            } catch (std::logic_error const& e) {  // off the scale, a code >= groups: the caller's
+                throw py::value_error(e.what());
+            }
+            return out;
+        },
+        py::arg("values"), py::arg("codes"), py::arg("groups"), py::arg("lo"), py::arg("hi"),
+        py::arg("weights"));
 
     py::class_<stats::comoments>(m, "Comoments", "Means and cross-products over complete rows.")
         .def_readonly("n", &stats::comoments::n)
@@ -292,51 +327,65 @@ void register_stats(py::module_& m) {
         .def("covariance", &stats::comoments::covariance)
         .def("correlation", &stats::comoments::correlation);
 
-    m.def("comoments", [](std::vector<py::handle> const& columns, py::object const& weights) {
-        std::vector<py::array> keep_columns;
-        std::vector<numeric_view> views;
-        std::size_t rows = 0;
-        for (std::size_t j = 0; j < columns.size(); ++j) {
-            keep_columns.push_back(one_d(columns[j], "column", j == 0 ? SIZE_MAX : rows));
-            rows = static_cast<std::size_t>(keep_columns.back().shape(0));
-            views.push_back(view_of(keep_columns.back(), "column"));
-        }
-        std::optional<py::array> keep;
-        auto const* w = weights_of(weights, rows, keep);
-        py::gil_scoped_release nogil;
-        return bindings::comoments_of(views, rows, w);
-    }, py::arg("columns"), py::arg("weights"));
+    m.def(
+        "comoments",
+        [](std::vector<py::handle> const& columns, py::object const& weights) {
+            std::vector<py::array> keep_columns;
+            std::vector<numeric_view> views;
+            std::size_t rows = 0;
+            for (std::size_t j = 0; j < columns.size(); ++j) {
+                keep_columns.push_back(one_d(columns[j], "column", j == 0 ? SIZE_MAX : rows));
+                rows = static_cast<std::size_t>(keep_columns.back().shape(0));
+                views.push_back(view_of(keep_columns.back(), "column"));
+            }
+            std::optional<py::array> keep;
+            auto const* w = weights_of(weights, rows, keep);
+            py::gil_scoped_release nogil;
+            return bindings::comoments_of(views, rows, w);
+        },
+        py::arg("columns"), py::arg("weights"));
 
-    m.def("ols", [](stats::comoments const& cm, std::string outcome, std::vector<std::string> attributes) {
-        auto r = take(stats::ols(cm, std::move(outcome), std::move(attributes)));
-        return py::dict(py::arg("outcome") = r.outcome, py::arg("names") = r.names,
-                        py::arg("coef") = Eigen::VectorXd(r.coef), py::arg("se") = Eigen::VectorXd(r.se),
-                        py::arg("std_beta") = Eigen::VectorXd(r.std_beta),
-                        py::arg("relative_weight") = Eigen::VectorXd(r.relative_weight),
-                        py::arg("r2") = r.r2, py::arg("n") = r.n);
-    });
+    m.def("ols",
+          [](stats::comoments const& cm, std::string outcome, std::vector<std::string> attributes) {
+              auto r = take(stats::ols(cm, std::move(outcome), std::move(attributes)));
+              return py::dict(py::arg("outcome") = r.outcome, py::arg("names") = r.names,
+                              py::arg("coef") = Eigen::VectorXd(r.coef),
+                              py::arg("se") = Eigen::VectorXd(r.se),
+                              py::arg("std_beta") = Eigen::VectorXd(r.std_beta),
+                              py::arg("relative_weight") = Eigen::VectorXd(r.relative_weight),
+                              py::arg("r2") = r.r2, py::arg("n") = r.n);
+          });
     m.def("cronbach_alpha", [](stats::comoments const& cm) {
         auto r = take(stats::cronbach_alpha(cm));
         return py::dict(py::arg("raw") = r.raw, py::arg("standardized") = r.standardized,
                         py::arg("n") = r.n);
     });
 
-    m.def("wilson", [](double successes, double n) {
-        auto i = stats::wilson(successes, n);
-        return py::make_tuple(i.lo, i.hi);
-    }, py::arg("successes"), py::arg("n"));
+    m.def(
+        "wilson",
+        [](double successes, double n) {
+            auto i = stats::wilson(successes, n);
+            return py::make_tuple(i.lo, i.hi);
+        },
+        py::arg("successes"), py::arg("n"));
     m.def("t975", &stats::t975, py::arg("df"));
-    m.def("t_interval", [](double mean, double se, double df) {
-        auto i = stats::t_interval(mean, se, df);
-        return py::make_tuple(i.lo, i.hi);
-    }, py::arg("mean"), py::arg("se"), py::arg("df"));
+    m.def(
+        "t_interval",
+        [](double mean, double se, double df) {
+            auto i = stats::t_interval(mean, se, df);
+            return py::make_tuple(i.lo, i.hi);
+        },
+        py::arg("mean"), py::arg("se"), py::arg("df"));
     m.def("two_sided_p", &stats::two_sided_p, py::arg("z"));
-    m.def("compare", [](double before, double se_before, double after, double se_after) {
-        auto c = stats::compare(before, se_before, after, se_after);
-        return py::dict(py::arg("before") = c.before, py::arg("after") = c.after,
-                        py::arg("diff") = c.diff, py::arg("se") = c.se, py::arg("z") = c.z,
-                        py::arg("p") = c.p);
-    }, py::arg("before"), py::arg("se_before"), py::arg("after"), py::arg("se_after"));
+    m.def(
+        "compare",
+        [](double before, double se_before, double after, double se_after) {
+            auto c = stats::compare(before, se_before, after, se_after);
+            return py::dict(py::arg("before") = c.before, py::arg("after") = c.after,
+                            py::arg("diff") = c.diff, py::arg("se") = c.se, py::arg("z") = c.z,
+                            py::arg("p") = c.p);
+        },
+        py::arg("before"), py::arg("se_before"), py::arg("after"), py::arg("se_after"));
 
     // ---- Through a copy into the library's columns. ----
     m.def("choice_shares", [](py::handle codes, std::size_t labels, py::object const& weights) {
@@ -358,7 +407,12 @@ void register_stats(py::module_& m) {
     });
     m.def("period_groups", [](py::handle seconds, std::string const& period) {
         auto p = take(stats::parse_period(period));
-        auto g = stats::group_by(time_of(seconds, "seconds"), p);
+        auto in = seconds_of(seconds, "seconds");
+        stats::grouping g;
+        {
+            py::gil_scoped_release nogil;
+            g = stats::group_by(in, p);
+        }
         py::array_t<std::int32_t> codes(static_cast<py::ssize_t>(g.codes.size()));
         std::copy(g.codes.begin(), g.codes.end(), codes.mutable_data());
         return py::make_tuple(codes, g.labels);
@@ -379,7 +433,8 @@ void register_stats(py::module_& m) {
         return py::make_tuple(Eigen::ArrayXd(r.w), r.converged, r.rounds);
     });
     m.def("speeders", [](py::handle started, py::handle submitted, double min_seconds) {
-        return to_numpy(stats::speeders(time_of(started, "started"), time_of(submitted, "submitted"), min_seconds));
+        return to_numpy(stats::speeders(time_of(started, "started"),
+                                        time_of(submitted, "submitted"), min_seconds));
     });
     m.def("straight_liners", [](std::vector<py::handle> const& grid) {
         stats::frame f;
@@ -397,7 +452,8 @@ void register_stats(py::module_& m) {
                     continue;
                 }
                 if (x < -127 || x > 127 || x != std::floor(x))
-                    throw py::value_error("grid column: not a scale answer (an integer in -127..127)");
+                    throw py::value_error(
+                        "grid column: not a scale answer (an integer in -127..127)");
                 c.values[i] = static_cast<std::int8_t>(x);
                 c.lo = std::min(c.lo, c.values[i]), c.hi = std::max(c.hi, c.values[i]);
             }

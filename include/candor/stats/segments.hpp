@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "candor/stats/aggregate.hpp"
@@ -35,15 +36,41 @@ result<period> parse_period(std::string_view text);  // "day", "week", "month", 
 std::int64_t period_start(std::int64_t day, period p) noexcept;
 // Groups in calendar order, labelled by their first day "YYYY-MM-DD".
 grouping group_by(time_column const& c, period p);
+// The same of Unix seconds in an array someone else owns (missing_time: in no group).
+grouping group_by(std::span<std::int64_t const> seconds, period p);
 
 // Histograms of several scale columns per group, in one pass over the rows (split over
 // threads for large frames). Result [column][group].
 std::vector<std::vector<histogram>> histograms_by(grouping const& g,
                                                   std::span<scale_column const* const> columns,
                                                   weights const& wt = {});
+
+// The answers to one scale in an array someone else owns (a numpy array, a C array): on
+// lo..hi, a skipped one missing_scale in a signed integer array and NaN in a floating-point
+// one (an unsigned array has none). One-byte arrays are read as they are; wider ones are
+// narrowed a block of rows at a time, never copied whole.
+struct scale_span {
+    std::variant<std::span<std::int8_t const>, std::span<std::uint8_t const>,
+                 std::span<std::int16_t const>, std::span<std::int32_t const>,
+                 std::span<std::int64_t const>, std::span<float const>, std::span<double const>>
+        values;
+    std::int8_t lo = 0, hi = 0;
+};
+// Group codes in an array someone else owns; a negative code puts its row in no group
+// (missing_code, pandas' -1). std::monostate: every row is in group 0.
+using code_span =
+    std::variant<std::monostate, std::span<std::int8_t const>, std::span<std::int16_t const>,
+                 std::span<std::int32_t const>, std::span<std::int64_t const>>;
+
+// histograms_by over such arrays, read in place: the one pass behind the one above and the
+// Python and C bindings. Row i counts in group codes[i] of `groups`; empty weights:
+// unweighted. Throws std::invalid_argument for arrays of different lengths or a scale
+// outside -127..127, std::out_of_range for a value off its scale or a code >= groups.
+std::vector<std::vector<histogram>> histograms_by(code_span codes, std::size_t groups,
+                                                  std::span<scale_span const> columns,
+                                                  std::span<double const> weights = {});
 // Moments of a number column per group.
-std::vector<moments> moments_by(grouping const& g, number_column const& c,
-                                weights const& wt = {});
+std::vector<moments> moments_by(grouping const& g, number_column const& c, weights const& wt = {});
 // Rows per group.
 std::vector<std::uint64_t> sizes(grouping const& g);
 

@@ -7,7 +7,7 @@ BUILD_DIR is a build with -DCANDOR_BENCH=ON and the target bindings_bench built.
 program makes the data (the stats bench's), writes it to a temporary directory and times,
 median of REPETITIONS:
   C++ library   stats::group_by + stats::histograms_by on a stats::frame, stats::nps per site
-  C++ arrays    the bindings' in-place pass on the raw arrays, stats::nps per site
+  C++ arrays    stats::histograms_by on the raw arrays (spans, as the bindings call it), stats::nps per site
 Python then reads the same bytes into a DataFrame (site categorical, nps int8) and times
   Python        candor.stats.nps_by(df["nps"], by=df["site"])   -> a DataFrame
 with int16 category codes (what pandas makes for 1,000 sites) and with the int32 codes
@@ -73,7 +73,7 @@ lib, arrays, py16, py32 = m(lib), m(arrays), m(py16), m(py32)
 print(f"NPS by site, {len(nps):,} cards, 1,000 sites, median of {rounds} x {reps} calls (ms), "
       f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, candor {candor.version()}")
 print(f"  C++ library (frame, group_by + histograms_by + nps)  {lib:8.2f}")
-print(f"  C++ arrays (the bindings' in-place pass + nps)       {arrays:8.2f}")
+print(f"  C++ arrays (histograms_by on spans + nps)            {arrays:8.2f}")
 print(f"  Python nps_by(df['nps'], by=df['site'])  int16 codes {py16:8.2f}")
 print(f"  Python nps_by(array, by=(int32 codes, labels))       {py32:8.2f}")
 print(f"  Python / C++ library: {py16 / lib:.3f} (DataFrame), {py32 / lib:.3f} (arrays)")

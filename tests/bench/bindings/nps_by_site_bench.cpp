@@ -2,7 +2,7 @@
 // (tests/bench/stats), written to DIR for the Python side to read the same bytes, then the
 // median wall time of
 //   library: stats::group_by + stats::histograms_by on a stats::frame, stats::nps per site
-//   arrays:  the bindings' in-place pass (bindings/common) on the raw arrays, stats::nps
+//   arrays:  stats::histograms_by on the raw arrays (spans, what the bindings call), stats::nps
 // Usage: bindings_bench DIR [REPETITIONS]; prints "library MS...", "arrays MS..." (every
 // call's time) and site 0's NPS.
 #include <algorithm>
@@ -16,7 +16,6 @@
 #include "../common/generated_cards.hpp"
 #include "candor/stats/figures.hpp"
 #include "candor/stats/segments.hpp"
-#include "candor_bindings/array_stats.hpp"
 
 namespace {
 
@@ -41,7 +40,9 @@ double median_ms(int reps, F f) {
     for (int i = 0; i < reps; ++i) {
         auto t0 = std::chrono::steady_clock::now();
         f();
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
     }
     std::sort(ms.begin(), ms.end());
     return ms[ms.size() / 2];
@@ -89,10 +90,11 @@ int main(int argc, char** argv) {
         sink = out[0].score;
     };
     auto arrays = [&] {
-        auto h = candor::bindings::histograms_by(n->values.data(), cards, s->codes.data(),
-                                                 static_cast<std::size_t>(sites), 0, 10);
+        scale_span const col{std::span(n->values.data(), cards), 0, 10};
+        auto h = histograms_by(std::span(s->codes.data(), cards), static_cast<std::size_t>(sites),
+                               std::span(&col, 1));
         out.clear();
-        for (auto const& x : h) out.push_back(nps(x));
+        for (auto const& x : h[0]) out.push_back(nps(x));
         sink = out[0].score;
     };
     library();  // warm up: pages in, threads started once

@@ -130,6 +130,40 @@ def test_every_dtype_gives_the_same_figures():
     assert stats.nps(pd.Series([10, None, 0], dtype="Int8"))["n"] == 2
 
 
+def test_wide_dtypes_and_codes_over_blocks_and_threads():
+    # 2.5M rows: two threads, each narrowing wide arrays a block of rows at a time.
+    rows = 2_500_000
+    rng = np.random.default_rng(7)
+    v = rng.integers(0, 11, rows).astype(np.int8)
+    v[rng.random(rows) < 0.05] = stats.MISSING
+    codes = rng.integers(-1, 100, rows).astype(np.int16)  # -1: in no group
+    labels = [f"g{k}" for k in range(100)]
+    w = rng.random(rows)
+    want = stats.nps_by(v, (codes, labels), min_n=0)
+    want_w = stats.nps_by(v, (codes, labels), weights=w, min_n=0)
+    floats = v.astype(np.float64)
+    floats[v == stats.MISSING] = np.nan
+    for values in (v.astype(np.int16), v.astype(np.int64), floats, floats.astype(np.float32)):
+        for c in (codes.astype(np.int8), codes.astype(np.int32), codes.astype(np.int64)):
+            pd.testing.assert_frame_equal(stats.nps_by(values, (c, labels), min_n=0), want)
+        pd.testing.assert_frame_equal(stats.nps_by(values, (codes, labels), weights=w, min_n=0),
+                                      want_w)
+    assert want.loc["g5", "n"] == np.count_nonzero((codes == 5) & (v != stats.MISSING))
+    # Errors found past the first block and in the second thread's slice.
+    late = v.astype(np.int16)
+    late[rows - 10] = 300
+    with pytest.raises(ValueError, match="outside the scale"):
+        stats.nps_by(late, (codes, labels))
+    with pytest.raises(ValueError, match="outside the scale"):
+        stats.nps(np.array([10, 200], dtype=np.uint8))  # no byte holds 200 as an answer
+    with pytest.raises(ValueError, match="outside the scale"):
+        stats.nps(np.array([10, 2**40], dtype=np.int64))
+    bad = codes.copy()
+    bad[rows - 10] = 100
+    with pytest.raises(ValueError, match="not below the number of groups"):
+        stats.nps_by(v, (bad, labels))
+
+
 def test_zero_copy_views_and_clear_errors():
     big = np.random.default_rng(5).integers(0, 11, 3_000_000).astype(np.int8)
     window = big[1_000_000:2_000_000]  # a view: not owning its data, still contiguous
@@ -212,6 +246,11 @@ def test_periods():
     assert t.loc["2026-01-01", "nps"] == pytest.approx(0.0)
     with pytest.raises(ValueError, match="unknown-period"):
         stats.period_codes(times, "fortnight")
+    # int64 Unix seconds are read in place; the same periods as from datetimes.
+    secs = times.dt.tz_convert("UTC").to_numpy(dtype="datetime64[s]").astype(np.int64)
+    secs[-1] = np.iinfo(np.int64).min
+    from_secs, secs_labels = stats.period_codes(secs, "month")
+    assert list(from_secs) == list(codes) and secs_labels == labels
 
 
 def test_choice_shares_and_compare():
