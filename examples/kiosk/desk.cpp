@@ -70,8 +70,10 @@ reply desk::submit(std::string_view body, std::int64_t now) {
     auto const language = posted.value("language", nlohmann::json());
     auto const seconds = posted.value("seconds", nlohmann::json(0));
     auto const answers = posted.value("answers", nlohmann::json());
-    if (!language.is_string() || !answers.is_object() || !seconds.is_number() ||
-        seconds.get<double>() < 0)
+    // check() lets an empty language pass (a card from a channel that does not know it);
+    // the kiosk always knows which one the guest chose.
+    if (!language.is_string() || language.get<std::string>().empty() || !answers.is_object() ||
+        !seconds.is_number() || seconds.get<double>() < 0)
         return error(400, "language (text), seconds (a number) and answers (an object) are needed");
 
     auto fields = nlohmann::json::object();

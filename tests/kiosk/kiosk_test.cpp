@@ -93,6 +93,9 @@ TEST_CASE("the card model carries every question, its texts and its conditions a
     CHECK(reason["options"][1]["label"]["fr"] == "Loisirs");
     CHECK(reason["other"]["en"] == "Other");
     CHECK(m["questions"][0]["max"] == 10);
+    CHECK(m["layout"] == "page");
+    CHECK(kiosk::page_model(s, {kiosk::layout::card, 30, {}})["layout"] == "card");
+    CHECK(kiosk::page_model(s, {kiosk::layout::card, 30, {}})["idleSeconds"] == 30);
 }
 
 TEST_CASE("the page's files are all compiled in, with their types") {
@@ -154,6 +157,8 @@ TEST_CASE("the page cannot set device fields, the survey, the time or a language
     CHECK(k.desk.submit(R"([1,2])", now).status == 400);
     CHECK(k.desk.submit(R"({"language":"en","answers":[]})", now).status == 400);
     CHECK(k.desk.submit(R"({"language":"en","seconds":-5,"answers":{}})", now).status == 400);
+    CHECK(k.desk.submit(R"({"language":"","answers":{"recommend":9,"satisfaction":5}})", now)
+              .status == 400);
     CHECK(problems_of(k.desk.submit(R"({"language":"en","answers":{"recommend":{"a":1}}})", now))
               .size() >= 1);
     CHECK(k.written() == 0);
