@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -337,8 +338,8 @@ result<json, std::string> cases(std::string const& dir, routing::timestamp now) 
         bool escalated = std::any_of(c.history.begin(), c.history.end(),
                                      [](auto const& e) { return e.what == "escalated"; });
         if (escalated) out["escalated"] = out["escalated"].get<int>() + 1;
-        if (c.state == routing::case_state::open &&
-            (escalated || (c.deadline != 0 && c.deadline <= now)))
+        // As `candor cases list --overdue`: still open past the deadline to acknowledge.
+        if (c.state == routing::case_state::open && c.deadline != 0 && c.deadline <= now)
             overdue.push_back(&c);
     }
     std::sort(overdue.begin(), overdue.end(), [](auto a, auto b) {
@@ -491,6 +492,16 @@ int run_report(report_options const& o) {
 }
 
 }  // namespace
+
+std::string number_text(char const* format, double x) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, x);
+    return buf;
+}
+
+std::string str(json const& j) {
+    return j.is_string() ? j.get<std::string>() : std::string();
+}
 
 void setup_report(CLI::App& app) {
     auto opts = std::make_shared<report_options>();

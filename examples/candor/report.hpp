@@ -15,6 +15,11 @@ void render_html(std::ostream& out, nlohmann::json const& report);
 // Plain tables for a terminal.
 void render_text(std::ostream& out, nlohmann::json const& report);
 
+// One number in a printf format ("%+.1f"): the renderers' only way of printing figures.
+std::string number_text(char const* format, double x);
+// A JSON string's text, or "" for null (not known).
+std::string str(nlohmann::json const& j);
+
 // Text made safe inside HTML and SVG elements and attribute values.
 std::string html_escape(std::string_view text);
 

@@ -41,16 +41,12 @@ namespace {
 
 using nlohmann::json;
 
-std::string fmt(char const* format, double x) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, x);
-    return buf;
+// Axis labels: signed, but zero is just 0.
+std::string tick(double t) {
+    return t == 0 ? "0" : number_text("%+.0f", t);
 }
 std::string px(double x) {
-    return fmt("%.1f", x);
-}
-std::string str(json const& j) {
-    return j.is_string() ? j.get<std::string>() : std::string();
+    return number_text("%.1f", x);
 }
 std::string esc(json const& j) {
     return html_escape(str(j));
@@ -121,9 +117,11 @@ void kpis(std::ostream& out, json const& f) {
         auto total = n["n"].get<double>();
         out << "<div class=\"kpi\"><div class=\"label\">Net Promoter Score</div><div "
                "class=\"value\">"
-            << fmt("%+.1f", n["score"].get<double>()) << "</div><div class=\"ci\">95% interval "
-            << fmt("%+.1f", n["ci95"][0].get<double>()) << " to "
-            << fmt("%+.1f", n["ci95"][1].get<double>()) << " &middot; n = " << n["n"] << "</div>\n";
+            << number_text("%+.1f", n["score"].get<double>())
+            << "</div><div class=\"ci\">95% interval "
+            << number_text("%+.1f", n["ci95"][0].get<double>()) << " to "
+            << number_text("%+.1f", n["ci95"][1].get<double>()) << " &middot; n = " << n["n"]
+            << "</div>\n";
         // Promoters, passives, detractors as one stacked bar.
         out << "<svg viewBox=\"0 0 300 34\" role=\"img\" aria-label=\"promoters, passives and "
                "detractors\">";
@@ -143,20 +141,20 @@ void kpis(std::ostream& out, json const& f) {
         auto const& c = f["csat"];
         out << "<div class=\"kpi\"><div class=\"label\">Satisfaction (CSAT)</div><div "
                "class=\"value\">"
-            << fmt("%.1f%%", 100 * c["share"].get<double>())
+            << number_text("%.1f%%", 100 * c["share"].get<double>())
             << "</div><div class=\"ci\">answered 4 or 5 of 5 &middot; 95% interval "
-            << fmt("%.1f", 100 * c["ci95"][0].get<double>()) << " to "
-            << fmt("%.1f%%", 100 * c["ci95"][1].get<double>()) << " &middot; n = " << c["n"]
+            << number_text("%.1f", 100 * c["ci95"][0].get<double>()) << " to "
+            << number_text("%.1f%%", 100 * c["ci95"][1].get<double>()) << " &middot; n = " << c["n"]
             << "</div></div>\n";
     }
     if (f.contains("ces") && !f["ces"].is_null()) {
         auto const& c = f["ces"];
         out << "<div class=\"kpi\"><div class=\"label\">Check-in effort (CES)</div><div "
                "class=\"value\">"
-            << fmt("%.2f", c["mean"].get<double>())
+            << number_text("%.2f", c["mean"].get<double>())
             << "</div><div class=\"ci\">mean of 1 (easy) to 7 (hard) &middot; 95% interval "
-            << fmt("%.2f", c["ci95"][0].get<double>()) << " to "
-            << fmt("%.2f", c["ci95"][1].get<double>()) << " &middot; n = " << c["n"]
+            << number_text("%.2f", c["ci95"][0].get<double>()) << " to "
+            << number_text("%.2f", c["ci95"][1].get<double>()) << " &middot; n = " << c["n"]
             << "</div></div>\n";
     }
     out << "</div>\n";
@@ -196,7 +194,8 @@ void by_site(std::ostream& out, json const& r) {
             << "\" y2=\"" << px(height - 20) << "\" stroke=\"" << (t == 0 ? "#8a96a3" : "#e6eaee")
             << "\"/>"
             << "<text x=\"" << px(x(t)) << "\" y=\"" << px(height - 6)
-            << "\" text-anchor=\"middle\" class=\"axis\">" << fmt("%+.0f", t) << "</text>\n";
+            << "\" text-anchor=\"middle\" class=\"axis\">" << tick(t)
+            << "</text>\n";
     }
     out << "<rect x=\"" << px(x(olo)) << "\" y=\"" << px(top - 6) << "\" width=\""
         << px(x(ohi) - x(olo)) << "\" height=\"" << px(height - top - 14) << "\" fill=\"" << accent
@@ -205,8 +204,8 @@ void by_site(std::ostream& out, json const& r) {
         << px(top - 6) << "\" y2=\"" << px(height - 20) << "\" stroke=\"" << accent
         << "\" stroke-dasharray=\"4 3\"/>"
         << "<text x=\"" << px(x(overall)) << "\" y=\"" << px(top - 10)
-        << "\" text-anchor=\"middle\" fill=\"" << accent << "\">all " << fmt("%+.1f", overall)
-        << "</text>\n";
+        << "\" text-anchor=\"middle\" fill=\"" << accent << "\">all "
+        << number_text("%+.1f", overall) << "</text>\n";
     for (std::size_t k = 0; k < rows.size(); ++k) {
         auto const& s = rows[k];
         double y = top + step * static_cast<double>(k) + step / 2;
@@ -220,11 +219,11 @@ void by_site(std::ostream& out, json const& r) {
                 << "\" y2=\"" << px(y + 5) << "\" stroke=\"" << color << "\" stroke-width=\"2\"/>";
         out << "<circle cx=\"" << px(x(s.score)) << "\" cy=\"" << px(y) << "\" r=\"5\" fill=\""
             << color << "\"/>"
-            << "<text x=\"940\" y=\"" << px(y + 4) << "\" class=\"axis\">" << fmt("%+.0f", s.score)
-            << "</text>"
-            << "<title>" << html_escape(s.id) << ": NPS " << fmt("%+.1f", s.score) << " ("
-            << fmt("%+.1f", s.lo) << " to " << fmt("%+.1f", s.hi) << "), n = " << s.n
-            << "</title></g>\n";
+            << "<text x=\"940\" y=\"" << px(y + 4) << "\" class=\"axis\">"
+            << number_text("%+.0f", s.score) << "</text>"
+            << "<title>" << html_escape(s.id) << ": NPS " << number_text("%+.1f", s.score) << " ("
+            << number_text("%+.1f", s.lo) << " to " << number_text("%+.1f", s.hi)
+            << "), n = " << s.n << "</title></g>\n";
     }
     out << "</svg>\n<p class=\"note\">Dots: NPS; whiskers: 95% interval; shaded: the interval of "
            "all cards. Green: "
@@ -255,7 +254,7 @@ void trend(std::ostream& out, json const& f) {
     for (double t = a; t <= b + 1e-9; t += 10)
         out << "<line x1=\"60\" x2=\"980\" y1=\"" << px(y(t)) << "\" y2=\"" << px(y(t))
             << "\" stroke=\"" << (t == 0 ? "#8a96a3" : "#e6eaee") << "\"/><text x=\"52\" y=\""
-            << px(y(t) + 4) << "\" text-anchor=\"end\" class=\"axis\">" << fmt("%+.0f", t)
+            << px(y(t) + 4) << "\" text-anchor=\"end\" class=\"axis\">" << tick(t)
             << "</text>\n";
     std::string band, line;
     for (std::size_t k = 0; k < weeks.size(); ++k)
@@ -274,9 +273,9 @@ void trend(std::ostream& out, json const& f) {
         out << "<circle cx=\"" << px(x(double(k))) << "\" cy=\""
             << px(y(w["nps"]["score"].get<double>())) << "\" r=\"3\" fill=\"" << accent
             << "\"><title>week of " << esc(w["start"]) << ": NPS "
-            << fmt("%+.1f", w["nps"]["score"].get<double>()) << " ("
-            << fmt("%+.1f", w["nps"]["ci95"][0].get<double>()) << " to "
-            << fmt("%+.1f", w["nps"]["ci95"][1].get<double>()) << "), n = " << w["n"]
+            << number_text("%+.1f", w["nps"]["score"].get<double>()) << " ("
+            << number_text("%+.1f", w["nps"]["ci95"][0].get<double>()) << " to "
+            << number_text("%+.1f", w["nps"]["ci95"][1].get<double>()) << "), n = " << w["n"]
             << "</title></circle>\n";
         if (k % every == 0)
             out << "<text x=\"" << px(x(double(k)))
@@ -314,13 +313,14 @@ void drivers(std::ostream& out, json const& r) {
             << px(std::max(1.0, x(share) - 200)) << "\" height=\"18\" rx=\"3\" fill=\"" << accent
             << "\"/>"
             << "<text x=\"" << px(x(share) + 8) << "\" y=\"" << px(y + 15) << "\">"
-            << fmt("%.0f%%", 100 * share) << "<tspan class=\"axis\"> &#183; "
-            << fmt("%+.2f", d["coef"][name].get<double>()) << " per rating point</tspan></text>\n";
+            << number_text("%.0f%%", 100 * share) << "<tspan class=\"axis\"> &#183; "
+            << number_text("%+.2f", d["coef"][name].get<double>())
+            << " per rating point</tspan></text>\n";
     }
     out << "</svg>\n<p class=\"note\">Bars: each rating's share of what the ratings explain of the "
            "0-10 "
            "recommendation (relative weights; together R&sup2; = "
-        << fmt("%.2f", r2) << ", n = " << d["n"]
+        << number_text("%.2f", r2) << ", n = " << d["n"]
         << " cards answering all). Points: the recommendation's change per rating point, the "
            "others held equal.</p>"
            "</section>\n";
@@ -340,11 +340,12 @@ void changes(std::ostream& out, json const& r) {
         double diff = x["diff"].get<double>();
         bool sig = x["significant"].get<bool>();
         out << "<tr><td>" << html_escape(label) << "</td><td class=\"num\">"
-            << fmt("%+.1f", x["before"]["score"].get<double>()) << "</td><td class=\"num\">"
-            << fmt("%+.1f", x["after"]["score"].get<double>()) << "</td><td class=\"num"
-            << (sig ? diff > 0 ? " up" : " down" : "") << "\">" << fmt("%+.1f", diff)
+            << number_text("%+.1f", x["before"]["score"].get<double>()) << "</td><td class=\"num\">"
+            << number_text("%+.1f", x["after"]["score"].get<double>()) << "</td><td class=\"num"
+            << (sig ? diff > 0 ? " up" : " down" : "") << "\">" << number_text("%+.1f", diff)
             << "</td><td class=\"num\">"
-            << (x["p"].get<double>() < 0.001 ? "&lt; 0.001" : fmt("%.3f", x["p"].get<double>()))
+            << (x["p"].get<double>() < 0.001 ? "&lt; 0.001"
+                                             : number_text("%.3f", x["p"].get<double>()))
             << "</td><td class=\"num\">" << x["before"]["n"] << " / " << x["after"]["n"]
             << "</td></tr>\n";
     };
@@ -391,13 +392,14 @@ void quality(std::ostream& out, json const& r) {
                 << means << "</td></tr>\n";
     };
     row("speeders", "Speeders",
-        "completed in under " + fmt("%.0f", q["speeder_seconds"].get<double>()) + " seconds");
+        "completed in under " + number_text("%.0f", q["speeder_seconds"].get<double>()) +
+            " seconds");
     row("straight_liners", "Straight-liners", "the same answer to every rating");
     row("duplicate_text", "Duplicate text", "a comment another card gave word for word");
     row("bursts", "Bursts",
         "more than " + std::to_string(q["burst"]["cards"].get<int>()) +
-            " cards from one device within " + fmt("%.0f", q["burst"]["minutes"].get<double>()) +
-            " minutes");
+            " cards from one device within " +
+            number_text("%.0f", q["burst"]["minutes"].get<double>()) + " minutes");
     out << "<tr><th>Any flag</th><th class=\"num\">" << q["any"] << "</th><th>of " << q["cards"]
         << " cards</th></tr>\n</table>\n<p class=\"note\">Flagged cards are counted in every "
            "figure; the flags say "

@@ -12,19 +12,13 @@ namespace {
 
 using nlohmann::json;
 
-std::string fmt(char const* format, double x) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, x);
-    return buf;
-}
-
 // "NPS ± half-width (lo to hi)", or "-" when too few cards.
 std::string nps_cell(json const& f) {
     if (f.is_null() || f["score"].is_null()) return "-";
-    if (f["ci95"][0].is_null()) return fmt("%+.1f", f["score"].get<double>());
-    return fmt("%+.1f", f["score"].get<double>()) + " (" +
-           fmt("%+.1f", f["ci95"][0].get<double>()) + " to " +
-           fmt("%+.1f", f["ci95"][1].get<double>()) + ")";
+    if (f["ci95"][0].is_null()) return number_text("%+.1f", f["score"].get<double>());
+    return number_text("%+.1f", f["score"].get<double>()) + " (" +
+           number_text("%+.1f", f["ci95"][0].get<double>()) + " to " +
+           number_text("%+.1f", f["ci95"][1].get<double>()) + ")";
 }
 
 std::string pad(std::string s, std::size_t width) {
@@ -32,10 +26,6 @@ std::string pad(std::string s, std::size_t width) {
     for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
     if (chars < width) s.append(width - chars, ' ');
     return s;
-}
-
-std::string str(json const& j) {
-    return j.is_string() ? j.get<std::string>() : std::string();
 }
 
 std::string site_name(json const& r, std::string const& id) {
@@ -57,14 +47,15 @@ void render_text(std::ostream& out, json const& r) {
             << f["nps"]["promoters"] << " promoters, " << f["nps"]["passives"] << " passives, "
             << f["nps"]["detractors"] << " detractors\n";
     if (f.contains("csat") && !f["csat"].is_null())
-        out << "CSAT  " << fmt("%.1f%%", 100 * f["csat"]["share"].get<double>()) << " ("
-            << fmt("%.1f", 100 * f["csat"]["ci95"][0].get<double>()) << " to "
-            << fmt("%.1f%%", 100 * f["csat"]["ci95"][1].get<double>())
+        out << "CSAT  " << number_text("%.1f%%", 100 * f["csat"]["share"].get<double>()) << " ("
+            << number_text("%.1f", 100 * f["csat"]["ci95"][0].get<double>()) << " to "
+            << number_text("%.1f%%", 100 * f["csat"]["ci95"][1].get<double>())
             << "), n = " << f["csat"]["n"] << '\n';
     if (f.contains("ces") && !f["ces"].is_null())
-        out << "CES   " << fmt("%.2f", f["ces"]["mean"].get<double>()) << " of 7 ("
-            << fmt("%.2f", f["ces"]["ci95"][0].get<double>()) << " to "
-            << fmt("%.2f", f["ces"]["ci95"][1].get<double>()) << "), n = " << f["ces"]["n"] << '\n';
+        out << "CES   " << number_text("%.2f", f["ces"]["mean"].get<double>()) << " of 7 ("
+            << number_text("%.2f", f["ces"]["ci95"][0].get<double>()) << " to "
+            << number_text("%.2f", f["ces"]["ci95"][1].get<double>()) << "), n = " << f["ces"]["n"]
+            << '\n';
 
     auto const& by = r["by"].get<std::string>();
     if (f.contains("by") && f["by"].contains(by)) {
@@ -92,12 +83,12 @@ void render_text(std::ostream& out, json const& r) {
     if (f.contains("drivers")) {
         auto const& d = f["drivers"];
         out << "\nKey drivers of " << d["outcome"].get<std::string>() << " (R² "
-            << fmt("%.2f", d["r2"].get<double>()) << ", n = " << d["n"]
+            << number_text("%.2f", d["r2"].get<double>()) << ", n = " << d["n"]
             << "): share of the explained variance, and NPS points per rating point\n";
         for (auto const& [name, w] : d["relative_weight"].items())
             out << "  " << pad(name, 20)
-                << pad(fmt("%.0f%%", 100 * w.get<double>() / d["r2"].get<double>()), 8)
-                << fmt("%+.2f", d["coef"][name].get<double>()) << '\n';
+                << pad(number_text("%.0f%%", 100 * w.get<double>() / d["r2"].get<double>()), 8)
+                << number_text("%+.2f", d["coef"][name].get<double>()) << '\n';
     }
     if (!r["change"].is_null()) {
         auto const& c = r["change"];
@@ -105,10 +96,11 @@ void render_text(std::ostream& out, json const& r) {
             << c["period"].get<std::string>() << " to date) against "
             << c["before"].get<std::string>() << ", significant at p < 0.05:\n";
         auto line = [&](std::string const& label, json const& x) {
-            out << "  " << pad(label, 38) << fmt("%+.1f", x["before"]["score"].get<double>())
-                << " -> " << fmt("%+.1f", x["after"]["score"].get<double>()) << "  "
-                << fmt("%+.1f", x["diff"].get<double>())
-                << " (p = " << fmt("%.3g", x["p"].get<double>()) << ")"
+            out << "  " << pad(label, 38)
+                << number_text("%+.1f", x["before"]["score"].get<double>()) << " -> "
+                << number_text("%+.1f", x["after"]["score"].get<double>()) << "  "
+                << number_text("%+.1f", x["diff"].get<double>())
+                << " (p = " << number_text("%.3g", x["p"].get<double>()) << ")"
                 << (x["significant"].get<bool>() ? "" : " not significant") << '\n';
         };
         if (!c["overall"].is_null()) line("all", c["overall"]);

@@ -9,7 +9,8 @@ svg         every inline SVG parses as XML; the page balances its tags, has no s
             and nothing from elsewhere
 escape      hostile comments are escaped; contact details only for a contacts-guests reader
 store       from head office's store (keys, submit, export, import), as from the JSON lines
-cases       an empty case log gives zero counts; a missing one a clear error
+cases       a case log filled by `candor route run`: open, acknowledged, overdue and
+            escalated cases counted as routing left them; a missing log is a clear error
 errors      bad input: a clear message, exit 1, no report written
 screenshot  headless chromium renders the page into WORK_DIR/report.png
 """
@@ -160,11 +161,10 @@ def check_escape():
     print("escaped and redacted")
 
 
-def check_store():
-    d = tempfile.mkdtemp(dir=WORK)
-    cards = [json.loads(line) for line in open(SAMPLE)]
-    mine = [c for c in cards if c["fields"]["device"] == "kiosk-rouen-05-a"][:60]
+def make_store(d, cards):
+    """Head office's store holding `cards` of kiosk-rouen-05-a, as a kiosk and an import make it."""
     src = os.path.join(d, "cards.jsonl")
+    mine = [c for c in map(json.loads, open(SAMPLE)) if c["fields"]["device"] == "kiosk-rouen-05-a"][-cards:]
     with open(src, "w") as f:
         f.writelines(json.dumps(c) + "\n" for c in mine)
     run("keys", "hq", "--out", os.path.join(d, "hq"))
@@ -174,26 +174,65 @@ def check_store():
     run("journal", "export", os.path.join(d, "journal"), "--after", "0", "--out", os.path.join(d, "b.bundle"))
     run("hq", "import", "--store", os.path.join(d, "store"), "--hq-key", os.path.join(d, "hq/hq.key"),
         "--devices", os.path.join(d, "dev/kiosk-rouen-05-a.pub"), os.path.join(d, "b.bundle"))
-    stored = json.loads(report("--store", os.path.join(d, "store"), "--hq-key", os.path.join(d, "hq/hq.key"),
-                               "--format", "json"))
+    return src, os.path.join(d, "store"), os.path.join(d, "hq/hq.key")
+
+
+def check_store():
+    d = tempfile.mkdtemp(dir=WORK)
+    src, store, key = make_store(d, 60)
+    stored = json.loads(report("--store", store, "--hq-key", key, "--format", "json"))
     direct = json.loads(report("--responses", src, "--format", "json"))
     expect(stored["figures"] == direct["figures"] and stored["figures"]["n"] == 60, "store = JSON lines, 60 cards")
     run("keys", "hq", "--out", os.path.join(d, "other"))
-    wrong = run("report", "--survey", SURVEY, "--store", os.path.join(d, "store"), "--hq-key",
-                os.path.join(d, "other/hq.key"), ok=False)
+    wrong = run("report", "--survey", SURVEY, "--store", store, "--hq-key", os.path.join(d, "other/hq.key"), ok=False)
     expect(wrong.returncode == 1 and "do not open with this key" in wrong.stderr, "a wrong key is named")
     shutil.rmtree(d)
     print("store report equals the JSON lines report")
 
 
 def check_cases():
+    """A case log filled by `candor route run`, one case acknowledged, deadlines passing."""
     d = tempfile.mkdtemp(dir=WORK)
-    r = json.loads(report("--responses", SAMPLE, "--cases", d, "--format", "json"))
-    expect(r["cases"]["open"] == 0 and r["cases"]["overdue"] == [], "an empty log has no cases")
+    _, store, key = make_store(d, 40)
+    cases = os.path.join(store, "cases")
+
+    def route(now):
+        p = run("route", "run", "--org", ORG, "--rules", os.path.join(SRC, "examples/org/hotel-stay.rules"),
+                "--survey", SURVEY, "--store", store, "--hq-key", key, "--now", now)
+        return p.stdout
+
+    def at(now):
+        p = run("report", "--survey", SURVEY, "--store", store, "--hq-key", key, "--cases", cases, "--now", now,
+                "--format", "json")
+        return json.loads(p.stdout)["cases"]
+
+    opened = int(re.search(r"(\d+) cases opened", route("2026-11-16T09:00:00Z")).group(1))
+    expect(opened > 1, f"routing opened cases ({opened})")
+    c = at("2026-11-16T10:00:00Z")
+    expect(c["open"] == opened and c["overdue"] == [] and c["escalated"] == 0, f"{opened} open, none overdue: {c}")
+    first = sorted(x for x in run("cases", "list", "--store", store, "--state", "all").stdout.split()
+                   if "/" in x and ":" in x)[0]
+    run("cases", "ack", first, "--store", store, "--by", first.split("/")[1], "--now", "2026-11-16T11:00:00Z")
+    late = "2026-11-30T09:00:00Z"
+    c = at(late)
+    expect(c["open"] == opened - 1 and c["acknowledged"] == 1, f"one acknowledged: {c}")
+    expect(len(c["overdue"]) == opened - 1 and first not in [o["id"] for o in c["overdue"]],
+           "every case still open is overdue two weeks on; the acknowledged one is not")
+    escalated = int(re.search(r"escalated (\d+) cases", route(late)).group(1))
+    c = at(late)
+    expect(escalated > 0 and c["escalated"] == escalated, f"{escalated} escalated as route run said: {c}")
+    expect(all(o["escalations"] >= 1 for o in c["overdue"]), "what is still overdue has escalated")
+    page = run("report", "--survey", SURVEY, "--store", store, "--hq-key", key, "--cases", cases, "--now", late).stdout
+    check_page(page, 4)
+    expect(f"<strong>{opened - 1}</strong> open" in page, "the page counts the open cases")
+    empty = tempfile.mkdtemp(dir=WORK)
+    c = json.loads(report("--responses", SAMPLE, "--cases", empty, "--format", "json"))["cases"]
+    expect(c["open"] == 0 and c["overdue"] == [], "an empty log has no cases")
     missing = run("report", "--survey", SURVEY, "--responses", SAMPLE, "--cases", os.path.join(d, "nope"), ok=False)
     expect(missing.returncode == 1 and "no case log there" in missing.stderr, "a missing case log is named")
     shutil.rmtree(d)
-    print("cases ok")
+    shutil.rmtree(empty)
+    print(opened, "cases opened;", escalated, "escalated; report agrees")
 
 
 def check_errors():
