@@ -21,8 +21,8 @@ function run(...args) {
 }
 
 // Starts the kiosk on a free port; resolves to its address once it says it is serving.
-function startKiosk() {
-  const kiosk = spawn(kioskBinary, ["--survey", survey, "--journal", path.join(work, "journal"),
+function startKiosk(...extra) {
+  const kiosk = spawn(kioskBinary, [...extra, "--survey", survey, "--journal", path.join(work, "journal"),
     "--device-key", path.join(work, "device", "kiosk-7.key"), "--hq-public", path.join(work, "hq", "hq.pub"),
     "--field", "site=paris-01", "--field", "channel=kiosk", "--field", "shift=day",
     "--port", "0", "--idle", String(idleSeconds)], { stdio: ["ignore", "pipe", "inherit"] });
@@ -34,6 +34,15 @@ function startKiosk() {
       if (m) resolve({ kiosk, url: m[1] });
     });
     kiosk.on("exit", (code) => reject(new Error(`candor-kiosk exited with ${code}: ${out}`)));
+  });
+}
+
+// The journal has one writer: the next kiosk starts once this one is gone.
+function stop(kiosk) {
+  return new Promise((resolve) => {
+    if (kiosk.exitCode !== null || kiosk.signalCode !== null) return resolve();
+    kiosk.on("exit", resolve);
+    kiosk.kill("SIGTERM");
   });
 }
 
@@ -160,9 +169,23 @@ async function main() {
 
     assert.deepEqual(external, [], "the page asked for nothing beyond the kiosk");
     assert.deepEqual(consoleErrors, []);
+    await stop(kiosk);
+
+    // The other layouts: one question per screen, and the whole card on one.
+    for (const [layout, first] of [["question", 1], ["card", 9]]) {
+      const other = await startKiosk("--layout", layout);
+      try {
+        await page.goto(other.url);
+        await page.locator('button[data-language="en"]').click();
+        const visible = await page.locator("section.question:visible").count();
+        assert.equal(visible, first, `${layout}: questions on the first screen`);
+        await shot(`12-layout-${layout}`);
+      } finally {
+        await stop(other.kiosk);
+      }
+    }
 
     // Head office: the device's journal exported, imported and opened.
-    kiosk.kill("SIGTERM");
     const bundle = path.join(work, "kiosk-7.bundle");
     run("journal", "export", path.join(work, "journal"), "--after", "0", "--out", bundle);
     const store = path.join(work, "store"), hqKey = path.join(work, "hq", "hq.key");

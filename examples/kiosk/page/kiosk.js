@@ -198,7 +198,7 @@
     const group = groups[guest.at];
     if (rebuild || screen.dataset.group !== String(guest.at)) {
       screen.dataset.group = String(guest.at);
-      const page = card.layout === "page" && card.pages.find((p) => p.id === group[0].q.page);
+      const page = card.layout !== "card" && card.pages.find((p) => p.id === group[0].q.page);
       screen.replaceChildren(el("h1", {}, page ? text(page.title) : text(card.title)));
       if (guest.problems.has("")) screen.append(el("p", { class: "banner", role: "alert" }, guest.problems.get("")));
       for (const { q, i } of group) {
