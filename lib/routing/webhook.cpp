@@ -51,6 +51,7 @@ struct webhook_sink::impl {
         if (!c) {
             c = std::make_unique<httplib::Client>(origin);
             c->set_keep_alive(true);
+            c->set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle wait
             c->set_connection_timeout(options.timeout_seconds, 0);
             c->set_read_timeout(options.timeout_seconds, 0);
             c->set_write_timeout(options.timeout_seconds, 0);

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "../common/median_reporter.hpp"
 #include "candor/journal/bundle.hpp"
 #include "candor/journal/frame.hpp"
 #include "candor/journal/journal.hpp"
@@ -43,7 +44,8 @@ journal::card card_number(int i) {
     return {"hotel-stay", 3, "paris-01", 1793607372 + i,
             R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":"paris-01",)"
             R"("device":"kiosk-bench"},"submitted":"2026-11-02T10:16:12Z","answers":)"
-            R"({"recommend":)" + std::to_string(i % 11) +
+            R"({"recommend":)" +
+                std::to_string(i % 11) +
                 R"(,"satisfaction":4,"best_part":"the view from the fourth floor"}})"};
 }
 
@@ -60,8 +62,10 @@ struct scratch {
 std::size_t frame_size() {
     auto const& k = the_keys();
     auto c = card_number(1);
-    journal::record r{k.device.id, 1, c.survey, c.survey_version, c.site, c.time, {},
-                      seal::seal_to(k.hq.public_part(), seal::as_bytes(c.content)), {}};
+    journal::record r{
+        k.device.id, 1,      c.survey, c.survey_version,
+        c.site,      c.time, {},       seal::seal_to(k.hq.public_part(), seal::as_bytes(c.content)),
+        {}};
     journal::sign_record(r, k.device);
     return journal::to_payload(r).size() + journal::frame_overhead;
 }
@@ -139,9 +143,11 @@ void sqlite_blobs(benchmark::State& state) {
     scratch dir(batched ? "sqlite-batch" : "sqlite-card");
     sqlite3* db = nullptr;
     sqlite3_open((dir.path / "cards.db").c_str(), &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                     "CREATE TABLE card(device TEXT, seq INTEGER, sealed BLOB,"
-                     " PRIMARY KEY(device, seq))", nullptr, nullptr, nullptr);
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                 "CREATE TABLE card(device TEXT, seq INTEGER, sealed BLOB,"
+                 " PRIMARY KEY(device, seq))",
+                 nullptr, nullptr, nullptr);
     sqlite3_stmt* insert = nullptr;
     sqlite3_prepare_v2(db, "INSERT INTO card VALUES('kiosk-bench', ?, ?)", -1, &insert, nullptr);
     std::int64_t seq = 0;
@@ -165,21 +171,6 @@ void sqlite_blobs(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * batch);
 }
 
-// Keeps the median of each benchmark, per card, to print the ratios at the end.
-class median_reporter : public benchmark::ConsoleReporter {
-public:
-    std::map<std::string, double> per_card_us;
-    void ReportRuns(std::vector<Run> const& runs) override {
-        ConsoleReporter::ReportRuns(runs);
-        for (auto const& r : runs) {
-            if (r.aggregate_name != "median") continue;
-            double us = r.GetAdjustedRealTime() / 1000.0;  // the time unit is ns
-            if (r.counters.count("items_per_second") != 0) us /= batch;
-            per_card_us[r.run_name.function_name + (r.run_name.args.empty() ? "" : "/" + r.run_name.args)] = us;
-        }
-    }
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -190,15 +181,19 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("sqlite_blobs", sqlite_blobs)->Arg(0)->MinTime(1);
     benchmark::RegisterBenchmark("sqlite_blobs", sqlite_blobs)->Arg(1)->MinTime(1);
     std::vector<char*> args(argv, argv + argc);
-    std::string reps = "--benchmark_repetitions=5", only = "--benchmark_report_aggregates_only=true";
+    std::string reps = "--benchmark_repetitions=5",
+                only = "--benchmark_report_aggregates_only=true";
     args.push_back(reps.data());
     args.push_back(only.data());
     int n = static_cast<int>(args.size());
     benchmark::Initialize(&n, args.data());
-    median_reporter reporter;
+    bench::median_reporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
 
-    auto& t = reporter.per_card_us;
+    // Per card, in microseconds (the time unit is ns; batched benchmarks count items).
+    std::map<std::string, double> t;
+    for (auto const& [name, m] : reporter.medians)
+        t[name] = m.real_time / 1000.0 / (m.items_per_second != 0 ? batch : 1);
     auto show = [&](char const* what, std::string const& a, std::string const& b) {
         if (t.count(a) != 0 && t.count(b) != 0)
             std::printf("%-52s %9.1f us / %9.1f us = %.2fx\n", what, t[a], t[b], t[a] / t[b]);
