@@ -172,26 +172,24 @@ json changes(stats_options const& so, stats::frame const& f, stats::period p, st
         auto d = floor_day(s);
         return d >= after ? 1 : d >= before ? 0 : stats::missing_code;
     };
-    auto const* groups = f.get<stats::category_column>(by).value_or(nullptr);
-    std::vector<std::string> labels{""};
-    if (groups) labels.insert(labels.end(), groups->labels.begin(), groups->labels.end());
-    stats::grouping g;
-    for (auto const& l : labels)
-        g.labels.push_back(l + "/before"), g.labels.push_back(l + "/after");
     std::vector<stats::scale_column const*> cols{nps};
-    // Overall and per group are two groupings; per group adds one pass, not one per group.
+    // Row i is in group 0 (before) or 1 (after); per site, 2 site + side.
+    stats::grouping g;
+    g.labels = {"before", "after"};
     g.owned.resize(f.rows());
     for (std::size_t i = 0; i < f.rows(); ++i) g.owned[i] = side(static_cast<Eigen::Index>(i));
     g.codes = g.owned;
     auto overall = stats::histograms_by(g, cols)[0];
     std::vector<stats::histogram> per;
+    auto const* groups = f.get<stats::category_column>(by).value_or(nullptr);
     if (groups) {
         stats::grouping gg;
-        gg.labels = g.labels;
+        for (auto const& l : groups->labels)
+            gg.labels.push_back(l + "/before"), gg.labels.push_back(l + "/after");
         gg.owned.resize(f.rows());
         for (std::size_t i = 0; i < f.rows(); ++i) {
             auto k = static_cast<Eigen::Index>(i);
-            auto s = side(k), c = groups->codes[k];
+            auto s = g.owned[i], c = groups->codes[k];
             gg.owned[i] = s == stats::missing_code || c == stats::missing_code ? stats::missing_code
                                                                                : 2 * c + s;
         }
@@ -202,6 +200,7 @@ json changes(stats_options const& so, stats::frame const& f, stats::period p, st
         auto x = stats::nps(a), y = stats::nps(b);
         if (x.n < min_n || y.n < min_n) return nullptr;
         auto c = stats::compare(x.score, x.se, y.score, y.se);
+        if (!std::isfinite(c.p)) return nullptr;  // no spread on either side: nothing to test
         return {{"before", to_json(x)},
                 {"after", to_json(y)},
                 {"diff", num(c.diff)},
@@ -215,8 +214,9 @@ json changes(stats_options const& so, stats::frame const& f, stats::period p, st
                 {"after", day_label(after)},
                 {"overall", row(overall[0], overall[1])},
                 {"by", json::object()}};
-    for (std::size_t k = 0; k + 1 < per.size(); k += 2)
-        if (auto r = row(per[k], per[k + 1]); !r.is_null()) out["by"][labels[k / 2 + 1]] = r;
+    for (std::size_t k = 0; groups && k < groups->labels.size(); ++k)
+        if (auto r = row(per[2 * k], per[2 * k + 1]); !r.is_null())
+            out["by"][groups->labels[k]] = r;
     return out;
 }
 
@@ -497,6 +497,10 @@ std::string number_text(char const* format, double x) {
     char buf[64];
     std::snprintf(buf, sizeof buf, format, x);
     return buf;
+}
+
+double number_of(json const& j) {
+    return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN();
 }
 
 std::string str(json const& j) {

@@ -17,6 +17,8 @@ void render_text(std::ostream& out, nlohmann::json const& report);
 
 // One number in a printf format ("%+.1f"): the renderers' only way of printing figures.
 std::string number_text(char const* format, double x);
+// A JSON number, or NaN for null (a figure of too few cards).
+double number_of(nlohmann::json const& j);
 // A JSON string's text, or "" for null (not known).
 std::string str(nlohmann::json const& j);
 

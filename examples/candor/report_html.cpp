@@ -114,13 +114,13 @@ void kpis(std::ostream& out, json const& f) {
     out << "<div class=\"kpis\">\n";
     if (!f["nps"].is_null()) {
         auto const& n = f["nps"];
-        auto total = n["n"].get<double>();
+        auto total = number_of(n["n"]);
         out << "<div class=\"kpi\"><div class=\"label\">Net Promoter Score</div><div "
                "class=\"value\">"
-            << number_text("%+.1f", n["score"].get<double>())
+            << number_text("%+.1f", number_of(n["score"]))
             << "</div><div class=\"ci\">95% interval "
-            << number_text("%+.1f", n["ci95"][0].get<double>()) << " to "
-            << number_text("%+.1f", n["ci95"][1].get<double>()) << " &middot; n = " << n["n"]
+            << number_text("%+.1f", number_of(n["ci95"][0])) << " to "
+            << number_text("%+.1f", number_of(n["ci95"][1])) << " &middot; n = " << n["n"]
             << "</div>\n";
         // Promoters, passives, detractors as one stacked bar.
         out << "<svg viewBox=\"0 0 300 34\" role=\"img\" aria-label=\"promoters, passives and "
@@ -128,7 +128,7 @@ void kpis(std::ostream& out, json const& f) {
         double x = 0;
         for (auto [key, color] :
              {std::pair{"promoters", good}, {"passives", "#a9b4bf"}, {"detractors", bad}}) {
-            double w = total > 0 ? 300 * n[key].get<double>() / total : 0;
+            double w = total > 0 ? 300 * number_of(n[key]) / total : 0;
             out << "<rect x=\"" << px(x) << "\" y=\"4\" width=\"" << px(w)
                 << "\" height=\"10\" fill=\"" << color << "\"/>";
             x += w;
@@ -141,20 +141,20 @@ void kpis(std::ostream& out, json const& f) {
         auto const& c = f["csat"];
         out << "<div class=\"kpi\"><div class=\"label\">Satisfaction (CSAT)</div><div "
                "class=\"value\">"
-            << number_text("%.1f%%", 100 * c["share"].get<double>())
+            << number_text("%.1f%%", 100 * number_of(c["share"]))
             << "</div><div class=\"ci\">answered 4 or 5 of 5 &middot; 95% interval "
-            << number_text("%.1f", 100 * c["ci95"][0].get<double>()) << " to "
-            << number_text("%.1f%%", 100 * c["ci95"][1].get<double>()) << " &middot; n = " << c["n"]
+            << number_text("%.1f", 100 * number_of(c["ci95"][0])) << " to "
+            << number_text("%.1f%%", 100 * number_of(c["ci95"][1])) << " &middot; n = " << c["n"]
             << "</div></div>\n";
     }
     if (f.contains("ces") && !f["ces"].is_null()) {
         auto const& c = f["ces"];
         out << "<div class=\"kpi\"><div class=\"label\">Check-in effort (CES)</div><div "
                "class=\"value\">"
-            << number_text("%.2f", c["mean"].get<double>())
+            << number_text("%.2f", number_of(c["mean"]))
             << "</div><div class=\"ci\">mean of 1 (easy) to 7 (hard) &middot; 95% interval "
-            << number_text("%.2f", c["ci95"][0].get<double>()) << " to "
-            << number_text("%.2f", c["ci95"][1].get<double>()) << " &middot; n = " << c["n"]
+            << number_text("%.2f", number_of(c["ci95"][0])) << " to "
+            << number_text("%.2f", number_of(c["ci95"][1])) << " &middot; n = " << c["n"]
             << "</div></div>\n";
     }
     out << "</div>\n";
@@ -171,11 +171,11 @@ void by_site(std::ostream& out, json const& r) {
         json n;
     };
     std::vector<row> rows;
-    double lo = f["nps"]["ci95"][0].get<double>(), hi = f["nps"]["ci95"][1].get<double>();
+    double lo = number_of(f["nps"]["ci95"][0]), hi = number_of(f["nps"]["ci95"][1]);
     for (auto const& [id, g] : f["by"][by].items()) {
         if (g["nps"].is_null() || g["nps"]["ci95"][0].is_null()) continue;
-        rows.push_back({id, g["nps"]["score"].get<double>(), g["nps"]["ci95"][0].get<double>(),
-                        g["nps"]["ci95"][1].get<double>(), g["n"]});
+        rows.push_back({id, number_of(g["nps"]["score"]), number_of(g["nps"]["ci95"][0]),
+                        number_of(g["nps"]["ci95"][1]), g["n"]});
         lo = std::min(lo, rows.back().lo), hi = std::max(hi, rows.back().hi);
     }
     std::sort(rows.begin(), rows.end(), [](auto const& a, auto const& b) {
@@ -184,8 +184,8 @@ void by_site(std::ostream& out, json const& r) {
     auto [a, b] = nps_range(lo, hi);
     axis x{a, b, 300, 930};
     double const top = 24, step = 28, height = top + step * static_cast<double>(rows.size()) + 24;
-    double overall = f["nps"]["score"].get<double>();
-    double olo = f["nps"]["ci95"][0].get<double>(), ohi = f["nps"]["ci95"][1].get<double>();
+    double overall = number_of(f["nps"]["score"]);
+    double olo = number_of(f["nps"]["ci95"][0]), ohi = number_of(f["nps"]["ci95"][1]);
     out << "<section><h2>NPS by " << html_escape(by) << ", ranked</h2>\n<svg viewBox=\"0 0 1000 "
         << px(height) << "\" role=\"img\" aria-label=\"NPS by " << html_escape(by)
         << " with 95% intervals\">\n";
@@ -194,8 +194,7 @@ void by_site(std::ostream& out, json const& r) {
             << "\" y2=\"" << px(height - 20) << "\" stroke=\"" << (t == 0 ? "#8a96a3" : "#e6eaee")
             << "\"/>"
             << "<text x=\"" << px(x(t)) << "\" y=\"" << px(height - 6)
-            << "\" text-anchor=\"middle\" class=\"axis\">" << tick(t)
-            << "</text>\n";
+            << "\" text-anchor=\"middle\" class=\"axis\">" << tick(t) << "</text>\n";
     }
     out << "<rect x=\"" << px(x(olo)) << "\" y=\"" << px(top - 6) << "\" width=\""
         << px(x(ohi) - x(olo)) << "\" height=\"" << px(height - top - 14) << "\" fill=\"" << accent
@@ -243,8 +242,8 @@ void trend(std::ostream& out, json const& f) {
     if (weeks.size() < 2) return;
     double lo = 100, hi = -100;
     for (auto const& w : weeks)
-        lo = std::min(lo, w["nps"]["ci95"][0].get<double>()),
-        hi = std::max(hi, w["nps"]["ci95"][1].get<double>());
+        lo = std::min(lo, number_of(w["nps"]["ci95"][0])),
+        hi = std::max(hi, number_of(w["nps"]["ci95"][1]));
     auto [a, b] = nps_range(lo, hi);
     axis y{a, b, 270, 20};
     axis x{0, static_cast<double>(weeks.size() - 1), 60, 980};
@@ -254,15 +253,14 @@ void trend(std::ostream& out, json const& f) {
     for (double t = a; t <= b + 1e-9; t += 10)
         out << "<line x1=\"60\" x2=\"980\" y1=\"" << px(y(t)) << "\" y2=\"" << px(y(t))
             << "\" stroke=\"" << (t == 0 ? "#8a96a3" : "#e6eaee") << "\"/><text x=\"52\" y=\""
-            << px(y(t) + 4) << "\" text-anchor=\"end\" class=\"axis\">" << tick(t)
-            << "</text>\n";
+            << px(y(t) + 4) << "\" text-anchor=\"end\" class=\"axis\">" << tick(t) << "</text>\n";
     std::string band, line;
     for (std::size_t k = 0; k < weeks.size(); ++k)
-        band += px(x(double(k))) + "," + px(y(weeks[k]["nps"]["ci95"][1].get<double>())) + " ";
+        band += px(x(double(k))) + "," + px(y(number_of(weeks[k]["nps"]["ci95"][1]))) + " ";
     for (std::size_t k = weeks.size(); k-- > 0;)
-        band += px(x(double(k))) + "," + px(y(weeks[k]["nps"]["ci95"][0].get<double>())) + " ";
+        band += px(x(double(k))) + "," + px(y(number_of(weeks[k]["nps"]["ci95"][0]))) + " ";
     for (std::size_t k = 0; k < weeks.size(); ++k)
-        line += px(x(double(k))) + "," + px(y(weeks[k]["nps"]["score"].get<double>())) + " ";
+        line += px(x(double(k))) + "," + px(y(number_of(weeks[k]["nps"]["score"]))) + " ";
     band.pop_back(), line.pop_back();
     out << "<polygon points=\"" << band << "\" fill=\"" << accent
         << "\" opacity=\"0.16\"/>\n<polyline points=\"" << line << "\" fill=\"none\" stroke=\""
@@ -271,11 +269,11 @@ void trend(std::ostream& out, json const& f) {
     for (std::size_t k = 0; k < weeks.size(); ++k) {
         auto const& w = weeks[k];
         out << "<circle cx=\"" << px(x(double(k))) << "\" cy=\""
-            << px(y(w["nps"]["score"].get<double>())) << "\" r=\"3\" fill=\"" << accent
+            << px(y(number_of(w["nps"]["score"]))) << "\" r=\"3\" fill=\"" << accent
             << "\"><title>week of " << esc(w["start"]) << ": NPS "
-            << number_text("%+.1f", w["nps"]["score"].get<double>()) << " ("
-            << number_text("%+.1f", w["nps"]["ci95"][0].get<double>()) << " to "
-            << number_text("%+.1f", w["nps"]["ci95"][1].get<double>()) << "), n = " << w["n"]
+            << number_text("%+.1f", number_of(w["nps"]["score"])) << " ("
+            << number_text("%+.1f", number_of(w["nps"]["ci95"][0])) << " to "
+            << number_text("%+.1f", number_of(w["nps"]["ci95"][1])) << "), n = " << w["n"]
             << "</title></circle>\n";
         if (k % every == 0)
             out << "<text x=\"" << px(x(double(k)))
@@ -295,10 +293,10 @@ void drivers(std::ostream& out, json const& r) {
             << esc(r["no_drivers"]) << "</p></section>\n";
     if (!f.contains("drivers")) return;
     auto const& d = f["drivers"];
-    double r2 = d["r2"].get<double>();
+    double r2 = number_of(d["r2"]);
     std::vector<std::pair<double, std::string>> rows;
     for (auto const& [name, w] : d["relative_weight"].items())
-        rows.emplace_back(w.get<double>(), name);
+        rows.emplace_back(number_of(w), name);
     std::sort(rows.rbegin(), rows.rend());
     double const step = 30, height = 16 + step * static_cast<double>(rows.size());
     out << "<section><h2>What drives the recommendation</h2>\n<svg viewBox=\"0 0 1000 "
@@ -314,7 +312,7 @@ void drivers(std::ostream& out, json const& r) {
             << "\"/>"
             << "<text x=\"" << px(x(share) + 8) << "\" y=\"" << px(y + 15) << "\">"
             << number_text("%.0f%%", 100 * share) << "<tspan class=\"axis\"> &#183; "
-            << number_text("%+.2f", d["coef"][name].get<double>())
+            << number_text("%+.2f", number_of(d["coef"][name]))
             << " per rating point</tspan></text>\n";
     }
     out << "</svg>\n<p class=\"note\">Bars: each rating's share of what the ratings explain of the "
@@ -337,15 +335,14 @@ void changes(std::ostream& out, json const& r) {
            "class=\"num\">change</th>"
            "<th class=\"num\">p</th><th class=\"num\">cards</th></tr>\n";
     auto row = [&](std::string const& label, json const& x) {
-        double diff = x["diff"].get<double>();
+        double diff = number_of(x["diff"]);
         bool sig = x["significant"].get<bool>();
         out << "<tr><td>" << html_escape(label) << "</td><td class=\"num\">"
-            << number_text("%+.1f", x["before"]["score"].get<double>()) << "</td><td class=\"num\">"
-            << number_text("%+.1f", x["after"]["score"].get<double>()) << "</td><td class=\"num"
+            << number_text("%+.1f", number_of(x["before"]["score"])) << "</td><td class=\"num\">"
+            << number_text("%+.1f", number_of(x["after"]["score"])) << "</td><td class=\"num"
             << (sig ? diff > 0 ? " up" : " down" : "") << "\">" << number_text("%+.1f", diff)
             << "</td><td class=\"num\">"
-            << (x["p"].get<double>() < 0.001 ? "&lt; 0.001"
-                                             : number_text("%.3f", x["p"].get<double>()))
+            << (number_of(x["p"]) < 0.001 ? "&lt; 0.001" : number_text("%.3f", number_of(x["p"])))
             << "</td><td class=\"num\">" << x["before"]["n"] << " / " << x["after"]["n"]
             << "</td></tr>\n";
     };
@@ -392,14 +389,13 @@ void quality(std::ostream& out, json const& r) {
                 << means << "</td></tr>\n";
     };
     row("speeders", "Speeders",
-        "completed in under " + number_text("%.0f", q["speeder_seconds"].get<double>()) +
-            " seconds");
+        "completed in under " + number_text("%.0f", number_of(q["speeder_seconds"])) + " seconds");
     row("straight_liners", "Straight-liners", "the same answer to every rating");
     row("duplicate_text", "Duplicate text", "a comment another card gave word for word");
     row("bursts", "Bursts",
         "more than " + std::to_string(q["burst"]["cards"].get<int>()) +
             " cards from one device within " +
-            number_text("%.0f", q["burst"]["minutes"].get<double>()) + " minutes");
+            number_text("%.0f", number_of(q["burst"]["minutes"])) + " minutes");
     out << "<tr><th>Any flag</th><th class=\"num\">" << q["any"] << "</th><th>of " << q["cards"]
         << " cards</th></tr>\n</table>\n<p class=\"note\">Flagged cards are counted in every "
            "figure; the flags say "

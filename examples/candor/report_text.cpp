@@ -15,10 +15,10 @@ using nlohmann::json;
 // "NPS ± half-width (lo to hi)", or "-" when too few cards.
 std::string nps_cell(json const& f) {
     if (f.is_null() || f["score"].is_null()) return "-";
-    if (f["ci95"][0].is_null()) return number_text("%+.1f", f["score"].get<double>());
-    return number_text("%+.1f", f["score"].get<double>()) + " (" +
-           number_text("%+.1f", f["ci95"][0].get<double>()) + " to " +
-           number_text("%+.1f", f["ci95"][1].get<double>()) + ")";
+    if (f["ci95"][0].is_null()) return number_text("%+.1f", number_of(f["score"]));
+    return number_text("%+.1f", number_of(f["score"])) + " (" +
+           number_text("%+.1f", number_of(f["ci95"][0])) + " to " +
+           number_text("%+.1f", number_of(f["ci95"][1])) + ")";
 }
 
 std::string pad(std::string s, std::size_t width) {
@@ -47,21 +47,21 @@ void render_text(std::ostream& out, json const& r) {
             << f["nps"]["promoters"] << " promoters, " << f["nps"]["passives"] << " passives, "
             << f["nps"]["detractors"] << " detractors\n";
     if (f.contains("csat") && !f["csat"].is_null())
-        out << "CSAT  " << number_text("%.1f%%", 100 * f["csat"]["share"].get<double>()) << " ("
-            << number_text("%.1f", 100 * f["csat"]["ci95"][0].get<double>()) << " to "
-            << number_text("%.1f%%", 100 * f["csat"]["ci95"][1].get<double>())
+        out << "CSAT  " << number_text("%.1f%%", 100 * number_of(f["csat"]["share"])) << " ("
+            << number_text("%.1f", 100 * number_of(f["csat"]["ci95"][0])) << " to "
+            << number_text("%.1f%%", 100 * number_of(f["csat"]["ci95"][1]))
             << "), n = " << f["csat"]["n"] << '\n';
     if (f.contains("ces") && !f["ces"].is_null())
-        out << "CES   " << number_text("%.2f", f["ces"]["mean"].get<double>()) << " of 7 ("
-            << number_text("%.2f", f["ces"]["ci95"][0].get<double>()) << " to "
-            << number_text("%.2f", f["ces"]["ci95"][1].get<double>()) << "), n = " << f["ces"]["n"]
+        out << "CES   " << number_text("%.2f", number_of(f["ces"]["mean"])) << " of 7 ("
+            << number_text("%.2f", number_of(f["ces"]["ci95"][0])) << " to "
+            << number_text("%.2f", number_of(f["ces"]["ci95"][1])) << "), n = " << f["ces"]["n"]
             << '\n';
 
     auto const& by = r["by"].get<std::string>();
     if (f.contains("by") && f["by"].contains(by)) {
         std::vector<std::pair<double, std::string>> ranked;
         for (auto const& [id, g] : f["by"][by].items())
-            ranked.emplace_back(g["nps"].is_null() ? -1000 : g["nps"]["score"].get<double>(), id);
+            ranked.emplace_back(g["nps"].is_null() ? -1000 : number_of(g["nps"]["score"]), id);
         std::sort(ranked.rbegin(), ranked.rend());
         out << "\nNPS by " << by << ", best first:\n";
         for (auto const& [score, id] : ranked) {
@@ -83,12 +83,12 @@ void render_text(std::ostream& out, json const& r) {
     if (f.contains("drivers")) {
         auto const& d = f["drivers"];
         out << "\nKey drivers of " << d["outcome"].get<std::string>() << " (R² "
-            << number_text("%.2f", d["r2"].get<double>()) << ", n = " << d["n"]
+            << number_text("%.2f", number_of(d["r2"])) << ", n = " << d["n"]
             << "): share of the explained variance, and NPS points per rating point\n";
         for (auto const& [name, w] : d["relative_weight"].items())
             out << "  " << pad(name, 20)
-                << pad(number_text("%.0f%%", 100 * w.get<double>() / d["r2"].get<double>()), 8)
-                << number_text("%+.2f", d["coef"][name].get<double>()) << '\n';
+                << pad(number_text("%.0f%%", 100 * number_of(w) / number_of(d["r2"])), 8)
+                << number_text("%+.2f", number_of(d["coef"][name])) << '\n';
     }
     if (!r["change"].is_null()) {
         auto const& c = r["change"];
@@ -96,11 +96,10 @@ void render_text(std::ostream& out, json const& r) {
             << c["period"].get<std::string>() << " to date) against "
             << c["before"].get<std::string>() << ", significant at p < 0.05:\n";
         auto line = [&](std::string const& label, json const& x) {
-            out << "  " << pad(label, 38)
-                << number_text("%+.1f", x["before"]["score"].get<double>()) << " -> "
-                << number_text("%+.1f", x["after"]["score"].get<double>()) << "  "
-                << number_text("%+.1f", x["diff"].get<double>())
-                << " (p = " << number_text("%.3g", x["p"].get<double>()) << ")"
+            out << "  " << pad(label, 38) << number_text("%+.1f", number_of(x["before"]["score"]))
+                << " -> " << number_text("%+.1f", number_of(x["after"]["score"])) << "  "
+                << number_text("%+.1f", number_of(x["diff"]))
+                << " (p = " << number_text("%.3g", number_of(x["p"])) << ")"
                 << (x["significant"].get<bool>() ? "" : " not significant") << '\n';
         };
         if (!c["overall"].is_null()) line("all", c["overall"]);
