@@ -19,6 +19,7 @@ void setup_journal(CLI::App& app);
 void setup_hq(CLI::App& app);
 void setup_stats(CLI::App& app);
 void setup_route(CLI::App& app);
+void setup_report(CLI::App& app);
 void setup_cases(CLI::App& app);
 
 }  // namespace candor::cli
