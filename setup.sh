@@ -36,50 +36,75 @@ build() {  # build PRESET
 }
 
 demo() {
-  build release
+  # Only what the demo runs; `./setup.sh test` builds everything.
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j "$(nproc)" --target candor_cli candor-webhook-receiver
   local candor=build/release/examples/candor
-  local surveys=examples/surveys
+  local receiver=build/release/examples/webhook-receiver/candor-webhook-receiver
+  local surveys=examples/surveys org=examples/org
+  local sample=examples/data/hotel-stay.sample.jsonl
   local work
   work=$(mktemp -d /tmp/candor-demo.XXXXXX)
   echo
   echo "== 1. The surveys: parsed and checked"
   "$candor" check "$surveys"/*.survey
   echo
-  echo "== 2. Sample responses checked against their survey"
-  for s in hotel-stay restaurant-table support-followup; do
-    "$candor" validate -q --survey "$surveys/$s.survey" "$surveys/$s.responses.jsonl"
-  done
-  echo
-  echo "== 3. Bad responses: each problem named, nothing stored"
+  echo "== 2. Bad answers: each problem named at its question, nothing stored"
   "$candor" validate --survey "$surveys/hotel-stay.survey" "$surveys/hotel-stay.bad-responses.jsonl" || true
   echo
-  echo "== 4. The hotel cards as CSV: $work/hotel-stay.csv"
-  "$candor" export --csv --survey "$surveys/hotel-stay.survey" "$surveys/hotel-stay.responses.jsonl" \
-    --out "$work/hotel-stay.csv"
-  head -3 "$work/hotel-stay.csv"
+  echo "== 3. The bundled sample: $(wc -l < "$sample") hotel cards, 12 sites, six months, checked"
+  "$candor" validate -q --survey "$surveys/hotel-stay.survey" "$sample"
   echo
-  echo "== 5. Sealed on each device, opened at head office"
+  echo "== 4. Each kiosk seals, signs and journals its cards (fsync), and hands out receipts"
   "$candor" keys hq --out "$work/hq" >/dev/null
   local devices
-  devices=$(grep -o '"device": *"[^"]*"' "$surveys/hotel-stay.responses.jsonl" | sed 's/.*"\([^"]*\)"$/\1/'  | sort -u)
+  devices=$(grep -o '"device": *"[^"]*"' "$sample" | sed 's/.*"\([^"]*\)"$/\1/' | sort -u)
   for d in $devices; do
     "$candor" keys device --id "$d" --out "$work/devices/$d" >/dev/null
     cat "$work/devices/$d/$d.pub" >> "$work/hq/devices"
-    grep "\"device\": *\"$d\"" "$surveys/hotel-stay.responses.jsonl" > "$work/devices/$d/cards.jsonl"
-    echo "device $d, receipts (code, sequence):"
+    grep "\"device\": *\"$d\"" "$sample" > "$work/devices/$d/cards.jsonl"
     "$candor" submit --survey "$surveys/hotel-stay.survey" --journal "$work/devices/$d/journal" \
-      --device-key "$work/devices/$d/$d.key" --hq-public "$work/hq/hq.pub" "$work/devices/$d/cards.jsonl"
-    "$candor" journal verify "$work/devices/$d/journal"
-    "$candor" journal export "$work/devices/$d/journal" --after 0 --out "$work/$d.bundle"
+      --device-key "$work/devices/$d/$d.key" --hq-public "$work/hq/hq.pub" "$work/devices/$d/cards.jsonl" \
+      > "$work/devices/$d/receipts"
+    "$candor" journal export "$work/devices/$d/journal" --after 0 --out "$work/$d.bundle" >/dev/null
+    printf '  %-24s %4d cards, receipts %s ... %s\n' "$d" "$(wc -l < "$work/devices/$d/receipts")" \
+      "$(head -1 "$work/devices/$d/receipts" | cut -d' ' -f1)" "$(tail -1 "$work/devices/$d/receipts" | cut -d' ' -f1)"
   done
-  "$candor" hq import --store "$work/store" --hq-key "$work/hq/hq.key" --devices "$work/hq/devices" \
-    "$work"/*.bundle
-  "$candor" hq responses --store "$work/store" --hq-key "$work/hq/hq.key" > "$work/opened.jsonl"
-  echo "opened at head office: $(wc -l < "$work/opened.jsonl") responses ($work/opened.jsonl)"
+  echo "  receipts per device in $work/devices/*/receipts"
   echo
-  echo "== 6. What head office reads: the opened cards' figures"
-  "$candor" export --csv --survey "$surveys/hotel-stay.survey" "$work/opened.jsonl" --out "$work/opened.csv"
-  "$candor" stats "$work/opened.csv" --survey "$surveys/hotel-stay.survey"
+  echo "== 5. Head office checks every bundle (signatures, chains, gaps) and stores each card once"
+  "$candor" hq import --store "$work/store" --hq-key "$work/hq/hq.key" --devices "$work/hq/devices" \
+    "$work"/*.bundle | tail -1
+  echo
+  echo "== 6. Routing: each card to the right manager, never to the staff it is about"
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/webhook.secret"
+  "$receiver" --port 8787 --secret "$work/webhook.secret" --out "$work/webhooks.jsonl" > /dev/null &
+  receiver_pid=$!
+  trap 'kill $receiver_pid 2>/dev/null || true' EXIT
+  sleep 0.5
+  local route=("$candor" route run --org "$org/hotel-chain.org" --rules "$org/hotel-stay.rules"
+               --survey "$surveys/hotel-stay.survey" --store "$work/store" --hq-key "$work/hq/hq.key"
+               --webhook-secret "$work/webhook.secret")
+  "${route[@]}" || echo "  (some deliveries failed: the next run retries them)"
+  local later
+  later=$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)
+  echo "  ... two days on ($later), nobody has acknowledged anything:"
+  "${route[@]}" --now "$later" | sed -n 2,3p || true
+  kill $receiver_pid 2>/dev/null || true
+  wait $receiver_pid 2>/dev/null || true
+  trap - EXIT
+  echo "  e-mails for the mail server: $(ls "$work/store/mail/new" | wc -l) in $work/store/mail/new"
+  echo "  webhooks taken by the receiver on 127.0.0.1:8787: $(wc -l < "$work/webhooks.jsonl") in $work/webhooks.jsonl"
+  echo "  open cases: $("$candor" cases list --store "$work/store" | tail -1)" \
+       "(candor cases list|show|ack|resolve --store $work/store)"
+  echo
+  echo "== 7. The head-office report"
+  "$candor" report --store "$work/store" --hq-key "$work/hq/hq.key" --survey "$surveys/hotel-stay.survey" \
+    --org "$org/hotel-chain.org" --cases "$work/store/cases" --out "$work/report.html"
+  "$candor" report --store "$work/store" --hq-key "$work/hq/hq.key" --survey "$surveys/hotel-stay.survey" \
+    --org "$org/hotel-chain.org" --cases "$work/store/cases" --format text --out "$work/report.txt"
+  head -12 "$work/report.txt"
+  echo "  the report: $work/report.html"
   echo
   echo "Everything the demo wrote is in $work"
 }

@@ -84,7 +84,9 @@ int run_route_run(route_run_options const& opts) {
     if (!survey) return 2;
     auto rules = load_routing_rules(opts.rules, *org, *survey);
     if (!rules) return 2;
-    routing::clock_fn clock = routing::system_now;
+    // --now moves routing's clock (deadlines, escalations), not the sinks': a message is
+    // dated and signed when it is really sent, or receivers would refuse it as stale.
+    routing::timestamp now = routing::system_now();
     if (!opts.now.empty()) {
         auto t = parse_timestamp(opts.now);
         if (!t) {
@@ -92,7 +94,7 @@ int run_route_run(route_run_options const& opts) {
                       << ": not a time like 2026-11-23T09:00:00Z\n";
             return 2;
         }
-        clock = [t = *t] { return t; };
+        now = *t;
     }
     auto hq = seal::read_hq_secret(opts.hq_key);
     if (!hq) {
@@ -114,7 +116,7 @@ int run_route_run(route_run_options const& opts) {
 
     routing::maildir_sink mail(
         opts.maildir.empty() ? dir / "mail" : std::filesystem::path(opts.maildir), {opts.mail_from},
-        clock);
+        routing::system_now);
     routing::sinks sinks{&mail, nullptr, nullptr};
     std::unique_ptr<routing::webhook_sink> webhook;
     if (!opts.webhook_secret.empty()) {
@@ -126,12 +128,12 @@ int run_route_run(route_run_options const& opts) {
             std::cerr << opts.webhook_secret << ": a webhook secret has at least 16 characters\n";
             return 2;
         }
-        webhook = std::make_unique<routing::webhook_sink>(routing::webhook_options{*secret}, clock);
+        webhook = std::make_unique<routing::webhook_sink>(routing::webhook_options{*secret},
+                                                          routing::system_now);
         sinks.webhook = webhook.get();
     }
 
     routing::router router(*org, *survey, *rules);
-    auto const now = clock();
     auto const r = routing::route_pass(*store, *hq, router, *cases, *outbox, sinks, now);
     std::cout << "routed " << r.routed << " responses (" << r.already
               << " routed before): " << r.cases_opened << " cases opened, " << r.digest_items
