@@ -11,8 +11,10 @@
 #include <filesystem>
 #include <map>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
+#include "../common/median_reporter.hpp"
 #include "assets.hpp"
 #include "candor/schema/parse.hpp"
 #include "candor/seal/keys.hpp"
@@ -102,17 +104,6 @@ void submit_over_http(benchmark::State& state) {
     serving.join();
 }
 
-class median_reporter : public benchmark::ConsoleReporter {
-  public:
-    std::map<std::string, double> ms;
-    void ReportRuns(std::vector<Run> const& runs) override {
-        ConsoleReporter::ReportRuns(runs);
-        for (auto const& r : runs)
-            if (r.aggregate_name == "median")
-                ms[r.run_name.function_name] = r.GetAdjustedRealTime() / 1e6;
-    }
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,10 +123,11 @@ int main(int argc, char** argv) {
     args.push_back(only.data());
     int n = static_cast<int>(args.size());
     benchmark::Initialize(&n, args.data());
-    median_reporter reporter;
+    bench::median_reporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
 
-    auto& t = reporter.ms;
+    std::map<std::string, double> t;  // ms
+    for (auto const& [name, m] : reporter.medians) t[name] = m.real_time / 1e6;
     if (t.count("submit_over_http") != 0 && t.count("floor_write_fdatasync") != 0)
         std::printf(
             "\nPer card, medians of 5 runs: POST /submit to receipt %.3f ms, bare write+fdatasync "
