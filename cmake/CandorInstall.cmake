@@ -13,6 +13,11 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/candor
 install(FILES ${PROJECT_BINARY_DIR}/include/candor/version.hpp
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/candor)
 install(EXPORT candor-targets NAMESPACE candor:: DESTINATION ${CANDOR_CMAKE_DIR})
+# The C API, its own file: a Candor built without bindings has none (candor-config.cmake
+# then reports the component `c` as not found).
+if(TARGET candor_c)
+  install(EXPORT candor-c-targets NAMESPACE candor:: DESTINATION ${CANDOR_CMAKE_DIR})
+endif()
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/candor-config.cmake.in
   ${PROJECT_BINARY_DIR}/candor-config.cmake INSTALL_DESTINATION ${CANDOR_CMAKE_DIR})
