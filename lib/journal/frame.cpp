@@ -1,6 +1,8 @@
 #include "candor/journal/frame.hpp"
 
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 #include "candor/journal/crc32c.hpp"
 
@@ -33,6 +35,9 @@ std::size_t frame_at(seal::byte_view data, std::size_t at) noexcept {
 }  // namespace
 
 void append_frame(seal::bytes& out, seal::byte_view payload) {
+    // A longer frame would be written, then read back as damage: refuse it here.
+    if (payload.empty() || payload.size() > max_payload)
+        throw std::length_error("journal frame of " + std::to_string(payload.size()) + " bytes");
     auto len = static_cast<std::uint32_t>(payload.size());
     std::size_t at = out.size();
     put_u32(out, len);
@@ -59,7 +64,8 @@ frame_scan scan_frames(seal::byte_view data, std::uint64_t base) {
     std::size_t at = 0;
     while (at < data.size()) {
         if (std::size_t n = frame_at(data, at); n != 0) {
-            scan.frames.push_back({base + at, data.subspan(at + frame_overhead, n - frame_overhead)});
+            scan.frames.push_back(
+                {base + at, data.subspan(at + frame_overhead, n - frame_overhead)});
             at += n;
             continue;
         }

@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "event_log.hpp"
 
@@ -105,12 +106,29 @@ outbox& outbox::operator=(outbox&&) noexcept = default;
 outbox::~outbox() = default;
 
 std::size_t outbox::queue(std::span<delivery const> deliveries, timestamp now) {
+    // One event per ~256 KiB of deliveries (a frame holds at most 1 MiB), all in one write.
+    constexpr std::size_t event_bytes = 256 * 1024;
+    std::vector<json> events;
     json fresh = json::array();
-    for (auto const& d : deliveries)
-        if (!p_->by_key.count(d.key)) fresh.push_back(to_json(d));
-    if (fresh.empty()) return 0;
-    auto const n = fresh.size();
-    p_->write({{"t", "queue"}, {"at", now}, {"d", std::move(fresh)}});
+    std::size_t bytes = 0, n = 0;
+    std::unordered_set<std::string_view> keys;  // repeats within this call count once
+    auto close = [&] {
+        if (fresh.empty()) return;
+        events.push_back({{"t", "queue"}, {"at", now}, {"d", std::move(fresh)}});
+        fresh = json::array();
+        bytes = 0;
+    };
+    for (auto const& d : deliveries) {
+        if (p_->by_key.count(d.key) || !keys.insert(d.key).second) continue;
+        bytes += d.body.size() + d.subject.size() + d.key.size() + d.address.size() + 128;
+        fresh.push_back(to_json(d));
+        ++n;
+        if (bytes >= event_bytes) close();
+    }
+    close();
+    if (events.empty()) return 0;
+    p_->log->append_all(events);
+    for (auto const& e : events) p_->apply(e);
     return n;
 }
 

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+
 #include "candor/journal/crc32c.hpp"
 #include "candor/journal/frame.hpp"
 
@@ -35,6 +37,17 @@ TEST_CASE("frames are read back with their offsets") {
     CHECK(seal::as_chars(scan.frames[2].payload) == "third card");
     CHECK(scan.damaged.empty());
     CHECK_FALSE(scan.torn_at);
+}
+
+TEST_CASE("a frame that could not be read back is refused when written") {
+    seal::bytes out;
+    seal::bytes const too_big(max_payload + 1, 'x');
+    CHECK_THROWS_AS(append_frame(out, too_big), std::length_error);
+    CHECK_THROWS_AS(append_frame(out, {}), std::length_error);
+    CHECK(out.empty());
+    seal::bytes const largest(max_payload, 'x');
+    append_frame(out, largest);
+    CHECK(scan_frames(out, 0).frames.size() == 1);
 }
 
 TEST_CASE("a frame cut anywhere is a torn tail, the frames before it intact") {

@@ -195,6 +195,23 @@ TEST_CASE(
     CHECK(outbox::open(dir.path(), {}, fast()).value().unsent() == 0);
 }
 
+TEST_CASE("a queue larger than a frame is written in several events, and reads back whole") {
+    temp_dir dir;
+    std::vector<delivery> ds;
+    for (int i = 0; i < 3000; ++i) {
+        ds.push_back(hook(8787, i));
+        ds.back().body = R"({"comment":")" + std::string(1000, 'x') + R"("})";
+    }
+    {
+        auto box = outbox::open(dir.path(), {}, fast()).value();
+        CHECK(box.queue(ds, 1000) == 3000);
+    }
+    auto box = outbox::open(dir.path(), {}, fast());
+    REQUIRE(box.has_value());
+    CHECK(box->unsent() == 3000);
+    CHECK(box->entries().back().message.body == ds.back().body);
+}
+
 TEST_CASE("a receiver that answers 503 is retried; the retry carries the same idempotency key") {
     temp_dir dir;
     receiver rx;

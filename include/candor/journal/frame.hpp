@@ -23,6 +23,7 @@ inline constexpr std::uint32_t format_version = 1;
 inline constexpr std::string_view segment_magic{"CNDRSEG\0", 8};
 inline constexpr std::string_view bundle_magic{"CNDRBDL\0", 8};
 
+// Throws std::length_error for an empty payload or one over max_payload.
 void append_frame(seal::bytes& out, seal::byte_view payload);
 seal::bytes file_header(std::string_view magic);
 
