@@ -1,73 +1,27 @@
 #include "csv_reader.hpp"
 
+#include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "csv_scanner.hpp"
 
 namespace candor::stats::detail {
 
-namespace {
-
-void unguard(std::string& cell) {
-    if (cell.size() >= 2 && cell[0] == '\'' &&
-        std::string_view("=+-@\t\r").find(cell[1]) != std::string_view::npos)
-        cell.erase(0, 1);
-}
-
-}  // namespace
-
 parse_result<std::vector<record>> read_records(std::string_view text, std::string_view file_name) {
     std::vector<record> out;
-    std::uint32_t line = 1;
-    std::size_t i = 0;
-    auto fail = [&](std::uint32_t at, std::string message) -> parse_result<std::vector<record>> {
-        return unexpected(diagnostics{
-            {severity::error, "csv-syntax", std::move(message), {std::string(file_name), at, 1}}});
-    };
-    while (i < text.size()) {
-        if (text[i] == '\n' || text[i] == '\r') {  // blank line
-            if (text[i] == '\n') ++line;
-            ++i;
-            continue;
-        }
+    csv_scanner s(text);
+    while (s.next_record()) {
         record r;
-        r.line = line;
-        for (;;) {
-            std::string cell;
-            if (i < text.size() && text[i] == '"') {
-                auto start = line;
-                ++i;
-                for (;;) {
-                    if (i >= text.size()) return fail(start, "a quoted cell is never closed");
-                    if (text[i] == '"') {
-                        if (i + 1 < text.size() && text[i + 1] == '"') {
-                            cell += '"';
-                            i += 2;
-                            continue;
-                        }
-                        ++i;
-                        break;
-                    }
-                    if (text[i] == '\n') ++line;
-                    cell += text[i++];
-                }
-                if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
-                    return fail(line, "text after the closing quote of a cell");
-            } else {
-                while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
-                    cell += text[i++];
-            }
-            unguard(cell);
-            r.cells.push_back(std::move(cell));
-            if (i < text.size() && text[i] == ',') {
-                ++i;
-                continue;
-            }
-            if (i < text.size() && text[i] == '\r') ++i;
-            if (i < text.size() && text[i] == '\n') {
-                ++i;
-                ++line;
-            }
-            break;
+        r.line = s.record_line();
+        for (auto more = csv_scanner::cut::more; more == csv_scanner::cut::more;) {
+            std::string_view cell;
+            more = s.cell(cell);
+            if (more == csv_scanner::cut::bad)
+                return unexpected(diagnostics{{severity::error,
+                                               "csv-syntax",
+                                               s.error(),
+                                               {std::string(file_name), s.error_line(), 1}}});
+            r.cells.emplace_back(cell);
         }
         out.push_back(std::move(r));
     }
@@ -77,10 +31,16 @@ parse_result<std::vector<record>> read_records(std::string_view text, std::strin
 parse_result<std::string> read_file(std::string const& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        return unexpected(diagnostics{{severity::error, "io", "cannot read '" + path + "'", {path, 0, 0}}});
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+        return unexpected(
+            diagnostics{{severity::error, "io", "cannot read '" + path + "'", {path, 0, 0}}});
+    std::string text;
+    // Sized once when the size is known; a pipe has none and grows as it is read.
+    std::error_code ec;
+    if (auto size = std::filesystem::file_size(path, ec); !ec) text.reserve(size);
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0)
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+    return text;
 }
 
 }  // namespace candor::stats::detail

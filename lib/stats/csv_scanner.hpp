@@ -1,0 +1,110 @@
+// RFC 4180 cells cut from the text in place: a cell is a view into the text, copied only when
+// it has "" escapes to undo. The frame reader types each view straight into its column.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace candor::stats::detail {
+
+class csv_scanner {
+  public:
+    enum class cut { more, last, bad };  // after a cell: another follows, the record ends, bad CSV
+
+    explicit csv_scanner(std::string_view text, std::size_t from = 0, std::uint32_t line = 1)
+        : text_(text), i_(from), line_(line) {}
+
+    // Skips blank lines; false at the end of the text.
+    bool next_record() noexcept {
+        while (i_ < text_.size() && (text_[i_] == '\n' || text_[i_] == '\r')) {
+            if (text_[i_] == '\n') ++line_;
+            ++i_;
+        }
+        record_line_ = line_;
+        return i_ < text_.size();
+    }
+    std::uint32_t record_line() const noexcept { return record_line_; }
+    std::size_t offset() const noexcept { return i_; }
+    std::uint32_t line() const noexcept { return line_; }
+
+    // The next cell of the record, valid until the next call. A cell that `candor export`
+    // guarded against spreadsheet formulas ('= '+ '- '@) gets its quote back off.
+    cut cell(std::string_view& out) {
+        if (i_ < text_.size() && text_[i_] == '"') {
+            if (!quoted(out)) return cut::bad;
+        } else {
+            auto start = i_;
+            while (i_ < text_.size() && text_[i_] != ',' && text_[i_] != '\n' && text_[i_] != '\r')
+                ++i_;
+            out = text_.substr(start, i_ - start);
+        }
+        if (out.size() >= 2 && out[0] == '\'' &&
+            std::string_view("=+-@\t\r").find(out[1]) != std::string_view::npos)
+            out.remove_prefix(1);
+        if (i_ < text_.size() && text_[i_] == ',') {
+            ++i_;
+            return cut::more;
+        }
+        if (i_ < text_.size() && text_[i_] == '\r') ++i_;
+        if (i_ < text_.size() && text_[i_] == '\n') {
+            ++i_;
+            ++line_;
+        }
+        return cut::last;
+    }
+
+    // After cut::bad: what is wrong, and on which line.
+    std::string const& error() const noexcept { return error_; }
+    std::uint32_t error_line() const noexcept { return error_line_; }
+
+  private:
+    bool quoted(std::string_view& out) {
+        auto open = line_;
+        auto start = ++i_;
+        bool escaped = false;
+        for (;;) {
+            auto q = text_.find('"', i_);
+            if (q == std::string_view::npos) return fail(open, "a quoted cell is never closed");
+            line_ += static_cast<std::uint32_t>(
+                std::count(text_.begin() + static_cast<std::ptrdiff_t>(i_),
+                           text_.begin() + static_cast<std::ptrdiff_t>(q), '\n'));
+            i_ = q + 1;
+            if (i_ < text_.size() && text_[i_] == '"') {
+                escaped = true;
+                ++i_;
+                continue;
+            }
+            out = text_.substr(start, q - start);
+            break;
+        }
+        if (escaped) {
+            scratch_.clear();
+            for (std::size_t k = 0; k < out.size(); ++k) {
+                scratch_ += out[k];
+                if (out[k] == '"') ++k;  // the second of ""
+            }
+            out = scratch_;
+        }
+        if (i_ < text_.size() && text_[i_] != ',' && text_[i_] != '\n' && text_[i_] != '\r')
+            return fail(line_, "text after the closing quote of a cell");
+        return true;
+    }
+    bool fail(std::uint32_t line, char const* message) {
+        error_ = message;
+        error_line_ = line;
+        return false;
+    }
+
+    std::string_view text_;
+    std::size_t i_;
+    std::uint32_t line_;
+    std::uint32_t record_line_ = 0;
+    std::string scratch_;
+    std::string error_;
+    std::uint32_t error_line_ = 0;
+};
+
+}  // namespace candor::stats::detail
