@@ -1,40 +1,377 @@
 #include "candor/stats/csv.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "builder.hpp"
+#include "candor/time.hpp"
 #include "csv_reader.hpp"
+#include "csv_scanner.hpp"
 
 namespace candor::stats {
 
-parse_result<frame> parse_csv(std::string_view text, csv_options const& opt, std::string_view file_name) {
-    auto records = detail::read_records(text, file_name);
-    if (!records) return unexpected(records.error());
-    auto at = [&](std::uint32_t line) { return source_location{std::string(file_name), line, 1}; };
-    if (records->empty())
+namespace {
+
+using detail::csv_scanner;
+
+std::optional<long long> integer_of(std::string_view s) {
+    long long v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::optional<double> number_of(std::string_view s) {
+    double v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+std::optional<std::int64_t> time_of(std::string_view s) {
+    if (auto t = parse_timestamp(s)) return t;
+    return parse_date(s);
+}
+
+struct view_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+        return std::hash<std::string_view>{}(s);
+    }
+};
+
+// Labels of a category or set column, looked up by view: a value is copied the first time
+// it is seen only. The survey's options come first, then the others sorted (`sorted`).
+class labels_index {
+  public:
+    explicit labels_index(std::vector<std::string> const& options) {
+        for (auto const& o : options) code(o);
+        fixed_ = labels_.size();
+    }
+    std::int32_t code(std::string_view label) {
+        if (last_ && label == last_->first) return last_->second;  // runs of one value are common
+        auto it = index_.find(label);
+        if (it == index_.end()) {
+            it =
+                index_.emplace(std::string(label), static_cast<std::int32_t>(labels_.size())).first;
+            labels_.emplace_back(label);
+        }
+        last_ = &*it;
+        return it->second;
+    }
+    std::size_t size() const noexcept { return labels_.size(); }
+    // The labels in their final order, and old code -> new code.
+    std::pair<std::vector<std::string>, std::vector<std::int32_t>> sorted() && {
+        std::vector<std::int32_t> order(labels_.size());
+        for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<std::int32_t>(k);
+        std::sort(
+            order.begin() + static_cast<std::ptrdiff_t>(fixed_), order.end(), [&](auto a, auto b) {
+                return labels_[static_cast<std::size_t>(a)] < labels_[static_cast<std::size_t>(b)];
+            });
+        std::vector<std::int32_t> remap(labels_.size());
+        std::vector<std::string> out;
+        out.reserve(labels_.size());
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            remap[static_cast<std::size_t>(order[k])] = static_cast<std::int32_t>(k);
+            out.push_back(std::move(labels_[static_cast<std::size_t>(order[k])]));
+        }
+        return {std::move(out), std::move(remap)};
+    }
+
+  private:
+    std::vector<std::string> labels_;
+    std::unordered_map<std::string, std::int32_t, view_hash, std::equal_to<>> index_;
+    std::pair<std::string const, std::int32_t> const* last_ = nullptr;  // map nodes never move
+    std::size_t fixed_ = 0;
+};
+
+// One column typed as its cells arrive, into an array sized for the most rows the text can
+// hold. A column of inferred kind starts as a scale and is widened (number, time, category)
+// when a cell does not fit; the caller then feeds it its earlier cells again.
+class typed_column {
+  public:
+    typed_column(detail::column_spec const& spec, Eigen::Index capacity, std::string const& file)
+        : spec_(spec),
+          file_(file),
+          capacity_(capacity),
+          inferred_(!spec.kind),
+          labels_(spec.options) {
+        start(spec.kind.value_or(column_kind::scale));
+    }
+
+    // Stores the cell of row r; false when it does not fit the inferred kind so far.
+    bool put(Eigen::Index r, std::string_view cell, std::uint32_t line) {
+        any_ |= !cell.empty();
+        switch (kind_) {
+            case column_kind::scale: {
+                auto& values = std::get<scale_column>(data_).values;
+                values[r] = missing_scale;
+                if (cell.empty()) return true;
+                auto [a, b] = spec_.range.value_or(std::pair(-127, 127));
+                auto v = integer_of(cell);
+                if (!v || *v < a || *v > b) {
+                    if (inferred_) return false;
+                    if (!v)
+                        fail(cell, line, "not-an-integer", "is not a whole number");
+                    else
+                        fail(
+                            cell, line, "out-of-range",
+                            "is outside the scale " + std::to_string(a) + ".." + std::to_string(b));
+                    return true;
+                }
+                values[r] = static_cast<std::int8_t>(*v);
+                lo_ = std::min(lo_, static_cast<int>(*v));
+                hi_ = std::max(hi_, static_cast<int>(*v));
+                break;
+            }
+            case column_kind::number: {
+                auto& values = std::get<number_column>(data_).values;
+                values[r] = std::nan("");
+                if (cell.empty()) return true;
+                auto v = number_of(cell);
+                if (!v) {
+                    if (inferred_) return false;
+                    fail(cell, line, "not-a-number", "is not a number");
+                    return true;
+                }
+                values[r] = *v;
+                break;
+            }
+            case column_kind::time: {
+                auto& seconds = std::get<time_column>(data_).seconds;
+                seconds[r] = missing_time;
+                if (cell.empty()) return true;
+                auto v = time_of(cell);
+                if (!v) {
+                    if (inferred_) return false;
+                    fail(cell, line, "not-a-time", "is not a timestamp or a YYYY-MM-DD date");
+                    return true;
+                }
+                seconds[r] = *v;
+                break;
+            }
+            case column_kind::category:
+                std::get<category_column>(data_).codes[r] =
+                    cell.empty() ? missing_code : labels_.code(cell);
+                break;
+            case column_kind::set: {
+                // Bits of the codes in order of appearance, renumbered by finish(); past 63
+                // labels the column is refused anyway.
+                auto& set = std::get<set_column>(data_).sets[r];
+                set = cell.empty() ? missing_set : 0;  // empty is a skipped question, not no choice
+                while (!cell.empty()) {
+                    auto cut = std::min(cell.find(';'), cell.size());
+                    if (cut > 0) {
+                        auto code = static_cast<std::size_t>(labels_.code(cell.substr(0, cut)));
+                        if (code < max_set_options) set |= std::uint64_t{1} << code;
+                    }
+                    cell.remove_prefix(std::min(cut + 1, cell.size()));
+                }
+                break;
+            }
+        }
+        return true;
+    }
+
+    // The next kind an inferred column can take, with its earlier rows to be put again.
+    void widen() {
+        start(kind_ == column_kind::scale    ? column_kind::number
+              : kind_ == column_kind::number ? column_kind::time
+                                             : column_kind::category);
+    }
+
+    // The column of its first `rows` rows, or nothing when it is refused; problems go to
+    // `errors` (at most 100 cell errors in all).
+    std::optional<column> finish(Eigen::Index rows, diagnostics& errors) && {
+        for (auto& e : errors_)
+            if (errors.size() < 100) errors.push_back(std::move(e));
+        if (inferred_ && !any_) start(column_kind::category);  // no value to infer from
+        switch (kind_) {
+            case column_kind::scale: {
+                auto& c = std::get<scale_column>(data_);
+                c.values.conservativeResize(rows);
+                if (spec_.range) std::tie(lo_, hi_) = *spec_.range;
+                if (lo_ > hi_) lo_ = hi_ = 0;
+                c.lo = static_cast<std::int8_t>(lo_);
+                c.hi = static_cast<std::int8_t>(hi_);
+                break;
+            }
+            case column_kind::number:
+                std::get<number_column>(data_).values.conservativeResize(rows);
+                break;
+            case column_kind::time:
+                std::get<time_column>(data_).seconds.conservativeResize(rows);
+                break;
+            case column_kind::category: {
+                auto& c = std::get<category_column>(data_);
+                c.codes.conservativeResize(rows);
+                if (!any_) c.codes.setConstant(missing_code);
+                auto [labels, remap] = std::move(labels_).sorted();
+                for (auto& code : c.codes)
+                    if (code != missing_code) code = remap[static_cast<std::size_t>(code)];
+                c.labels = std::move(labels);
+                break;
+            }
+            case column_kind::set: {
+                if (labels_.size() > max_set_options) {
+                    errors.push_back({severity::error,
+                                      "too-many-options",
+                                      "column '" + spec_.name + "' has more than " +
+                                          std::to_string(max_set_options) + " options",
+                                      {file_, 1, 1}});
+                    return std::nullopt;
+                }
+                auto& c = std::get<set_column>(data_);
+                c.sets.conservativeResize(rows);
+                auto [labels, remap] = std::move(labels_).sorted();
+                for (auto& set : c.sets) {
+                    if (set == missing_set) continue;
+                    std::uint64_t out = 0;
+                    for (std::size_t k = 0; k < remap.size(); ++k)
+                        if (set >> k & 1) out |= std::uint64_t{1} << remap[k];
+                    set = out;
+                }
+                c.labels = std::move(labels);
+                break;
+            }
+        }
+        return std::move(data_);
+    }
+
+  private:
+    void start(column_kind k) {
+        kind_ = k;
+        switch (k) {
+            case column_kind::scale:
+                data_ = scale_column{column_array<std::int8_t>(capacity_), 0, 0};
+                break;
+            case column_kind::number:
+                data_ = number_column{Eigen::ArrayXd(capacity_)};
+                break;
+            case column_kind::time:
+                data_ = time_column{column_array<std::int64_t>(capacity_)};
+                break;
+            case column_kind::category:
+                data_ = category_column{column_array<std::int32_t>(capacity_), {}};
+                break;
+            case column_kind::set:
+                data_ = set_column{column_array<std::uint64_t>(capacity_), {}};
+                break;
+        }
+    }
+    void fail(std::string_view cell, std::uint32_t line, char const* code, std::string what) {
+        if (errors_.size() < 100)
+            errors_.push_back({severity::error,
+                               code,
+                               "column '" + spec_.name + "': '" + std::string(cell) + "' " + what,
+                               {file_, line, 1}});
+    }
+
+    detail::column_spec const& spec_;
+    std::string const& file_;
+    Eigen::Index capacity_;
+    bool inferred_;
+    bool any_ = false;  // a cell with a value was seen
+    column_kind kind_ = column_kind::scale;
+    column data_;
+    int lo_ = 127, hi_ = -127;
+    labels_index labels_;
+    diagnostics errors_;
+};
+
+}  // namespace
+
+parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
+                              std::string_view file_name) {
+    std::string file(file_name);
+    auto at = [&](std::uint32_t line) { return source_location{file, line, 1}; };
+    auto syntax = [&](csv_scanner const& s) -> parse_result<frame> {
+        return unexpected(
+            diagnostics{{severity::error, "csv-syntax", s.error(), at(s.error_line())}});
+    };
+    csv_scanner s(text);
+    if (!s.next_record())
         return unexpected(diagnostics{{severity::error, "csv-empty", "no header row", at(1)}});
-    auto const& header = records->front();
-    std::set<std::string> seen;
-    for (auto const& name : header.cells)
-        if (name.empty() || !seen.insert(name).second)
-            return unexpected(diagnostics{{severity::error, "csv-header",
-                                           name.empty() ? "a column has no name" : "two columns named '" + name + "'",
-                                           at(header.line)}});
-    diagnostics errors;
-    detail::frame_builder b(detail::specs_for(header.cells, opt), std::string(file_name));
-    for (std::size_t r = 1; r < records->size(); ++r) {
-        auto& rec = (*records)[r];
-        if (rec.cells.size() != header.cells.size()) {
-            errors.push_back({severity::error, "csv-width",
-                              "this row has " + std::to_string(rec.cells.size()) + " cells, the header " +
-                                  std::to_string(header.cells.size()),
-                              at(rec.line)});
+    auto header_line = s.record_line();
+    std::vector<std::string> header;
+    for (auto more = csv_scanner::cut::more; more == csv_scanner::cut::more;) {
+        std::string_view cell;
+        if ((more = s.cell(cell)) == csv_scanner::cut::bad) return syntax(s);
+        header.emplace_back(cell);
+    }
+    diagnostics errors;  // of the header, then of the widths: each kind refuses the file
+    std::set<std::string_view> seen;
+    for (auto const& name : header)
+        if (name.empty() || !seen.insert(name).second) {
+            errors.push_back(
+                {severity::error, "csv-header",
+                 name.empty() ? "a column has no name" : "two columns named '" + name + "'",
+                 at(header_line)});
+            break;
+        }
+
+    auto specs = detail::specs_for(header, opt);
+    // No more records than lines.
+    auto capacity = static_cast<Eigen::Index>(std::count(
+                        text.begin() + static_cast<std::ptrdiff_t>(s.offset()), text.end(), '\n')) +
+                    1;
+    std::vector<typed_column> columns;
+    columns.reserve(specs.size());
+    for (auto const& spec : specs) columns.emplace_back(spec, capacity, file);
+
+    // Feeds an inferred column its cells of rows before `rows` again, after it widened.
+    auto body = s.offset();
+    auto body_line = s.line();
+    auto refill = [&](typed_column& c, std::size_t j, Eigen::Index rows) {
+        csv_scanner again(text, body, body_line);
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            again.next_record();
+            std::string_view cell;
+            for (std::size_t k = 0; k <= j; ++k) again.cell(cell);
+            if (!c.put(r, cell, again.record_line())) return false;
+            while (j + 1 < header.size() && again.cell(cell) == csv_scanner::cut::more) {
+            }
+        }
+        return true;
+    };
+
+    Eigen::Index rows = 0;
+    while (s.next_record()) {
+        bool typing = errors.empty();  // once the file is refused, only more problems matter
+        std::size_t n = 0;
+        for (auto more = csv_scanner::cut::more; more == csv_scanner::cut::more; ++n) {
+            std::string_view cell;
+            if ((more = s.cell(cell)) == csv_scanner::cut::bad) return syntax(s);
+            if (!typing || n >= columns.size()) continue;
+            auto& c = columns[n];
+            while (!c.put(rows, cell, s.record_line())) {
+                c.widen();
+                while (!refill(c, n, rows)) c.widen();
+            }
+        }
+        if (n != header.size()) {
+            if (errors.empty() || errors.front().code == "csv-width")
+                errors.push_back({severity::error, "csv-width",
+                                  "this row has " + std::to_string(n) + " cells, the header " +
+                                      std::to_string(header.size()),
+                                  at(s.record_line())});
             continue;
         }
-        b.add_row(std::move(rec.cells), rec.line);
+        ++rows;
     }
     if (!errors.empty()) return unexpected(std::move(errors));
-    return std::move(b).finish();
+
+    frame f;
+    for (std::size_t j = 0; j < columns.size(); ++j)
+        if (auto c = std::move(columns[j]).finish(rows, errors))
+            f.add(specs[j].name, std::move(*c));
+    if (!errors.empty()) return unexpected(std::move(errors));
+    return f;
 }
 
 parse_result<frame> read_csv(std::string const& path, csv_options const& opt) {
