@@ -1,15 +1,17 @@
 // NPS by site over 10,000,000 cards from 1,000 sites, in C++: the data of the stats bench
-// (tests/bench/stats), written to DIR for the Python side to read the same bytes, then the
-// median wall time of
+// (tests/bench/stats), written to DIR for the Python side to read the same bytes. Then, one
+// call per line read from stdin, so that the Python side can alternate with it call by call:
 //   library: stats::group_by + stats::histograms_by on a stats::frame, stats::nps per site
 //   arrays:  stats::histograms_by on the raw arrays (spans, what the bindings call), stats::nps
-// Usage: bindings_bench DIR [REPETITIONS]; prints "library MS...", "arrays MS..." (every
-// call's time) and site 0's NPS.
-#include <algorithm>
+// each answered with "WALL_MS CPU_MS" (CPU: of the whole process, every thread).
+// Usage: bindings_bench DIR; prints "ready" once the data is written, and site 0's NPS
+// "SCORE SE N" at the end of its input.
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -34,18 +36,17 @@ void write(std::filesystem::path const& file, A const& a) {
               static_cast<std::streamsize>(static_cast<std::size_t>(a.size()) * sizeof(a[0])));
 }
 
+// One call's wall and CPU time in ms.
 template <class F>
-double median_ms(int reps, F f) {
-    std::vector<double> ms;
-    for (int i = 0; i < reps; ++i) {
-        auto t0 = std::chrono::steady_clock::now();
-        f();
-        ms.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                .count());
-    }
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
+void time_call(F f) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto c0 = std::clock();
+    f();
+    auto c1 = std::clock();
+    auto t1 = std::chrono::steady_clock::now();
+    std::printf("%.3f %.3f\n", std::chrono::duration<double, std::milli>(t1 - t0).count(),
+                1e3 * static_cast<double>(c1 - c0) / CLOCKS_PER_SEC);
+    std::fflush(stdout);
 }
 
 volatile double sink;
@@ -54,11 +55,10 @@ volatile double sink;
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: bindings_bench DIR [REPETITIONS]\n");
+        std::fprintf(stderr, "usage: bindings_bench DIR\n");
         return 2;
     }
     std::filesystem::path dir = argv[1];
-    int reps = argc > 2 ? std::stoi(argv[2]) : 21;
     std::filesystem::create_directories(dir);
 
     xorshift r;
@@ -97,19 +97,20 @@ int main(int argc, char** argv) {
         for (auto const& x : h[0]) out.push_back(nps(x));
         sink = out[0].score;
     };
-    library();  // warm up: pages in, threads started once
-    arrays();
-    // Interleaved, so that both see the same machine load.
-    std::vector<double> a, b;
-    for (int i = 0; i < reps; ++i) {
-        a.push_back(median_ms(1, library));
-        b.push_back(median_ms(1, arrays));
+    std::printf("ready\n");
+    std::fflush(stdout);
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        if (line == "library")
+            time_call(library);
+        else if (line == "arrays")
+            time_call(arrays);
+        else {
+            std::fprintf(stderr, "bindings_bench: unknown call '%s'\n", line.c_str());
+            return 2;
+        }
     }
-    std::printf("library");
-    for (double x : a) std::printf(" %.3f", x);
-    std::printf("\narrays");
-    for (double x : b) std::printf(" %.3f", x);
-    std::printf("\nsite0 %.12f %.12f %llu\n", out[0].score, out[0].se,
+    std::printf("%.12f %.12f %llu\n", out[0].score, out[0].se,
                 static_cast<unsigned long long>(out[0].n));
     return 0;
 }
