@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 #include <type_traits>
+#include <utility>
 
 #include "candor/time.hpp"
 
@@ -115,7 +116,7 @@ std::size_t parts_for(std::size_t rows) {
 }
 
 // Where each byte of a scale lands in a group's row of counters: its bucket, then one
-// slot for missing and one for values outside the scale.
+// slot for missing and one for values off the scale.
 struct layout {
     std::array<std::uint16_t, 256> slot{};
     std::size_t width = 0;  // hi - lo + 1
@@ -132,48 +133,22 @@ struct layout {
     }
 };
 
-// Rows of a wider array are narrowed to bytes this many at a time (a few KB per column,
-// in L1), so that one counting loop serves every element type.
-constexpr std::size_t block_rows = 4096;
-
-// v[0..n) as answers in bytes; returns how many no byte holds (off every scale).
+// The slot of answer x, read as the caller's array holds it (no pass converts it): a byte
+// through the layout's table; a value no byte holds (an integer beyond -128..127, a float
+// not an integer in -127..127) is off the scale. -128 is missing_scale in a signed integer
+// array of any width, NaN in a floating-point one.
 template <class V>
-std::size_t narrow(V const* v, std::size_t n, std::int8_t* out) {
-    std::size_t bad = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        V x = v[i];
-        bool ok;
-        if constexpr (std::is_floating_point_v<V>) {
-            if (std::isnan(x)) {
-                out[i] = missing_scale;
-                continue;
-            }
-            ok = x >= -127 && x <= 127 && x == std::floor(x);
-        } else if constexpr (std::is_signed_v<V>) {
-            ok = x >= missing_scale && x <= 127;  // -128 is missing_scale in any width
-        } else {
-            ok = x <= 127;
+std::size_t slot_of(std::uint16_t const* slot, std::size_t width, V x) {
+    if constexpr (std::is_floating_point_v<V>) {
+        if (x >= -127 && x <= 127) {
+            auto b = static_cast<std::int8_t>(x);  // in range: truncates, defined
+            if (b == x) return slot[static_cast<std::uint8_t>(b)];
         }
-        bad += !ok;
-        out[i] = ok ? static_cast<std::int8_t>(x) : std::int8_t{0};
+        return std::isnan(x) ? width : width + 1;
+    } else {
+        if (!std::in_range<std::int8_t>(x)) return width + 1;
+        return slot[static_cast<std::uint8_t>(static_cast<std::int8_t>(x))];
     }
-    return bad;
-}
-
-// Rows [from, from + n) of a column as bytes: in place when it holds bytes, else narrowed
-// into buf. `bad` counts the values no byte holds.
-std::int8_t const* bytes(scale_span const& c, std::size_t from, std::size_t n, std::int8_t* buf,
-                         std::uint64_t& bad) {
-    return std::visit(
-        [&](auto s) -> std::int8_t const* {
-            if constexpr (std::is_same_v<typename decltype(s)::value_type, std::int8_t>) {
-                return s.data() + from;
-            } else {
-                bad += narrow(s.data() + from, n, buf);
-                return buf;
-            }
-        },
-        c.values);
 }
 
 // The group of row i, or `groups` for none and a count in `bad` for a code >= groups.
@@ -191,138 +166,134 @@ std::size_t group_of(C const* codes, std::size_t i, std::size_t groups, std::uin
     }
 }
 
-// The hot loop, unrolled for the usual few columns (NPS, CSAT, CES in one pass). Every
-// bound by value: a store to a counter must not make the compiler reload them.
-template <std::size_t K, class C>
-std::uint64_t count_fixed(C const* codes, std::size_t groups, std::int8_t const* const* values,
-                          std::vector<layout> const& layouts, std::size_t const* offset,
+// One column as the counting loop reads it: its answers from the slice's first row, and
+// where they land in a group's row of counters.
+template <class V>
+struct counted {
+    V const* values;
+    std::uint16_t const* slot;
+    std::size_t width, offset;
+};
+
+// The hot loop, one per code type, answer type and number of columns (unrolled for the
+// usual few: NPS, CSAT, CES in one pass). Every bound by value: a store to a counter must
+// not make the compiler reload them.
+template <std::size_t K, class C, class V>
+std::uint64_t count_fixed(C const* codes, std::size_t groups, counted<V> const* columns,
                           std::size_t row, std::size_t n, std::uint32_t* table) {
-    std::array<std::int8_t const*, K> v;
-    std::array<std::uint16_t const*, K> slot;
-    std::array<std::size_t, K> off;
-    for (std::size_t j = 0; j < K; ++j) {
-        v[j] = values[j];
-        slot[j] = layouts[j].slot.data();
-        off[j] = offset[j];
-    }
+    std::array<counted<V>, K> c;
+    std::copy_n(columns, K, c.begin());
     std::uint64_t bad = 0;
     for (std::size_t i = 0; i < n; ++i) {
         auto g = group_of(codes, i, groups, bad);
         if (g == groups) continue;
         std::uint32_t* base = table + g * row;
         for (std::size_t j = 0; j < K; ++j)
-            ++base[off[j] + slot[j][static_cast<std::uint8_t>(v[j][i])]];
+            ++base[c[j].offset + slot_of(c[j].slot, c[j].width, c[j].values[i])];
     }
     return bad;
 }
 
-template <class C>
-std::uint64_t count_rows(C const* codes, std::size_t groups, std::int8_t const* const* values,
-                         std::vector<layout> const& layouts, std::size_t const* offset,
+template <class C, class V>
+std::uint64_t count_rows(C const* codes, std::size_t groups, std::span<counted<V> const> columns,
                          std::size_t row, std::size_t n, std::uint32_t* table) {
-    switch (layouts.size()) {
+    switch (columns.size()) {
         case 1:
-            return count_fixed<1>(codes, groups, values, layouts, offset, row, n, table);
+            return count_fixed<1>(codes, groups, columns.data(), row, n, table);
         case 2:
-            return count_fixed<2>(codes, groups, values, layouts, offset, row, n, table);
+            return count_fixed<2>(codes, groups, columns.data(), row, n, table);
         case 3:
-            return count_fixed<3>(codes, groups, values, layouts, offset, row, n, table);
+            return count_fixed<3>(codes, groups, columns.data(), row, n, table);
         case 4:
-            return count_fixed<4>(codes, groups, values, layouts, offset, row, n, table);
+            return count_fixed<4>(codes, groups, columns.data(), row, n, table);
         default:
             break;
     }
     std::uint64_t bad = 0;
-    for (std::size_t j = 0; j < layouts.size(); j += 4) {
-        std::vector<layout> part(
-            layouts.begin() + static_cast<std::ptrdiff_t>(j),
-            layouts.begin() + static_cast<std::ptrdiff_t>(std::min(j + 4, layouts.size())));
-        bad += count_rows(codes, groups, values + j, part, offset + j, row, n, table);
-    }
+    for (std::size_t j = 0; j < columns.size(); j += 4)
+        bad += count_rows(codes, groups,
+                          columns.subspan(j, std::min<std::size_t>(4, columns.size() - j)), row, n,
+                          table);
     return bad;
 }
 
-// The counts of one slice of rows: per column, groups * stride slots; the weighted sums
-// alongside when weighted. Codes >= groups and values off every byte are counted, not
-// thrown: this runs on a worker thread.
+// The counts of one slice of rows, in the layout of the counting loop: per group a row of
+// every column's slots side by side; the weighted sums alongside when weighted. Codes >=
+// groups are counted, not thrown: this runs on a worker thread.
 struct tally {
-    std::vector<std::vector<std::uint64_t>> n;
-    std::vector<std::vector<double>> w, w2;
-    std::uint64_t bad_code = 0, bad_value = 0;
+    std::vector<std::uint64_t> n;
+    std::vector<double> w, w2;
+    std::uint64_t bad_code = 0;
 };
 
 template <class C>
 std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t groups,
                              std::span<scale_span const> columns,
-                             std::vector<layout> const& layouts, std::span<double const> wt) {
-    std::size_t const k = columns.size();
-    bool const weighted = !wt.empty();
-    bool const all_bytes = std::all_of(columns.begin(), columns.end(), [](scale_span const& c) {
-        return std::holds_alternative<std::span<std::int8_t const>>(c.values);
-    });
-    // Unweighted: one row of 32-bit counters per group holding every column's slots side
-    // by side, so a card touches one or two cache lines and the tables of 1000s of groups
-    // stay in L2. Flushed to 64 bits before they could overflow.
-    std::vector<std::size_t> offset(k + 1, 0);
-    for (std::size_t j = 0; j < k; ++j) offset[j + 1] = offset[j] + layouts[j].stride;
-    std::size_t const row = offset[k];
+                             std::vector<layout> const& layouts,
+                             std::vector<std::size_t> const& offset, std::span<double const> wt) {
+    std::size_t const row = offset.back();
+    // Columns of one element type are counted in one pass; one of another type (rare: a
+    // DataFrame's columns are usually alike) in a pass of its own.
+    std::vector<std::vector<std::size_t>> by_type(
+        std::variant_size_v<decltype(scale_span::values)>);
+    for (std::size_t j = 0; j < columns.size(); ++j)
+        by_type[columns[j].values.index()].push_back(j);
+    // fn(columns as counted<V> from row `at`), once per element type present.
+    auto each_type = [&](std::size_t at, auto fn) {
+        for (auto const& js : by_type) {
+            if (js.empty()) continue;
+            std::visit(
+                [&](auto first) {
+                    using S = decltype(first);
+                    std::vector<counted<typename S::value_type>> cols;
+                    for (auto j : js)
+                        cols.push_back({std::get<S>(columns[j].values).data() + at,
+                                        layouts[j].slot.data(), layouts[j].width, offset[j]});
+                    fn(std::span<counted<typename S::value_type> const>(cols));
+                },
+                columns[js[0]].values);
+        }
+    };
+    auto codes_at = [&](std::size_t at) {
+        if constexpr (std::is_void_v<C>)
+            return codes;
+        else
+            return codes + at;
+    };
     std::size_t const parts = parts_for(rows);
     std::vector<tally> out(parts);
     in_parallel(rows, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
         auto& t = out[part];
-        for (auto const& l : layouts) t.n.emplace_back(groups * l.stride, 0);
-        if (weighted)
-            for (auto const& l : layouts) {
-                t.w.emplace_back(groups * l.stride, 0.0);
-                t.w2.emplace_back(groups * l.stride, 0.0);
-            }
-        std::vector<std::int8_t> buf(all_bytes ? 0 : k * block_rows);
-        std::vector<std::int8_t const*> values(k);
-        // fn(first row, rows, values) over [from, to), a block at a time unless all bytes.
-        auto blocks = [&](std::size_t from, std::size_t to, auto fn) {
-            for (std::size_t at = from; at < to;) {
-                std::size_t n = all_bytes ? to - at : std::min(block_rows, to - at);
-                for (std::size_t j = 0; j < k; ++j)
-                    values[j] = bytes(columns[j], at, n, buf.data() + j * block_rows, t.bad_value);
-                fn(at, n);
-                at += n;
-            }
-        };
-        auto codes_at = [&](std::size_t at) {
-            if constexpr (std::is_void_v<C>)
-                return codes;
-            else
-                return codes + at;
-        };
-        if (!weighted) {
+        t.n.assign(groups * row, 0);
+        if (wt.empty()) {
+            // 32-bit counters, so that the tables of 1000s of groups stay in L2 and a card
+            // touches one or two cache lines; flushed to 64 bits before they could overflow.
             std::vector<std::uint32_t> small(groups * row, 0);
             constexpr std::size_t flush_every = std::size_t{1} << 31;
             for (std::size_t from = begin; from < end; from += flush_every) {
-                blocks(from, std::min(end, from + flush_every), [&](std::size_t at, std::size_t n) {
-                    t.bad_code += count_rows(codes_at(at), groups, values.data(), layouts,
-                                             offset.data(), row, n, small.data());
+                std::size_t n = std::min(end - from, flush_every);
+                each_type(from, [&](auto cols) {
+                    t.bad_code += count_rows(codes_at(from), groups, cols, row, n, small.data());
                 });
-                for (std::size_t g = 0; g < groups; ++g)
-                    for (std::size_t j = 0; j < k; ++j)
-                        for (std::size_t s = 0; s < layouts[j].stride; ++s) {
-                            auto& c = small[g * row + offset[j] + s];
-                            t.n[j][g * layouts[j].stride + s] += c;
-                            c = 0;
-                        }
+                for (std::size_t s = 0; s < small.size(); ++s) {
+                    t.n[s] += small[s];
+                    small[s] = 0;
+                }
             }
             return;
         }
-        blocks(begin, end, [&](std::size_t at, std::size_t n) {
-            for (std::size_t i = 0; i < n; ++i) {
-                auto g = group_of(codes_at(at), i, groups, t.bad_code);
+        t.w.assign(groups * row, 0.0);
+        t.w2.assign(groups * row, 0.0);
+        each_type(begin, [&](auto cols) {
+            for (std::size_t i = 0; i < end - begin; ++i) {
+                auto g = group_of(codes_at(begin), i, groups, t.bad_code);
                 if (g == groups) continue;
-                double x = wt[at + i];
-                for (std::size_t j = 0; j < k; ++j) {
-                    auto s = g * layouts[j].stride +
-                             layouts[j].slot[static_cast<std::uint8_t>(values[j][i])];
-                    ++t.n[j][s];
-                    t.w[j][s] += x;
-                    t.w2[j][s] += x * x;
+                double x = wt[begin + i];
+                for (auto const& c : cols) {
+                    auto s = g * row + c.offset + slot_of(c.slot, c.width, c.values[i]);
+                    ++t.n[s];
+                    t.w[s] += x;
+                    t.w2[s] += x * x;
                 }
             }
         });
@@ -355,38 +326,37 @@ std::vector<std::vector<histogram>> histograms_by(code_span codes, std::size_t g
     if (!weights.empty() && weights.size() != rows)
         throw std::invalid_argument("stats::histograms_by: weights and columns differ in length");
     std::vector<layout> layouts;
+    std::vector<std::size_t> offset{0};  // of each column's slots in a group's row
     for (auto const& c : columns) {
         if (c.lo < -127 || c.hi < c.lo)
             throw std::invalid_argument("stats::histograms_by: a scale must lie within -127..127");
         layouts.emplace_back(c);
+        offset.push_back(offset.back() + layouts.back().stride);
     }
 
     auto parts = std::visit(
         [&](auto s) {
             if constexpr (std::is_same_v<decltype(s), std::monostate>)
-                return count_all<void>(nullptr, rows, groups, columns, layouts, weights);
+                return count_all<void>(nullptr, rows, groups, columns, layouts, offset, weights);
             else
-                return count_all(s.data(), rows, groups, columns, layouts, weights);
+                return count_all(s.data(), rows, groups, columns, layouts, offset, weights);
         },
         codes);
 
     bool const weighted = !weights.empty();
     std::vector<std::vector<histogram>> out(columns.size());
-    for (auto const& t : parts) {
+    for (auto const& t : parts)
         if (t.bad_code != 0)
             throw std::out_of_range(
                 "stats::histograms_by: a group code is not below the number of groups (" +
                 std::to_string(groups) + ")");
-        if (t.bad_value != 0)
-            throw std::out_of_range(
-                "stats::histograms_by: a value outside the scale (not an integer in -127..127)");
-    }
+    std::size_t const row = offset.back();
     for (std::size_t j = 0; j < columns.size(); ++j) {
         auto const& l = layouts[j];
         out[j].assign(groups, histogram(l.lo, l.hi));
         for (auto const& t : parts)
             for (std::size_t g = 0; g < groups; ++g)
-                if (t.n[j][g * l.stride + l.width + 1] != 0)
+                if (t.n[g * row + offset[j] + l.width + 1] != 0)
                     throw std::out_of_range("stats::histograms_by: a value outside the scale " +
                                             std::to_string(l.lo) + ".." + std::to_string(l.hi) +
                                             " (and not a missing answer)");
@@ -394,10 +364,10 @@ std::vector<std::vector<histogram>> histograms_by(code_span codes, std::size_t g
             auto& h = out[j][g];
             for (std::size_t b = 0; b < l.width; ++b)
                 for (auto const& t : parts) {
-                    auto s = g * l.stride + b;
-                    h.n[b] += t.n[j][s];
-                    h.w[b] += weighted ? t.w[j][s] : static_cast<double>(t.n[j][s]);
-                    h.w2[b] += weighted ? t.w2[j][s] : static_cast<double>(t.n[j][s]);
+                    auto s = g * row + offset[j] + b;
+                    h.n[b] += t.n[s];
+                    h.w[b] += weighted ? t.w[s] : static_cast<double>(t.n[s]);
+                    h.w2[b] += weighted ? t.w2[s] : static_cast<double>(t.n[s]);
                 }
         }
     }

@@ -1,10 +1,11 @@
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <sstream>
 
+#include <doctest/doctest.h>
 #include <boost/archive/text_iarchive.hpp>
 #include <boost/archive/text_oarchive.hpp>
-#include <doctest/doctest.h>
 
 #include "candor/stats/figures.hpp"
 #include "candor/stats/segments.hpp"
@@ -41,13 +42,15 @@ TEST_CASE("calendar periods: day, ISO week, month, quarter") {
 
     time_column t;
     t.seconds.resize(4);
-    t.seconds << *candor::parse_timestamp("2026-03-31T23:00:00Z"), *candor::parse_timestamp("2026-01-02T08:00:00Z"),
-        missing_time, *candor::parse_timestamp("2026-04-01T00:30:00+02:00");
+    t.seconds << *candor::parse_timestamp("2026-03-31T23:00:00Z"),
+        *candor::parse_timestamp("2026-01-02T08:00:00Z"), missing_time,
+        *candor::parse_timestamp("2026-04-01T00:30:00+02:00");
     auto g = group_by(t, period::quarter);
     CHECK(g.labels == std::vector<std::string>{"2026-01-01"});
     CHECK(g.codes[2] == missing_code);
     auto m = group_by(t, period::month);
-    CHECK(m.labels == std::vector<std::string>{"2026-01-01", "2026-03-01"});  // +02:00 is still March UTC
+    CHECK(m.labels ==
+          std::vector<std::string>{"2026-01-01", "2026-03-01"});  // +02:00 is still March UTC
     CHECK(!parse_period("fortnight").has_value());
     CHECK(parse_period("fortnight").error().code == "unknown-period");
 }
@@ -75,7 +78,9 @@ generated generate(std::size_t rows, int sites, unsigned seed) {
     }
     std::vector<std::string> labels;
     char label[16];
-    for (int k = 0; k < sites; ++k) labels.emplace_back(label, static_cast<std::size_t>(std::snprintf(label, sizeof label, "s%d", k)));
+    for (int k = 0; k < sites; ++k)
+        labels.emplace_back(label,
+                            static_cast<std::size_t>(std::snprintf(label, sizeof label, "s%d", k)));
     return {category(site, labels), scale(n, 0, 10), scale(c, 1, 5), array(w)};
 }
 
@@ -107,11 +112,81 @@ TEST_CASE("by-site figures on generated data against a direct computation, threa
     }
 }
 
+namespace {
+
+// A scale column's answers in another element type: missing as -128 or NaN.
+template <class V>
+std::vector<V> widened(scale_column const& c) {
+    std::vector<V> out;
+    for (auto x : c.values)
+        out.push_back(std::is_floating_point_v<V> && x == na ? std::numeric_limits<V>::quiet_NaN()
+                                                             : static_cast<V>(x));
+    return out;
+}
+
+bool same(std::vector<histogram> const& a, std::vector<histogram> const& b) {
+    for (std::size_t g = 0; g < a.size(); ++g)
+        if (a[g].n != b[g].n || !std::equal(a[g].w.begin(), a[g].w.end(), b[g].w.begin(),
+                                            [](double x, double y) { return close(x, y); }))
+            return false;
+    return a.size() == b.size();
+}
+
+}  // namespace
+
+TEST_CASE("arrays of every element type are counted as their bytes are, mixed types in one call") {
+    auto d = generate(2'200'000, 23, 7);  // split across threads
+    auto g = group_by(d.site);
+    std::vector<scale_column const*> cols{&d.nps_col, &d.csat_col};
+    auto want = histograms_by(g, cols), want_w = histograms_by(g, cols, d.w);
+    auto rows = static_cast<std::size_t>(d.w.size());
+    std::vector<std::int16_t> codes16(d.site.codes.begin(), d.site.codes.end());
+    std::span<double const> w(d.w.data(), rows);
+    auto check = [&]<class V, class W>(V, W) {
+        auto n = widened<V>(d.nps_col);
+        auto c = widened<W>(d.csat_col);
+        std::vector<scale_span> spans{{std::span<V const>(n), 0, 10},
+                                      {std::span<W const>(c), 1, 5},
+                                      {std::span<V const>(n), 0, 10}};
+        auto h = histograms_by(std::span<std::int16_t const>(codes16), 23, spans);
+        auto hw = histograms_by(std::span<std::int16_t const>(codes16), 23, spans, w);
+        CHECK(same(h[0], want[0]));
+        CHECK(same(h[1], want[1]));
+        CHECK(same(h[2], want[0]));
+        CHECK(same(hw[0], want_w[0]));
+        CHECK(same(hw[1], want_w[1]));
+    };
+    check(std::int8_t{}, std::int64_t{});
+    check(std::int16_t{}, float{});
+    check(std::int32_t{}, std::int32_t{});
+    check(double{}, std::int8_t{});
+}
+
+TEST_CASE("a value no byte of the scale holds is off it, in any element type") {
+    auto count = []<class V>(V x) {
+        std::vector<V> v{V(10), x};
+        scale_span const s{std::span<V const>(v), 0, 10};
+        histograms_by({}, 1, std::span(&s, 1));
+    };
+    CHECK_THROWS_AS(count(std::int16_t{300}), std::out_of_range);
+    CHECK_THROWS_AS(count(std::int64_t{1} << 40), std::out_of_range);
+    CHECK_THROWS_AS(count(std::uint8_t{200}), std::out_of_range);
+    CHECK_THROWS_AS(count(3.5), std::out_of_range);
+    CHECK_THROWS_AS(count(-128.0f), std::out_of_range);  // missing is NaN in floats
+    CHECK_THROWS_AS(count(std::numeric_limits<double>::infinity()), std::out_of_range);
+    std::vector<float> f{10, std::numeric_limits<float>::quiet_NaN(), -0.0f};
+    scale_span const s{std::span<float const>(f), 0, 10};
+    auto h = histograms_by({}, 1, std::span(&s, 1));
+    CHECK(h[0][0].n[10] == 1);
+    CHECK(h[0][0].n[0] == 1);  // -0.0 is 0
+}
+
 TEST_CASE("shards serialized apart merge into the figures of one pass") {
     auto d = generate(3000, 4, 5);
     auto whole = histogram_of(d.nps_col, d.w);
     moments whole_m;
-    for (Eigen::Index i = 0; i < d.w.size(); ++i) whole_m.add(d.nps_col.values[i] == na ? 0 : d.nps_col.values[i] * 1.5 + 1e6, d.w[i]);
+    for (Eigen::Index i = 0; i < d.w.size(); ++i)
+        whole_m.add(d.nps_col.values[i] == na ? 0 : d.nps_col.values[i] * 1.5 + 1e6, d.w[i]);
 
     histogram merged;
     moments merged_m;

@@ -47,8 +47,8 @@ std::vector<std::vector<histogram>> histograms_by(grouping const& g,
 
 // The answers to one scale in an array someone else owns (a numpy array, a C array): on
 // lo..hi, a skipped one missing_scale in a signed integer array and NaN in a floating-point
-// one (an unsigned array has none). One-byte arrays are read as they are; wider ones are
-// narrowed a block of rows at a time, never copied whole.
+// one (an unsigned array has none). Every type is counted as it is, never converted or
+// copied.
 struct scale_span {
     std::variant<std::span<std::int8_t const>, std::span<std::uint8_t const>,
                  std::span<std::int16_t const>, std::span<std::int32_t const>,
