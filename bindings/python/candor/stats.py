@@ -52,15 +52,16 @@ def _array(x: Any, what: str = "values") -> np.ndarray:
     raise TypeError(f"{what}: expected a numpy array or a pandas Series, got {type(x).__name__}")
 
 
-def _groups(by: Any, rows: int) -> tuple[np.ndarray, list]:
-    """(codes, labels) of a grouping: a categorical is read in place, else factorized."""
+def _groups(by: Any, rows: int) -> tuple[np.ndarray, Sequence]:
+    """(codes, labels) of a grouping: a categorical is read in place (its codes and its
+    categories as they are: no Series or list is made of them), else factorized."""
     if isinstance(by, tuple) and len(by) == 2:
         codes, labels = by
         return _array(codes, "codes"), list(labels)
     if isinstance(by, pd.Series) and isinstance(by.dtype, pd.CategoricalDtype):
-        return by.cat.codes.to_numpy(copy=False), list(by.cat.categories)
+        return by.array.codes, by.cat.categories
     if isinstance(by, pd.Categorical):
-        return by.codes, list(by.categories)
+        return by.codes, by.categories
     codes, uniques = pd.factorize(_array(by, "by") if not isinstance(by, pd.Series) else by,
                                   sort=True)
     return codes, list(uniques)
@@ -127,7 +128,7 @@ def describe(values: Any, lo: int, hi: int, weights: Any = None) -> dict:
     return h.describe(0)
 
 
-def _table(columns: dict, labels: list, min_n: int, name: str = "group") -> pd.DataFrame:
+def _table(columns: dict, labels: Sequence, min_n: int, name: str = "group") -> pd.DataFrame:
     df = pd.DataFrame(columns, index=pd.Index(labels, name=name))
     return df[df["n"] >= min_n] if min_n > 0 else df
 
