@@ -3,8 +3,10 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -37,8 +39,7 @@ class csv_scanner {
             if (!quoted(out)) return cut::bad;
         } else {
             auto start = i_;
-            while (i_ < text_.size() && text_[i_] != ',' && text_[i_] != '\n' && text_[i_] != '\r')
-                ++i_;
+            i_ = cell_end(i_);
             out = text_.substr(start, i_ - start);
         }
         if (out.size() >= 2 && out[0] == '\'' &&
@@ -61,6 +62,23 @@ class csv_scanner {
     std::uint32_t error_line() const noexcept { return error_line_; }
 
   private:
+    // Where the unquoted cell from i ends: eight bytes at a time, as most cells are short.
+    std::size_t cell_end(std::size_t i) const noexcept {
+        if constexpr (std::endian::native == std::endian::little) {
+            constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+            // High bit of each zero byte; above the first one there can be false hits.
+            auto zeros = [](std::uint64_t w) { return (w - ones) & ~w & highs; };
+            for (; i + 8 <= text_.size(); i += 8) {
+                std::uint64_t w;
+                std::memcpy(&w, text_.data() + i, 8);
+                if (auto hit =
+                        zeros(w ^ ones * ',') | zeros(w ^ ones * '\n') | zeros(w ^ ones * '\r'))
+                    return i + static_cast<std::size_t>(std::countr_zero(hit)) / 8;
+            }
+        }
+        while (i < text_.size() && text_[i] != ',' && text_[i] != '\n' && text_[i] != '\r') ++i;
+        return i;
+    }
     bool quoted(std::string_view& out) {
         auto open = line_;
         auto start = ++i_;
