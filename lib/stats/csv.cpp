@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <functional>
+#include <cstring>
+#include <future>
 #include <optional>
 #include <set>
-#include <unordered_map>
+#include <thread>
 
 #include "builder.hpp"
 #include "candor/time.hpp"
@@ -38,15 +39,9 @@ std::optional<std::int64_t> time_of(std::string_view s) {
     return parse_date(s);
 }
 
-struct view_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-        return std::hash<std::string_view>{}(s);
-    }
-};
-
-// Labels of a category or set column, looked up by view: a value is copied the first time
-// it is seen only. The survey's options come first, then the others sorted (`sorted`).
+// Labels of a category or set column, looked up by view in an open-addressing table: a
+// value is copied the first time it is seen only. The survey's options come first, then the
+// others sorted (`sorted`).
 class labels_index {
   public:
     explicit labels_index(std::vector<std::string> const& options) {
@@ -54,15 +49,19 @@ class labels_index {
         fixed_ = labels_.size();
     }
     std::int32_t code(std::string_view label) {
-        if (last_ && label == last_->first) return last_->second;  // runs of one value are common
-        auto it = index_.find(label);
-        if (it == index_.end()) {
-            it =
-                index_.emplace(std::string(label), static_cast<std::int32_t>(labels_.size())).first;
-            labels_.emplace_back(label);
+        auto h = hash(label);
+        for (auto i = h & mask_;; i = (i + 1) & mask_) {
+            auto c = slots_[i];
+            if (c < 0) {
+                c = slots_[i] = static_cast<std::int32_t>(labels_.size());
+                labels_.emplace_back(label);
+                hashes_.push_back(h);
+                if (labels_.size() * 2 > slots_.size()) grow();
+                return c;
+            }
+            auto k = static_cast<std::size_t>(c);
+            if (hashes_[k] == h && labels_[k] == label) return c;
         }
-        last_ = &*it;
-        return it->second;
     }
     std::size_t size() const noexcept { return labels_.size(); }
     // The labels in their final order, and old code -> new code.
@@ -84,9 +83,31 @@ class labels_index {
     }
 
   private:
+    // Cells are short: a multiply per eight bytes beats std::hash's out-of-line call.
+    static std::uint64_t hash(std::string_view s) noexcept {
+        std::uint64_t h = 0x9e3779b97f4a7c15 ^ s.size();
+        for (std::size_t i = 0; i < s.size(); i += 8) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, s.data() + i, std::min<std::size_t>(8, s.size() - i));
+            h = (h ^ w) * 0xff51afd7ed558ccd;
+            h ^= h >> 32;
+        }
+        return h;
+    }
+    void grow() {
+        slots_.assign(slots_.size() * 2, -1);
+        mask_ = slots_.size() - 1;
+        for (std::size_t k = 0; k < hashes_.size(); ++k) {
+            auto i = hashes_[k] & mask_;
+            while (slots_[i] >= 0) i = (i + 1) & mask_;
+            slots_[i] = static_cast<std::int32_t>(k);
+        }
+    }
+
     std::vector<std::string> labels_;
-    std::unordered_map<std::string, std::int32_t, view_hash, std::equal_to<>> index_;
-    std::pair<std::string const, std::int32_t> const* last_ = nullptr;  // map nodes never move
+    std::vector<std::uint64_t> hashes_;                                    // of each label
+    std::vector<std::int32_t> slots_ = std::vector<std::int32_t>(16, -1);  // codes, or -1
+    std::size_t mask_ = 15;
     std::size_t fixed_ = 0;
 };
 
@@ -304,7 +325,7 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
         if ((more = s.cell(cell)) == csv_scanner::cut::bad) return syntax(s);
         header.emplace_back(cell);
     }
-    diagnostics errors;  // of the header, then of the widths: each kind refuses the file
+    diagnostics errors;  // of the header, then of the widths, then of the cells
     std::set<std::string_view> seen;
     for (auto const& name : header)
         if (name.empty() || !seen.insert(name).second) {
@@ -340,31 +361,69 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
         return true;
     };
 
-    Eigen::Index rows = 0;
-    while (s.next_record()) {
-        bool typing = errors.empty();  // once the file is refused, only more problems matter
-        std::size_t n = 0;
-        for (auto more = csv_scanner::cut::more; more == csv_scanner::cut::more; ++n) {
-            std::string_view cell;
-            if ((more = s.cell(cell)) == csv_scanner::cut::bad) return syntax(s);
-            if (!typing || n >= columns.size()) continue;
-            auto& c = columns[n];
-            while (!c.put(rows, cell, s.record_line())) {
-                c.widen();
-                while (!refill(c, n, rows)) c.widen();
-            }
+    // Two workers each type the columns they own, both cutting every cell: cutting is the
+    // cheaper part, and each column is then whole, with no merging of dictionaries or kinds.
+    std::size_t workers = columns.size() > 1 && std::thread::hardware_concurrency() > 1 ? 2 : 1;
+    std::vector<std::size_t> owner(columns.size());
+    {
+        std::vector<std::size_t> order(columns.size());
+        for (std::size_t j = 0; j < order.size(); ++j) order[j] = j;
+        // Rough cost of a cell: scales are cheap; times, labels and inference are not.
+        auto cost = [&](std::size_t j) {
+            auto k = specs[j].kind;
+            return !k ? 3 : *k == column_kind::scale ? 1 : *k == column_kind::number ? 2 : 3;
+        };
+        std::stable_sort(order.begin(), order.end(),
+                         [&](auto a, auto b) { return cost(a) > cost(b); });
+        int load[2] = {0, 0};
+        for (auto j : order) {
+            owner[j] = workers > 1 && load[1] < load[0] ? 1 : 0;
+            load[owner[j]] += cost(j);
         }
-        if (n != header.size()) {
-            if (errors.empty() || errors.front().code == "csv-width")
-                errors.push_back({severity::error, "csv-width",
-                                  "this row has " + std::to_string(n) + " cells, the header " +
-                                      std::to_string(header.size()),
-                                  at(s.record_line())});
-            continue;
-        }
-        ++rows;
     }
+    struct body_scan {
+        Eigen::Index rows = 0;
+        diagnostics widths;
+        std::optional<diagnostic> syntax;
+    };
+    auto scan = [&](std::size_t me) {
+        body_scan out;
+        csv_scanner s(text, body, body_line);
+        while (s.next_record()) {
+            // Once the file is refused, only more problems matter.
+            bool typing = errors.empty() && out.widths.empty();
+            std::size_t n = 0;
+            for (auto more = csv_scanner::cut::more; more == csv_scanner::cut::more; ++n) {
+                std::string_view cell;
+                if ((more = s.cell(cell)) == csv_scanner::cut::bad) {
+                    out.syntax = {severity::error, "csv-syntax", s.error(), at(s.error_line())};
+                    return out;
+                }
+                if (!typing || n >= columns.size() || owner[n] != me) continue;
+                auto& c = columns[n];
+                while (!c.put(out.rows, cell, s.record_line())) {
+                    c.widen();
+                    while (!refill(c, n, out.rows)) c.widen();
+                }
+            }
+            if (n != header.size())
+                out.widths.push_back({severity::error, "csv-width",
+                                      "this row has " + std::to_string(n) + " cells, the header " +
+                                          std::to_string(header.size()),
+                                      at(s.record_line())});
+            else
+                ++out.rows;
+        }
+        return out;
+    };
+    std::future<body_scan> second;
+    if (workers > 1) second = std::async(std::launch::async, scan, 1);
+    auto first = scan(0);
+    if (second.valid()) second.get();  // it met the same rows and problems
+    if (first.syntax) return unexpected(diagnostics{*first.syntax});
+    if (errors.empty()) errors = std::move(first.widths);
     if (!errors.empty()) return unexpected(std::move(errors));
+    auto rows = first.rows;
 
     frame f;
     for (std::size_t j = 0; j < columns.size(); ++j)
