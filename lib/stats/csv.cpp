@@ -83,16 +83,28 @@ class labels_index {
     }
 
   private:
-    // Cells are short: a multiply per eight bytes beats std::hash's out-of-line call.
+    // Cells are short: a multiply per eight bytes beats std::hash's out-of-line call. Fixed-size
+    // loads only (a byte-wise copy then a word load stalls), the last one overlapping.
     static std::uint64_t hash(std::string_view s) noexcept {
-        std::uint64_t h = 0x9e3779b97f4a7c15 ^ s.size();
-        for (std::size_t i = 0; i < s.size(); i += 8) {
-            std::uint64_t w = 0;
-            std::memcpy(&w, s.data() + i, std::min<std::size_t>(8, s.size() - i));
-            h = (h ^ w) * 0xff51afd7ed558ccd;
-            h ^= h >> 32;
-        }
-        return h;
+        auto load = [&]<class W>(std::size_t at, W) {
+            W w;
+            std::memcpy(&w, s.data() + at, sizeof w);
+            return std::uint64_t{w};
+        };
+        constexpr std::uint64_t k = 0xff51afd7ed558ccd;
+        auto n = s.size();
+        std::uint64_t h = 0x9e3779b97f4a7c15 ^ n;
+        for (std::size_t i = 0; i + 8 < n; i += 8) h = (h ^ load(i, std::uint64_t{})) * k;
+        auto last = n >= 8   ? load(n - 8, std::uint64_t{})
+                    : n >= 4 ? load(0, std::uint32_t{}) << 32 | load(n - 4, std::uint32_t{})
+                    : n > 0  ? std::uint64_t{static_cast<unsigned char>(s[0])} << 16 |
+                                  std::uint64_t{static_cast<unsigned char>(s[n / 2])} << 8 |
+                                  static_cast<unsigned char>(s[n - 1])
+                            : 0;
+        h = (h ^ last) * k;
+        // A product's high bits depend on all the input, its low ones (the slot) do not.
+        h = (h ^ h >> 32) * 0xc4ceb9fe1a85ec53;
+        return h ^ h >> 32;
     }
     void grow() {
         slots_.assign(slots_.size() * 2, -1);
@@ -311,9 +323,8 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
                               std::string_view file_name) {
     std::string file(file_name);
     auto at = [&](std::uint32_t line) { return source_location{file, line, 1}; };
-    auto syntax = [&](csv_scanner const& s) -> parse_result<frame> {
-        return unexpected(
-            diagnostics{{severity::error, "csv-syntax", s.error(), at(s.error_line())}});
+    auto syntax = [&](csv_scanner const& s) {
+        return diagnostic{severity::error, "csv-syntax", s.error(), at(s.error_line())};
     };
     csv_scanner s(text);
     if (!s.next_record())
@@ -322,7 +333,8 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
     std::vector<std::string> header;
     for (auto more = csv_scanner::cut::more; more == csv_scanner::cut::more;) {
         std::string_view cell;
-        if ((more = s.cell(cell)) == csv_scanner::cut::bad) return syntax(s);
+        if ((more = s.cell(cell)) == csv_scanner::cut::bad)
+            return unexpected(diagnostics{syntax(s)});
         header.emplace_back(cell);
     }
     diagnostics errors;  // of the header, then of the widths, then of the cells
@@ -388,20 +400,20 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
     };
     auto scan = [&](std::size_t me) {
         body_scan out;
-        csv_scanner s(text, body, body_line);
-        while (s.next_record()) {
+        csv_scanner in(text, body, body_line);
+        while (in.next_record()) {
             // Once the file is refused, only more problems matter.
             bool typing = errors.empty() && out.widths.empty();
             std::size_t n = 0;
             for (auto more = csv_scanner::cut::more; more == csv_scanner::cut::more; ++n) {
                 std::string_view cell;
-                if ((more = s.cell(cell)) == csv_scanner::cut::bad) {
-                    out.syntax = {severity::error, "csv-syntax", s.error(), at(s.error_line())};
+                if ((more = in.cell(cell)) == csv_scanner::cut::bad) {
+                    out.syntax = syntax(in);
                     return out;
                 }
                 if (!typing || n >= columns.size() || owner[n] != me) continue;
                 auto& c = columns[n];
-                while (!c.put(out.rows, cell, s.record_line())) {
+                while (!c.put(out.rows, cell, in.record_line())) {
                     c.widen();
                     while (!refill(c, n, out.rows)) c.widen();
                 }
@@ -410,7 +422,7 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
                 out.widths.push_back({severity::error, "csv-width",
                                       "this row has " + std::to_string(n) + " cells, the header " +
                                           std::to_string(header.size()),
-                                      at(s.record_line())});
+                                      at(in.record_line())});
             else
                 ++out.rows;
         }
