@@ -7,6 +7,7 @@
 #include <future>
 #include <optional>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "builder.hpp"
@@ -429,9 +430,17 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
         return out;
     };
     std::future<body_scan> second;
-    if (workers > 1) second = std::async(std::launch::async, scan, 1);
+    try {
+        if (workers > 1) second = std::async(std::launch::async, scan, 1);
+    } catch (std::system_error const&) {
+        // No thread to spare: its columns are typed after the others, here.
+    }
     auto first = scan(0);
-    if (second.valid()) second.get();  // it met the same rows and problems
+    // The second worker met the same rows and problems.
+    if (second.valid())
+        second.get();
+    else if (workers > 1)
+        scan(1);
     if (first.syntax) return unexpected(diagnostics{*first.syntax});
     if (errors.empty()) errors = std::move(first.widths);
     if (!errors.empty()) return unexpected(std::move(errors));
