@@ -115,38 +115,45 @@ std::size_t parts_for(std::size_t rows) {
     return std::clamp<std::size_t>(rows >> 20, 1, cores);  // threads pay off from ~1M rows
 }
 
-// Where each byte of a scale lands in a group's row of counters: its bucket, then one
-// slot for missing and one for values off the scale.
+// Where each byte of a scale lands in a group's row of counters (all columns' slots side
+// by side, this column's from `offset`): its bucket, then one slot for missing and one for
+// values off the scale. The offset is in the table so that the loop needs no register for it.
 struct layout {
-    std::array<std::uint16_t, 256> slot{};
+    std::array<std::uint32_t, 256> slot{};
     std::size_t width = 0;  // hi - lo + 1
     std::size_t stride = 0;
+    std::size_t offset = 0;
     std::int8_t lo = 0, hi = 0;
 
-    explicit layout(scale_span const& c)
-        : width(static_cast<std::size_t>(c.hi - c.lo + 1)), stride(width + 2), lo(c.lo), hi(c.hi) {
+    layout(scale_span const& c, std::size_t at)
+        : width(static_cast<std::size_t>(c.hi - c.lo + 1)),
+          stride(width + 2),
+          offset(at),
+          lo(c.lo),
+          hi(c.hi) {
         for (int v = -128; v < 128; ++v)
-            slot[static_cast<std::uint8_t>(v)] = static_cast<std::uint16_t>(
-                v == missing_scale     ? width
-                : v < c.lo || v > c.hi ? width + 1
-                                       : static_cast<std::size_t>(v - c.lo));
+            slot[static_cast<std::uint8_t>(v)] = static_cast<std::uint32_t>(
+                at + (v == missing_scale     ? width
+                      : v < c.lo || v > c.hi ? width + 1
+                                             : static_cast<std::size_t>(v - c.lo)));
     }
+    std::size_t missing() const { return offset + width; }
 };
 
 // The slot of answer x, read as the caller's array holds it (no pass converts it): a byte
 // through the layout's table; a value no byte holds (an integer beyond -128..127, a float
-// not an integer in -127..127) is off the scale. -128 is missing_scale in a signed integer
-// array of any width, NaN in a floating-point one.
+// not an integer in -127..127) is off the scale, the slot after `missing`. -128 is
+// missing_scale in a signed integer array of any width, NaN in a floating-point one.
 template <class V>
-std::size_t slot_of(std::uint16_t const* slot, std::size_t width, V x) {
+std::size_t slot_of(std::uint32_t const* slot, std::size_t missing, V x) {
     if constexpr (std::is_floating_point_v<V>) {
         if (x >= -127 && x <= 127) {
             auto b = static_cast<std::int8_t>(x);  // in range: truncates, defined
             if (b == x) return slot[static_cast<std::uint8_t>(b)];
         }
-        return std::isnan(x) ? width : width + 1;
+        return std::isnan(x) ? missing : missing + 1;
     } else {
-        if (!std::in_range<std::int8_t>(x)) return width + 1;
+        if (!std::in_range<std::int8_t>(x)) return missing + 1;
         return slot[static_cast<std::uint8_t>(static_cast<std::int8_t>(x))];
     }
 }
@@ -171,8 +178,8 @@ std::size_t group_of(C const* codes, std::size_t i, std::size_t groups, std::uin
 template <class V>
 struct counted {
     V const* values;
-    std::uint16_t const* slot;
-    std::size_t width, offset;
+    std::uint32_t const* slot;
+    std::size_t missing;
 };
 
 // The hot loop, one per code type, answer type and number of columns (unrolled for the
@@ -181,15 +188,21 @@ struct counted {
 template <std::size_t K, class C, class V>
 std::uint64_t count_fixed(C const* codes, std::size_t groups, counted<V> const* columns,
                           std::size_t row, std::size_t n, std::uint32_t* table) {
-    std::array<counted<V>, K> c;
-    std::copy_n(columns, K, c.begin());
+    // Field by field, not an array of counted<V>: the compiler then keeps them in registers.
+    std::array<V const*, K> v;
+    std::array<std::uint32_t const*, K> slot;
+    std::array<std::size_t, K> missing;
+    for (std::size_t j = 0; j < K; ++j) {
+        v[j] = columns[j].values;
+        slot[j] = columns[j].slot;
+        missing[j] = columns[j].missing;
+    }
     std::uint64_t bad = 0;
     for (std::size_t i = 0; i < n; ++i) {
         auto g = group_of(codes, i, groups, bad);
         if (g == groups) continue;
         std::uint32_t* base = table + g * row;
-        for (std::size_t j = 0; j < K; ++j)
-            ++base[c[j].offset + slot_of(c[j].slot, c[j].width, c[j].values[i])];
+        for (std::size_t j = 0; j < K; ++j) ++base[slot_of(slot[j], missing[j], v[j][i])];
     }
     return bad;
 }
@@ -229,9 +242,8 @@ struct tally {
 template <class C>
 std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t groups,
                              std::span<scale_span const> columns,
-                             std::vector<layout> const& layouts,
-                             std::vector<std::size_t> const& offset, std::span<double const> wt) {
-    std::size_t const row = offset.back();
+                             std::vector<layout> const& layouts, std::span<double const> wt) {
+    std::size_t const row = layouts.empty() ? 0 : layouts.back().offset + layouts.back().stride;
     // Columns of one element type are counted in one pass; one of another type (rare: a
     // DataFrame's columns are usually alike) in a pass of its own.
     std::vector<std::vector<std::size_t>> by_type(
@@ -248,7 +260,7 @@ std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t group
                     std::vector<counted<typename S::value_type>> cols;
                     for (auto j : js)
                         cols.push_back({std::get<S>(columns[j].values).data() + at,
-                                        layouts[j].slot.data(), layouts[j].width, offset[j]});
+                                        layouts[j].slot.data(), layouts[j].missing()});
                     fn(std::span<counted<typename S::value_type> const>(cols));
                 },
                 columns[js[0]].values);
@@ -290,7 +302,7 @@ std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t group
                 if (g == groups) continue;
                 double x = wt[begin + i];
                 for (auto const& c : cols) {
-                    auto s = g * row + c.offset + slot_of(c.slot, c.width, c.values[i]);
+                    auto s = g * row + slot_of(c.slot, c.missing, c.values[i]);
                     ++t.n[s];
                     t.w[s] += x;
                     t.w2[s] += x * x;
@@ -326,20 +338,20 @@ std::vector<std::vector<histogram>> histograms_by(code_span codes, std::size_t g
     if (!weights.empty() && weights.size() != rows)
         throw std::invalid_argument("stats::histograms_by: weights and columns differ in length");
     std::vector<layout> layouts;
-    std::vector<std::size_t> offset{0};  // of each column's slots in a group's row
+    std::size_t row = 0;  // every column's slots of a group
     for (auto const& c : columns) {
         if (c.lo < -127 || c.hi < c.lo)
             throw std::invalid_argument("stats::histograms_by: a scale must lie within -127..127");
-        layouts.emplace_back(c);
-        offset.push_back(offset.back() + layouts.back().stride);
+        layouts.emplace_back(c, row);
+        row += layouts.back().stride;
     }
 
     auto parts = std::visit(
         [&](auto s) {
             if constexpr (std::is_same_v<decltype(s), std::monostate>)
-                return count_all<void>(nullptr, rows, groups, columns, layouts, offset, weights);
+                return count_all<void>(nullptr, rows, groups, columns, layouts, weights);
             else
-                return count_all(s.data(), rows, groups, columns, layouts, offset, weights);
+                return count_all(s.data(), rows, groups, columns, layouts, weights);
         },
         codes);
 
@@ -350,13 +362,12 @@ std::vector<std::vector<histogram>> histograms_by(code_span codes, std::size_t g
             throw std::out_of_range(
                 "stats::histograms_by: a group code is not below the number of groups (" +
                 std::to_string(groups) + ")");
-    std::size_t const row = offset.back();
     for (std::size_t j = 0; j < columns.size(); ++j) {
         auto const& l = layouts[j];
         out[j].assign(groups, histogram(l.lo, l.hi));
         for (auto const& t : parts)
             for (std::size_t g = 0; g < groups; ++g)
-                if (t.n[g * row + offset[j] + l.width + 1] != 0)
+                if (t.n[g * row + l.missing() + 1] != 0)
                     throw std::out_of_range("stats::histograms_by: a value outside the scale " +
                                             std::to_string(l.lo) + ".." + std::to_string(l.hi) +
                                             " (and not a missing answer)");
@@ -364,7 +375,7 @@ std::vector<std::vector<histogram>> histograms_by(code_span codes, std::size_t g
             auto& h = out[j][g];
             for (std::size_t b = 0; b < l.width; ++b)
                 for (auto const& t : parts) {
-                    auto s = g * row + offset[j] + b;
+                    auto s = g * row + l.offset + b;
                     h.n[b] += t.n[s];
                     h.w[b] += weighted ? t.w[s] : static_cast<double>(t.n[s]);
                     h.w2[b] += weighted ? t.w2[s] : static_cast<double>(t.n[s]);
