@@ -350,10 +350,11 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
         }
 
     auto specs = detail::specs_for(header, opt);
-    // No more records than lines.
-    auto capacity = static_cast<Eigen::Index>(std::count(
-                        text.begin() + static_cast<std::ptrdiff_t>(s.offset()), text.end(), '\n')) +
-                    1;
+    // A bound on the records: each but the last ends at a \n or a bare \r. Untouched pages of
+    // the columns' arrays cost nothing, so twice as much for \r\n is fine.
+    auto capacity = 1 + static_cast<Eigen::Index>(std::count_if(
+                            text.begin() + static_cast<std::ptrdiff_t>(s.offset()), text.end(),
+                            [](char c) { return c == '\n' || c == '\r'; }));
     std::vector<typed_column> columns;
     columns.reserve(specs.size());
     for (auto const& spec : specs) columns.emplace_back(spec, capacity, file);
