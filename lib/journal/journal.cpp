@@ -1,5 +1,6 @@
 #include "candor/journal/journal.hpp"
 
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 
@@ -15,6 +16,7 @@ namespace candor::journal {
 namespace fs = std::filesystem;
 
 struct journal::impl {
+    dir_lock lock;
     seal::device_secret key;
     seal::hq_public hq;
     segment_writer writer;
@@ -31,8 +33,8 @@ journal::~journal() = default;
 namespace {
 
 problem journal_problem(std::string code, std::string message, fs::path const& where) {
-    return {severity::error, std::move(code), std::move(message), {}, 0, where.string(),
-            std::nullopt};
+    return {severity::error, std::move(code), std::move(message), {}, 0,
+            where.string(),  std::nullopt};
 }
 
 // Creates device.pub for a new journal, or checks that an existing one is this device's.
@@ -40,19 +42,21 @@ result<void, problems> claim_directory(fs::path const& dir, seal::device_secret 
     auto device_file = dir / device_file_name;
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) return unexpected(problems{journal_problem("io", "cannot create: " + ec.message(), dir)});
+    if (ec)
+        return unexpected(problems{journal_problem("io", "cannot create: " + ec.message(), dir)});
     if (!fs::exists(device_file)) {
         if (fs::exists(dir / "seg-000001.cnj"))
-            return unexpected(problems{journal_problem(
-                "not-a-journal", "segments without a device.pub: not a journal to append to",
-                dir)});
+            return unexpected(problems{
+                journal_problem("not-a-journal",
+                                "segments without a device.pub: not a journal to append to", dir)});
         auto line = seal::format_device_public(key.public_part()) + '\n';
         detail::write_file_durably(device_file, seal::as_bytes(line));
         return {};
     }
     auto text = detail::read_file(device_file);
     auto pub = seal::parse_device_public(seal::as_chars(text));
-    if (!pub) return unexpected(problems{journal_problem("bad-device-file", pub.error(), device_file)});
+    if (!pub)
+        return unexpected(problems{journal_problem("bad-device-file", pub.error(), device_file)});
     if (pub->id != key.id || pub->key != key.pub)
         return unexpected(problems{journal_problem(
             "wrong-device", "this journal belongs to device " + pub->id + ", not " + key.id,
@@ -65,20 +69,26 @@ result<void, problems> claim_directory(fs::path const& dir, seal::device_secret 
 result<journal, problems> journal::open(fs::path const& dir, seal::device_secret key,
                                         seal::hq_public hq, segment_options options) {
     if (auto claimed = claim_directory(dir, key); !claimed) return unexpected(claimed.error());
+    std::optional<dir_lock> lock;
+    try {
+        lock.emplace(dir);
+    } catch (std::system_error const& e) {
+        return unexpected(problems{journal_problem("in-use", e.what(), dir)});
+    }
 
     // Appending needs only the newest record; inspect_journal does the full check.
     problems recovery;
     std::optional<record> last;
-    auto scanned = scan_segments(dir, [&](fs::path const& file, std::uint64_t offset,
-                                          seal::byte_view payload) {
-        auto r = from_payload(payload);
-        if (!r) {
-            recovery.push_back({severity::error, "bad-record", r.error(), key.id, 0, file.string(),
-                                offset});
-        } else if (r->device == key.id && (!last || r->seq > last->seq)) {
-            last = std::move(*r);
-        }
-    });
+    auto scanned = scan_segments(
+        dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
+            auto r = from_payload(payload);
+            if (!r) {
+                recovery.push_back(
+                    {severity::error, "bad-record", r.error(), key.id, 0, file.string(), offset});
+            } else if (r->device == key.id && (!last || r->seq > last->seq)) {
+                last = std::move(*r);
+            }
+        });
     recovery.insert(recovery.begin(), scanned.found.begin(), scanned.found.end());
     if (scanned.torn) {
         auto const& t = *scanned.torn;
@@ -86,8 +96,8 @@ result<journal, problems> journal::open(fs::path const& dir, seal::device_secret
         recovery.push_back({severity::warning, "torn-tail-cut",
                             "cut off an unfinished last write of " +
                                 std::to_string(t.size - t.offset) + " bytes (kept in " +
-                                t.file.filename().string() + ".torn-" +
-                                std::to_string(t.offset) + ")",
+                                t.file.filename().string() + ".torn-" + std::to_string(t.offset) +
+                                ")",
                             key.id, last ? last->seq + 1 : 1, t.file.string(), t.offset});
     }
     if (last && !signature_ok(*last, key.pub))
@@ -96,8 +106,13 @@ result<journal, problems> journal::open(fs::path const& dir, seal::device_secret
                                     "run `candor journal verify`",
                                     key.id, last->seq, dir.string(), std::nullopt}});
 
-    auto p = std::make_unique<impl>(impl{std::move(key), hq, segment_writer(dir, scanned, options),
-                                         0, {}, std::move(recovery)});
+    auto p = std::make_unique<impl>(impl{std::move(*lock),
+                                         std::move(key),
+                                         hq,
+                                         segment_writer(dir, scanned, options),
+                                         0,
+                                         {},
+                                         std::move(recovery)});
     if (last) {
         p->last_seq = last->seq;
         p->last_hash = record_hash(*last);
@@ -115,8 +130,9 @@ std::vector<stamped> journal::submit(std::span<card const> cards) {
         if (c.survey.size() > max_name_bytes || c.site.size() > max_name_bytes ||
             c.content.size() + seal::seal_overhead > max_sealed_bytes)
             throw std::length_error("card over the journal's field limits");
-        record r{p_->key.id, ++seq, c.survey, c.survey_version, c.site, c.time, prev,
-                 seal::seal_to(p_->hq, seal::as_bytes(c.content)), {}};
+        record r{p_->key.id, ++seq,  c.survey, c.survey_version,
+                 c.site,     c.time, prev,     seal::seal_to(p_->hq, seal::as_bytes(c.content)),
+                 {}};
         sign_record(r, p_->key);
         prev = record_hash(r);
         append_frame(frames, to_payload(r));
@@ -128,8 +144,14 @@ std::vector<stamped> journal::submit(std::span<card const> cards) {
     return out;
 }
 
-std::uint64_t journal::last_seq() const noexcept { return p_->last_seq; }
-std::string const& journal::device() const noexcept { return p_->key.id; }
-problems const& journal::recovery() const noexcept { return p_->recovery; }
+std::uint64_t journal::last_seq() const noexcept {
+    return p_->last_seq;
+}
+std::string const& journal::device() const noexcept {
+    return p_->key.id;
+}
+problems const& journal::recovery() const noexcept {
+    return p_->recovery;
+}
 
 }  // namespace candor::journal

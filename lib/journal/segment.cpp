@@ -1,6 +1,7 @@
 #include "candor/journal/segment.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "candor/journal/frame.hpp"
@@ -42,10 +44,16 @@ segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
     segments_scan out;
     std::error_code ec;
     for (auto const& entry : fs::directory_iterator(dir, ec))
-        if (entry.is_regular_file() && segment_index(entry.path())) out.files.push_back(entry.path());
+        if (entry.is_regular_file() && segment_index(entry.path()))
+            out.files.push_back(entry.path());
     if (ec) {
-        out.found.push_back({severity::error, "io", "cannot list: " + ec.message(), {}, 0,
-                             dir.string(), std::nullopt});
+        out.found.push_back({severity::error,
+                             "io",
+                             "cannot list: " + ec.message(),
+                             {},
+                             0,
+                             dir.string(),
+                             std::nullopt});
         return out;
     }
     std::sort(out.files.begin(), out.files.end());
@@ -54,8 +62,13 @@ segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
         bool last = i + 1 == out.files.size();
         auto data = detail::read_file(file);
         auto problem_at = [&](std::string code, std::string message, std::uint64_t offset) {
-            out.found.push_back({severity::error, std::move(code), std::move(message), {}, 0,
-                                 file.string(), offset});
+            out.found.push_back({severity::error,
+                                 std::move(code),
+                                 std::move(message),
+                                 {},
+                                 0,
+                                 file.string(),
+                                 offset});
         };
         if (data.size() < file_header_size && last) {
             out.torn = torn_tail{file, 0, data.size()};
@@ -110,6 +123,34 @@ void cut_torn_tail(torn_tail const& t) {
     ::close(fd);
 }
 
+dir_lock::dir_lock(fs::path const& dir, std::chrono::milliseconds wait) {
+    fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) detail::throw_errno("open " + dir.string());
+    auto const until = std::chrono::steady_clock::now() + wait;
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        int const err = errno;
+        if ((err != EWOULDBLOCK && err != EINTR) || std::chrono::steady_clock::now() >= until) {
+            ::close(fd_);
+            fd_ = -1;
+            throw std::system_error(err, std::generic_category(),
+                                    dir.string() + " is in use by another process");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+dir_lock& dir_lock::operator=(dir_lock&& o) noexcept {
+    if (this != &o) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+}
+
+dir_lock::~dir_lock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
 void sync_directory(fs::path const& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) detail::throw_errno("open " + dir.string());
@@ -118,8 +159,7 @@ void sync_directory(fs::path const& dir) {
     if (rc != 0) detail::throw_errno("fsync " + dir.string());
 }
 
-segment_writer::segment_writer(fs::path dir, segments_scan const& scanned,
-                               segment_options options)
+segment_writer::segment_writer(fs::path dir, segments_scan const& scanned, segment_options options)
     : dir_(std::move(dir)), options_(options) {
     if (scanned.files.empty()) {
         start_segment(1);
@@ -140,8 +180,11 @@ segment_writer::segment_writer(fs::path dir, segments_scan const& scanned,
 }
 
 segment_writer::segment_writer(segment_writer&& o) noexcept
-    : dir_(std::move(o.dir_)), options_(o.options_), fd_(std::exchange(o.fd_, -1)),
-      index_(o.index_), size_(o.size_) {}
+    : dir_(std::move(o.dir_)),
+      options_(o.options_),
+      fd_(std::exchange(o.fd_, -1)),
+      index_(o.index_),
+      size_(o.size_) {}
 
 segment_writer& segment_writer::operator=(segment_writer&& o) noexcept {
     if (this != &o) {
@@ -180,7 +223,8 @@ void segment_writer::append(seal::byte_view frames) {
     auto path = segment_path(dir_, index_);
     try {
         detail::write_all(fd_, frames, size_, path);
-        if (options_.sync && ::fdatasync(fd_) != 0) detail::throw_errno("fdatasync " + path.string());
+        if (options_.sync && ::fdatasync(fd_) != 0)
+            detail::throw_errno("fdatasync " + path.string());
     } catch (...) {
         // What was half written must not stay in front of later frames; if even the
         // truncation fails, the next open finds it as a torn tail.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <system_error>
 #include <tuple>
 
@@ -23,6 +24,7 @@ using chain = std::map<std::uint64_t, link>;  // by sequence number
 }  // namespace
 
 struct store::impl {
+    dir_lock lock;
     fs::path dir;
     segment_writer writer;
     std::map<std::string, chain, std::less<>> devices;
@@ -39,34 +41,50 @@ result<store, problems> store::open(fs::path const& dir, segment_options options
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || fs::exists(dir / device_file_name))
-        return unexpected(problems{{severity::error, "not-a-store",
-                                    ec ? "cannot create: " + ec.message()
-                                       : "a device journal, not head office's store",
-                                    {}, 0, dir.string(), std::nullopt}});
+        return unexpected(problems{
+            {severity::error,
+             "not-a-store",
+             ec ? "cannot create: " + ec.message() : "a device journal, not head office's store",
+             {},
+             0,
+             dir.string(),
+             std::nullopt}});
+    std::optional<dir_lock> lock;
+    try {
+        lock.emplace(dir);
+    } catch (std::system_error const& e) {
+        return unexpected(
+            problems{{severity::error, "in-use", e.what(), {}, 0, dir.string(), std::nullopt}});
+    }
     std::map<std::string, chain, std::less<>> devices;
     std::uint64_t size = 0;
     problems recovery;
-    auto scanned = scan_segments(dir, [&](fs::path const& file, std::uint64_t offset,
-                                          seal::byte_view payload) {
-        auto r = from_payload(payload);
-        if (!r) {
-            recovery.push_back({severity::error, "bad-record", r.error(), {}, 0, file.string(),
-                                offset});
-            return;
-        }
-        devices[r->device][r->seq] = {record_hash(*r), r->prev};
-        ++size;
-    });
+    auto scanned = scan_segments(
+        dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
+            auto r = from_payload(payload);
+            if (!r) {
+                recovery.push_back(
+                    {severity::error, "bad-record", r.error(), {}, 0, file.string(), offset});
+                return;
+            }
+            devices[r->device][r->seq] = {record_hash(*r), r->prev};
+            ++size;
+        });
     recovery.insert(recovery.begin(), scanned.found.begin(), scanned.found.end());
     if (scanned.torn) {
         cut_torn_tail(*scanned.torn);
-        recovery.push_back({severity::warning, "torn-tail-cut",
+        recovery.push_back({severity::warning,
+                            "torn-tail-cut",
                             "cut off an unfinished last write (an import the crash interrupted; "
                             "import its bundles again)",
-                            {}, 0, scanned.torn->file.string(), scanned.torn->offset});
+                            {},
+                            0,
+                            scanned.torn->file.string(),
+                            scanned.torn->offset});
     }
-    return store(std::make_unique<impl>(impl{dir, segment_writer(dir, scanned, options),
-                                             std::move(devices), size, std::move(recovery)}));
+    return store(
+        std::make_unique<impl>(impl{std::move(*lock), dir, segment_writer(dir, scanned, options),
+                                    std::move(devices), size, std::move(recovery)}));
 }
 
 namespace {
@@ -85,14 +103,14 @@ std::string card_range(std::uint64_t from, std::uint64_t to) {
 
 }  // namespace
 
-import_report store::import(std::span<bundle_input const> bundles,
-                            seal::device_list const& devices, seal::hq_secret const& hq) {
+import_report store::import(std::span<bundle_input const> bundles, seal::device_list const& devices,
+                            seal::hq_secret const& hq) {
     import_report report;
     std::map<std::string, device_summary, std::less<>> summary;
     auto refuse = [&](std::string const& device, std::uint64_t seq, std::string code,
                       std::string message, std::string const& file, std::uint64_t offset) {
-        report.found.push_back({severity::error, std::move(code), std::move(message), device, seq,
-                                file, offset});
+        report.found.push_back(
+            {severity::error, std::move(code), std::move(message), device, seq, file, offset});
         if (!device.empty()) ++summary[device].refused;
         ++report.refused;
     };
@@ -112,8 +130,8 @@ import_report store::import(std::span<bundle_input const> bundles,
                 refuse(r.device, r.seq, std::move(code), std::move(message), bundle.name, offset);
             };
             if (contents.header && r.device != contents.header->device) {
-                fail("foreign-record", "a record of this device in a bundle of device " +
-                                           contents.header->device);
+                fail("foreign-record",
+                     "a record of this device in a bundle of device " + contents.header->device);
                 continue;
             }
             auto const* key = devices.find(r.device);
@@ -135,10 +153,10 @@ import_report store::import(std::span<bundle_input const> bundles,
             }
             auto& seen = last_seen[r.device];
             if (r.seq <= seen)
-                report.found.push_back({severity::warning, "out-of-order",
-                                        "comes after card " + std::to_string(seen) +
-                                            " in the bundle",
-                                        r.device, r.seq, bundle.name, offset});
+                report.found.push_back(
+                    {severity::warning, "out-of-order",
+                     "comes after card " + std::to_string(seen) + " in the bundle", r.device, r.seq,
+                     bundle.name, offset});
             seen = std::max(seen, r.seq);
             auto h = record_hash(r);
             candidates.push_back({std::move(r), h, &bundle.name, offset});
@@ -160,8 +178,9 @@ import_report store::import(std::span<bundle_input const> bundles,
             if (same->second.hash == c.hash)
                 ++sum.duplicates, ++report.duplicates;
             else
-                fail("fork", "two different records with this sequence number; the first "
-                             "received is kept");
+                fail("fork",
+                     "two different records with this sequence number; the first "
+                     "received is kept");
             continue;
         }
         if (r.seq == 0) {
@@ -196,9 +215,13 @@ import_report store::import(std::span<bundle_input const> bundles,
         }
         sum.highest = next - 1;
         for (auto const& [from, to] : sum.missing)
-            report.found.push_back({severity::warning, "gap",
+            report.found.push_back({severity::warning,
+                                    "gap",
                                     card_range(from, to) + " not received (missing so far)",
-                                    device, from, {}, std::nullopt});
+                                    device,
+                                    from,
+                                    {},
+                                    std::nullopt});
         report.devices.push_back(std::move(sum));
     }
     return report;
@@ -218,7 +241,11 @@ std::vector<record> store::find_receipt(std::string_view code) const {
     return found;
 }
 
-std::uint64_t store::size() const noexcept { return p_->size; }
-problems const& store::recovery() const noexcept { return p_->recovery; }
+std::uint64_t store::size() const noexcept {
+    return p_->size;
+}
+problems const& store::recovery() const noexcept {
+    return p_->recovery;
+}
 
 }  // namespace candor::journal

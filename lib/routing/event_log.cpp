@@ -10,6 +10,12 @@ result<event_log, std::string> event_log::open(std::filesystem::path const& dir,
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return unexpected("cannot create " + dir.string() + ": " + ec.message());
+    std::optional<journal::dir_lock> lock;
+    try {
+        lock.emplace(dir);
+    } catch (std::system_error const& e) {
+        return unexpected(std::string(e.what()));
+    }
     std::vector<nlohmann::json> events;
     std::string bad;
     auto scan = journal::scan_segments(
@@ -23,7 +29,7 @@ result<event_log, std::string> event_log::open(std::filesystem::path const& dir,
     if (!bad.empty()) return unexpected(bad);
     if (journal::has_errors(scan.found)) return unexpected(journal::render(scan.found));
     if (scan.torn) journal::cut_torn_tail(*scan.torn);
-    event_log log(journal::segment_writer(dir, scan, options));
+    event_log log(std::move(*lock), journal::segment_writer(dir, scan, options));
     try {
         for (auto const& e : events) replay(e);
     } catch (nlohmann::json::exception const& e) {

@@ -29,7 +29,9 @@ class event_log {
     void append(nlohmann::json const& event) { append_all(std::span(&event, 1)); }
 
   private:
-    explicit event_log(journal::segment_writer w) : writer_(std::move(w)) {}
+    event_log(journal::dir_lock lock, journal::segment_writer w)
+        : lock_(std::move(lock)), writer_(std::move(w)) {}
+    journal::dir_lock lock_;
     journal::segment_writer writer_;
 };
 

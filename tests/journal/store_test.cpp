@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <optional>
+#include <system_error>
+#include <thread>
+
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/store.hpp"
 #include "candor/seal/box.hpp"
@@ -57,7 +62,8 @@ TEST_CASE("import accepts each record once, from any number of overlapping bundl
     CHECK(summary_of(r2, "kiosk-a")->highest == 8);
     CHECK(ho.hq_store.size() == 8);
 
-    // Reopened, the store knows what it has.
+    // Closed and reopened, the store knows what it has.
+    { auto closing = std::move(ho.hq_store); }
     auto again = store::open(ho.dir / "store", fast());
     REQUIRE(again);
     CHECK(again->size() == 8);
@@ -127,4 +133,19 @@ TEST_CASE("records sealed to another key are refused at import") {
     auto r = ho.import({ho.bundle_of(ho.dir / "a", 0)});
     CHECK(r.accepted == 0);
     CHECK(has_code(r.found, "unreadable"));
+}
+
+TEST_CASE("one writer at a time: a store's directory is locked while it is open") {
+    temp_dir dir;
+    std::optional<store> first = store::open(dir.path()).value();
+    // A second opener (here: a bare lock with a short wait) is refused while it is held...
+    CHECK_THROWS_AS(dir_lock(dir.path(), std::chrono::milliseconds(50)), std::system_error);
+    // ...and waits for it: the first closes a little later, and the second gets it.
+    std::thread closer([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        first.reset();
+    });
+    auto second = store::open(dir.path());
+    closer.join();
+    CHECK(second.has_value());
 }

@@ -13,21 +13,30 @@ using routing::testing::sample_org;
 namespace {
 
 capture::response card(std::string const& site, std::string const& answers) {
-    return capture::from_json(R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":")" + site +
-                              R"(","staff":"leo"},"submitted":"2026-11-06T16:00:00Z","answers":{)" + answers + "}}")
+    return capture::from_json(
+               R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":")" + site +
+               R"(","staff":"leo"},"submitted":"2026-11-06T16:00:00Z","answers":{)" + answers +
+               "}}")
         .value();
 }
 
-timestamp at(char const* iso) { return *parse_timestamp(iso); }
+timestamp at(char const* iso) {
+    return *parse_timestamp(iso);
+}
 
-journal::segment_options fast() { return {64u << 20, false}; }
+journal::segment_options fast() {
+    return {64u << 20, false};
+}
 
 }  // namespace
 
-TEST_CASE("cases escalate on time, in business hours of the site, up to head office and no further") {
-    auto rules = load_rules("when recommend <= 6 notify site_manager within 4h escalate regional_director after 24h\n"
-                            "when contact_me == yes notify customer_care within 1 business day\n",
-                            "t.rules", sample_org(), hotel_with_staff())
+TEST_CASE(
+    "cases escalate on time, in business hours of the site, up to head office and no further") {
+    auto rules = load_rules(
+                     "when recommend <= 6 notify site_manager within 4h escalate regional_director "
+                     "after 24h\n"
+                     "when contact_me == yes notify customer_care within 1 business day\n",
+                     "t.rules", sample_org(), hotel_with_staff())
                      .value();
     router r(sample_org(), hotel_with_staff(), rules);
     routing::testing::temp_dir dir;
@@ -52,7 +61,8 @@ TEST_CASE("cases escalate on time, in business hours of the site, up to head off
     REQUIRE(first.size() == 1);
     CHECK(first[0].role == "regional_director");
     CHECK(sample_org().people[first[0].to[0].person].id == "anne");
-    CHECK(format_timestamp(log.find("kiosk-1:7/marie")->deadline) == "2026-11-07T20:00:00Z");  // within 4h
+    CHECK(format_timestamp(log.find("kiosk-1:7/marie")->deadline) ==
+          "2026-11-07T20:00:00Z");  // within 4h
     auto second = log.escalate_due(r, at("2026-11-07T20:00:00Z"));
     REQUIRE(second.size() == 1);
     CHECK(second[0].role == "guest_relations");
@@ -63,14 +73,15 @@ TEST_CASE("cases escalate on time, in business hours of the site, up to head off
     CHECK(marie->history.back().what == "unacknowledged-at-top");
     CHECK(marie->notified == std::vector<std::string>{"marie", "anne", "isabelle"});
     CHECK(log.escalate_due(r, at("2026-12-01T00:00:00Z")).size() == 1);  // only care's case, once
-    CHECK(log.escalate_due(r, at("2026-12-01T00:00:00Z")).empty());  // not due again yet
+    CHECK(log.escalate_due(r, at("2026-12-01T00:00:00Z")).empty());      // not due again yet
     CHECK(log.escalate_due(r, at("2026-12-03T00:00:00Z")).empty());  // guest relations is the top
     CHECK(log.find("kiosk-1:7/care")->history.back().what == "unacknowledged-at-top");
 }
 
-TEST_CASE("an acknowledged case stops escalating; resolution keeps the note; all survives a restart") {
-    auto rules = load_rules("when recommend <= 6 notify site_manager within 2 business hours\n", "t.rules",
-                            sample_org(), hotel_with_staff())
+TEST_CASE(
+    "an acknowledged case stops escalating; resolution keeps the note; all survives a restart") {
+    auto rules = load_rules("when recommend <= 6 notify site_manager within 2 business hours\n",
+                            "t.rules", sample_org(), hotel_with_staff())
                      .value();
     router r(sample_org(), hotel_with_staff(), rules);
     routing::testing::temp_dir dir;
@@ -85,13 +96,16 @@ TEST_CASE("an acknowledged case stops escalating; resolution keeps the note; all
         CHECK_FALSE(log.acknowledge("k:1/julien", "julien", saturday + 61).has_value());
         CHECK_FALSE(log.acknowledge("k:1/nobody", "x", saturday).has_value());
     }
-    auto log = case_log::open(dir.path(), fast()).value();
-    CHECK(log.escalate_due(r, at("2026-11-10T00:00:00Z")).empty());
-    auto const* c = log.find("k:1/julien");
-    CHECK(c->state == case_state::acknowledged);
-    CHECK(log.resolve("k:1/julien", "julien", "called the guest, refunded a night", saturday + 3600).has_value());
+    {
+        auto log = case_log::open(dir.path(), fast()).value();
+        CHECK(log.escalate_due(r, at("2026-11-10T00:00:00Z")).empty());
+        auto const* c = log.find("k:1/julien");
+        CHECK(c->state == case_state::acknowledged);
+        CHECK(log.resolve("k:1/julien", "julien", "called the guest, refunded a night",
+                          saturday + 3600)
+                  .has_value());
+    }
     auto again = case_log::open(dir.path(), fast());
-    // The writer of `log` still holds the segment; reading it is fine.
     REQUIRE(again.has_value());
     auto const* resolved = again->find("k:1/julien");
     CHECK(resolved->state == case_state::resolved);

@@ -192,6 +192,7 @@ TEST_CASE(
     CHECK(back.bad() == 0);
     CHECK(box.send_due(to, later + 3600).sent == 0);  // nothing twice
     // Sent marks are durable too.
+    { auto closing = std::move(box); }
     CHECK(outbox::open(dir.path(), {}, fast()).value().unsent() == 0);
 }
 
