@@ -10,30 +10,31 @@
 
 namespace candor::stats::detail {
 
-namespace {
-
-std::optional<long long> to_integer(std::string const& s) {
+std::optional<long long> to_integer(std::string_view s) {
     long long v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
     return v;
 }
 
-std::optional<double> to_number(std::string const& s) {
+std::optional<double> to_number(std::string_view s) {
     double v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
     return v;
 }
 
-std::optional<std::int64_t> to_time(std::string const& s) {
+std::optional<std::int64_t> to_time(std::string_view s) {
     if (auto t = parse_timestamp(s)) return t;
     return parse_date(s);
 }
 
+namespace {
+
 column_kind infer(std::vector<std::string> const& cells) {
     auto all = [&](auto ok) {
-        return std::all_of(cells.begin(), cells.end(), [&](auto const& c) { return c.empty() || ok(c); });
+        return std::all_of(cells.begin(), cells.end(),
+                           [&](auto const& c) { return c.empty() || ok(c); });
     };
     bool any = std::any_of(cells.begin(), cells.end(), [](auto const& c) { return !c.empty(); });
     if (!any) return column_kind::category;
@@ -65,8 +66,10 @@ struct dictionary {
     std::vector<std::int32_t> sort_from(std::size_t fixed) {
         std::vector<std::int32_t> order(labels.size());
         for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<std::int32_t>(k);
-        std::sort(order.begin() + static_cast<std::ptrdiff_t>(fixed), order.end(),
-                  [&](auto a, auto b) { return labels[static_cast<std::size_t>(a)] < labels[static_cast<std::size_t>(b)]; });
+        std::sort(
+            order.begin() + static_cast<std::ptrdiff_t>(fixed), order.end(), [&](auto a, auto b) {
+                return labels[static_cast<std::size_t>(a)] < labels[static_cast<std::size_t>(b)];
+            });
         std::vector<std::int32_t> remap(labels.size());
         std::vector<std::string> sorted;
         for (std::size_t k = 0; k < order.size(); ++k) {
@@ -89,7 +92,8 @@ std::vector<column_spec> specs_for(std::vector<std::string> const& names, csv_op
             auto const& sv = *opt.survey;
             if (name == "submitted" || name == "started")
                 s.kind = column_kind::time;
-            else if (name == "survey" || name == "version" || name == "language" || sv.field_index(name) >= 0)
+            else if (name == "survey" || name == "version" || name == "language" ||
+                     sv.field_index(name) >= 0)
                 s.kind = column_kind::category;
             else if (auto const* q = sv.find(name)) {
                 using schema::question_kind;
@@ -97,14 +101,16 @@ std::vector<column_spec> specs_for(std::vector<std::string> const& names, csv_op
                     s.kind = column_kind::scale;
                     s.range = q->kind == question_kind::nps    ? std::pair(0, 10)
                               : q->kind == question_kind::csat ? std::pair(1, 5)
-                              : q->kind == question_kind::ces  ? std::pair(1, 7)
-                                                               : std::pair(static_cast<int>(q->min), static_cast<int>(q->max));
+                              : q->kind == question_kind::ces
+                                  ? std::pair(1, 7)
+                                  : std::pair(static_cast<int>(q->min), static_cast<int>(q->max));
                 } else if (q->kind == question_kind::number) {
                     s.kind = column_kind::number;
                 } else if (q->kind == question_kind::date) {
                     s.kind = column_kind::time;
                 } else {
-                    s.kind = q->kind == question_kind::choice_many ? column_kind::set : column_kind::category;
+                    s.kind = q->kind == question_kind::choice_many ? column_kind::set
+                                                                   : column_kind::category;
                     for (auto const& o : q->options) s.options.push_back(o.code);
                 }
             }
@@ -133,106 +139,121 @@ parse_result<frame> frame_builder::finish() && {
         auto const& cells = cells_[j];
         auto fail = [&](Eigen::Index i, std::string code, std::string what) {
             if (errors.size() < 100)
-                errors.push_back({severity::error, std::move(code),
-                                  "column '" + spec.name + "': '" + cells[static_cast<std::size_t>(i)] + "' " + what,
+                errors.push_back({severity::error,
+                                  std::move(code),
+                                  "column '" + spec.name + "': '" +
+                                      cells[static_cast<std::size_t>(i)] + "' " + what,
                                   {file_, lines_[static_cast<std::size_t>(i)], 1}});
         };
         auto kind = spec.kind.value_or(infer(cells));
-        auto cell = [&](Eigen::Index i) -> std::string const& { return cells[static_cast<std::size_t>(i)]; };
+        auto cell = [&](Eigen::Index i) -> std::string const& {
+            return cells[static_cast<std::size_t>(i)];
+        };
         switch (kind) {
-        case column_kind::scale: {
-            scale_column c;
-            c.values.resize(rows);
-            int lo = 127, hi = -127;
-            for (Eigen::Index i = 0; i < rows; ++i) {
-                c.values[i] = missing_scale;
-                if (cell(i).empty()) continue;
-                auto v = to_integer(cell(i));
-                auto [a, b] = spec.range.value_or(std::pair(-127, 127));
-                if (!v) fail(i, "not-an-integer", "is not a whole number");
-                else if (*v < a || *v > b)
-                    fail(i, "out-of-range", "is outside the scale " + std::to_string(a) + ".." + std::to_string(b));
-                else {
-                    c.values[i] = static_cast<std::int8_t>(*v);
-                    lo = std::min(lo, static_cast<int>(*v));
-                    hi = std::max(hi, static_cast<int>(*v));
+            case column_kind::scale: {
+                scale_column c;
+                c.values.resize(rows);
+                int lo = 127, hi = -127;
+                for (Eigen::Index i = 0; i < rows; ++i) {
+                    c.values[i] = missing_scale;
+                    if (cell(i).empty()) continue;
+                    auto v = to_integer(cell(i));
+                    auto [a, b] = spec.range.value_or(std::pair(-127, 127));
+                    if (!v)
+                        fail(i, "not-an-integer", "is not a whole number");
+                    else if (*v < a || *v > b)
+                        fail(
+                            i, "out-of-range",
+                            "is outside the scale " + std::to_string(a) + ".." + std::to_string(b));
+                    else {
+                        c.values[i] = static_cast<std::int8_t>(*v);
+                        lo = std::min(lo, static_cast<int>(*v));
+                        hi = std::max(hi, static_cast<int>(*v));
+                    }
                 }
-            }
-            if (spec.range) std::tie(lo, hi) = *spec.range;
-            if (lo > hi) lo = hi = 0;
-            c.lo = static_cast<std::int8_t>(lo);
-            c.hi = static_cast<std::int8_t>(hi);
-            f.add(spec.name, std::move(c));
-            break;
-        }
-        case column_kind::number: {
-            number_column c;
-            c.values = Eigen::ArrayXd::Constant(rows, std::nan(""));
-            for (Eigen::Index i = 0; i < rows; ++i) {
-                if (cell(i).empty()) continue;
-                if (auto v = to_number(cell(i))) c.values[i] = *v;
-                else fail(i, "not-a-number", "is not a number");
-            }
-            f.add(spec.name, std::move(c));
-            break;
-        }
-        case column_kind::time: {
-            time_column c;
-            c.seconds.resize(rows);
-            for (Eigen::Index i = 0; i < rows; ++i) {
-                c.seconds[i] = missing_time;
-                if (cell(i).empty()) continue;
-                if (auto v = to_time(cell(i))) c.seconds[i] = *v;
-                else fail(i, "not-a-time", "is not a timestamp or a YYYY-MM-DD date");
-            }
-            f.add(spec.name, std::move(c));
-            break;
-        }
-        case column_kind::category: {
-            category_column c;
-            c.codes.resize(rows);
-            dictionary d(spec.options);
-            for (Eigen::Index i = 0; i < rows; ++i)
-                c.codes[i] = cell(i).empty() ? missing_code : d.code(cell(i));
-            auto remap = d.sort_from(spec.options.size());
-            for (auto& code : c.codes)
-                if (code != missing_code) code = remap[static_cast<std::size_t>(code)];
-            c.labels = std::move(d.labels);
-            f.add(spec.name, std::move(c));
-            break;
-        }
-        case column_kind::set: {
-            set_column c;
-            c.sets.resize(rows);
-            dictionary d(spec.options);
-            std::vector<std::vector<std::int32_t>> chosen(static_cast<std::size_t>(rows));
-            for (Eigen::Index i = 0; i < rows; ++i) {
-                std::string_view rest = cell(i);
-                while (!rest.empty()) {
-                    auto cut = rest.find(';');
-                    auto code = std::string(rest.substr(0, cut));
-                    if (!code.empty()) chosen[static_cast<std::size_t>(i)].push_back(d.code(code));
-                    rest = cut == std::string_view::npos ? std::string_view{} : rest.substr(cut + 1);
-                }
-            }
-            if (d.labels.size() > max_set_options) {
-                errors.push_back({severity::error, "too-many-options",
-                                  "column '" + spec.name + "' has more than " +
-                                      std::to_string(max_set_options) + " options",
-                                  {file_, 1, 1}});
+                if (spec.range) std::tie(lo, hi) = *spec.range;
+                if (lo > hi) lo = hi = 0;
+                c.lo = static_cast<std::int8_t>(lo);
+                c.hi = static_cast<std::int8_t>(hi);
+                f.add(spec.name, std::move(c));
                 break;
             }
-            auto remap = d.sort_from(spec.options.size());
-            for (Eigen::Index i = 0; i < rows; ++i) {
-                auto const& codes = chosen[static_cast<std::size_t>(i)];
-                // An empty cell is a skipped question, not an empty choice.
-                c.sets[i] = cell(i).empty() ? missing_set : 0;
-                for (auto code : codes) c.sets[i] |= std::uint64_t{1} << remap[static_cast<std::size_t>(code)];
+            case column_kind::number: {
+                number_column c;
+                c.values = Eigen::ArrayXd::Constant(rows, std::nan(""));
+                for (Eigen::Index i = 0; i < rows; ++i) {
+                    if (cell(i).empty()) continue;
+                    if (auto v = to_number(cell(i)))
+                        c.values[i] = *v;
+                    else
+                        fail(i, "not-a-number", "is not a number");
+                }
+                f.add(spec.name, std::move(c));
+                break;
             }
-            c.labels = std::move(d.labels);
-            f.add(spec.name, std::move(c));
-            break;
-        }
+            case column_kind::time: {
+                time_column c;
+                c.seconds.resize(rows);
+                for (Eigen::Index i = 0; i < rows; ++i) {
+                    c.seconds[i] = missing_time;
+                    if (cell(i).empty()) continue;
+                    if (auto v = to_time(cell(i)))
+                        c.seconds[i] = *v;
+                    else
+                        fail(i, "not-a-time", "is not a timestamp or a YYYY-MM-DD date");
+                }
+                f.add(spec.name, std::move(c));
+                break;
+            }
+            case column_kind::category: {
+                category_column c;
+                c.codes.resize(rows);
+                dictionary d(spec.options);
+                for (Eigen::Index i = 0; i < rows; ++i)
+                    c.codes[i] = cell(i).empty() ? missing_code : d.code(cell(i));
+                auto remap = d.sort_from(spec.options.size());
+                for (auto& code : c.codes)
+                    if (code != missing_code) code = remap[static_cast<std::size_t>(code)];
+                c.labels = std::move(d.labels);
+                f.add(spec.name, std::move(c));
+                break;
+            }
+            case column_kind::set: {
+                set_column c;
+                c.sets.resize(rows);
+                dictionary d(spec.options);
+                std::vector<std::vector<std::int32_t>> chosen(static_cast<std::size_t>(rows));
+                for (Eigen::Index i = 0; i < rows; ++i) {
+                    std::string_view rest = cell(i);
+                    while (!rest.empty()) {
+                        auto cut = rest.find(';');
+                        auto code = std::string(rest.substr(0, cut));
+                        if (!code.empty())
+                            chosen[static_cast<std::size_t>(i)].push_back(d.code(code));
+                        rest = cut == std::string_view::npos ? std::string_view{}
+                                                             : rest.substr(cut + 1);
+                    }
+                }
+                if (d.labels.size() > max_set_options) {
+                    errors.push_back({severity::error,
+                                      "too-many-options",
+                                      "column '" + spec.name + "' has more than " +
+                                          std::to_string(max_set_options) + " options",
+                                      {file_, 1, 1}});
+                    break;
+                }
+                auto remap = d.sort_from(spec.options.size());
+                for (Eigen::Index i = 0; i < rows; ++i) {
+                    auto const& codes = chosen[static_cast<std::size_t>(i)];
+                    // An empty cell is a skipped question, not an empty choice.
+                    c.sets[i] = cell(i).empty() ? missing_set : 0;
+                    for (auto code : codes)
+                        c.sets[i] |= std::uint64_t{1} << remap[static_cast<std::size_t>(code)];
+                }
+                c.labels = std::move(d.labels);
+                f.add(spec.name, std::move(c));
+                break;
+            }
         }
     }
     if (!errors.empty()) return unexpected(std::move(errors));

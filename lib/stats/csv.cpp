@@ -21,25 +21,6 @@ namespace {
 
 using detail::csv_scanner;
 
-std::optional<long long> integer_of(std::string_view s) {
-    long long v = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-    return v;
-}
-
-std::optional<double> number_of(std::string_view s) {
-    double v = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-    return v;
-}
-
-std::optional<std::int64_t> time_of(std::string_view s) {
-    if (auto t = parse_timestamp(s)) return t;
-    return parse_date(s);
-}
-
 // Labels of a category or set column, looked up by view in an open-addressing table: a
 // value is copied the first time it is seen only. The survey's options come first, then the
 // others sorted (`sorted`).
@@ -147,7 +128,7 @@ class typed_column {
                 values[r] = missing_scale;
                 if (cell.empty()) return true;
                 auto [a, b] = spec_.range.value_or(std::pair(-127, 127));
-                auto v = integer_of(cell);
+                auto v = detail::to_integer(cell);
                 if (!v || *v < a || *v > b) {
                     if (inferred_) return false;
                     if (!v)
@@ -167,7 +148,7 @@ class typed_column {
                 auto& values = std::get<number_column>(data_).values;
                 values[r] = std::nan("");
                 if (cell.empty()) return true;
-                auto v = number_of(cell);
+                auto v = detail::to_number(cell);
                 if (!v) {
                     if (inferred_) return false;
                     fail(cell, line, "not-a-number", "is not a number");
@@ -180,7 +161,7 @@ class typed_column {
                 auto& seconds = std::get<time_column>(data_).seconds;
                 seconds[r] = missing_time;
                 if (cell.empty()) return true;
-                auto v = time_of(cell);
+                auto v = detail::to_time(cell);
                 if (!v) {
                     if (inferred_) return false;
                     fail(cell, line, "not-a-time", "is not a timestamp or a YYYY-MM-DD date");
