@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "../common/durable_floor.hpp"
 #include "../common/median_reporter.hpp"
 #include "candor/journal/bundle.hpp"
 #include "candor/journal/frame.hpp"
@@ -50,14 +51,7 @@ journal::card card_number(int i) {
 }
 
 // A fresh directory under the current one, removed at the end of the benchmark.
-struct scratch {
-    fs::path path;
-    explicit scratch(std::string const& name) : path(fs::current_path() / ("bench-" + name)) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~scratch() { fs::remove_all(path); }
-};
+using bench::scratch;
 
 std::size_t frame_size() {
     auto const& k = the_keys();
@@ -71,16 +65,7 @@ std::size_t frame_size() {
 }
 
 void floor_write_fdatasync(benchmark::State& state) {
-    scratch dir("floor");
-    int fd = ::open((dir.path / "f").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    std::string block(frame_size(), 'x');
-    for (auto _ : state) {
-        if (::write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size()) ||
-            ::fdatasync(fd) != 0)
-            throw std::runtime_error("write failed");
-    }
-    ::close(fd);
-    state.counters["bytes"] = static_cast<double>(block.size());
+    bench::floor_write_fdatasync(state, frame_size());
 }
 
 void submit_durable(benchmark::State& state) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "../common/durable_floor.hpp"
 #include "../common/median_reporter.hpp"
 #include "assets.hpp"
 #include "candor/schema/parse.hpp"
@@ -38,14 +39,7 @@ schema::survey hotel() {
 }
 kiosk::device_fields const paris{{"site", "paris-01"}, {"channel", "kiosk"}, {"shift", "day"}};
 
-struct scratch {
-    fs::path path;
-    explicit scratch(std::string const& name) : path(fs::current_path() / ("bench-" + name)) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~scratch() { fs::remove_all(path); }
-};
+using bench::scratch;
 
 std::uintmax_t bytes_under(fs::path const& dir) {
     std::uintmax_t n = 0;
@@ -74,16 +68,7 @@ std::size_t bytes_per_card() {
 }
 
 void floor_write_fdatasync(benchmark::State& state) {
-    scratch dir("floor");
-    int fd = ::open((dir.path / "f").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    std::string block(bytes_per_card(), 'x');
-    for (auto _ : state) {
-        if (::write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size()) ||
-            ::fdatasync(fd) != 0)
-            throw std::runtime_error("write failed");
-    }
-    ::close(fd);
-    state.counters["bytes"] = static_cast<double>(block.size());
+    bench::floor_write_fdatasync(state, bytes_per_card());
 }
 
 void submit_over_http(benchmark::State& state) {
