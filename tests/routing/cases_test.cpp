@@ -7,22 +7,15 @@
 
 using namespace candor;
 using namespace candor::routing;
+using routing::testing::at;
+// Cards with leo named on duty.
+static capture::response card(std::string const& site, std::string const& answers) {
+    return routing::testing::card(site, answers, "leo");
+}
 using routing::testing::hotel_with_staff;
 using routing::testing::sample_org;
 
 namespace {
-
-capture::response card(std::string const& site, std::string const& answers) {
-    return capture::from_json(
-               R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":")" + site +
-               R"(","staff":"leo"},"submitted":"2026-11-06T16:00:00Z","answers":{)" + answers +
-               "}}")
-        .value();
-}
-
-timestamp at(char const* iso) {
-    return *parse_timestamp(iso);
-}
 
 journal::segment_options fast() {
     return {64u << 20, false};

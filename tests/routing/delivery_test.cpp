@@ -19,6 +19,11 @@
 
 using namespace candor;
 using namespace candor::routing;
+using routing::testing::at;
+// Cards with leo named on duty.
+static capture::response card(std::string const& site, std::string const& answers) {
+    return routing::testing::card(site, answers, "leo");
+}
 using routing::testing::hotel;
 using routing::testing::hotel_with_staff;
 using routing::testing::sample_org;
@@ -30,18 +35,6 @@ constexpr char const* secret = "a shared secret of the hotel chain";
 
 journal::segment_options fast() {
     return {64u << 20, false};
-}
-
-timestamp at(char const* iso) {
-    return *parse_timestamp(iso);
-}
-
-capture::response card(std::string const& site, std::string const& answers) {
-    return capture::from_json(
-               R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":")" + site +
-               R"(","staff":"leo"},"submitted":"2026-11-06T16:00:00Z","answers":{)" + answers +
-               "}}")
-        .value();
 }
 
 // A webhook receiver on 127.0.0.1 that checks every signature, as a real one would.

@@ -5,14 +5,17 @@
 #include <string>
 
 #include "../support/temp_dir.hpp"
+#include "candor/capture/json.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/routing/rules.hpp"
 #include "candor/schema/parse.hpp"
+#include "candor/time.hpp"
 
 namespace candor::routing::testing {
 
 inline std::string const sample_dir = CANDOR_SOURCE_DIR "/examples/org";
-inline std::string const hotel_survey_path = CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey";
+inline std::string const hotel_survey_path =
+    CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey";
 
 inline organisation const& sample_org() {
     static organisation const org = parse_org_file(sample_dir + "/hotel-chain.org").value();
@@ -41,5 +44,20 @@ inline bool has(diagnostics const& all, std::string const& code, std::uint32_t l
 }
 
 using candor::test::temp_dir;
+
+// A hotel card from `site` with these answers (JSON members), on the night shift; `staff`
+// names the person on duty in the device field of hotel_with_staff().
+inline capture::response card(std::string const& site, std::string const& answers,
+                              std::string const& staff = "") {
+    std::string json = R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":")" +
+                       site + R"(","shift":"night")" +
+                       (staff.empty() ? "" : R"(,"staff":")" + staff + "\"") +
+                       R"(},"submitted":"2026-11-06T16:00:00Z","answers":{)" + answers + "}}";
+    return capture::from_json(json).value();
+}
+
+inline timestamp at(char const* iso) {
+    return *parse_timestamp(iso);
+}
 
 }  // namespace candor::routing::testing

@@ -68,11 +68,12 @@ TEST_CASE("syntax errors are reported at their line and column, each statement o
 }
 
 TEST_CASE("semantic errors: unknown names, bad times, duplicates, missing fallback") {
-    auto e = errors(base +
-                    "site nice-03 region south brand nope timezone utc+25:00 hours mon-xyz 09:00-18:00\n"
-                    "person x holds boss at nowhere, ghost at paris-01 webhook \"ftp://x\"\n"
-                    "person y holds rd at paris-01\n"
-                    "site paris-01\n");
+    auto e =
+        errors(base +
+               "site nice-03 region south brand nope timezone utc+25:00 hours mon-xyz 09:00-18:00\n"
+               "person x holds boss at nowhere, ghost at paris-01 webhook \"ftp://x\"\n"
+               "person y holds rd at paris-01\n"
+               "site paris-01\n");
     CHECK(has(e, "unknown-region", 9, 21));
     CHECK(has(e, "unknown-brand", 9, 33));
     CHECK(has(e, "bad-timezone", 9, 47));
@@ -85,8 +86,10 @@ TEST_CASE("semantic errors: unknown names, bad times, duplicates, missing fallba
 }
 
 TEST_CASE("escalation chains go up to management and never loop") {
-    auto e = errors(base + "role a management at site escalates-to b\nrole b management at region escalates-to a\n"
-                           "role c management at site escalates-to desk\n");
+    auto e = errors(
+        base +
+        "role a management at site escalates-to b\nrole b management at region escalates-to a\n"
+        "role c management at site escalates-to desk\n");
     CHECK(has(e, "escalation-loop", 9, 40));
     CHECK(has(e, "escalation-loop", 10, 42));
     CHECK(has(e, "bypass", 11, 40));
@@ -102,8 +105,9 @@ TEST_CASE("the fallback must exist, be held, and sit at head office") {
 }
 
 TEST_CASE("roles must say front-line or management and where they are held") {
-    auto e = errors(base + "role x at site\nrole y management front-line at site\nrole z management\n"
-                           "role w front-line at region\n");
+    auto e = errors(base +
+                    "role x at site\nrole y management front-line at site\nrole z management\n"
+                    "role w front-line at region\n");
     CHECK(has(e, "role-kind", 9, 6));
     CHECK(has(e, "role-kind", 10, 6));
     CHECK(has(e, "bad-scope", 11, 6));
@@ -143,16 +147,17 @@ TEST_CASE("business time stops outside business hours, in the place's time zone"
     local_time paris{60, {0x1F, 9 * 60, 18 * 60}};
     auto friday_5pm_paris = *parse_timestamp("2026-11-06T16:00:00Z");  // 17:00 in Paris
     // One business day = 9 business hours: 1 on Friday, 8 on Monday -> Monday 17:00 Paris.
-    CHECK(format_timestamp(deadline_after(friday_5pm_paris, {1, duration_unit::business_days}, paris)) ==
-          "2026-11-09T16:00:00Z");
+    CHECK(format_timestamp(deadline_after(friday_5pm_paris, {1, duration_unit::business_days},
+                                          paris)) == "2026-11-09T16:00:00Z");
     // Hours and days are elapsed time.
-    CHECK(deadline_after(friday_5pm_paris, {4, duration_unit::hours}, paris) == friday_5pm_paris + 4 * 3600);
+    CHECK(deadline_after(friday_5pm_paris, {4, duration_unit::hours}, paris) ==
+          friday_5pm_paris + 4 * 3600);
     // Saturday night: the clock starts on Monday 09:00.
     auto saturday = *parse_timestamp("2026-11-07T22:00:00Z");
     CHECK(format_timestamp(deadline_after(saturday, {2, duration_unit::business_hours}, paris)) ==
           "2026-11-09T10:00:00Z");
     // New York, same rule: 09:00-18:00 at utc-05:00.
     local_time ny{-300, {0x1F, 9 * 60, 18 * 60}};
-    CHECK(format_timestamp(deadline_after(friday_5pm_paris, {2, duration_unit::business_hours}, ny)) ==
-          "2026-11-06T18:00:00Z");
+    CHECK(format_timestamp(deadline_after(friday_5pm_paris, {2, duration_unit::business_hours},
+                                          ny)) == "2026-11-06T18:00:00Z");
 }

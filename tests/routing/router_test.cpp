@@ -9,6 +9,7 @@
 
 using namespace candor;
 using namespace candor::routing;
+using routing::testing::card;
 using routing::testing::hotel_with_staff;
 using routing::testing::sample_org;
 
@@ -20,16 +21,10 @@ rule_set sample_rules(std::string const& text) {
     return std::move(*r);
 }
 
-capture::response card(std::string const& site, std::string const& answers, std::string const& staff = "") {
-    std::string json = R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":")" + site +
-                       R"(","shift":"night")" + (staff.empty() ? "" : R"(,"staff":")" + staff + "\"") +
-                       R"(},"submitted":"2026-11-06T16:00:00Z","answers":{)" + answers + "}}";
-    return capture::from_json(json).value();
-}
-
 std::vector<std::string> names(router const& r, decision const& d) {
     std::vector<std::string> out;
-    for (auto const& x : d.recipients) out.push_back(r.org().people[x.person].id + (x.digest ? "*" : ""));
+    for (auto const& x : d.recipients)
+        out.push_back(r.org().people[x.person].id + (x.digest ? "*" : ""));
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -40,21 +35,27 @@ using list = std::vector<std::string>;
 
 TEST_CASE("a rude night manager's card reaches the site manager, not the night manager") {
     auto rules = sample_rules(
-        "when recommend <= 6 or what_went_wrong contains \"rude\" notify duty_manager, site_manager "
+        "when recommend <= 6 or what_went_wrong contains \"rude\" notify duty_manager, "
+        "site_manager "
         "escalate regional_director after 24h\n");
     router r(sample_org(), hotel_with_staff(), rules);
-    auto d = r.decide(card("paris-01", R"("recommend":3,"what_went_wrong":"the night manager was RUDE")", "leo"));
+    auto d = r.decide(
+        card("paris-01", R"("recommend":3,"what_went_wrong":"the night manager was RUDE")", "leo"));
     CHECK(names(r, d) == list{"marie"});  // leo, the duty manager, was on duty
     CHECK(d.bypassed == 1);
     CHECK_FALSE(d.fallback);
-    CHECK_FALSE(r.may_receive(static_cast<std::uint32_t>(&*sample_org().find_person("leo") - sample_org().people.data()),
-                              card("paris-01", "", "leo")));
+    CHECK_FALSE(r.may_receive(
+        static_cast<std::uint32_t>(&*sample_org().find_person("leo") - sample_org().people.data()),
+        card("paris-01", "", "leo")));
 }
 
 TEST_CASE("front-line staff never receive cards about their site, even holding a management role") {
     organisation org = sample_org();
-    org.people.push_back({"hugo2", "", {{"front_desk", "paris-01"}, {"site_manager", "paris-01"}}, {}, {}});
-    auto rules = load_rules("when recommend <= 6 notify site_manager\n", "t.rules", org, hotel_with_staff()).value();
+    org.people.push_back(
+        {"hugo2", "", {{"front_desk", "paris-01"}, {"site_manager", "paris-01"}}, {}, {}});
+    auto rules =
+        load_rules("when recommend <= 6 notify site_manager\n", "t.rules", org, hotel_with_staff())
+            .value();
     router r(org, hotel_with_staff(), rules);
     auto d = r.decide(card("paris-01", R"("recommend":2)"));
     CHECK(names(r, d) == list{"marie"});
@@ -86,13 +87,14 @@ TEST_CASE("nothing falls through: no rule matched goes to the head-office fallba
 }
 
 TEST_CASE("the sample rules: digest, contact, several rules to one person") {
-    auto rules = routing::load_rules_file(routing::testing::sample_dir + "/hotel-stay.rules", sample_org(),
-                                          hotel_with_staff())
+    auto rules = routing::load_rules_file(routing::testing::sample_dir + "/hotel-stay.rules",
+                                          sample_org(), hotel_with_staff())
                      .value();
     router r(sample_org(), hotel_with_staff(), rules);
     auto happy = r.decide(card("lyon-02", R"("recommend":10,"contact_me":false)"));
     CHECK(names(r, happy) == list{"care*"});
-    auto unhappy = r.decide(card("lyon-02", R"("recommend":2,"staff":1,"contact_me":true,"email":"a@b.c")"));
+    auto unhappy =
+        r.decide(card("lyon-02", R"("recommend":2,"staff":1,"contact_me":true,"email":"a@b.c")"));
     CHECK(names(r, unhappy) == list{"care", "karim", "sophie"});
     CHECK(unhappy.matched == std::vector<std::uint32_t>{0, 1, 2, 3});
 }
@@ -121,7 +123,8 @@ TEST_CASE("the matcher agrees with capture::evaluate on random responses") {
         for (std::string q : {"\"cleanliness\":", "\"staff\":", "\"breakfast\":"})
             if (pick(3)) add(q.append(std::to_string(1 + pick(5))));
         if (pick(2)) add(pick(2) ? "\"contact_me\":true" : "\"contact_me\":false");
-        if (pick(3) == 0) add(pick(2) ? R"("what_went_wrong":"so Rude")" : R"("what_went_wrong":"cold")");
+        if (pick(3) == 0)
+            add(pick(2) ? R"("what_went_wrong":"so Rude")" : R"("what_went_wrong":"cold")");
         if (pick(3) == 0) add(R"("best_part":"view")");
         if (pick(2)) add(pick(2) ? R"("reason":"business")" : R"("reason":"leisure")");
         if (pick(2)) add(pick(2) ? R"("amenities":["spa"])" : R"("amenities":["bar","gym"])");

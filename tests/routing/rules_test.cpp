@@ -19,7 +19,8 @@ diagnostics errors(std::string const& text) {
 }  // namespace
 
 TEST_CASE("the sample rules load, with conditions, targets and durations") {
-    auto rules = load_rules_file(routing::testing::sample_dir + "/hotel-stay.rules", sample_org(), hotel());
+    auto rules =
+        load_rules_file(routing::testing::sample_dir + "/hotel-stay.rules", sample_org(), hotel());
     REQUIRE(rules.has_value());
     REQUIRE(rules->rules.size() == 4);
     auto const& first = rules->rules[0];
@@ -38,25 +39,28 @@ TEST_CASE("the sample rules load, with conditions, targets and durations") {
 }
 
 TEST_CASE("condition errors point into the rules file") {
-    auto e = errors("# rules\nwhen recomend <= 6 notify site_manager\n"
-                    "  when contact_me == 3 notify customer_care\n"
-                    "when recommend\n   or nope notify site_manager\n");
+    auto e = errors(
+        "# rules\nwhen recomend <= 6 notify site_manager\n"
+        "  when contact_me == 3 notify customer_care\n"
+        "when recommend\n   or nope notify site_manager\n");
     CHECK(has(e, "unknown-name", 2, 6));
     CHECK(has(e, "type-mismatch", 3, 19));
     CHECK(has(e, "unknown-name", 5, 7));
 }
 
 TEST_CASE("the bypass guarantee is checked when rules are loaded") {
-    auto e = errors("when staff <= 2 notify site_manager, front_desk\n"
-                    "always notify customer_care escalate night_auditor after 2h\n");
+    auto e = errors(
+        "when staff <= 2 notify site_manager, front_desk\n"
+        "always notify customer_care escalate night_auditor after 2h\n");
     CHECK(has(e, "bypass", 1, 38));
     CHECK(has(e, "bypass", 2, 38));
 }
 
 TEST_CASE("unknown roles, bad durations, rules that can never match") {
-    auto e = errors("when recommend > 10 notify site_manager within 4 weeks\n"
-                    "when satisfaction == 7 or cleanliness < 1 notify ceo\n"
-                    "always notify customer_care.urgent within 2h within 3h\n");
+    auto e = errors(
+        "when recommend > 10 notify site_manager within 4 weeks\n"
+        "when satisfaction == 7 or cleanliness < 1 notify ceo\n"
+        "always notify customer_care.urgent within 2h within 3h\n");
     CHECK(has(e, "never-matches", 1, 6));
     CHECK(has(e, "bad-duration", 1, 48));
     CHECK(has(e, "never-matches", 2, 6));
@@ -68,8 +72,9 @@ TEST_CASE("unknown roles, bad durations, rules that can never match") {
 TEST_CASE("org statements belong in the org file; rules may stand in it") {
     auto e = errors("site x\nalways notify customer_care\n");
     CHECK(has(e, "misplaced-statement", 1, 1));
-    std::string org_text = "head-office fallback hq\nrole hq management at head-office\n"
-                           "person h holds hq email \"h@x.example\"\nwhen recommend <= 6 notify hq\n";
+    std::string org_text =
+        "head-office fallback hq\nrole hq management at head-office\n"
+        "person h holds hq email \"h@x.example\"\nwhen recommend <= 6 notify hq\n";
     auto org = parse_org(org_text, "chain.org");
     REQUIRE(org.has_value());
     auto rules = load_rules(org_text, "chain.org", *org, hotel());
