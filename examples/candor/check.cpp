@@ -1,7 +1,7 @@
 // candor check FILE...: parse and check surveys, print every diagnostic.
 #include <iostream>
 
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 #include "commands.hpp"
 #include "io.hpp"
 
@@ -20,7 +20,7 @@ int run_check(check_options const& opts) {
             ++errors;
             continue;
         }
-        auto parsed = schema::parse(*text, file);
+        auto parsed = survey::parse(*text, file);
         if (!parsed) {
             std::cerr << render(parsed.error(), *text);
             ++errors;

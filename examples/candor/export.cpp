@@ -2,9 +2,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "candor/capture/check.hpp"
-#include "candor/capture/csv.hpp"
-#include "candor/capture/json.hpp"
+#include "candor/response/validate.hpp"
+#include "candor/response/csv.hpp"
+#include "candor/response/json.hpp"
 #include "commands.hpp"
 #include "io.hpp"
 
@@ -33,15 +33,15 @@ int run_export(export_options const& opts) {
         }
     }
     std::ostream& out = opts.out.empty() ? std::cout : file;
-    capture::write_csv_header(out, *survey);
+    response::write_csv_header(out, *survey);
     std::size_t skipped = 0;
-    for (auto& line : capture::read_json_lines(in, opts.responses)) {
+    for (auto& line : response::read_json_lines(in, opts.responses)) {
         // Only responses the survey accepts are exported: a report never mixes in bad data.
-        if (!line.value || !capture::check(*survey, *line.value).empty()) {
+        if (!line.value || !response::validate(*survey, *line.value).empty()) {
             ++skipped;
             continue;
         }
-        capture::write_csv_row(out, *survey, *line.value);
+        response::write_csv_row(out, *survey, *line.value);
     }
     if (skipped)
         std::cerr << opts.responses << ": " << skipped

@@ -2,7 +2,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 #include "commands.hpp"
 #include "io.hpp"
 
@@ -39,7 +39,7 @@ int run_fmt(fmt_options const& opts) {
     if (!text) return 1;
     auto survey = load_survey(opts.file);
     if (!survey) return 1;
-    std::string formatted = schema::format(*survey);
+    std::string formatted = survey::format(*survey);
     if (opts.check) {
         if (formatted == *text) return 0;
         std::cerr << opts.file << ": not in canonical form (run candor fmt -i)\n";

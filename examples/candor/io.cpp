@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 
 namespace candor::cli {
 
@@ -28,10 +28,10 @@ std::istream* open_input(std::string const& path, std::ifstream& file) {
     return &file;
 }
 
-std::optional<schema::survey> load_survey(std::string const& path, std::ostream& err) {
+std::optional<survey::survey> load_survey(std::string const& path, std::ostream& err) {
     auto text = read_file(path);
     if (!text) return std::nullopt;
-    auto parsed = schema::parse(*text, path);
+    auto parsed = survey::parse(*text, path);
     if (!parsed) {
         err << render(parsed.error(), *text);
         return std::nullopt;

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "candor/journal/store.hpp"
-#include "candor/schema/survey.hpp"
+#include "candor/survey/survey.hpp"
 
 namespace candor::cli {
 
@@ -19,7 +19,7 @@ std::optional<std::string> read_file(std::string const& path);
 std::istream* open_input(std::string const& path, std::ifstream& file);
 
 // Parses a survey file, printing every diagnostic (warnings too) to `err`.
-std::optional<schema::survey> load_survey(std::string const& path, std::ostream& err = std::cerr);
+std::optional<survey::survey> load_survey(std::string const& path, std::ostream& err = std::cerr);
 
 // Opens head office's store, printing what recovery found; nullopt after printing why not.
 std::optional<journal::store> open_store(std::string const& dir);

@@ -13,7 +13,7 @@
 #include <memory>
 #include <sstream>
 
-#include "candor/capture/json.hpp"
+#include "candor/response/json.hpp"
 #include "candor/routing/cases.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/seal/box.hpp"
@@ -99,11 +99,11 @@ std::string redact(std::string text) {
 }
 
 // The responses of the survey, opened from the store or read from JSON lines.
-std::optional<std::vector<capture::response>> read_responses(report_options const& o,
-                                                             schema::survey const& s,
+std::optional<std::vector<response::response>> read_responses(report_options const& o,
+                                                             survey::survey const& s,
                                                              std::size_t& others) {
-    std::vector<capture::response> out;
-    auto keep = [&](capture::response r) {
+    std::vector<response::response> out;
+    auto keep = [&](response::response r) {
         if (r.survey == s.id)
             out.push_back(std::move(r));
         else
@@ -114,7 +114,7 @@ std::optional<std::vector<capture::response>> read_responses(report_options cons
         auto* in = open_input(o.responses, file);
         if (!in) return std::nullopt;
         bool bad = false;
-        for (auto& line : capture::read_json_lines(*in, o.responses)) {
+        for (auto& line : response::read_json_lines(*in, o.responses)) {
             if (line.value)
                 keep(std::move(*line.value));
             else
@@ -135,7 +135,7 @@ std::optional<std::vector<capture::response>> read_responses(report_options cons
         ++records;
         auto content = seal::open_sealed(*hq, r.sealed);
         if (!content) return void(++unreadable);
-        auto resp = capture::from_json(seal::as_chars(*content));
+        auto resp = response::from_json(seal::as_chars(*content));
         if (resp)
             keep(std::move(*resp));
         else
@@ -220,7 +220,7 @@ json changes(stats_options const& so, stats::frame const& f, stats::period p, st
     return out;
 }
 
-json quality(schema::survey const& s, stats::frame const& f, std::string const& by) {
+json quality(survey::survey const& s, stats::frame const& f, std::string const& by) {
     auto rows = static_cast<Eigen::Index>(f.rows());
     stats::flags none = stats::flags::Constant(rows, false);
     json out = {{"cards", f.rows()},
@@ -237,13 +237,13 @@ json quality(schema::survey const& s, stats::frame const& f, std::string const& 
         count("speeders", stats::speeders(**started, **submitted, speeder_seconds));
     std::vector<std::string> grid;
     for (auto const& q : s.questions)
-        if (q.kind == schema::question_kind::rating || q.kind == schema::question_kind::likert)
+        if (q.kind == survey::question_kind::rating || q.kind == survey::question_kind::likert)
             grid.push_back(q.id);
     if (grid.size() >= 2)
         if (auto fl = stats::straight_liners(f, grid)) count("straight_liners", *fl);
     stats::flags dup = none;
     for (auto const& q : s.questions)
-        if (q.kind == schema::question_kind::text && !q.personal)
+        if (q.kind == survey::question_kind::text && !q.personal)
             if (auto c = f.get<stats::category_column>(q.id))
                 dup = dup || stats::duplicate_text(**c);
     count("duplicate_text", dup);
@@ -265,7 +265,7 @@ json quality(schema::survey const& s, stats::frame const& f, std::string const& 
 }
 
 // The newest detractors' comments; contact details only for a reader who may see them.
-json verbatims(schema::survey const& s, stats_options const& so, stats::frame const& f,
+json verbatims(survey::survey const& s, stats_options const& so, stats::frame const& f,
                std::size_t count, bool personal) {
     auto const* nps = *f.get<stats::scale_column>(so.nps);
     auto t = f.get<stats::time_column>(so.date);
@@ -275,7 +275,7 @@ json verbatims(schema::survey const& s, stats_options const& so, stats::frame co
         if (!c) continue;
         if (q.personal)
             contacts.emplace_back(q.id, *c);
-        else if (q.kind == schema::question_kind::text)
+        else if (q.kind == survey::question_kind::text)
             texts.emplace_back(q.id, *c);
     }
     std::vector<Eigen::Index> rows;
@@ -401,7 +401,7 @@ int run_report(report_options const& o) {
     if (so.nps.empty()) return fail(o.survey + ": the report needs an NPS question");
     std::vector<std::string> drivers;
     for (auto const& q : survey->questions)
-        if (q.kind == schema::question_kind::rating || q.kind == schema::question_kind::likert)
+        if (q.kind == survey::question_kind::rating || q.kind == survey::question_kind::likert)
             drivers.push_back(q.id);
     if (!drivers.empty()) {
         so.drivers = so.nps + "=";

@@ -43,7 +43,7 @@ std::optional<routing::organisation> load_org(std::string const& path) {
 
 std::optional<routing::rule_set> load_routing_rules(std::string const& path,
                                                     routing::organisation const& org,
-                                                    schema::survey const& survey) {
+                                                    survey::survey const& survey) {
     auto text = read_file(path);
     if (!text) return std::nullopt;
     // Rules may stand in the org file itself.

@@ -288,16 +288,16 @@ void print_text(std::ostream& out, json const& r, stats_options const& o) {
 
 }  // namespace
 
-void complete(stats_options& o, stats::csv_options& csv, schema::survey const* s) {
+void complete(stats_options& o, stats::csv_options& csv, survey::survey const* s) {
     if (s) {
-        auto first = [&](schema::question_kind k) -> std::string {
+        auto first = [&](survey::question_kind k) -> std::string {
             for (auto const& q : s->questions)
                 if (q.kind == k) return q.id;
             return {};
         };
-        if (o.nps.empty()) o.nps = first(schema::question_kind::nps);
-        if (o.csat.empty()) o.csat = first(schema::question_kind::csat);
-        if (o.ces.empty()) o.ces = first(schema::question_kind::ces);
+        if (o.nps.empty()) o.nps = first(survey::question_kind::nps);
+        if (o.csat.empty()) o.csat = first(survey::question_kind::csat);
+        if (o.ces.empty()) o.ces = first(survey::question_kind::ces);
     }
     using stats::column_kind;
     for (auto const* c : {&o.nps, &o.csat, &o.ces})
@@ -453,7 +453,7 @@ stats::result<json> compute_stats(stats_options const& o, stats::frame const& f,
 
 int run_stats(stats_options const& given) {
     auto o = given;
-    std::optional<schema::survey> survey;
+    std::optional<survey::survey> survey;
     if (!o.survey.empty()) {
         survey = load_survey(o.survey);
         if (!survey) return 1;

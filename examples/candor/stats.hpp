@@ -40,7 +40,7 @@ nlohmann::json to_json(stats::mean_figure const& f);
 
 // Fills the survey's first NPS, CSAT and CES questions into `o` when not named, and the
 // column kinds the options imply into `csv`.
-void complete(stats_options& o, stats::csv_options& csv, schema::survey const* s);
+void complete(stats_options& o, stats::csv_options& csv, survey::survey const* s);
 
 // Every figure the options ask for (keys in docs/statistics.md), raked to `margins` when
 // given; "suppressed" counts the segments under min-n per breakdown.

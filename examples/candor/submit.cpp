@@ -4,8 +4,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "candor/capture/check.hpp"
-#include "candor/capture/json.hpp"
+#include "candor/response/validate.hpp"
+#include "candor/response/json.hpp"
 #include "candor/journal/journal.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/seal/box.hpp"
@@ -63,7 +63,7 @@ int run_submit(submit_options const& opts) {
     for (std::uint32_t line_no = 1; std::getline(in, text); ++line_no) {
         if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
         auto where = opts.responses + ":" + std::to_string(line_no);
-        auto parsed = capture::from_json(text, {opts.responses, line_no, 1});
+        auto parsed = response::from_json(text, {opts.responses, line_no, 1});
         if (!parsed) {
             ++rejected;
             std::cerr << where << ": rejected\n";
@@ -72,20 +72,20 @@ int run_submit(submit_options const& opts) {
             continue;
         }
         auto const& r = *parsed;
-        auto problems = capture::check(*survey, r);
+        auto problems = response::validate(*survey, r);
         if (auto device = r.field("device"); !device.empty() && device != key->id)
-            problems.push_back({"device", capture::problem_code::device_field,
+            problems.push_back({"device", response::problem_code::device_field,
                                 "the response is from device " + std::string(device) +
                                     ", the key is " + key->id + "'s"});
-        auto content = capture::to_json(r);
+        auto content = response::to_json(r);
         if (content.size() + seal::seal_overhead > journal::max_sealed_bytes)
-            problems.push_back({"", capture::problem_code::too_long, "response too large to seal"});
+            problems.push_back({"", response::problem_code::too_long, "response too large to seal"});
         if (!problems.empty()) {
             ++rejected;
             std::cerr << where << ": rejected\n";
             for (auto const& p : problems)
                 std::cerr << "  " << (p.question.empty() ? "response" : p.question) << ": "
-                          << p.message << " [" << capture::to_string(p.code) << "]\n";
+                          << p.message << " [" << response::to_string(p.code) << "]\n";
             continue;
         }
         batch.push_back(

@@ -2,8 +2,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "candor/capture/check.hpp"
-#include "candor/capture/json.hpp"
+#include "candor/response/validate.hpp"
+#include "candor/response/json.hpp"
 #include "commands.hpp"
 #include "io.hpp"
 
@@ -23,7 +23,7 @@ int run_validate(validate_options const& opts) {
     if (!input) return 2;
     std::istream& in = *input;
     std::size_t accepted = 0, rejected = 0;
-    for (auto& line : capture::read_json_lines(in, opts.responses)) {
+    for (auto& line : response::read_json_lines(in, opts.responses)) {
         std::string const where = opts.responses + ":" + std::to_string(line.line);
         if (!line.value) {
             ++rejected;
@@ -32,7 +32,7 @@ int run_validate(validate_options const& opts) {
                 std::cout << "  " << d.message << " [" << d.code << "]\n";
             continue;
         }
-        auto problems = capture::check(*survey, *line.value);
+        auto problems = response::validate(*survey, *line.value);
         if (problems.empty()) {
             ++accepted;
             if (!opts.quiet) std::cout << where << ": accepted\n";
@@ -42,7 +42,7 @@ int run_validate(validate_options const& opts) {
         std::cout << where << ": rejected\n";
         for (auto const& p : problems)
             std::cout << "  " << (p.question.empty() ? "response" : p.question) << ": " << p.message
-                      << " [" << capture::to_string(p.code) << "]\n";
+                      << " [" << response::to_string(p.code) << "]\n";
     }
     std::cout << accepted << " accepted, " << rejected << " rejected\n";
     return rejected == 0 ? 0 : 1;

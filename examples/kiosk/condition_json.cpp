@@ -6,8 +6,8 @@ namespace candor::kiosk {
 
 namespace {
 
-std::string_view name(schema::opcode op) {
-    using schema::opcode;
+std::string_view name(survey::opcode op) {
+    using survey::opcode;
     switch (op) {
         case opcode::number:
             return "number";
@@ -61,8 +61,8 @@ std::string_view name(schema::opcode op) {
 
 }  // namespace
 
-nlohmann::json to_json(schema::expr const& e) {
-    using schema::opcode;
+nlohmann::json to_json(survey::expr const& e) {
+    using survey::opcode;
     auto nodes = nlohmann::json::array();
     for (auto const& n : e.nodes) {
         nlohmann::json j{{"op", name(n.op)}};

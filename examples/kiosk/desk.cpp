@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "candor/capture/check.hpp"
-#include "candor/capture/json.hpp"
+#include "candor/response/validate.hpp"
+#include "candor/response/json.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/seal/box.hpp"
 #include "candor/time.hpp"
@@ -19,18 +19,18 @@ reply error(int status, std::string message) {
     return {status, nlohmann::json{{"error", std::move(message)}}.dump()};
 }
 
-reply refused(capture::problems const& problems) {
+reply refused(response::problems const& problems) {
     auto list = nlohmann::json::array();
     for (auto const& p : problems)
         list.push_back({{"question", p.question},
-                        {"code", capture::to_string(p.code)},
+                        {"code", response::to_string(p.code)},
                         {"message", p.message}});
     return {422, nlohmann::json{{"problems", std::move(list)}}.dump()};
 }
 
 }  // namespace
 
-result<device_fields, std::string> settle_fields(schema::survey const& s,
+result<device_fields, std::string> settle_fields(survey::survey const& s,
                                                  device_fields const& given,
                                                  std::string const& device_id) {
     for (auto const& [name, value] : given) {
@@ -56,7 +56,7 @@ result<device_fields, std::string> settle_fields(schema::survey const& s,
     return out;
 }
 
-desk::desk(schema::survey survey, device_fields fields, journal::journal journal)
+desk::desk(survey::survey survey, device_fields fields, journal::journal journal)
     : survey_(std::move(survey)), fields_(std::move(fields)), journal_(std::move(journal)) {}
 
 reply desk::submit(std::string_view body, std::int64_t now) {
@@ -87,18 +87,18 @@ reply desk::submit(std::string_view body, std::int64_t now) {
                                {"submitted", format_timestamp(now)},
                                {"answers", answers}};
     // The engine reads the answers, as it reads them from any other channel.
-    auto parsed = capture::from_json(whole.dump());
+    auto parsed = response::from_json(whole.dump());
     if (!parsed) {
-        capture::problems problems;
+        response::problems problems;
         for (auto const& d : parsed.error())
-            problems.push_back({"", capture::problem_code::wrong_type, d.message});
+            problems.push_back({"", response::problem_code::wrong_type, d.message});
         return refused(problems);
     }
     auto const& r = *parsed;
-    auto problems = capture::check(survey_, r);
-    auto content = capture::to_json(r);
+    auto problems = response::validate(survey_, r);
+    auto content = response::to_json(r);
     if (content.size() + seal::seal_overhead > journal::max_sealed_bytes)
-        problems.push_back({"", capture::problem_code::too_long, "the card is too large to seal"});
+        problems.push_back({"", response::problem_code::too_long, "the card is too large to seal"});
     if (!problems.empty()) return refused(problems);
 
     journal::card const card{r.survey, r.version, std::string(r.field("site")), r.submitted,

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/version.hpp"
 #include "page_model.hpp"
@@ -26,7 +26,7 @@ struct options {
 };
 
 int run(options const& opts) {
-    auto survey = schema::parse_file(opts.survey);
+    auto survey = survey::parse_file(opts.survey);
     if (!survey) {
         std::cerr << render(survey.error());
         return 2;

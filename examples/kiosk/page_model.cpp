@@ -6,7 +6,7 @@ namespace candor::kiosk {
 
 namespace {
 
-nlohmann::json texts(schema::translated_text const& t) {
+nlohmann::json texts(survey::translated_text const& t) {
     auto j = nlohmann::json::object();
     for (auto const& [language, text] : t.by_language) j[language] = text;
     return j;
@@ -24,19 +24,19 @@ std::string_view name(layout l) {
     return "page";
 }
 
-nlohmann::json question_model(schema::question const& q) {
+nlohmann::json question_model(survey::question const& q) {
     nlohmann::json j{{"id", q.id},
-                     {"kind", schema::to_string(q.kind)},
+                     {"kind", survey::to_string(q.kind)},
                      {"prompt", texts(q.prompt)},
                      {"page", q.page},
                      {"required", q.required},
                      {"showIf", q.show_if ? to_json(*q.show_if) : nlohmann::json()},
                      {"requireIf", q.require_if ? to_json(*q.require_if) : nlohmann::json()}};
-    if (schema::is_scale(q.kind) || q.kind == schema::question_kind::number) {
+    if (survey::is_scale(q.kind) || q.kind == survey::question_kind::number) {
         j["min"] = q.min;
         j["max"] = q.max;
-        j["integer"] = schema::is_scale(q.kind) || q.integer;
-        j["hasRange"] = schema::is_scale(q.kind) || q.has_range;
+        j["integer"] = survey::is_scale(q.kind) || q.integer;
+        j["hasRange"] = survey::is_scale(q.kind) || q.has_range;
     }
     if (!q.end_labels.empty()) {
         auto labels = nlohmann::json::array();
@@ -52,14 +52,14 @@ nlohmann::json question_model(schema::question const& q) {
         j["minSelections"] = q.min_selections;
         j["maxSelections"] = q.max_selections;
     }
-    if (q.kind == schema::question_kind::text)
-        j["maxLength"] = q.max_length ? q.max_length : schema::default_text_max_length;
+    if (q.kind == survey::question_kind::text)
+        j["maxLength"] = q.max_length ? q.max_length : survey::default_text_max_length;
     return j;
 }
 
 }  // namespace
 
-nlohmann::json page_model(schema::survey const& s, page_settings const& settings) {
+nlohmann::json page_model(survey::survey const& s, page_settings const& settings) {
     auto fields = nlohmann::json::array();
     for (auto const& f : s.fields) {
         std::string value;

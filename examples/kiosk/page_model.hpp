@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "candor/schema/survey.hpp"
+#include "candor/survey/survey.hpp"
 
 namespace candor::kiosk {
 
@@ -28,6 +28,6 @@ struct page_settings {
     std::vector<std::pair<std::string, std::string>> fields;
 };
 
-nlohmann::json page_model(schema::survey const& s, page_settings const& settings);
+nlohmann::json page_model(survey::survey const& s, page_settings const& settings);
 
 }  // namespace candor::kiosk

@@ -29,8 +29,8 @@ local_time place_of(router const& r, std::string_view site) {
 }
 
 // What the router needs to resolve people for a case: its site and who was on duty.
-capture::response stub(router const& r, routed_case const& c) {
-    capture::response out;
+response::response stub(router const& r, routed_case const& c) {
+    response::response out;
     out.fields.emplace_back("site", c.site);
     if (!r.org().duty_field.empty()) out.fields.emplace_back(r.org().duty_field, c.duty);
     return out;
@@ -176,7 +176,7 @@ std::vector<routed_case> case_log::open_cases(std::span<routed_response const> r
 }
 
 std::vector<routed_case> case_log::open_cases(std::string const& response_key,
-                                              capture::response const& r, decision const& d,
+                                              response::response const& r, decision const& d,
                                               router const& router, timestamp now) {
     routed_response const one{response_key, r, d};
     return open_cases(std::span(&one, 1), router, now);

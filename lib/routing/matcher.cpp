@@ -6,13 +6,13 @@
 #include <functional>
 #include <limits>
 
-#include "candor/capture/evaluate.hpp"
+#include "candor/response/evaluate.hpp"
 
 namespace candor::routing {
 
 namespace {
 
-using schema::opcode;
+using survey::opcode;
 
 bool is_comparison(opcode op) {
     return op == opcode::equal || op == opcode::not_equal || op == opcode::less ||
@@ -20,8 +20,8 @@ bool is_comparison(opcode op) {
 }
 
 // The subtree of `e` rooted at `node`, as an expression of its own.
-schema::expr subtree(schema::expr const& e, std::uint32_t node) {
-    schema::expr out;
+survey::expr subtree(survey::expr const& e, std::uint32_t node) {
+    survey::expr out;
     std::vector<std::uint32_t> map(e.nodes.size(), 0);
     std::function<void(std::uint32_t)> copy = [&](std::uint32_t i) {
         auto n = e.nodes[i];
@@ -59,7 +59,7 @@ std::uint8_t mask(opcode op) {
     }
 }
 
-// The C locale's tolower, as capture::evaluate's `contains` uses.
+// The C locale's tolower, as response::evaluate's `contains` uses.
 void lower_ascii(std::string& s) {
     for (auto& c : s)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -88,7 +88,7 @@ constexpr std::uint32_t node_mark = 0x40000000u;
 constexpr std::uint32_t always_slot = 0x20000000u;
 }  // namespace
 
-matcher::matcher(schema::survey const& survey, rule_set const& rules) : survey_(&survey) {
+matcher::matcher(survey::survey const& survey, rule_set const& rules) : survey_(&survey) {
     for (auto const& r : rules.rules)
         roots_.push_back(r.condition ? compile(*r.condition, static_cast<std::uint32_t>(r.condition->nodes.size() - 1))
                                      : always_slot);
@@ -104,7 +104,7 @@ matcher::matcher(schema::survey const& survey, rule_set const& rules) : survey_(
     for (auto& r : roots_) place(r);
 }
 
-std::uint32_t matcher::compile(schema::expr const& e, std::uint32_t index) {
+std::uint32_t matcher::compile(survey::expr const& e, std::uint32_t index) {
     auto const& n = e.nodes[index];
     node out{};
     switch (n.op) {
@@ -121,17 +121,17 @@ std::uint32_t matcher::compile(schema::expr const& e, std::uint32_t index) {
     return static_cast<std::uint32_t>(nodes_.size() - 1) | node_mark;
 }
 
-std::uint32_t matcher::atom(schema::expr const& e, std::uint32_t index) {
+std::uint32_t matcher::atom(survey::expr const& e, std::uint32_t index) {
     auto const& n = e.nodes[index];
     if (is_comparison(n.op)) {
         auto const& a = e.nodes[n.a];
         auto const& b = e.nodes[n.b];
-        auto numeric_literal = [](schema::expr::node const& x) {
+        auto numeric_literal = [](survey::expr::node const& x) {
             return x.op == opcode::number || x.op == opcode::boolean;
         };
-        auto numeric_question = [&](schema::expr::node const& x) {
+        auto numeric_question = [&](survey::expr::node const& x) {
             return x.op == opcode::question &&
-                   (x.type == schema::value_type::number || x.type == schema::value_type::boolean);
+                   (x.type == survey::value_type::number || x.type == survey::value_type::boolean);
         };
         std::optional<numeric_atom> found;
         if (numeric_question(a) && numeric_literal(b)) found = numeric_atom{a.a, mask(n.op), b.number};
@@ -152,7 +152,7 @@ std::uint32_t matcher::atom(schema::expr const& e, std::uint32_t index) {
     contains_of_.push_back(-1);
     if (n.op == opcode::contains && e.nodes[n.a].op == opcode::question && e.nodes[n.b].op == opcode::text) {
         auto needle = e.nodes[n.b].text;
-        if (e.nodes[n.a].type == schema::value_type::text) lower_ascii(needle);
+        if (e.nodes[n.a].type == survey::value_type::text) lower_ascii(needle);
         contains_of_.back() = static_cast<std::int32_t>(contains_.size());
         contains_.push_back({e.nodes[n.a].a, std::move(needle), g});
     }
@@ -160,7 +160,7 @@ std::uint32_t matcher::atom(schema::expr const& e, std::uint32_t index) {
     return g | general_mark;
 }
 
-void matcher::match(capture::response const& r, std::vector<std::uint32_t>& out) const {
+void matcher::match(response::response const& r, std::vector<std::uint32_t>& out) const {
     auto const& s = *survey_;
     constexpr std::size_t inline_questions = 64;
     double numbers_inline[inline_questions];
@@ -171,9 +171,9 @@ void matcher::match(capture::response const& r, std::vector<std::uint32_t>& out)
         numbers = numbers_heap.data();
     }
     std::fill(numbers, numbers + s.questions.size(), std::numeric_limits<double>::quiet_NaN());
-    capture::answer const* answers_inline[inline_questions];
-    std::vector<capture::answer const*> answers_heap;
-    capture::answer const** answers = answers_inline;
+    response::answer const* answers_inline[inline_questions];
+    std::vector<response::answer const*> answers_heap;
+    response::answer const** answers = answers_inline;
     if (s.questions.size() > inline_questions) {
         answers_heap.resize(s.questions.size());
         answers = answers_heap.data();
@@ -190,7 +190,7 @@ void matcher::match(capture::response const& r, std::vector<std::uint32_t>& out)
             q = static_cast<std::size_t>(found);
         }
         guess = q + 1;
-        if (answers[q]) continue;  // the first answer counts, as in capture::index_answers
+        if (answers[q]) continue;  // the first answer counts, as in response::index_answers
         answers[q] = &a;
         switch (a.index()) {
             case 0: numbers[q] = std::get<bool>(a) ? 1 : 0; break;
@@ -210,13 +210,13 @@ void matcher::match(capture::response const& r, std::vector<std::uint32_t>& out)
         unsigned order = static_cast<unsigned>(x == a.constant) | static_cast<unsigned>(x > a.constant) << 1;
         v[i] = static_cast<std::uint8_t>((x == x) & (a.mask >> order));
     }
-    capture::answer_table const table{s, r, {answers, s.questions.size()}};
+    response::answer_table const table{s, r, {answers, s.questions.size()}};
     std::string lowered;
     std::uint32_t lowered_question = 0xFFFFFFFFu;
     for (std::size_t i = 0; i < general_.size(); ++i) {
         std::uint8_t& out = v[numeric_.size() + i];
         if (contains_of_[i] < 0) {
-            out = capture::evaluate(general_[i], table);
+            out = response::evaluate(general_[i], table);
             continue;
         }
         auto const& c = contains_[static_cast<std::size_t>(contains_of_[i])];
@@ -230,10 +230,10 @@ void matcher::match(capture::response const& r, std::vector<std::uint32_t>& out)
                 lowered_question = c.question;
             }
             out = !lowered.empty() && lowered.find(c.needle) != std::string::npos;
-        } else if (auto const* codes = std::get_if<capture::choice_codes>(a)) {
+        } else if (auto const* codes = std::get_if<response::choice_codes>(a)) {
             out = std::find(codes->begin(), codes->end(), c.needle) != codes->end();
         } else {
-            out = capture::evaluate(general_[i], table);
+            out = response::evaluate(general_[i], table);
         }
     }
     std::size_t const base = nodes_base();

@@ -13,7 +13,7 @@ namespace {
 // Ordered: the mail sink prints the fields in this order, most useful first.
 using json = nlohmann::ordered_json;
 
-json value_of(capture::answer const& a) {
+json value_of(response::answer const& a) {
     return std::visit([](auto const& v) { return json(v); }, a);
 }
 
@@ -40,7 +40,7 @@ timestamp end_of_day(timestamp now, local_time const& place) {
 }  // namespace
 
 result<std::vector<delivery>, std::string> deliveries_for(router const& router,
-                                                          capture::response const& r,
+                                                          response::response const& r,
                                                           notice const& n, timestamp now) {
     auto const& org = router.org();
     auto const& person = org.people.at(n.to.person);

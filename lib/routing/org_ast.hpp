@@ -54,7 +54,7 @@ struct person_stmt : x3::position_tagged {
 };
 
 // `when CONDITION notify a, b within 4h escalate c after 24h` or `always notify ...`.
-// The condition is kept as text and compiled against the survey by schema::parse_condition.
+// The condition is kept as text and compiled against the survey by survey::parse_condition.
 struct rule_stmt : x3::position_tagged {
     word condition;  // empty text for `always`
     std::vector<word> targets;

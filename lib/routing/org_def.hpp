@@ -2,17 +2,17 @@
 // statements). Tokens and the error handler are the survey parser's.
 #pragma once
 
-#include "../schema/common_def.hpp"
+#include "../survey/common_def.hpp"
 #include "org_ast_adapted.hpp"
 #include "org_grammar.hpp"
 
 namespace candor::routing::parser {
 
-using schema::parser::kw;
-using schema::parser::kw_string;
-using schema::parser::quoted;
-using schema::parser::report_errors;
-using schema::parser::text_from_raw;
+using survey::parser::kw;
+using survey::parser::kw_string;
+using survey::parser::quoted;
+using survey::parser::report_errors;
+using survey::parser::text_from_raw;
 using x3::alnum;
 using x3::alpha;
 using x3::char_;

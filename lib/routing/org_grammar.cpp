@@ -1,11 +1,11 @@
 // Instantiates the org statement grammar for the survey parser's types.
-#include "../schema/config.hpp"
+#include "../survey/config.hpp"
 #include "org_def.hpp"
 
 namespace candor::routing::parser {
 
-using schema::parser::context_type;
-using schema::parser::iterator_type;
+using survey::parser::context_type;
+using survey::parser::iterator_type;
 
 BOOST_SPIRIT_INSTANTIATE(org_statement_type, iterator_type, context_type)
 

@@ -7,14 +7,14 @@
 #include <string_view>
 #include <vector>
 
-#include "../schema/source_map.hpp"
+#include "../survey/source_map.hpp"
 #include "candor/diagnostic.hpp"
 #include "org_ast.hpp"
 
 namespace candor::routing {
 
 // Every statement that parsed; a syntax error in one is reported and the next is read.
-std::vector<ast::statement> parse_statements(schema::source_map const& source, diagnostics& out);
+std::vector<ast::statement> parse_statements(survey::source_map const& source, diagnostics& out);
 
 inline diagnostic error_at(source_location where, std::string code, std::string message) {
     return {severity::error, std::move(code), std::move(message), std::move(where)};
@@ -24,7 +24,7 @@ inline diagnostic warning_at(source_location where, std::string code, std::strin
 }
 
 // Where a tagged node starts.
-inline source_location at(schema::source_map const& source, boost::spirit::x3::position_tagged const& n) {
+inline source_location at(survey::source_map const& source, boost::spirit::x3::position_tagged const& n) {
     return source.at(static_cast<std::size_t>(n.id_first < 0 ? 0 : n.id_first));
 }
 

@@ -3,7 +3,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "candor/capture/json.hpp"
+#include "candor/response/json.hpp"
 #include "candor/routing/notification.hpp"
 #include "candor/seal/box.hpp"
 
@@ -24,7 +24,7 @@ std::string key_of(journal::record const& r) {
 }
 
 // Appends the deliveries of `n` to `out`; a refusal (the bypass, checked again) is noted.
-void add(std::vector<delivery>& out, router const& router, capture::response const& r,
+void add(std::vector<delivery>& out, router const& router, response::response const& r,
          notice const& n, timestamp now, pass_report& report) {
     auto ds = deliveries_for(router, r, n, now);
     if (!ds) {
@@ -37,7 +37,7 @@ void add(std::vector<delivery>& out, router const& router, capture::response con
 
 struct chunk_of_responses {
     std::vector<std::string> keys;
-    std::vector<capture::response> responses;
+    std::vector<response::response> responses;
     std::vector<decision> decisions;
 
     void flush(router const& router, case_log& cases, outbox& out, timestamp now,
@@ -78,7 +78,7 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
     auto const due = cases.due(router, now);
     std::unordered_set<std::string> wanted;  // the responses of cases to escalate
     for (auto const& e : due) wanted.insert(cases.find(e.case_id)->response);
-    std::unordered_map<std::string, capture::response> escalating;
+    std::unordered_map<std::string, response::response> escalating;
 
     chunk_of_responses pending;
     store.for_each([&](journal::record const& rec) {
@@ -89,7 +89,7 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
             return;
         }
         auto content = seal::open_sealed(hq, rec.sealed);
-        auto r = content ? capture::from_json(seal::as_chars(*content)) : unexpected(diagnostics{});
+        auto r = content ? response::from_json(seal::as_chars(*content)) : unexpected(diagnostics{});
         if (!r) {
             ++report.unreadable;
             note(report,
@@ -128,7 +128,7 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         ++report.escalated;
         auto const& c = *cases.find(e.case_id);
         auto it = escalating.find(c.response);
-        capture::response fallback;
+        response::response fallback;
         if (it == escalating.end()) {
             // The response left the store or no longer opens: escalate what the case knows.
             note(report, c.response + ": escalating case " + c.id + " without the response");

@@ -10,7 +10,7 @@ namespace candor::routing {
 
 struct router::impl {
     organisation const& org;
-    schema::survey const& survey;
+    survey::survey const& survey;
     rule_set const& rules;
     matcher match;
     std::uint32_t fallback = 0;
@@ -23,7 +23,7 @@ struct router::impl {
     std::vector<std::vector<std::uint32_t>> targets;  // by rule: role indices
     std::vector<std::vector<bool>> digest;
 
-    impl(organisation const& o, schema::survey const& s, rule_set const& r)
+    impl(organisation const& o, survey::survey const& s, rule_set const& r)
         : org(o), survey(s), rules(r), match(s, r) {
         auto const roles = o.roles.size();
         fallback = static_cast<std::uint32_t>(std::max(0, o.role_index(o.fallback_role)));
@@ -85,7 +85,7 @@ struct router::impl {
         return d.role_marks;
     }
 
-    std::uint32_t site_of(capture::response const& r) const {
+    std::uint32_t site_of(response::response const& r) const {
         auto it = site_ids.find(std::string(r.field("site")));
         return it == site_ids.end() ? static_cast<std::uint32_t>(org.sites.size()) : it->second;
     }
@@ -93,7 +93,7 @@ struct router::impl {
     std::unordered_map<std::string, std::uint32_t> person_ids;
 
     // The person the response's duty field names, if any.
-    std::uint32_t on_duty(capture::response const& r) const {
+    std::uint32_t on_duty(response::response const& r) const {
         if (org.duty_field.empty()) return no_person;
         auto it = person_ids.find(std::string(r.field(org.duty_field)));
         return it == person_ids.end() ? no_person : it->second;
@@ -122,13 +122,13 @@ struct router::impl {
     }
 };
 
-router::router(organisation const& org, schema::survey const& survey, rule_set const& rules)
+router::router(organisation const& org, survey::survey const& survey, rule_set const& rules)
     : p_(std::make_unique<impl>(org, survey, rules)) {}
 router::router(router&&) noexcept = default;
 router& router::operator=(router&&) noexcept = default;
 router::~router() = default;
 
-void router::decide(capture::response const& r, decision& out) const {
+void router::decide(response::response const& r, decision& out) const {
     out.recipients.clear();
     out.fallback = false;
     out.bypassed = 0;
@@ -153,20 +153,20 @@ void router::decide(capture::response const& r, decision& out) const {
     if (out.recipients.empty()) p_->resolve(p_->fallback, site, duty, no_rule, false, out.recipients, out.bypassed);
 }
 
-decision router::decide(capture::response const& r) const {
+decision router::decide(response::response const& r) const {
     decision d;
     decide(r, d);
     return d;
 }
 
-bool router::may_receive(std::uint32_t person, capture::response const& r) const {
+bool router::may_receive(std::uint32_t person, response::response const& r) const {
     if (person >= p_->org.people.size() || p_->on_duty(r) == person) return false;
     auto site = p_->site_of(r);
     auto const& fl = p_->front_line_sites[person];
     return std::find(fl.begin(), fl.end(), site) == fl.end();
 }
 
-std::vector<recipient> router::resolve(std::uint32_t role, capture::response const& r) const {
+std::vector<recipient> router::resolve(std::uint32_t role, response::response const& r) const {
     std::vector<recipient> out;
     std::uint32_t bypassed = 0;
     p_->resolve(role, p_->site_of(r), p_->on_duty(r), no_rule, false, out, bypassed);
@@ -180,6 +180,6 @@ std::optional<std::uint32_t> router::above(std::uint32_t role) const {
 
 organisation const& router::org() const noexcept { return p_->org; }
 rule_set const& router::rules() const noexcept { return p_->rules; }
-schema::survey const& router::survey() const noexcept { return p_->survey; }
+survey::survey const& router::survey() const noexcept { return p_->survey; }
 
 }  // namespace candor::routing

@@ -1,21 +1,21 @@
 // Routing rules: parsed with the org grammar, conditions compiled against the survey by
-// schema::parse_condition with their place in the file, then checked against the org.
+// survey::parse_condition with their place in the file, then checked against the org.
 #include "candor/routing/rules.hpp"
 
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 #include "org_parse.hpp"
 
 namespace candor::routing {
 
 namespace {
 
-using schema::opcode;
+using survey::opcode;
 
 enum class truth : std::uint8_t { never, maybe, always };
 
 // Whether some answer in a question's range satisfies `value OP c` (`c OP value` when
 // `flipped`): the checks that find `recommend > 10` can never match.
-bool some_value(schema::question const& q, opcode op, double c, bool flipped) {
+bool some_value(survey::question const& q, opcode op, double c, bool flipped) {
     double lo = q.min, hi = q.max;
     if (flipped) {  // c < v is v > c, and so on
         op = op == opcode::less ? opcode::greater
@@ -35,7 +35,7 @@ bool some_value(schema::question const& q, opcode op, double c, bool flipped) {
     }
 }
 
-truth analyse(schema::expr const& e, schema::survey const& s) {
+truth analyse(survey::expr const& e, survey::survey const& s) {
     std::vector<truth> t(e.nodes.size(), truth::maybe);
     for (std::size_t i = 0; i < e.nodes.size(); ++i) {
         auto const& n = e.nodes[i];
@@ -63,8 +63,8 @@ truth analyse(schema::expr const& e, schema::survey const& s) {
                 auto const& c = flipped ? a : b;
                 if (q.op != opcode::question || c.op != opcode::number) break;
                 auto const& question = s.questions[q.a];
-                if (!schema::is_scale(question.kind) &&
-                    !(question.kind == schema::question_kind::number && question.has_range))
+                if (!survey::is_scale(question.kind) &&
+                    !(question.kind == survey::question_kind::number && question.has_range))
                     break;
                 if (!some_value(question, n.op, c.number, flipped)) t[i] = truth::never;
                 break;
@@ -77,8 +77,8 @@ truth analyse(schema::expr const& e, schema::survey const& s) {
 
 class rules_lowering {
 public:
-    rules_lowering(schema::source_map const& source, organisation const& org,
-                   schema::survey const& survey, diagnostics& out)
+    rules_lowering(survey::source_map const& source, organisation const& org,
+                   survey::survey const& survey, diagnostics& out)
         : source_(source), org_(org), survey_(survey), out_(out) {}
 
     rule_set run(std::vector<ast::statement> const& statements) {
@@ -133,7 +133,7 @@ private:
         while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
         out.condition_text = text;
         if (!text.empty()) {
-            auto compiled = schema::parse_condition(text, survey_, at(r.condition));
+            auto compiled = survey::parse_condition(text, survey_, at(r.condition));
             if (!compiled) {
                 for (auto& d : compiled.error()) out_.push_back(std::move(d));
             } else {
@@ -181,17 +181,17 @@ private:
         return out;
     }
 
-    schema::source_map const& source_;
+    survey::source_map const& source_;
     organisation const& org_;
-    schema::survey const& survey_;
+    survey::survey const& survey_;
     diagnostics& out_;
 };
 
 }  // namespace
 
 parse_result<rule_set> load_rules(std::string_view text, std::string_view file_name,
-                                  organisation const& org, schema::survey const& survey) {
-    schema::source_map source(text, file_name);
+                                  organisation const& org, survey::survey const& survey) {
+    survey::source_map source(text, file_name);
     diagnostics diags;
     auto statements = parse_statements(source, diags);
     rule_set set = rules_lowering(source, org, survey, diags).run(statements);
@@ -202,7 +202,7 @@ parse_result<rule_set> load_rules(std::string_view text, std::string_view file_n
 }
 
 parse_result<rule_set> load_rules_file(std::string const& path, organisation const& org,
-                                       schema::survey const& survey) {
+                                       survey::survey const& survey) {
     diagnostics diags;
     auto text = read_text(path, diags);
     if (!text) return unexpected(std::move(diags));

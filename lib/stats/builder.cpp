@@ -5,7 +5,7 @@
 #include <cmath>
 #include <map>
 
-#include "candor/schema/survey.hpp"
+#include "candor/survey/survey.hpp"
 #include "candor/time.hpp"
 
 namespace candor::stats::detail {
@@ -96,8 +96,8 @@ std::vector<column_spec> specs_for(std::vector<std::string> const& names, csv_op
                      sv.field_index(name) >= 0)
                 s.kind = column_kind::category;
             else if (auto const* q = sv.find(name)) {
-                using schema::question_kind;
-                if (schema::is_scale(q->kind)) {
+                using survey::question_kind;
+                if (survey::is_scale(q->kind)) {
                     s.kind = column_kind::scale;
                     s.range = q->kind == question_kind::nps    ? std::pair(0, 10)
                               : q->kind == question_kind::csat ? std::pair(1, 5)

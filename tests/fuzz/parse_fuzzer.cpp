@@ -1,4 +1,4 @@
-// Bytes to schema::parse. Beyond "no crash, no sanitizer report": whatever parses must
+// Bytes to survey::parse. Beyond "no crash, no sanitizer report": whatever parses must
 // survive format() and parse back to the same survey, or the canonical form is lying.
 #include <cstddef>
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 
 namespace {
 
@@ -23,15 +23,15 @@ namespace {
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     std::string_view const input(reinterpret_cast<char const*>(data), size);
-    auto const parsed = candor::schema::parse(input, "fuzz.survey");
+    auto const parsed = candor::survey::parse(input, "fuzz.survey");
     if (!parsed.has_value()) return 0;
 
-    std::string const formatted = candor::schema::format(*parsed);
-    auto const again = candor::schema::parse(formatted, "formatted.survey");
+    std::string const formatted = candor::survey::format(*parsed);
+    auto const again = candor::survey::parse(formatted, "formatted.survey");
     if (!again.has_value())
         fail("format() wrote a survey that does not parse", input, formatted,
              candor::render(again.error(), formatted));
     if (!(*again == *parsed))
-        fail("parse(format(s)) != s", input, formatted, candor::schema::format(*again));
+        fail("parse(format(s)) != s", input, formatted, candor::survey::format(*again));
     return 0;
 }

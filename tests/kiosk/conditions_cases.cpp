@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "candor/capture/check.hpp"
-#include "candor/capture/json.hpp"
-#include "candor/schema/parse.hpp"
+#include "candor/response/validate.hpp"
+#include "candor/response/json.hpp"
+#include "candor/survey/parse.hpp"
 #include "page_model.hpp"
 
 using namespace candor;
@@ -20,13 +20,13 @@ namespace {
 constexpr int cases_per_survey = 600;
 
 // A valid answer of the question's type (the page's controls give no other), or null.
-json random_answer(schema::question const& q, std::mt19937& rng) {
+json random_answer(survey::question const& q, std::mt19937& rng) {
     auto pick = [&](auto const& pool) {
         return pool[std::uniform_int_distribution<std::size_t>(0, pool.size() - 1)(rng)];
     };
     auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
     if (chance(0.25)) return nullptr;
-    using k = schema::question_kind;
+    using k = survey::question_kind;
     switch (q.kind) {
         case k::yesno:
             return chance(0.5);
@@ -68,16 +68,16 @@ json random_answer(schema::question const& q, std::mt19937& rng) {
     }
 }
 
-bool required_by_engine(schema::survey const& s, capture::response r, std::size_t i) {
+bool required_by_engine(survey::survey const& s, response::response r, std::size_t i) {
     auto const& id = s.questions[i].id;
     std::erase_if(r.answers, [&](auto const& a) { return a.first == id; });
-    for (auto const& p : capture::check(s, r))
-        if (p.question == id && p.code == capture::problem_code::required_missing) return true;
+    for (auto const& p : response::validate(s, r))
+        if (p.question == id && p.code == response::problem_code::required_missing) return true;
     return false;
 }
 
 json cases_for(std::string const& file, std::mt19937& rng) {
-    auto s = schema::parse_file(file);
+    auto s = survey::parse_file(file);
     if (!s) throw std::runtime_error(render(s.error()));
     std::vector<std::vector<std::string>> field_pools{{"berlin-01", "Berlin-Mitte", "paris-01"},
                                                       {"kiosk-1", "kiosk-3"},
@@ -105,11 +105,11 @@ json cases_for(std::string const& file, std::mt19937& rng) {
                    {"fields", fields},
                    {"submitted", "2026-11-02T10:00:00Z"},
                    {"answers", object}};
-        auto r = capture::from_json(whole.dump());
+        auto r = response::from_json(whole.dump());
         if (!r) throw std::runtime_error(render(r.error()));
         json shown = json::array(), required = json::array();
         for (std::size_t i = 0; i < s->questions.size(); ++i) {
-            shown.push_back(capture::is_shown(*s, *r, i));
+            shown.push_back(response::is_shown(*s, *r, i));
             required.push_back(shown.back().get<bool>() && required_by_engine(*s, *r, i));
         }
         cases.push_back({{"fields", field_values},

@@ -9,7 +9,7 @@
 
 #include "assets.hpp"
 #include "candor/journal/inspect.hpp"
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 #include "candor/seal/keys.hpp"
 #include "desk.hpp"
 #include "page_model.hpp"
@@ -21,8 +21,8 @@ using nlohmann::json;
 
 namespace {
 
-schema::survey hotel() {
-    auto s = schema::parse_file(CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey");
+survey::survey hotel() {
+    auto s = survey::parse_file(CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey");
     REQUIRE(s);
     return std::move(*s);
 }

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "candor/capture/json.hpp"
+#include "candor/response/json.hpp"
 #include "candor/routing/cases.hpp"
 #include "candor/time.hpp"
 #include "fixture.hpp"
@@ -9,7 +9,7 @@ using namespace candor;
 using namespace candor::routing;
 using routing::testing::at;
 // Cards with leo named on duty.
-static capture::response card(std::string const& site, std::string const& answers) {
+static response::response card(std::string const& site, std::string const& answers) {
     return routing::testing::card(site, answers, "leo");
 }
 using routing::testing::hotel_with_staff;

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "candor/capture/json.hpp"
+#include "candor/response/json.hpp"
 #include "candor/routing/notification.hpp"
 #include "candor/routing/outbox.hpp"
 #include "candor/time.hpp"
@@ -21,7 +21,7 @@ using namespace candor;
 using namespace candor::routing;
 using routing::testing::at;
 // Cards with leo named on duty.
-static capture::response card(std::string const& site, std::string const& answers) {
+static response::response card(std::string const& site, std::string const& answers) {
     return routing::testing::card(site, answers, "leo");
 }
 using routing::testing::hotel;

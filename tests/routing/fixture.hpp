@@ -5,10 +5,10 @@
 #include <string>
 
 #include "../support/temp_dir.hpp"
-#include "candor/capture/json.hpp"
+#include "candor/response/json.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/routing/rules.hpp"
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 #include "candor/time.hpp"
 
 namespace candor::routing::testing {
@@ -21,13 +21,13 @@ inline organisation const& sample_org() {
     static organisation const org = parse_org_file(sample_dir + "/hotel-chain.org").value();
     return org;
 }
-inline schema::survey const& hotel() {
-    static schema::survey const s = schema::parse_file(hotel_survey_path).value();
+inline survey::survey const& hotel() {
+    static survey::survey const s = survey::parse_file(hotel_survey_path).value();
     return s;
 }
 // The hotel card with a device field naming the staff on duty, for the bypass tests.
-inline schema::survey const& hotel_with_staff() {
-    static schema::survey const s = [] {
+inline survey::survey const& hotel_with_staff() {
+    static survey::survey const s = [] {
         auto copy = hotel();
         copy.fields.push_back("staff");
         return copy;
@@ -47,13 +47,13 @@ using candor::test::temp_dir;
 
 // A hotel card from `site` with these answers (JSON members), on the night shift; `staff`
 // names the person on duty in the device field of hotel_with_staff().
-inline capture::response card(std::string const& site, std::string const& answers,
+inline response::response card(std::string const& site, std::string const& answers,
                               std::string const& staff = "") {
     std::string json = R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":")" +
                        site + R"(","shift":"night")" +
                        (staff.empty() ? "" : R"(,"staff":")" + staff + "\"") +
                        R"(},"submitted":"2026-11-06T16:00:00Z","answers":{)" + answers + "}}";
-    return capture::from_json(json).value();
+    return response::from_json(json).value();
 }
 
 inline timestamp at(char const* iso) {

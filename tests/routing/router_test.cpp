@@ -2,8 +2,8 @@
 
 #include <random>
 
-#include "candor/capture/evaluate.hpp"
-#include "candor/capture/json.hpp"
+#include "candor/response/evaluate.hpp"
+#include "candor/response/json.hpp"
 #include "candor/routing/router.hpp"
 #include "fixture.hpp"
 
@@ -99,7 +99,7 @@ TEST_CASE("the sample rules: digest, contact, several rules to one person") {
     CHECK(unhappy.matched == std::vector<std::uint32_t>{0, 1, 2, 3});
 }
 
-TEST_CASE("the matcher agrees with capture::evaluate on random responses") {
+TEST_CASE("the matcher agrees with response::evaluate on random responses") {
     auto rules = sample_rules(
         "when recommend <= 6 or what_went_wrong contains \"rude\" notify site_manager\n"
         "when contact_me == yes and not (satisfaction > 3) notify customer_care\n"
@@ -130,11 +130,11 @@ TEST_CASE("the matcher agrees with capture::evaluate on random responses") {
         if (pick(2)) add(pick(2) ? R"("amenities":["spa"])" : R"("amenities":["bar","gym"])");
         auto resp = card("paris-01", answers);
         if (pick(2)) resp.fields[1].second = "day";
-        std::vector<capture::answer const*> idx(s.questions.size());
-        capture::index_answers(s, resp, idx);
+        std::vector<response::answer const*> idx(s.questions.size());
+        response::index_answers(s, resp, idx);
         std::vector<std::uint32_t> expected;
         for (std::uint32_t k = 0; k < rules.rules.size(); ++k)
-            if (capture::evaluate(*rules.rules[k].condition, {s, resp, idx})) expected.push_back(k);
+            if (response::evaluate(*rules.rules[k].condition, {s, resp, idx})) expected.push_back(k);
         CHECK(r.decide(resp).matched == expected);
     }
 }

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "candor/schema/survey.hpp"
+#include "candor/survey/survey.hpp"
 #include "candor/stats/csv.hpp"
 #include "candor/stats/figures.hpp"
 #include "candor/stats/quality.hpp"
@@ -39,14 +39,14 @@ TEST_CASE("CSV: kinds inferred from the cells, missing cells explicit") {
 }
 
 TEST_CASE("CSV: kinds from the survey, many-choice as sets, scales checked against their range") {
-    candor::schema::survey s;
+    candor::survey::survey s;
     s.fields = {"site"};
-    candor::schema::question q;
+    candor::survey::question q;
     q.id = "rec";
-    q.kind = candor::schema::question_kind::nps;
+    q.kind = candor::survey::question_kind::nps;
     s.questions.push_back(q);
     q.id = "amen";
-    q.kind = candor::schema::question_kind::choice_many;
+    q.kind = candor::survey::question_kind::choice_many;
     q.options = {{"wifi", {}}, {"pool", {}}, {"spa", {}}};
     s.questions.push_back(q);
     csv_options opt;
@@ -94,16 +94,16 @@ TEST_CASE("CSV: bad input gets clear, located errors") {
 }
 
 TEST_CASE("a frame from responses in memory, typed by the survey") {
-    candor::schema::survey s;
+    candor::survey::survey s;
     s.fields = {"site"};
-    candor::schema::question q;
+    candor::survey::question q;
     q.id = "rec";
-    q.kind = candor::schema::question_kind::nps;
+    q.kind = candor::survey::question_kind::nps;
     s.questions.push_back(q);
     q.id = "note";
-    q.kind = candor::schema::question_kind::text;
+    q.kind = candor::survey::question_kind::text;
     s.questions.push_back(q);
-    candor::capture::response a, b;
+    candor::response::response a, b;
     a.language = "fr";
     a.submitted = 1'800'000'000;
     a.fields = {{"site", "lyon"}};

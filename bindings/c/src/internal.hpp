@@ -11,15 +11,15 @@
 #include <system_error>
 
 #include "candor.h"
-#include "candor/capture/check.hpp"
+#include "candor/response/validate.hpp"
 #include "candor/journal/journal.hpp"
-#include "candor/schema/survey.hpp"
+#include "candor/survey/survey.hpp"
 
 struct candor_survey {
-    candor::schema::survey value;
+    candor::survey::survey value;
 };
 struct candor_problems {
-    candor::capture::problems value;
+    candor::response::problems value;
 };
 struct candor_journal {
     candor::journal::journal value;

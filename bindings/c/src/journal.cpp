@@ -1,5 +1,5 @@
 // Keys and the device's journal: the path of `candor submit` (examples/candor/submit.cpp).
-#include "candor/capture/json.hpp"
+#include "candor/response/json.hpp"
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/seal/box.hpp"
@@ -7,7 +7,7 @@
 #include "internal.hpp"
 
 using namespace candor::c_api;
-namespace capture = candor::capture;
+namespace response = candor::response;
 namespace journal = candor::journal;
 namespace seal = candor::seal;
 
@@ -59,24 +59,24 @@ candor_status candor_journal_submit(candor_journal* j, const candor_survey* surv
     return guarded([&] {
         CANDOR_REQUIRE(j && survey && seq && receipt_size, "NULL argument");
         CANDOR_REQUIRE(json != nullptr || length == 0, "json is NULL");
-        auto parsed = capture::from_json(std::string_view(json ? json : "", length),
+        auto parsed = response::from_json(std::string_view(json ? json : "", length),
                                          {"<response>", 1, 1});
         if (!parsed) return fail(CANDOR_PARSE_ERROR, candor::render(parsed.error()));
         auto const& r = *parsed;
-        auto found = capture::check(survey->value, r);
+        auto found = response::validate(survey->value, r);
         auto const& device = j->value.device();
         if (auto d = r.field("device"); !d.empty() && d != device)
-            found.push_back({"device", capture::problem_code::device_field,
+            found.push_back({"device", response::problem_code::device_field,
                              "the response is from device " + std::string(d) +
                                  ", the journal is " + device + "'s"});
-        auto content = capture::to_json(r);
+        auto content = response::to_json(r);
         if (content.size() + seal::seal_overhead > journal::max_sealed_bytes)
-            found.push_back({"", capture::problem_code::too_long, "response too large to seal"});
+            found.push_back({"", response::problem_code::too_long, "response too large to seal"});
         if (!found.empty()) {
             std::string text = "response rejected:";
             for (auto const& p : found)
                 text += "\n  " + (p.question.empty() ? std::string("response") : p.question) +
-                        ": " + p.message + " [" + std::string(capture::to_string(p.code)) + "]";
+                        ": " + p.message + " [" + std::string(response::to_string(p.code)) + "]";
             if (problems) *problems = new candor_problems{std::move(found)};
             return fail(CANDOR_REJECTED, std::move(text));
         }

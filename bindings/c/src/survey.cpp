@@ -1,17 +1,17 @@
 // Surveys and response checking.
 #include <memory>
 
-#include "candor/capture/json.hpp"
+#include "candor/response/json.hpp"
 #include "candor/diagnostic.hpp"
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 #include "internal.hpp"
 
 using namespace candor::c_api;
-namespace capture = candor::capture;
+namespace response = candor::response;
 
 namespace {
 
-candor_status take(candor::parse_result<candor::schema::survey> parsed, std::string_view text,
+candor_status take(candor::parse_result<candor::survey::survey> parsed, std::string_view text,
                    candor_survey** out) {
     if (!parsed) {
         bool io = parsed.error().size() == 1 && parsed.error().front().code == "io";
@@ -37,7 +37,7 @@ candor_status candor_survey_parse(const char* text, size_t length, const char* f
         *out = nullptr;
         CANDOR_REQUIRE(text != nullptr || length == 0, "text is NULL");
         std::string_view source(text ? text : "", length);
-        return take(candor::schema::parse(source, file_name ? file_name : "<input>"), source, out);
+        return take(candor::survey::parse(source, file_name ? file_name : "<input>"), source, out);
     });
 }
 
@@ -46,7 +46,7 @@ candor_status candor_survey_load(const char* path, candor_survey** out) {
         CANDOR_REQUIRE(out != nullptr, "out is NULL");
         *out = nullptr;
         CANDOR_REQUIRE(path != nullptr, "path is NULL");
-        return take(candor::schema::parse_file(path), {}, out);
+        return take(candor::survey::parse_file(path), {}, out);
     });
 }
 
@@ -78,10 +78,10 @@ candor_status candor_check_response(const candor_survey* survey, const char* jso
         *out = nullptr;
         CANDOR_REQUIRE(survey != nullptr, "survey is NULL");
         CANDOR_REQUIRE(json != nullptr || length == 0, "json is NULL");
-        auto parsed = capture::from_json(std::string_view(json ? json : "", length),
+        auto parsed = response::from_json(std::string_view(json ? json : "", length),
                                          {"<response>", 1, 1});
         if (!parsed) return fail(CANDOR_PARSE_ERROR, candor::render(parsed.error()));
-        *out = new candor_problems{capture::check(survey->value, *parsed)};
+        *out = new candor_problems{response::validate(survey->value, *parsed)};
         return CANDOR_OK;
     });
 }
@@ -102,7 +102,7 @@ candor_status candor_problem_code(const candor_problems* problems, size_t index,
                                   size_t* size) {
     return guarded([&] {
         CANDOR_REQUIRE(checked(problems, index), "no such problem");
-        return copy_out(capture::to_string(problems->value[index].code), buf, size);
+        return copy_out(response::to_string(problems->value[index].code), buf, size);
     });
 }
 

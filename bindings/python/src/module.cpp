@@ -8,8 +8,8 @@ PYBIND11_MODULE(_candor, m) {
     m.attr("__version__") = CANDOR_VERSION_STRING;  // the headers compiled against
     m.def("version", [] { return std::string(candor::version()); },
           "The version of the library linked.");
-    candor::python::register_schema(m);
-    candor::python::register_capture(m);
+    candor::python::register_survey(m);
+    candor::python::register_response(m);
     candor::python::register_stats(m);
     candor::python::register_journal(m);
 }

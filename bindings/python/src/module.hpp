@@ -7,8 +7,8 @@ namespace candor::python {
 
 namespace py = pybind11;
 
-void register_schema(py::module_& m);
-void register_capture(py::module_& m);
+void register_survey(py::module_& m);
+void register_response(py::module_& m);
 void register_stats(py::module_& m);
 void register_journal(py::module_& m);
 

@@ -2,8 +2,8 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
-#include "candor/capture/check.hpp"
-#include "candor/capture/json.hpp"
+#include "candor/response/validate.hpp"
+#include "candor/response/json.hpp"
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/journal.hpp"
 #include "candor/journal/record.hpp"
@@ -25,26 +25,26 @@ namespace fs = std::filesystem;
 // One response checked for the journal: its card, or why it is refused.
 struct checked {
     std::optional<journal::card> card;
-    capture::problems problems;
+    response::problems problems;
     diagnostics not_a_response;
 };
 
-checked check_for(journal::journal const& j, schema::survey const& s, std::string const& text) {
+checked check_for(journal::journal const& j, survey::survey const& s, std::string const& text) {
     checked out;
-    auto parsed = capture::from_json(text, {"<response>", 1, 1});
+    auto parsed = response::from_json(text, {"<response>", 1, 1});
     if (!parsed) {
         out.not_a_response = std::move(parsed).error();
         return out;
     }
     auto const& r = *parsed;
-    out.problems = capture::check(s, r);
+    out.problems = response::validate(s, r);
     if (auto d = r.field("device"); !d.empty() && d != j.device())
-        out.problems.push_back({"device", capture::problem_code::device_field,
+        out.problems.push_back({"device", response::problem_code::device_field,
                                 "the response is from device " + std::string(d) +
                                     ", the journal is " + j.device() + "'s"});
-    auto content = capture::to_json(r);
+    auto content = response::to_json(r);
     if (content.size() + seal::seal_overhead > journal::max_sealed_bytes)
-        out.problems.push_back({"", capture::problem_code::too_long, "response too large to seal"});
+        out.problems.push_back({"", response::problem_code::too_long, "response too large to seal"});
     if (out.problems.empty())
         out.card = journal::card{r.survey, r.version, std::string(r.field("site")), r.submitted,
                                  std::move(content)};
@@ -92,11 +92,11 @@ void register_journal(py::module_& m) {
         // Checks every response; when all pass, writes them with one sync (group commit)
         // and returns [(seq, receipt)], else writes none and returns
         // [(index, problems, diagnostics)] of the refused ones.
-        .def("submit", [](journal::journal& j, schema::survey const& s,
+        .def("submit", [](journal::journal& j, survey::survey const& s,
                           std::vector<std::string> const& texts) {
             py::gil_scoped_release nogil;
             std::vector<journal::card> cards;
-            std::vector<std::tuple<std::size_t, capture::problems, diagnostics>> refused;
+            std::vector<std::tuple<std::size_t, response::problems, diagnostics>> refused;
             for (std::size_t i = 0; i < texts.size(); ++i) {
                 auto c = check_for(j, s, texts[i]);
                 if (c.card) cards.push_back(std::move(*c.card));

@@ -1,5 +1,5 @@
 // The conditions of the card, evaluated in the page exactly as the engine evaluates them
-// (lib/capture/evaluate.cpp and check.cpp): the kiosk sends each condition as the engine's
+// (lib/response/evaluate.cpp and check.cpp): the kiosk sends each condition as the engine's
 // own node array, children before parents, and this runs it in one pass. Shared with node
 // for the test that compares both on many answer sets (tests/kiosk/).
 "use strict";

@@ -22,7 +22,7 @@ struct card {
     std::uint32_t survey_version = 0;
     std::string site;
     std::int64_t time = 0;
-    std::string content;  // the response as JSON (capture::to_json)
+    std::string content;  // the response as JSON (response::to_json)
 };
 
 // What the respondent is told once the card is durable.

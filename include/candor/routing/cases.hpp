@@ -65,7 +65,7 @@ timestamp first_deadline(router const& r, recipient const& x, std::string_view s
 // A response and what routing it decided, for opening its cases.
 struct routed_response {
     std::string const& key;  // e.g. DEVICE:SEQ
-    capture::response const& response;
+    response::response const& response;
     decision const& decided;
 };
 
@@ -83,7 +83,7 @@ class case_log {
     // business time. Returns the cases opened.
     std::vector<routed_case> open_cases(std::span<routed_response const> responses,
                                         router const& router, timestamp now);
-    std::vector<routed_case> open_cases(std::string const& response_key, capture::response const& r,
+    std::vector<routed_case> open_cases(std::string const& response_key, response::response const& r,
                                         decision const& d, router const& router, timestamp now);
     bool routed(std::string_view response_key) const;
 

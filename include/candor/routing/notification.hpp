@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "candor/capture/response.hpp"
+#include "candor/response/response.hpp"
 #include "candor/result.hpp"
 #include "candor/routing/delivery.hpp"
 #include "candor/routing/router.hpp"
@@ -28,7 +28,7 @@ struct notice {
 // here again: a person who may not hear of `r` gets nothing, and an error says why.
 // Digest items are held until the end of the day of `now` at head office.
 result<std::vector<delivery>, std::string> deliveries_for(router const& router,
-                                                          capture::response const& r,
+                                                          response::response const& r,
                                                           notice const& n, timestamp now);
 
 }  // namespace candor::routing

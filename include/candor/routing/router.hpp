@@ -10,10 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "candor/capture/response.hpp"
+#include "candor/response/response.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/routing/rules.hpp"
-#include "candor/schema/survey.hpp"
+#include "candor/survey/survey.hpp"
 
 namespace candor::routing {
 
@@ -38,27 +38,27 @@ struct decision {
 class router {
 public:
     // Keeps references: org, survey and rules must outlive the router.
-    router(organisation const& org, schema::survey const& survey, rule_set const& rules);
+    router(organisation const& org, survey::survey const& survey, rule_set const& rules);
     router(router&&) noexcept;
     router& operator=(router&&) noexcept;
     ~router();
 
     // Fills `out` (reusing its storage): what routing `r` means. Sends nothing.
-    void decide(capture::response const& r, decision& out) const;
-    decision decide(capture::response const& r) const;
+    void decide(response::response const& r, decision& out) const;
+    decision decide(response::response const& r) const;
 
     // The bypass guarantee for one person and one response, checked again at delivery.
-    bool may_receive(std::uint32_t person, capture::response const& r) const;
+    bool may_receive(std::uint32_t person, response::response const& r) const;
     // The people who receive as `role` for a response: `role` at its place, or the first
     // role above it someone holds (so a role nobody holds there does not lose the card).
     // Empty only when nobody up to head office's fallback may receive it.
-    std::vector<recipient> resolve(std::uint32_t role, capture::response const& r) const;
+    std::vector<recipient> resolve(std::uint32_t role, response::response const& r) const;
     // The role above `role` (its escalates-to, else the fallback); nullopt at the top.
     std::optional<std::uint32_t> above(std::uint32_t role) const;
 
     organisation const& org() const noexcept;
     rule_set const& rules() const noexcept;
-    schema::survey const& survey() const noexcept;
+    survey::survey const& survey() const noexcept;
 
 private:
     struct impl;

@@ -15,7 +15,7 @@
 #include "candor/diagnostic.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/routing/time.hpp"
-#include "candor/schema/survey.hpp"
+#include "candor/survey/survey.hpp"
 
 namespace candor::routing {
 
@@ -26,7 +26,7 @@ struct target {
 
 struct rule {
     std::string condition_text;       // as written; empty for `always`
-    std::optional<schema::expr> condition;  // none: always
+    std::optional<survey::expr> condition;  // none: always
     std::vector<target> notify;
     std::optional<duration> within;      // to acknowledge; the org's default otherwise
     std::string escalate_to;             // role; the notified role's escalates-to otherwise
@@ -47,8 +47,8 @@ struct rule_set {
 // file itself (file_name == org.file) its org statements are skipped; elsewhere they are
 // an error.
 parse_result<rule_set> load_rules(std::string_view text, std::string_view file_name,
-                                  organisation const& org, schema::survey const& survey);
+                                  organisation const& org, survey::survey const& survey);
 parse_result<rule_set> load_rules_file(std::string const& path, organisation const& org,
-                                       schema::survey const& survey);
+                                       survey::survey const& survey);
 
 }  // namespace candor::routing

@@ -8,7 +8,7 @@
 
 #include "candor/stats/frame.hpp"
 
-namespace candor::schema {
+namespace candor::survey {
 struct survey;
 }
 
@@ -19,7 +19,7 @@ struct csv_options {
     // integers in -127..127 make a scale, other numbers a number column, timestamps and
     // dates a time column, anything else a category.
     std::vector<std::pair<std::string, column_kind>> kinds;
-    schema::survey const* survey = nullptr;
+    survey::survey const* survey = nullptr;
 };
 
 parse_result<frame> parse_csv(std::string_view text, csv_options const& opt = {},

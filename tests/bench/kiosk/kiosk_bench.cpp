@@ -17,7 +17,7 @@
 #include "../common/durable_floor.hpp"
 #include "../common/median_reporter.hpp"
 #include "assets.hpp"
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 #include "candor/seal/keys.hpp"
 #include "desk.hpp"
 #include "page_model.hpp"
@@ -34,8 +34,8 @@ constexpr char posted[] =
     R"("cleanliness":5,"staff":4,"breakfast":4,"reason":"leisure","amenities":["spa","pool"],)"
     R"("best_part":"The view from the terrace.","contact_me":true,"email":"ana@example.org"}})";
 
-schema::survey hotel() {
-    return schema::parse_file(CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey").value();
+survey::survey hotel() {
+    return survey::parse_file(CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey").value();
 }
 kiosk::device_fields const paris{{"site", "paris-01"}, {"channel", "kiosk"}, {"shift", "day"}};
 

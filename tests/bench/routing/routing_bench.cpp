@@ -4,9 +4,9 @@
 #include <fstream>
 #include <random>
 
-#include "candor/capture/json.hpp"
+#include "candor/response/json.hpp"
 #include "candor/routing/router.hpp"
-#include "candor/schema/parse.hpp"
+#include "candor/survey/parse.hpp"
 
 using namespace candor;
 
@@ -15,10 +15,10 @@ namespace {
 std::string const dir = CANDOR_SOURCE_DIR "/examples";
 
 struct fixture {
-    schema::survey survey = schema::parse_file(dir + "/surveys/hotel-stay.survey").value();
+    survey::survey survey = survey::parse_file(dir + "/surveys/hotel-stay.survey").value();
     routing::organisation org = routing::parse_org_file(dir + "/org/hotel-chain.org").value();
     routing::rule_set rules;
-    std::vector<capture::response> responses;
+    std::vector<response::response> responses;
 
     fixture() {
         // 100 rules of the shapes head offices write: thresholds, any(), contact requests,
@@ -45,7 +45,7 @@ struct fixture {
         }
         rules = routing::load_rules(text, "bench.rules", org, survey).value();
         std::ifstream in(dir + "/surveys/hotel-stay.responses.jsonl");
-        for (auto& line : capture::read_json_lines(in, "responses"))
+        for (auto& line : response::read_json_lines(in, "responses"))
             if (line.value) responses.push_back(std::move(*line.value));
         // More of them, with varied scores and sites, so branches are not all predicted.
         std::mt19937 rng(1);

@@ -1,0 +1,23 @@
+// Responses exported as CSV (RFC 4180): one row per response, one column per question.
+#pragma once
+
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "candor/response/response.hpp"
+#include "candor/survey/survey.hpp"
+
+namespace candor::response {
+
+// Columns: survey, version, language, submitted, started, each device field, each question
+// (a choice_many cell joins codes with ';', a choice's other text gets an `ID.other` column).
+void write_csv_header(std::ostream& out, survey::survey const& s);
+void write_csv_row(std::ostream& out, survey::survey const& s, response const& r);
+
+// One cell, quoted when needed; a cell starting with = + - @ (or tab/CR) is prefixed with '
+// so that spreadsheets do not run it as a formula.
+std::string csv_cell(std::string_view value);
+
+}  // namespace candor::response

@@ -1,0 +1,40 @@
+// The one place the parser's iterator, skipper and context types are fixed. The
+// instantiating .cpp files and parse.cpp both use these: a mismatch is a link error.
+#pragma once
+
+#include <boost/spirit/home/x3.hpp>
+#include <boost/spirit/home/x3/support/utility/error_reporting.hpp>
+
+#include "tracker.hpp"
+
+namespace candor::survey::parser {
+
+namespace x3 = boost::spirit::x3;
+
+using iterator_type = char const*;
+
+// Skips white space and `#` comments to the end of the line.
+struct skipper_type : x3::parser<skipper_type> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <class It, class Context, class RContext, class Attribute>
+    bool parse(It& first, It const& last, Context const&, RContext&, Attribute&) const {
+        if (first == last) return false;
+        char c = *first;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            ++first;
+            return true;
+        }
+        if (c != '#') return false;
+        while (first != last && *first != '\n') ++first;
+        return true;
+    }
+};
+inline skipper_type const skipper{};
+
+using phrase_context_type = x3::phrase_parse_context<skipper_type>::type;
+using context_type =
+    x3::context<x3::error_handler_tag, std::reference_wrapper<tracker>, phrase_context_type>;
+
+}  // namespace candor::survey::parser

@@ -1,0 +1,13 @@
+// Instantiates the header and statement grammar for config.hpp's types.
+#include "config.hpp"
+#include "statement_def.hpp"
+
+namespace candor::survey::parser {
+
+BOOST_SPIRIT_INSTANTIATE(header_type, iterator_type, context_type)
+BOOST_SPIRIT_INSTANTIATE(statement_type, iterator_type, context_type)
+
+header_type const& header() { return header_rule; }
+statement_type const& statement() { return statement_rule; }
+
+}  // namespace candor::survey::parser

@@ -1,0 +1,44 @@
+// Byte offsets in a source text to line and column, for diagnostics.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "candor/diagnostic.hpp"
+
+namespace candor::survey {
+
+class source_map {
+public:
+    source_map(std::string_view text, std::string_view file) : text_(text), file_(file) {
+        line_starts_.push_back(0);
+        for (std::size_t i = 0; i < text.size(); ++i)
+            if (text[i] == '\n') line_starts_.push_back(i + 1);
+    }
+
+    // Columns count characters (UTF-8 code points), as editors show them.
+    source_location at(std::size_t offset) const {
+        offset = std::min(offset, text_.size());
+        auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+        auto line = static_cast<std::uint32_t>(it - line_starts_.begin());
+        std::size_t start = *(it - 1);
+        std::uint32_t column = 1;
+        for (std::size_t i = start; i < offset; ++i)
+            if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+        return {file_, line, column};
+    }
+    source_location at(char const* p) const { return at(static_cast<std::size_t>(p - text_.data())); }
+
+    std::string_view text() const { return text_; }
+    std::string const& file() const { return file_; }
+
+private:
+    std::string_view text_;
+    std::string file_;
+    std::vector<std::size_t> line_starts_;
+};
+
+}  // namespace candor::survey
