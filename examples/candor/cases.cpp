@@ -51,7 +51,7 @@ int run_cases(cases_options const& opts) {
     }
     auto log = routing::case_log::open(std::filesystem::path(opts.store) / "cases");
     if (!log) {
-        std::cerr << "cases: " << log.error() << '\n';
+        std::cerr << "cases: " << render(log.error());
         return 2;
     }
     if (opts.action == "list") {
@@ -89,7 +89,7 @@ int run_cases(cases_options const& opts) {
     auto done = opts.action == "ack" ? log->acknowledge(opts.id, opts.by, now)
                                      : log->resolve(opts.id, opts.by, opts.note, now);
     if (!done) {
-        std::cerr << "cases: " << done.error() << '\n';
+        std::cerr << "cases: " << render(done.error());
         return 1;
     }
     std::cout << "case " << opts.id << ' ' << (opts.action == "ack" ? "acknowledged" : "resolved")

@@ -1,4 +1,4 @@
-// candor check FILE...: parse and check surveys, print every diagnostic.
+// candor check FILE...: parse and check surveys, print every error.
 #include <iostream>
 
 #include "candor/survey/parse.hpp"
@@ -40,7 +40,7 @@ void setup_check(CLI::App& app) {
     auto opts = std::make_shared<check_options>();
     auto* sub = app.add_subcommand("check", "Parse and check survey files; exit 1 on any error");
     sub->add_option("files", opts->files, "Survey files (*.survey)")->required()->check(CLI::ExistingFile);
-    sub->add_flag("-q,--quiet", opts->quiet, "Print only diagnostics");
+    sub->add_flag("-q,--quiet", opts->quiet, "Print only errors");
     sub->callback([opts] { exit_code() = run_check(*opts); });
 }
 

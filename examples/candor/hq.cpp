@@ -2,7 +2,8 @@
 #include <iostream>
 
 #include "candor/journal/store.hpp"
-#include "candor/seal/box.hpp"
+#include "candor/journal/opening.hpp"
+#include "candor/response/json.hpp"
 #include "candor/seal/receipt.hpp"
 #include "candor/time.hpp"
 #include "commands.hpp"
@@ -33,7 +34,7 @@ void print_report(journal::import_report const& report) {
         }
         std::cout << '\n';
     }
-    std::cout << journal::render(report.found);
+    std::cout << render(report.found);
     std::cout << report.accepted << " accepted, " << report.duplicates << " already had, "
               << report.refused << " refused\n";
 }
@@ -63,14 +64,14 @@ int run_hq(hq_options const& opts) {
     }
     auto hq = seal::read_hq_secret(opts.hq_key);
     if (!hq) {
-        std::cerr << hq.error() << '\n';
+        std::cerr << render(hq.error());
         return 2;
     }
     if (opts.action == "responses") {
         std::size_t unreadable = 0;
         store->for_each([&](journal::record const& r) {
-            if (auto content = seal::open_sealed(*hq, r.sealed))
-                std::cout << seal::as_chars(*content) << '\n';
+            if (auto opened = journal::open_card(r, *hq))
+                std::cout << response::to_json(*opened) << '\n';
             else
                 ++unreadable;
         });
@@ -79,7 +80,7 @@ int run_hq(hq_options const& opts) {
     }
     auto devices = seal::read_device_list(opts.devices);
     if (!devices) {
-        for (auto const& e : devices.error()) std::cerr << e << '\n';
+        std::cerr << render(devices.error());
         return 2;
     }
     std::vector<journal::bundle_input> bundles;

@@ -40,13 +40,19 @@ std::optional<survey::survey> load_survey(std::string const& path, std::ostream&
     return std::move(*parsed);
 }
 
+void print_problems(std::ostream& out, errors const& problems) {
+    for (auto const& p : problems)
+        out << "  " << (p.where.field.empty() ? "response" : p.where.field) << ": " << p.message
+            << " [" << p.code << "]\n";
+}
+
 std::optional<journal::store> open_store(std::string const& dir) {
     auto s = journal::store::open(dir);
     if (!s) {
-        std::cerr << journal::render(s.error());
+        std::cerr << render(s.error());
         return std::nullopt;
     }
-    std::cerr << journal::render(s->recovery());
+    std::cerr << render(s->recovery());
     return std::move(*s);
 }
 

@@ -1,4 +1,4 @@
-// Small helpers the subcommands share: reading files and surveys, printing diagnostics.
+// Small helpers the subcommands share: reading files and surveys, printing errors.
 #pragma once
 
 #include <fstream>
@@ -18,8 +18,12 @@ std::optional<std::string> read_file(std::string const& path);
 // the file could not be opened.
 std::istream* open_input(std::string const& path, std::ifstream& file);
 
-// Parses a survey file, printing every diagnostic (warnings too) to `err`.
+// Parses a survey file, printing every error (warnings too) to `err`.
 std::optional<survey::survey> load_survey(std::string const& path, std::ostream& err = std::cerr);
+
+// A refused response's problems, one per line under its "FILE:LINE: rejected" line:
+// "  QUESTION: message [code]" ("response" when the problem is the whole response's).
+void print_problems(std::ostream& out, errors const& problems);
 
 // Opens head office's store, printing what recovery found; nullopt after printing why not.
 std::optional<journal::store> open_store(std::string const& dir);

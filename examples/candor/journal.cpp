@@ -20,10 +20,10 @@ int run_journal(journal_options const& opts) {
     if (opts.action == "export") {
         auto done = journal::export_bundle(opts.dir, opts.after, opts.out);
         if (!done) {
-            std::cerr << journal::render(done.error());
+            std::cerr << render(done.error());
             return 2;
         }
-        std::cerr << journal::render(done->found);
+        std::cerr << render(done->found);
         std::cout << "exported " << done->count << " records";
         if (done->count != 0) std::cout << " (" << done->first << "-" << done->last << ")";
         std::cout << " to " << opts.out << '\n';
@@ -33,7 +33,7 @@ int run_journal(journal_options const& opts) {
     if (!opts.devices.empty()) {
         auto read = seal::read_device_list(opts.devices);
         if (!read) {
-            for (auto const& e : read.error()) std::cerr << e << '\n';
+            std::cerr << render(read.error());
             return 2;
         }
         devices = std::move(*read);
@@ -43,10 +43,10 @@ int run_journal(journal_options const& opts) {
         for (auto const& r : contents.records)
             std::cout << r.seq << ' ' << format_timestamp(r.time) << ' ' << journal::receipt(r)
                       << '\n';
-        std::cerr << journal::render(contents.found);
+        std::cerr << render(contents.found);
         return contents.found.empty() ? 0 : 1;
     }
-    std::cout << journal::render(contents.found);
+    std::cout << render(contents.found);
     std::cout << opts.dir << ": " << contents.records.size() << " records of device "
               << (contents.device.empty() ? "?" : contents.device) << ", "
               << (contents.found.empty() ? "verified" : std::to_string(contents.found.size()) +

@@ -22,7 +22,7 @@ int run_keys(keys_options const& opts) {
     }
     if (opts.kind == "hq") {
         if (auto w = seal::write_hq_keys(opts.out, seal::make_hq_keys()); !w) {
-            std::cerr << w.error() << '\n';
+            std::cerr << render(w.error());
             return 2;
         }
         std::cout << "wrote " << (std::filesystem::path(opts.out) / "hq.key").string()
@@ -34,7 +34,7 @@ int run_keys(keys_options const& opts) {
         return 2;
     }
     if (auto w = seal::write_device_keys(opts.out, seal::make_device_keys(opts.id)); !w) {
-        std::cerr << w.error() << '\n';
+        std::cerr << render(w.error());
         return 2;
     }
     std::cout << "wrote " << (std::filesystem::path(opts.out) / (opts.id + ".key")).string()

@@ -127,7 +127,7 @@ std::optional<std::vector<response::response>> read_responses(report_options con
     if (!store) return std::nullopt;
     auto hq = seal::read_hq_secret(o.hq_key);
     if (!hq) {
-        std::cerr << hq.error() << '\n';
+        std::cerr << render(hq.error());
         return std::nullopt;
     }
     std::size_t unreadable = 0, records = 0;
@@ -320,12 +320,12 @@ json verbatims(survey::survey const& s, stats_options const& so, stats::frame co
     return out;
 }
 
-result<json, std::string> cases(std::string const& dir, routing::timestamp now) {
+expected<json, std::string> cases(std::string const& dir, routing::timestamp now) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec))
         return unexpected(dir + ": no case log there (--cases takes its directory)");
     auto log = routing::case_log::open(dir);
-    if (!log) return unexpected(dir + ": " + log.error());
+    if (!log) return unexpected(render(log.error()));
     json out = {{"open", 0},
                 {"acknowledged", 0},
                 {"resolved", 0},
@@ -410,10 +410,10 @@ int run_report(report_options const& o) {
 
     std::size_t others = 0;
     auto f = [&]() -> std::optional<stats::frame> {
-        auto frame = [&]() -> parse_result<stats::frame> {
+        auto frame = [&]() -> result<stats::frame> {
             if (!o.csv.empty()) return stats::read_csv(o.csv, csv);
             auto r = read_responses(o, *survey, others);
-            if (!r) return unexpected(diagnostics{});
+            if (!r) return unexpected(errors{});
             return stats::frame_of(*r, *survey);
         }();
         if (!frame) {
@@ -425,18 +425,18 @@ int run_report(report_options const& o) {
     if (!f) return 1;
     if (f->rows() == 0) return fail("no responses to \"" + survey->id + "\" to report on");
     auto period = stats::parse_period(o.compare);
-    if (!period) return fail(period.error().message);
+    if (!period) return fail(period.error().front().message);
 
     auto figures = compute_stats(so, *f);
     std::string no_drivers;
     if (!figures &&
-        (figures.error().code == "too-few-cases" || figures.error().code == "singular")) {
+        (figures.error().front().code == "too-few-cases" || figures.error().front().code == "singular")) {
         // Too few cards, or ratings that do not vary, leave the drivers out, not the report.
-        no_drivers = figures.error().message;
+        no_drivers = figures.error().front().message;
         so.drivers.clear();
         figures = compute_stats(so, *f);
     }
-    if (!figures) return fail(figures.error().message + " [" + figures.error().code + "]");
+    if (!figures) return fail(figures.error().front().message + " [" + figures.error().front().code + "]");
     json report = {{"survey", survey->id},
                    {"version", survey->version},
                    {"title", std::string(survey->title.in(survey->default_language()))},

@@ -1,4 +1,4 @@
-// candor route check: read an org file and routing rules, print every diagnostic.
+// candor route check: read an org file and routing rules, print every error.
 // candor route run: one head-office pass (route new responses, escalate, send the outbox).
 #include <algorithm>
 #include <iostream>
@@ -98,19 +98,19 @@ int run_route_run(route_run_options const& opts) {
     }
     auto hq = seal::read_hq_secret(opts.hq_key);
     if (!hq) {
-        std::cerr << hq.error() << '\n';
+        std::cerr << render(hq.error());
         return 2;
     }
     auto store = journal::store::open(opts.store);
     if (!store) {
-        std::cerr << journal::render(store.error());
+        std::cerr << render(store.error());
         return 2;
     }
     std::filesystem::path const dir = opts.store;
     auto cases = routing::case_log::open(dir / "cases");
     auto outbox = routing::outbox::open(dir / "outbox");
     if (!cases || !outbox) {
-        std::cerr << "route run: " << (cases ? outbox.error() : cases.error()) << '\n';
+        std::cerr << render(cases ? outbox.error() : cases.error());
         return 2;
     }
 
@@ -146,8 +146,7 @@ int run_route_run(route_run_options const& opts) {
     std::cout << "outbox: " << r.queued << " queued, " << r.sent.sent << " sent, " << r.sent.failed
               << " failed (retried later), " << r.sent.waiting << " waiting; " << outbox->unsent()
               << " unsent in all\n";
-    for (auto const& p : r.problems) std::cerr << "route run: " << p << '\n';
-    for (auto const& e : r.sent.errors) std::cerr << "route run: delivery failed: " << e << '\n';
+    std::cerr << render(r.problems) << render(r.sent.failures);
     if (!sinks.webhook) {
         auto const waiting =
             std::count_if(outbox->entries().begin(), outbox->entries().end(), [](auto const& e) {

@@ -63,8 +63,8 @@ std::vector<std::string> split(std::string const& text, char sep) {
     }
 }
 
-int fail(diagnostic const& d) {
-    std::cerr << "candor stats: " << d.message << " [" << d.code << "]\n";
+int refuse(errors const& all) {
+    for (auto const& d : all) std::cerr << "candor stats: " << d.message << " [" << d.code << "]\n";
     return 1;
 }
 
@@ -143,7 +143,7 @@ class figures {
     std::vector<std::pair<std::string, stats::number_column const*>> numbers_;
 };
 
-result<void, diagnostic> check_columns(stats_options const& o, stats::frame const& f) {
+result<void> check_columns(stats_options const& o, stats::frame const& f) {
     for (auto const* c : {&o.nps, &o.csat, &o.ces})
         if (!c->empty())
             if (auto s = f.get<stats::scale_column>(*c); !s) return unexpected(s.error());
@@ -309,7 +309,7 @@ void complete(stats_options& o, stats::csv_options& csv, survey::survey const* s
         csv.kinds.emplace_back(r.substr(0, r.find('=')), column_kind::category);
 }
 
-stats::result<json> compute_stats(stats_options const& o, stats::frame const& f,
+result<json> compute_stats(stats_options const& o, stats::frame const& f,
                                   std::vector<stats::margin> const& margins) {
     if (auto ok = check_columns(o, f); !ok) return unexpected(ok.error());
     json report;
@@ -320,9 +320,9 @@ stats::result<json> compute_stats(stats_options const& o, stats::frame const& f,
         if (!c) return unexpected(c.error());
         w = (*c)->values;
         if (!w.isFinite().all() || (w <= 0).any())
-            return unexpected(stats::error(
+            return fail(
                 "bad-weight",
-                "weights in '" + o.weights + "' must be positive numbers on every row"));
+                "weights in '" + o.weights + "' must be positive numbers on every row");
         report["weights"] = {{"converged", true}, {"rounds", 0}};
     }
     if (!margins.empty()) {
@@ -401,11 +401,10 @@ stats::result<json> compute_stats(stats_options const& o, stats::frame const& f,
     if (!o.compare.empty()) {
         auto cut = parse_date(o.compare);
         if (!cut)
-            return unexpected(stats::error(
-                "bad-date", "--compare takes a date YYYY-MM-DD, not '" + o.compare + "'"));
+            return fail(
+                "bad-date", "--compare takes a date YYYY-MM-DD, not '" + o.compare + "'");
         if (o.nps.empty())
-            return unexpected(
-                stats::error("no-nps", "--compare compares NPS: name the column with --nps"));
+            return fail("no-nps", "--compare compares NPS: name the column with --nps");
         stats::grouping g;
         g.labels = {"before", "after"};
         g.owned.resize(f.rows());
@@ -425,7 +424,7 @@ stats::result<json> compute_stats(stats_options const& o, stats::frame const& f,
     if (!o.drivers.empty()) {
         auto eq = o.drivers.find('=');
         if (eq == std::string::npos)
-            return unexpected(stats::error("bad-option", "--drivers takes OUTCOME=COL,COL,..."));
+            return fail("bad-option", "--drivers takes OUTCOME=COL,COL,...");
         auto d =
             stats::key_drivers(f, o.drivers.substr(0, eq), split(o.drivers.substr(eq + 1), ','), w);
         if (!d) return unexpected(d.error());
@@ -470,7 +469,7 @@ int run_stats(stats_options const& given) {
     for (auto const& spec : o.rake) {
         auto eq = spec.find('=');
         if (eq == std::string::npos)
-            return fail(stats::error("bad-option", "--rake takes COL=MARGINS.csv"));
+            return refuse(fail("bad-option", "--rake takes COL=MARGINS.csv").error());
         auto m = stats::read_margin(spec.substr(eq + 1), spec.substr(0, eq));
         if (!m) {
             std::cerr << render(m.error());
@@ -479,7 +478,7 @@ int run_stats(stats_options const& given) {
         margins.push_back(std::move(*m));
     }
     auto report = compute_stats(o, *f, margins);
-    if (!report) return fail(report.error());
+    if (!report) return refuse(report.error());
     if (o.json) {
         report->erase("suppressed");
         std::cout << report->dump(2) << '\n';

@@ -44,7 +44,7 @@ void complete(stats_options& o, stats::csv_options& csv, survey::survey const* s
 
 // Every figure the options ask for (keys in docs/statistics.md), raked to `margins` when
 // given; "suppressed" counts the segments under min-n per breakdown.
-stats::result<nlohmann::json> compute_stats(stats_options const& o, stats::frame const& f,
+result<nlohmann::json> compute_stats(stats_options const& o, stats::frame const& f,
                                             std::vector<stats::margin> const& margins = {});
 
 }  // namespace candor::cli

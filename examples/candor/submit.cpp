@@ -4,11 +4,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "candor/response/validate.hpp"
-#include "candor/response/json.hpp"
+#include "candor/journal/intake.hpp"
 #include "candor/journal/journal.hpp"
-#include "candor/journal/record.hpp"
-#include "candor/seal/box.hpp"
 #include "commands.hpp"
 #include "io.hpp"
 
@@ -35,26 +32,27 @@ int run_submit(submit_options const& opts) {
     if (!survey) return 2;
     auto key = seal::read_device_secret(opts.device_key);
     if (!key) {
-        std::cerr << key.error() << '\n';
+        std::cerr << render(key.error());
         return 2;
     }
     auto hq = seal::read_hq_public(opts.hq_public);
     if (!hq) {
-        std::cerr << hq.error() << '\n';
+        std::cerr << render(hq.error());
         return 2;
     }
     auto opened = journal::journal::open(opts.journal, *key, *hq);
     if (!opened) {
-        std::cerr << journal::render(opened.error());
+        std::cerr << render(opened.error());
         return 2;
     }
     auto& j = *opened;
-    std::cerr << journal::render(j.recovery());
+    std::cerr << render(j.recovery());
 
     std::ifstream file;
     std::istream* input = open_input(opts.responses, file);
     if (!input) return 2;
     std::istream& in = *input;
+    journal::device_setting const device{key->id, {}};
     std::size_t rejected = 0;
     std::vector<journal::card> batch;
     std::string text;
@@ -62,34 +60,14 @@ int run_submit(submit_options const& opts) {
     // as soon as its card is durable, not at the end of the stream.
     for (std::uint32_t line_no = 1; std::getline(in, text); ++line_no) {
         if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-        auto where = opts.responses + ":" + std::to_string(line_no);
-        auto parsed = response::from_json(text, {opts.responses, line_no, 1});
-        if (!parsed) {
+        auto card = journal::intake(*survey, text, device, {opts.responses, line_no, 1});
+        if (!card) {
             ++rejected;
-            std::cerr << where << ": rejected\n";
-            for (auto const& d : parsed.error())
-                std::cerr << "  " << d.message << " [" << d.code << "]\n";
+            std::cerr << opts.responses << ":" << line_no << ": rejected\n";
+            print_problems(std::cerr, card.error());
             continue;
         }
-        auto const& r = *parsed;
-        auto problems = response::validate(*survey, r);
-        if (auto device = r.field("device"); !device.empty() && device != key->id)
-            problems.push_back({"device", response::problem_code::device_field,
-                                "the response is from device " + std::string(device) +
-                                    ", the key is " + key->id + "'s"});
-        auto content = response::to_json(r);
-        if (content.size() + seal::seal_overhead > journal::max_sealed_bytes)
-            problems.push_back({"", response::problem_code::too_long, "response too large to seal"});
-        if (!problems.empty()) {
-            ++rejected;
-            std::cerr << where << ": rejected\n";
-            for (auto const& p : problems)
-                std::cerr << "  " << (p.question.empty() ? "response" : p.question) << ": "
-                          << p.message << " [" << response::to_string(p.code) << "]\n";
-            continue;
-        }
-        batch.push_back(
-            {r.survey, r.version, std::string(r.field("site")), r.submitted, std::move(content)});
+        batch.push_back(std::move(*card));
         if (batch.size() >= opts.batch) {
             print_receipts(j, batch);
             batch.clear();

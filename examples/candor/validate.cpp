@@ -25,14 +25,7 @@ int run_validate(validate_options const& opts) {
     std::size_t accepted = 0, rejected = 0;
     for (auto& line : response::read_json_lines(in, opts.responses)) {
         std::string const where = opts.responses + ":" + std::to_string(line.line);
-        if (!line.value) {
-            ++rejected;
-            std::cout << where << ": rejected\n";
-            for (auto const& d : line.value.error())
-                std::cout << "  " << d.message << " [" << d.code << "]\n";
-            continue;
-        }
-        auto problems = response::validate(*survey, *line.value);
+        auto problems = line.value ? response::validate(*survey, *line.value) : line.value.error();
         if (problems.empty()) {
             ++accepted;
             if (!opts.quiet) std::cout << where << ": accepted\n";
@@ -40,9 +33,7 @@ int run_validate(validate_options const& opts) {
         }
         ++rejected;
         std::cout << where << ": rejected\n";
-        for (auto const& p : problems)
-            std::cout << "  " << (p.question.empty() ? "response" : p.question) << ": " << p.message
-                      << " [" << response::to_string(p.code) << "]\n";
+        print_problems(std::cout, problems);
     }
     std::cout << accepted << " accepted, " << rejected << " rejected\n";
     return rejected == 0 ? 0 : 1;

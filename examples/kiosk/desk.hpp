@@ -1,5 +1,5 @@
 // Where a guest's card is handed in: what the page posts becomes a response only through
-// the engine (response::check), and gets a receipt only once it is sealed, signed and
+// the engine (journal::intake), and gets a receipt only once it is sealed, signed and
 // durable in the journal. The page is never trusted: the survey, its version, the device
 // fields and the time all come from the kiosk.
 #pragma once
@@ -11,20 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include "candor/journal/intake.hpp"
 #include "candor/journal/journal.hpp"
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 #include "candor/survey/survey.hpp"
 
 namespace candor::kiosk {
-
-using device_fields = std::vector<std::pair<std::string, std::string>>;
-
-// The fields the kiosk sets on every card, checked once at start rather than on each
-// card: each field the survey declares, in its order, and no other. `device` defaults to
-// the key's id and may not name another device. The error is a message for the operator.
-result<device_fields, std::string> settle_fields(survey::survey const& s,
-                                                 device_fields const& given,
-                                                 std::string const& device_id);
 
 // The answer to a submission: an HTTP status and a JSON body.
 //   200 {"receipt":"…","seq":N}                       durable
@@ -38,18 +30,19 @@ struct reply {
 
 class desk {
   public:
-    desk(survey::survey survey, device_fields fields, journal::journal journal);
+    // `device` as journal::settle() completed it for `survey`.
+    desk(survey::survey survey, journal::device_setting device, journal::journal journal);
 
     // `body` is {"language":"en","seconds":N,"answers":{…}}: the answers as in a response
     // (docs/response-format.md) and how long the guest took. `now` is Unix seconds.
     reply submit(std::string_view body, std::int64_t now);
 
     survey::survey const& survey() const noexcept { return survey_; }
-    device_fields const& fields() const noexcept { return fields_; }
+    journal::device_setting const& device() const noexcept { return device_; }
 
   private:
     survey::survey survey_;
-    device_fields fields_;
+    journal::device_setting device_;
     std::mutex journal_mutex_;  // one writer: cards are chained in the order written
     journal::journal journal_;
 };

@@ -33,37 +33,37 @@ int run(options const& opts) {
     }
     auto key = seal::read_device_secret(opts.device_key);
     if (!key) {
-        std::cerr << key.error() << '\n';
+        std::cerr << render(key.error());
         return 2;
     }
     auto hq = seal::read_hq_public(opts.hq_public);
     if (!hq) {
-        std::cerr << hq.error() << '\n';
+        std::cerr << render(hq.error());
         return 2;
     }
-    device_fields given;
+    journal::device_setting given{key->id, {}};
     for (auto const& f : opts.fields) {
         auto eq = f.find('=');
         if (eq == std::string::npos) {
             std::cerr << "candor-kiosk: --field takes NAME=VALUE, not `" << f << "`\n";
             return 2;
         }
-        given.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+        given.fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
     }
-    auto fields = settle_fields(*survey, given, key->id);
-    if (!fields) {
-        std::cerr << "candor-kiosk: " << fields.error() << '\n';
+    auto device = journal::settle(*survey, std::move(given));
+    if (!device) {
+        std::cerr << render(device.error());
         return 2;
     }
     auto opened = journal::journal::open(opts.journal, *key, *hq);
     if (!opened) {
-        std::cerr << journal::render(opened.error());
+        std::cerr << render(opened.error());
         return 2;
     }
-    std::cerr << journal::render(opened->recovery());
+    std::cerr << render(opened->recovery());
 
-    auto model = page_model(*survey, {opts.layout, opts.idle, *fields}).dump();
-    desk d(std::move(*survey), std::move(*fields), std::move(*opened));
+    auto model = page_model(*survey, {opts.layout, opts.idle, device->fields}).dump();
+    desk d(std::move(*survey), std::move(*device), std::move(*opened));
     httplib::Server http;
     route(http, d, std::move(model));
     int const port = opts.port == 0 ? http.bind_to_any_port(opts.listen)

@@ -1,10 +1,13 @@
 // Timestamps as written in responses: ISO 8601 / RFC 3339, kept as Unix seconds (UTC).
+// Thread safety: pure functions.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "candor/detail/config.hpp"
 
 namespace candor {
 
@@ -20,3 +23,7 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept;
 void civil_from_days(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d) noexcept;
 
 }  // namespace candor
+
+#ifdef CANDOR_HEADER_ONLY
+#include "candor/detail/time-inl.hpp"
+#endif

@@ -45,9 +45,10 @@ seal::bytes encode_bundle(bundle_header const& h, std::span<record const> record
 bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name) {
     bundle_contents out;
     auto fail = [&](std::string code, std::string message, std::uint64_t offset) {
-        out.found.push_back({severity::error, std::move(code), std::move(message),
-                             out.header ? out.header->device : std::string(), 0, file_name,
-                             offset});
+        out.found.push_back(
+            {severity::error, std::move(code), std::move(message),
+             {.file = file_name, .offset = offset,
+              .device = out.header ? out.header->device : std::string()}});
     };
     auto version = read_file_header(data, bundle_magic);
     if (!version) {
@@ -73,7 +74,7 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
         if (r)
             out.records.push_back({f.offset, std::move(*r)});
         else
-            fail("bad-record", r.error(), f.offset);
+            fail("bad-record", r.error().front().message, f.offset);
     }
     if (!out.header) fail("bad-bundle-header", "the bundle header frame is missing or damaged",
                           file_header_size);
@@ -94,7 +95,7 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
     // Without a header, the records still tell whose bundle it was.
     if (!out.header && !out.records.empty())
         for (auto& p : out.found)
-            if (p.device.empty()) p.device = out.records.front().value.device;
+            if (p.where.device.empty()) p.where.device = out.records.front().value.device;
     if (out.header && out.header->count != scan.frames.size() - 1)
         fail("count-mismatch",
              "the header announces " + std::to_string(out.header->count) + " records, the bundle has " +
@@ -103,7 +104,7 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
     return out;
 }
 
-result<export_summary, problems> export_bundle(std::filesystem::path const& dir,
+result<export_summary> export_bundle(std::filesystem::path const& dir,
                                                std::uint64_t after,
                                                std::filesystem::path const& out) {
     auto contents = inspect_journal(dir);

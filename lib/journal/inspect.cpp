@@ -15,11 +15,11 @@ namespace {
 // head office's list.
 std::optional<seal::device_public> journal_device(fs::path const& dir,
                                                   seal::device_list const* devices,
-                                                  problems& found) {
+                                                  errors& found) {
     auto file = dir / device_file_name;
     auto fail = [&](std::string code, std::string message, std::string device = {}) {
-        found.push_back({severity::error, std::move(code), std::move(message), std::move(device), 0,
-                         file.string(), std::nullopt});
+        found.push_back({severity::error, std::move(code), std::move(message),
+                         {.file = file.string(), .device = std::move(device)}});
     };
     std::error_code ec;
     if (!fs::exists(file, ec)) {
@@ -29,7 +29,7 @@ std::optional<seal::device_public> journal_device(fs::path const& dir,
     auto text = detail::read_file(file);
     auto pub = seal::parse_device_public(seal::as_chars(text));
     if (!pub) {
-        fail("bad-device-file", pub.error());
+        fail("bad-device-file", pub.error().front().message);
         return std::nullopt;
     }
     if (devices == nullptr) return *pub;
@@ -55,8 +55,7 @@ journal_contents inspect_journal(fs::path const& dir, seal::device_list const* d
     journal_contents out;
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-        out.found.push_back({severity::error, "io", "not a directory", {}, 0, dir.string(),
-                             std::nullopt});
+        out.found.push_back({severity::error, "io", "not a directory", {.file = dir.string()}});
         return out;
     }
     auto device = journal_device(dir, devices, out.found);
@@ -71,8 +70,9 @@ journal_contents inspect_journal(fs::path const& dir, seal::device_list const* d
                                           seal::byte_view payload) {
         auto r = from_payload(payload);
         if (!r) {
-            out.found.push_back({severity::error, "bad-record", r.error(), out.device, 0,
-                                 file.string(), offset});
+            out.found.push_back(
+                {severity::error, "bad-record", r.error().front().message,
+                 {.file = file.string(), .offset = offset, .device = out.device}});
             return;
         }
         out.records.push_back(std::move(*r));
@@ -85,8 +85,9 @@ journal_contents inspect_journal(fs::path const& dir, seal::device_list const* d
     for (std::size_t i = 0; i < out.records.size(); ++i) {
         auto const& r = out.records[i];
         auto report = [&](std::string code, std::string message) {
-            out.found.push_back({severity::error, std::move(code), std::move(message), r.device,
-                                 r.seq, where[i].file, where[i].offset});
+            out.found.push_back(
+                {severity::error, std::move(code), std::move(message),
+                 {.file = where[i].file, .offset = where[i].offset, .device = r.device, .seq = r.seq}});
         };
         if (device && r.device != device->id) {
             report("foreign-record", "a record of another device in the journal of " + device->id);
@@ -112,7 +113,10 @@ journal_contents inspect_journal(fs::path const& dir, seal::device_list const* d
                              "ends in an unfinished frame of " + std::to_string(t.size - t.offset) +
                                  " bytes after card " + std::to_string(expected - 1) +
                                  " (a write cut short; the next submit cuts it off)",
-                             out.device, expected - 1, t.file.string(), t.offset});
+                             {.file = t.file.string(),
+                              .offset = t.offset,
+                              .device = out.device,
+                              .seq = expected - 1}});
     }
     return out;
 }

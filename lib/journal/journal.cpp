@@ -22,7 +22,7 @@ struct journal::impl {
     segment_writer writer;
     std::uint64_t last_seq = 0;
     seal::digest last_hash{};
-    problems recovery;
+    errors recovery;
 };
 
 journal::journal(std::unique_ptr<impl> p) : p_(std::move(p)) {}
@@ -32,23 +32,19 @@ journal::~journal() = default;
 
 namespace {
 
-problem journal_problem(std::string code, std::string message, fs::path const& where) {
-    return {severity::error, std::move(code), std::move(message), {}, 0,
-            where.string(),  std::nullopt};
-}
+location in(fs::path const& file) { return {.file = file.string()}; }
 
 // Creates device.pub for a new journal, or checks that an existing one is this device's.
-result<void, problems> claim_directory(fs::path const& dir, seal::device_secret const& key) {
+result<void> claim_directory(fs::path const& dir, seal::device_secret const& key) {
     auto device_file = dir / device_file_name;
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec)
-        return unexpected(problems{journal_problem("io", "cannot create: " + ec.message(), dir)});
+        return fail("io", "cannot create: " + ec.message(), in(dir));
     if (!fs::exists(device_file)) {
         if (fs::exists(dir / "seg-000001.cnj"))
-            return unexpected(problems{
-                journal_problem("not-a-journal",
-                                "segments without a device.pub: not a journal to append to", dir)});
+            return fail("not-a-journal", "segments without a device.pub: not a journal to append to",
+                        in(dir));
         auto line = seal::format_device_public(key.public_part()) + '\n';
         detail::write_file_durably(device_file, seal::as_bytes(line));
         return {};
@@ -56,35 +52,33 @@ result<void, problems> claim_directory(fs::path const& dir, seal::device_secret 
     auto text = detail::read_file(device_file);
     auto pub = seal::parse_device_public(seal::as_chars(text));
     if (!pub)
-        return unexpected(problems{journal_problem("bad-device-file", pub.error(), device_file)});
+        return fail("bad-device-file", pub.error().front().message, in(device_file));
     if (pub->id != key.id || pub->key != key.pub)
-        return unexpected(problems{journal_problem(
-            "wrong-device", "this journal belongs to device " + pub->id + ", not " + key.id,
-            device_file)});
+        return fail("wrong-device", "this journal belongs to device " + pub->id + ", not " + key.id, in(device_file));
     return {};
 }
 
 }  // namespace
 
-result<journal, problems> journal::open(fs::path const& dir, seal::device_secret key,
+result<journal> journal::open(fs::path const& dir, seal::device_secret key,
                                         seal::hq_public hq, segment_options options) {
     if (auto claimed = claim_directory(dir, key); !claimed) return unexpected(claimed.error());
     std::optional<dir_lock> lock;
     try {
         lock.emplace(dir);
     } catch (std::system_error const& e) {
-        return unexpected(problems{journal_problem("in-use", e.what(), dir)});
+        return fail("in-use", e.what(), in(dir));
     }
 
     // Appending needs only the newest record; inspect_journal does the full check.
-    problems recovery;
+    errors recovery;
     std::optional<record> last;
     auto scanned = scan_segments(
         dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
             auto r = from_payload(payload);
             if (!r) {
-                recovery.push_back(
-                    {severity::error, "bad-record", r.error(), key.id, 0, file.string(), offset});
+                recovery.push_back({severity::error, "bad-record", r.error().front().message,
+                                    {.file = file.string(), .offset = offset, .device = key.id}});
             } else if (r->device == key.id && (!last || r->seq > last->seq)) {
                 last = std::move(*r);
             }
@@ -98,13 +92,16 @@ result<journal, problems> journal::open(fs::path const& dir, seal::device_secret
                                 std::to_string(t.size - t.offset) + " bytes (kept in " +
                                 t.file.filename().string() + ".torn-" + std::to_string(t.offset) +
                                 ")",
-                            key.id, last ? last->seq + 1 : 1, t.file.string(), t.offset});
+                            {.file = t.file.string(),
+                             .offset = t.offset,
+                             .device = key.id,
+                             .seq = last ? last->seq + 1 : 1}});
     }
     if (last && !signature_ok(*last, key.pub))
-        return unexpected(problems{{severity::error, "bad-signature",
-                                    "the newest record is not signed by this device's key; "
-                                    "run `candor journal verify`",
-                                    key.id, last->seq, dir.string(), std::nullopt}});
+        return fail("bad-signature",
+                    "the newest record is not signed by this device's key; "
+                    "run `candor journal verify`",
+                    {.file = dir.string(), .device = key.id, .seq = last->seq});
 
     auto p = std::make_unique<impl>(impl{std::move(*lock),
                                          std::move(key),
@@ -150,7 +147,7 @@ std::uint64_t journal::last_seq() const noexcept {
 std::string const& journal::device() const noexcept {
     return p_->key.id;
 }
-problems const& journal::recovery() const noexcept {
+errors const& journal::recovery() const noexcept {
     return p_->recovery;
 }
 

@@ -94,11 +94,11 @@ std::string receipt(record const& r) { return seal::receipt_code(record_hash(r))
 
 seal::bytes to_payload(record const& r) { return detail::save_archive(r); }
 
-result<record, std::string> from_payload(seal::byte_view payload) {
+result<record> from_payload(seal::byte_view payload) {
     try {
         return detail::load_archive<record>(payload);
     } catch (std::exception const& e) {  // Boost's archive_exception, or std::bad_alloc
-        return unexpected(std::string("not a readable record: ") + e.what());
+        return fail("bad-record", std::string("not a readable record: ") + e.what());
     }
 }
 

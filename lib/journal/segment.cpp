@@ -47,13 +47,8 @@ segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
         if (entry.is_regular_file() && segment_index(entry.path()))
             out.files.push_back(entry.path());
     if (ec) {
-        out.found.push_back({severity::error,
-                             "io",
-                             "cannot list: " + ec.message(),
-                             {},
-                             0,
-                             dir.string(),
-                             std::nullopt});
+        out.found.push_back(
+            {severity::error, "io", "cannot list: " + ec.message(), {.file = dir.string()}});
         return out;
     }
     std::sort(out.files.begin(), out.files.end());
@@ -62,13 +57,8 @@ segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
         bool last = i + 1 == out.files.size();
         auto data = detail::read_file(file);
         auto problem_at = [&](std::string code, std::string message, std::uint64_t offset) {
-            out.found.push_back({severity::error,
-                                 std::move(code),
-                                 std::move(message),
-                                 {},
-                                 0,
-                                 file.string(),
-                                 offset});
+            out.found.push_back({severity::error, std::move(code), std::move(message),
+                                 {.file = file.string(), .offset = offset}});
         };
         if (data.size() < file_header_size && last) {
             out.torn = torn_tail{file, 0, data.size()};

@@ -9,7 +9,7 @@
 #include "candor/journal/bundle.hpp"
 #include "candor/journal/frame.hpp"
 #include "candor/journal/inspect.hpp"
-#include "candor/seal/box.hpp"
+#include "candor/journal/opening.hpp"
 
 namespace candor::journal {
 
@@ -29,7 +29,7 @@ struct store::impl {
     segment_writer writer;
     std::map<std::string, chain, std::less<>> devices;
     std::uint64_t size = 0;
-    problems recovery;
+    errors recovery;
 };
 
 store::store(std::unique_ptr<impl> p) : p_(std::move(p)) {}
@@ -37,34 +37,28 @@ store::store(store&&) noexcept = default;
 store& store::operator=(store&&) noexcept = default;
 store::~store() = default;
 
-result<store, problems> store::open(fs::path const& dir, segment_options options) {
+result<store> store::open(fs::path const& dir, segment_options options) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || fs::exists(dir / device_file_name))
-        return unexpected(problems{
-            {severity::error,
-             "not-a-store",
-             ec ? "cannot create: " + ec.message() : "a device journal, not head office's store",
-             {},
-             0,
-             dir.string(),
-             std::nullopt}});
+        return fail("not-a-store",
+                    ec ? "cannot create: " + ec.message() : "a device journal, not head office's store",
+                    {.file = dir.string()});
     std::optional<dir_lock> lock;
     try {
         lock.emplace(dir);
     } catch (std::system_error const& e) {
-        return unexpected(
-            problems{{severity::error, "in-use", e.what(), {}, 0, dir.string(), std::nullopt}});
+        return fail("in-use", e.what(), {.file = dir.string()});
     }
     std::map<std::string, chain, std::less<>> devices;
     std::uint64_t size = 0;
-    problems recovery;
+    errors recovery;
     auto scanned = scan_segments(
         dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
             auto r = from_payload(payload);
             if (!r) {
-                recovery.push_back(
-                    {severity::error, "bad-record", r.error(), {}, 0, file.string(), offset});
+                recovery.push_back({severity::error, "bad-record", r.error().front().message,
+                                    {.file = file.string(), .offset = offset}});
                 return;
             }
             devices[r->device][r->seq] = {record_hash(*r), r->prev};
@@ -77,10 +71,7 @@ result<store, problems> store::open(fs::path const& dir, segment_options options
                             "torn-tail-cut",
                             "cut off an unfinished last write (an import the crash interrupted; "
                             "import its bundles again)",
-                            {},
-                            0,
-                            scanned.torn->file.string(),
-                            scanned.torn->offset});
+                            {.file = scanned.torn->file.string(), .offset = scanned.torn->offset}});
     }
     return store(
         std::make_unique<impl>(impl{std::move(*lock), dir, segment_writer(dir, scanned, options),
@@ -109,8 +100,8 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
     std::map<std::string, device_summary, std::less<>> summary;
     auto refuse = [&](std::string const& device, std::uint64_t seq, std::string code,
                       std::string message, std::string const& file, std::uint64_t offset) {
-        report.found.push_back(
-            {severity::error, std::move(code), std::move(message), device, seq, file, offset});
+        report.found.push_back({severity::error, std::move(code), std::move(message),
+                                {.file = file, .offset = offset, .device = device, .seq = seq}});
         if (!device.empty()) ++summary[device].refused;
         ++report.refused;
     };
@@ -119,7 +110,7 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
     for (auto const& bundle : bundles) {
         auto contents = decode_bundle(bundle.data, bundle.name);
         for (auto& p : contents.found) {
-            if (!p.device.empty()) ++summary[p.device].refused;
+            if (!p.where.device.empty()) ++summary[p.where.device].refused;
             report.found.push_back(std::move(p));
         }
         std::map<std::string, std::uint64_t, std::less<>> last_seen;
@@ -147,16 +138,19 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
                 fail("bad-signature", "signature does not verify: the record was altered");
                 continue;
             }
-            if (!seal::open_sealed(hq, r.sealed)) {
-                fail("unreadable", "signed, but sealed to another key or not sealed at all");
+            if (auto opened = open_card(r, hq); !opened) {
+                auto const& why = opened.error().front();
+                fail(why.code, why.code == "unreadable"
+                                   ? "signed, but sealed to another key or not sealed at all"
+                                   : why.message);
                 continue;
             }
             auto& seen = last_seen[r.device];
             if (r.seq <= seen)
                 report.found.push_back(
                     {severity::warning, "out-of-order",
-                     "comes after card " + std::to_string(seen) + " in the bundle", r.device, r.seq,
-                     bundle.name, offset});
+                     "comes after card " + std::to_string(seen) + " in the bundle",
+                     {.file = bundle.name, .offset = offset, .device = r.device, .seq = r.seq}});
             seen = std::max(seen, r.seq);
             auto h = record_hash(r);
             candidates.push_back({std::move(r), h, &bundle.name, offset});
@@ -218,10 +212,7 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
             report.found.push_back({severity::warning,
                                     "gap",
                                     card_range(from, to) + " not received (missing so far)",
-                                    device,
-                                    from,
-                                    {},
-                                    std::nullopt});
+                                    {.device = device, .seq = from}});
         report.devices.push_back(std::move(sum));
     }
     return report;
@@ -244,7 +235,7 @@ std::vector<record> store::find_receipt(std::string_view code) const {
 std::uint64_t store::size() const noexcept {
     return p_->size;
 }
-problems const& store::recovery() const noexcept {
+errors const& store::recovery() const noexcept {
     return p_->recovery;
 }
 

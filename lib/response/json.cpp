@@ -11,13 +11,13 @@ namespace {
 
 using json = nlohmann::json;
 
-diagnostic shape_error(source_location where, std::string message) {
+error shape_error(location where, std::string message) {
     return {severity::error, "response-shape", std::move(message), std::move(where)};
 }
 
 }  // namespace
 
-parse_result<response> from_json(std::string_view text, source_location where) {
+result<response> from_json(std::string_view text, location where) {
     json j;
     try {
         j = json::parse(text);
@@ -26,11 +26,11 @@ parse_result<response> from_json(std::string_view text, source_location where) {
         if (where.line != 0) where.column = static_cast<std::uint32_t>(std::max<std::size_t>(e.byte, 1));
         std::string msg = e.what();
         auto pos = msg.find("parse error");
-        return unexpected(diagnostics{{severity::error, "json",
+        return unexpected(errors{{severity::error, "json",
                                        "not JSON: " + (pos == std::string::npos ? msg : msg.substr(pos)),
                                        where}});
     }
-    diagnostics problems;
+    errors problems;
     auto fail = [&](std::string message) { problems.push_back(shape_error(where, std::move(message))); };
     if (!j.is_object()) {
         fail("a response is a JSON object");

@@ -12,28 +12,6 @@
 
 namespace candor::response {
 
-std::string_view to_string(problem_code c) noexcept {
-    switch (c) {
-        case problem_code::wrong_survey: return "wrong-survey";
-        case problem_code::unknown_question: return "unknown-question";
-        case problem_code::duplicate_answer: return "duplicate-answer";
-        case problem_code::wrong_type: return "wrong-type";
-        case problem_code::out_of_range: return "out-of-range";
-        case problem_code::unknown_option: return "unknown-option";
-        case problem_code::too_long: return "too-long";
-        case problem_code::too_many_selections: return "too-many-selections";
-        case problem_code::too_few_selections: return "too-few-selections";
-        case problem_code::invalid_format: return "invalid-format";
-        case problem_code::required_missing: return "required-missing";
-        case problem_code::not_shown: return "not-shown";
-        case problem_code::device_field: return "device-field";
-        case problem_code::missing_field: return "missing-field";
-        case problem_code::unknown_language: return "unknown-language";
-        case problem_code::bad_time: return "bad-time";
-    }
-    return "unknown";
-}
-
 namespace {
 
 using survey::question_kind;
@@ -90,16 +68,16 @@ bool is_blank(answer const& a) {
 
 class checker {
 public:
-    checker(survey::survey const& s, response const& r, problems& out) : s_(s), r_(r), out_(out) {}
+    checker(survey::survey const& s, response const& r, errors& out) : s_(s), r_(r), out_(out) {}
 
-    void add(std::string_view question, problem_code code, std::string message) {
-        out_.push_back({std::string(question), code, std::move(message)});
+    void add(std::string_view question, char const* code, std::string message) {
+        out_.push_back({severity::error, code, std::move(message), {.field = std::string(question)}});
     }
 
     // Returns whether the answer is usable (right type and in range).
     bool check_answer(survey::question const& q, answer const& a) {
         auto wrong = [&](std::string_view expected) {
-            add(q.id, problem_code::wrong_type,
+            add(q.id, "wrong-type",
                 "`" + q.id + "` takes " + std::string(expected));
             return false;
         };
@@ -116,11 +94,11 @@ public:
                 else return wrong(q.kind == question_kind::number ? "a number" : "a whole number on its scale");
                 bool const integral = v == std::floor(v);
                 if (!std::isfinite(v) || ((survey::is_scale(q.kind) || q.integer) && !integral)) {
-                    add(q.id, problem_code::out_of_range, "`" + q.id + "` takes a whole number");
+                    add(q.id, "out-of-range", "`" + q.id + "` takes a whole number");
                     return false;
                 }
                 if ((survey::is_scale(q.kind) || q.has_range) && (v < q.min || v > q.max)) {
-                    add(q.id, problem_code::out_of_range,
+                    add(q.id, "out-of-range",
                         "`" + q.id + "` is answered from " + number_text(q.min) + " to " +
                             number_text(q.max) + ", not " + number_text(v));
                     return false;
@@ -142,19 +120,19 @@ public:
                     ok = option(q, (*codes)[i]) && ok;
                     for (std::size_t j = 0; j < i; ++j)
                         if ((*codes)[j] == (*codes)[i]) {
-                            add(q.id, problem_code::duplicate_answer,
+                            add(q.id, "duplicate-answer",
                                 "`" + q.id + "` lists `" + (*codes)[i] + "` twice");
                             ok = false;
                         }
                 }
                 if (q.max_selections && codes->size() > q.max_selections) {
-                    add(q.id, problem_code::too_many_selections,
+                    add(q.id, "too-many-selections",
                         "`" + q.id + "` allows at most " + std::to_string(q.max_selections) +
                             " choices, not " + std::to_string(codes->size()));
                     ok = false;
                 }
                 if (q.min_selections && !codes->empty() && codes->size() < q.min_selections) {
-                    add(q.id, problem_code::too_few_selections,
+                    add(q.id, "too-few-selections",
                         "`" + q.id + "` needs at least " + std::to_string(q.min_selections) +
                             " choices");
                     ok = false;
@@ -175,12 +153,12 @@ public:
 
     bool text_answer(survey::question const& q, std::string const& text) {
         if (!valid_utf8(text)) {
-            add(q.id, problem_code::invalid_format, "`" + q.id + "` is not valid UTF-8 text");
+            add(q.id, "invalid-format", "`" + q.id + "` is not valid UTF-8 text");
             return false;
         }
         std::uint32_t const limit = q.kind == question_kind::text ? q.max_length : 254;
         if (text.size() > limit) {
-            add(q.id, problem_code::too_long,
+            add(q.id, "too-long",
                 "`" + q.id + "` is " + std::to_string(text.size()) + " bytes long; at most " +
                     std::to_string(limit) + " are allowed");
             return false;
@@ -190,7 +168,7 @@ public:
         if (q.kind == question_kind::email) ok = valid_email(text);
         if (q.kind == question_kind::phone) ok = valid_phone(text);
         if (!ok)
-            add(q.id, problem_code::invalid_format,
+            add(q.id, "invalid-format",
                 "`" + q.id + "` is not a valid " + std::string(survey::to_string(q.kind)) +
                     (q.kind == question_kind::date ? " (YYYY-MM-DD)" : ""));
         return ok;
@@ -198,7 +176,7 @@ public:
 
     bool option(survey::question const& q, std::string const& code) {
         if (q.option(code) || (q.other && code == "other")) return true;
-        add(q.id, problem_code::unknown_option, "`" + q.id + "` has no option `" + code + "`");
+        add(q.id, "unknown-option", "`" + q.id + "` has no option `" + code + "`");
         return false;
     }
 
@@ -207,34 +185,34 @@ public:
 private:
     survey::survey const& s_;
     response const& r_;
-    problems& out_;
+    errors& out_;
 };
 
 void checker::run() {
     if (r_.survey != s_.id || r_.version != s_.version) {
-        add({}, problem_code::wrong_survey,
+        add({}, "wrong-survey",
             "this response answers `" + r_.survey + "` version " + std::to_string(r_.version) +
                 ", not `" + s_.id + "` version " + std::to_string(s_.version));
         return;
     }
     if (!r_.language.empty() &&
         std::find(s_.languages.begin(), s_.languages.end(), r_.language) == s_.languages.end())
-        add({}, problem_code::unknown_language,
+        add({}, "unknown-language",
             "the survey is not offered in `" + r_.language + "`");
     if (r_.started && *r_.started > r_.submitted)
-        add({}, problem_code::bad_time, "the response was started after it was submitted");
+        add({}, "bad-time", "the response was started after it was submitted");
 
     for (std::size_t i = 0; i < r_.fields.size(); ++i) {
         auto const& name = r_.fields[i].first;
         if (s_.field_index(name) < 0)
-            add(name, problem_code::device_field, "the survey has no device field `" + name + "`");
+            add(name, "device-field", "the survey has no device field `" + name + "`");
         for (std::size_t j = 0; j < i; ++j)
             if (r_.fields[j].first == name)
-                add(name, problem_code::device_field, "device field `" + name + "` is set twice");
+                add(name, "device-field", "device field `" + name + "` is set twice");
     }
     for (auto const& f : s_.fields)
         if (r_.field(f).empty())
-            add(f, problem_code::missing_field, "the device did not set `" + f + "`");
+            add(f, "missing-field", "the device did not set `" + f + "`");
 
     std::size_t const n = s_.questions.size();
     // Small surveys keep their tables on the stack: check() runs once per card.
@@ -265,21 +243,21 @@ void checker::run() {
             if (base >= 0 && s_.questions[static_cast<std::size_t>(base)].other) {
                 auto const* text = std::get_if<std::string>(&a);
                 if (!text)
-                    add(id, problem_code::wrong_type, "`" + id + "` takes text");
+                    add(id, "wrong-type", "`" + id + "` takes text");
                 else
                     other_texts.emplace_back(static_cast<std::size_t>(base), text);
                 continue;
             }
             if (s_.field_index(id) >= 0)
-                add(id, problem_code::device_field,
+                add(id, "device-field",
                     "`" + id + "` is set by the device, never by the respondent");
             else
-                add(id, problem_code::unknown_question, "the survey has no question `" + id + "`");
+                add(id, "unknown-question", "the survey has no question `" + id + "`");
             continue;
         }
         auto const i = static_cast<std::size_t>(index);
         if (answers[i]) {
-            add(id, problem_code::duplicate_answer, "`" + id + "` is answered twice");
+            add(id, "duplicate-answer", "`" + id + "` is answered twice");
             continue;
         }
         answers[i] = &a;
@@ -294,13 +272,13 @@ void checker::run() {
         bool const shown = !q.show_if || evaluate(*q.show_if, table);
         bool const required = shown && (q.required || (q.require_if && evaluate(*q.require_if, table)));
         if (!shown && answers[i]) {
-            add(q.id, problem_code::not_shown,
+            add(q.id, "not-shown",
                 "`" + q.id + "` was answered but is not shown for these answers");
         }
         if (required && !answers[i]) {
-            add(q.id, problem_code::required_missing, "`" + q.id + "` is required");
+            add(q.id, "required-missing", "`" + q.id + "` is required");
         } else if (required && answers[i] && usable[i] && is_blank(*answers[i])) {
-            add(q.id, problem_code::required_missing, "`" + q.id + "` is required");
+            add(q.id, "required-missing", "`" + q.id + "` is required");
         }
         if (!shown || !usable[i]) answers[i] = nullptr;
     }
@@ -314,13 +292,13 @@ void checker::run() {
                         std::ranges::find(std::get<choice_codes>(*chosen), "other") !=
                             std::get<choice_codes>(*chosen).end()));
         if (!picked_other)
-            add(q.id + ".other", problem_code::not_shown,
+            add(q.id + ".other", "not-shown",
                 "`" + q.id + ".other` is given but `other` was not chosen");
         else if (!valid_utf8(*text))
-            add(q.id + ".other", problem_code::invalid_format,
+            add(q.id + ".other", "invalid-format",
                 "`" + q.id + ".other` is not valid UTF-8 text");
         else if (text->size() > default_other_length)
-            add(q.id + ".other", problem_code::too_long,
+            add(q.id + ".other", "too-long",
                 "`" + q.id + ".other` is at most " + std::to_string(default_other_length) +
                     " bytes long");
     }
@@ -328,8 +306,8 @@ void checker::run() {
 
 }  // namespace
 
-problems validate(survey::survey const& s, response const& r) {
-    problems out;
+errors validate(survey::survey const& s, response const& r) {
+    errors out;
     checker(s, r, out).run();
     return out;
 }

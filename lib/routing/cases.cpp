@@ -126,7 +126,7 @@ struct case_log::impl {
     void write(json const& e) { write_all(std::span(&e, 1)); }
 };
 
-result<case_log, std::string> case_log::open(std::filesystem::path const& dir,
+result<case_log> case_log::open(std::filesystem::path const& dir,
                                              journal::segment_options options) {
     auto p = std::make_unique<impl>();
     auto log = event_log::open(dir, options, [&](json const& e) { p->apply(e); });
@@ -186,25 +186,26 @@ bool case_log::routed(std::string_view response_key) const {
     return p_->routed.count(std::string(response_key));
 }
 
-result<void, std::string> case_log::acknowledge(std::string const& id, std::string const& who,
+result<void> case_log::acknowledge(std::string const& id, std::string const& who,
                                                 timestamp now) {
     auto const* c = find(id);
-    if (!c) return unexpected("no case " + id);
+    if (!c) return fail("no-case", "no case " + id);
     if (c->state != case_state::open)
-        return unexpected("case " + id + " is " + std::string(to_string(c->state)) + " already");
+        return fail("case-closed", "case " + id + " is " + std::string(to_string(c->state)) + " already");
     if (std::find(c->notified.begin(), c->notified.end(), who) == c->notified.end())
-        return unexpected(who + " was not sent case " + id);
+        return fail("not-a-recipient", who + " was not sent case " + id);
     p_->write({{"t", "ack"}, {"id", id}, {"who", who}, {"time", now}});
     return {};
 }
 
-result<void, std::string> case_log::resolve(std::string const& id, std::string const& who,
+result<void> case_log::resolve(std::string const& id, std::string const& who,
                                             std::string const& note, timestamp now) {
     auto const* c = find(id);
-    if (!c) return unexpected("no case " + id);
-    if (c->state == case_state::resolved) return unexpected("case " + id + " is resolved already");
+    if (!c) return fail("no-case", "no case " + id);
+    if (c->state == case_state::resolved)
+        return fail("case-closed", "case " + id + " is resolved already");
     if (std::find(c->notified.begin(), c->notified.end(), who) == c->notified.end())
-        return unexpected(who + " was not sent case " + id);
+        return fail("not-a-recipient", who + " was not sent case " + id);
     p_->write({{"t", "resolve"}, {"id", id}, {"who", who}, {"note", note}, {"time", now}});
     return {};
 }

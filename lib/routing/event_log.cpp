@@ -4,36 +4,38 @@
 
 namespace candor::routing {
 
-result<event_log, std::string> event_log::open(std::filesystem::path const& dir,
-                                               journal::segment_options options,
-                                               replay_fn const& replay) {
+result<event_log> event_log::open(std::filesystem::path const& dir,
+                                  journal::segment_options options, replay_fn const& replay) {
+    location const here{.file = dir.string()};
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) return unexpected("cannot create " + dir.string() + ": " + ec.message());
+    if (ec) return fail("io", "cannot create: " + ec.message(), here);
     std::optional<journal::dir_lock> lock;
     try {
         lock.emplace(dir);
     } catch (std::system_error const& e) {
-        return unexpected(std::string(e.what()));
+        return fail("in-use", e.what(), here);
     }
     std::vector<nlohmann::json> events;
-    std::string bad;
+    errors bad;
     auto scan = journal::scan_segments(
-        dir, [&](auto const&, std::uint64_t offset, seal::byte_view payload) {
+        dir, [&](auto const& file, std::uint64_t offset, seal::byte_view payload) {
             auto j = nlohmann::json::parse(seal::as_chars(payload), nullptr, false);
             if (j.is_discarded() || !j.is_object() || !j.contains("t"))
-                bad = dir.string() + ": frame at " + std::to_string(offset) + " is no event";
+                bad.push_back({severity::error, "bad-event", "a frame that is no event",
+                               {.file = file.string(), .offset = offset}});
             else
                 events.push_back(std::move(j));
         });
-    if (!bad.empty()) return unexpected(bad);
-    if (journal::has_errors(scan.found)) return unexpected(journal::render(scan.found));
+    for (auto& e : scan.found)
+        if (e.level == severity::error) bad.push_back(std::move(e));
+    if (!bad.empty()) return fail(std::move(bad));
     if (scan.torn) journal::cut_torn_tail(*scan.torn);
     event_log log(std::move(*lock), journal::segment_writer(dir, scan, options));
     try {
         for (auto const& e : events) replay(e);
     } catch (nlohmann::json::exception const& e) {
-        return unexpected(dir.string() + ": " + e.what());
+        return fail("bad-event", e.what(), here);
     }
     return log;
 }

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "candor/journal/segment.hpp"
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 
 namespace candor::routing {
 
@@ -21,9 +21,8 @@ class event_log {
     using replay_fn = std::function<void(nlohmann::json const&)>;
     // Creates DIR if needed and calls `replay` for every event in order. An error names
     // the damage; an exception `replay` throws for a malformed event becomes one too.
-    static result<event_log, std::string> open(std::filesystem::path const& dir,
-                                               journal::segment_options options,
-                                               replay_fn const& replay);
+    static result<event_log> open(std::filesystem::path const& dir,
+                                  journal::segment_options options, replay_fn const& replay);
     // Writes the events with one write and one fdatasync.
     void append_all(std::span<nlohmann::json const> events);
     void append(nlohmann::json const& event) { append_all(std::span(&event, 1)); }

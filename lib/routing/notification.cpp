@@ -39,15 +39,14 @@ timestamp end_of_day(timestamp now, local_time const& place) {
 
 }  // namespace
 
-result<std::vector<delivery>, std::string> deliveries_for(router const& router,
-                                                          response::response const& r,
-                                                          notice const& n, timestamp now) {
+result<std::vector<delivery>> deliveries_for(router const& router, response::response const& r,
+                                             notice const& n, timestamp now) {
     auto const& org = router.org();
     auto const& person = org.people.at(n.to.person);
     auto const& role = org.roles.at(n.to.role);
     if (!router.may_receive(n.to.person, r))
-        return unexpected("bypass: " + person.id + " may not hear of " + n.response_key +
-                          ", about their own site");
+        return fail("bypass", person.id + " may not hear of " + n.response_key +
+                                  ", about their own site");
 
     std::string const site_id(r.field("site"));
     auto const* site = org.find_site(site_id);

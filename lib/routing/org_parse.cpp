@@ -40,7 +40,7 @@ bool blank(std::string_view line) {
 
 }  // namespace
 
-std::vector<ast::statement> parse_statements(survey::source_map const& source, diagnostics& out) {
+std::vector<ast::statement> parse_statements(survey::source_map const& source, errors& out) {
     std::string_view text = source.text();
     std::vector<ast::statement> statements;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -95,14 +95,14 @@ std::vector<ast::statement> parse_statements(survey::source_map const& source, d
     return statements;
 }
 
-void sort_by_place(diagnostics& all) {
-    std::stable_sort(all.begin(), all.end(), [](diagnostic const& a, diagnostic const& b) {
+void sort_by_place(errors& all) {
+    std::stable_sort(all.begin(), all.end(), [](error const& a, error const& b) {
         return std::tie(a.where.file, a.where.line, a.where.column) <
                std::tie(b.where.file, b.where.line, b.where.column);
     });
 }
 
-std::optional<std::string> read_text(std::string const& path, diagnostics& out) {
+std::optional<std::string> read_text(std::string const& path, errors& out) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream buffer;
     if (in) buffer << in.rdbuf();
@@ -119,7 +119,7 @@ namespace {
 
 class org_lowering {
 public:
-    org_lowering(survey::source_map const& source, diagnostics& out) : source_(source), out_(out) {}
+    org_lowering(survey::source_map const& source, errors& out) : source_(source), out_(out) {}
 
     organisation run(std::vector<ast::statement> const& statements) {
         org_.file = source_.file();
@@ -140,10 +140,10 @@ public:
     }
 
 private:
-    void error(source_location where, std::string code, std::string message) {
+    void error(location where, std::string code, std::string message) {
         out_.push_back(error_at(std::move(where), std::move(code), std::move(message)));
     }
-    source_location at(boost::spirit::x3::position_tagged const& n) const {
+    location at(boost::spirit::x3::position_tagged const& n) const {
         return routing::at(source_, n);
     }
 
@@ -285,7 +285,7 @@ private:
                 continue;
             }
             scope level = org_.find_role(h.role.text)->level;
-            source_location where = h.place ? at(*h.place) : at(h.role);
+            location where = h.place ? at(*h.place) : at(h.role);
             if (level == scope::head_office) {
                 if (!place.empty())
                     error(where, "unknown-place",
@@ -340,7 +340,7 @@ private:
     }
 
     void check_fallback() {
-        source_location top{source_.file(), 1, 1};
+        location top{source_.file(), 1, 1};
         if (org_.fallback_role.empty()) {
             error(top, "no-fallback",
                   "no head-office fallback: write `head-office fallback ROLE`, so that no response "
@@ -379,13 +379,13 @@ private:
     }
 
     survey::source_map const& source_;
-    diagnostics& out_;
+    errors& out_;
     organisation org_;
-    std::map<std::string, std::map<std::string, source_location>> names_;
+    std::map<std::string, std::map<std::string, location>> names_;
     std::set<ast::entity_stmt const*> duplicates_;
     std::set<std::string> has_timezone_, has_hours_;
-    std::map<std::string, source_location> escalation_where_;
-    source_location fallback_where_;
+    std::map<std::string, location> escalation_where_;
+    location fallback_where_;
     int head_office_seen_ = 0;
 };
 
@@ -429,9 +429,9 @@ person const* organisation::find_person(std::string_view id) const noexcept { re
 int organisation::role_index(std::string_view id) const noexcept { return index_by_id(roles, id); }
 int organisation::site_index(std::string_view id) const noexcept { return index_by_id(sites, id); }
 
-parse_result<organisation> parse_org(std::string_view text, std::string_view file_name) {
+result<organisation> parse_org(std::string_view text, std::string_view file_name) {
     survey::source_map source(text, file_name);
-    diagnostics diags;
+    errors diags;
     auto statements = parse_statements(source, diags);
     organisation org = org_lowering(source, diags).run(statements);
     sort_by_place(diags);
@@ -440,8 +440,8 @@ parse_result<organisation> parse_org(std::string_view text, std::string_view fil
     return org;
 }
 
-parse_result<organisation> parse_org_file(std::string const& path) {
-    diagnostics diags;
+result<organisation> parse_org_file(std::string const& path) {
+    errors diags;
     auto text = read_text(path, diags);
     if (!text) return unexpected(std::move(diags));
     return parse_org(*text, path);

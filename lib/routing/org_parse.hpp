@@ -8,30 +8,30 @@
 #include <vector>
 
 #include "../survey/source_map.hpp"
-#include "candor/diagnostic.hpp"
+#include "candor/error.hpp"
 #include "org_ast.hpp"
 
 namespace candor::routing {
 
 // Every statement that parsed; a syntax error in one is reported and the next is read.
-std::vector<ast::statement> parse_statements(survey::source_map const& source, diagnostics& out);
+std::vector<ast::statement> parse_statements(survey::source_map const& source, errors& out);
 
-inline diagnostic error_at(source_location where, std::string code, std::string message) {
+inline error error_at(location where, std::string code, std::string message) {
     return {severity::error, std::move(code), std::move(message), std::move(where)};
 }
-inline diagnostic warning_at(source_location where, std::string code, std::string message) {
+inline error warning_at(location where, std::string code, std::string message) {
     return {severity::warning, std::move(code), std::move(message), std::move(where)};
 }
 
 // Where a tagged node starts.
-inline source_location at(survey::source_map const& source, boost::spirit::x3::position_tagged const& n) {
+inline location at(survey::source_map const& source, boost::spirit::x3::position_tagged const& n) {
     return source.at(static_cast<std::size_t>(n.id_first < 0 ? 0 : n.id_first));
 }
 
 // Diagnostics in file order, as the survey parser reports them.
-void sort_by_place(diagnostics& all);
+void sort_by_place(errors& all);
 
-// The whole file, or nullopt with an "io" diagnostic.
-std::optional<std::string> read_text(std::string const& path, diagnostics& out);
+// The whole file, or nullopt with an "io" error.
+std::optional<std::string> read_text(std::string const& path, errors& out);
 
 }  // namespace candor::routing

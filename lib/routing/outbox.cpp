@@ -90,7 +90,7 @@ struct outbox::impl {
     }
 };
 
-result<outbox, std::string> outbox::open(std::filesystem::path const& dir, retry_policy policy,
+result<outbox> outbox::open(std::filesystem::path const& dir, retry_policy policy,
                                          journal::segment_options options) {
     auto p = std::make_unique<impl>();
     p->policy = policy;
@@ -164,12 +164,13 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
             for (auto const& k : keys) sent_keys.push_back(k);
         } else {
             report.failed += keys.size();
-            if (report.errors.size() < max_errors_reported)
-                report.errors.push_back(d.key + ": " + ok.error());
+            auto const& why = ok.error().front();
+            if (report.failures.size() < max_errors_reported)
+                report.failures.push_back({why.level, why.code, d.key + ": " + why.message});
             outcomes.push_back({{"t", "fail"},
                                 {"at", now},
                                 {"keys", keys},
-                                {"error", ok.error()},
+                                {"error", why.message},
                                 {"next", retry_at(now, attempts + 1, p_->policy)}});
         }
         if (sent_keys.size() + outcomes.size() >= group) flush();

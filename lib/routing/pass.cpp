@@ -3,9 +3,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "candor/response/json.hpp"
+#include "candor/journal/opening.hpp"
 #include "candor/routing/notification.hpp"
-#include "candor/seal/box.hpp"
 
 namespace candor::routing {
 
@@ -15,7 +14,7 @@ constexpr std::size_t max_problems = 20;
 // Responses routed per durable write of the outbox and of the case log.
 constexpr std::size_t chunk = 256;
 
-void note(pass_report& report, std::string problem) {
+void note(pass_report& report, error problem) {
     if (report.problems.size() < max_problems) report.problems.push_back(std::move(problem));
 }
 
@@ -29,7 +28,7 @@ void add(std::vector<delivery>& out, router const& router, response::response co
     auto ds = deliveries_for(router, r, n, now);
     if (!ds) {
         ++report.bypassed;
-        note(report, ds.error());
+        note(report, std::move(ds.error().front()));
         return;
     }
     for (auto& d : *ds) out.push_back(std::move(d));
@@ -88,12 +87,10 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
             ++report.already;
             return;
         }
-        auto content = seal::open_sealed(hq, rec.sealed);
-        auto r = content ? response::from_json(seal::as_chars(*content)) : unexpected(diagnostics{});
+        auto r = journal::open_card(rec, hq);
         if (!r) {
             ++report.unreadable;
-            note(report,
-                 key + ": " + (content ? "holds no response" : "does not open with this key"));
+            note(report, std::move(r.error().front()));
             return;
         }
         if (needed) escalating.emplace(key, *r);
@@ -112,7 +109,9 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         report.unknown_site += d.unknown_site;
         report.bypassed += d.bypassed;
         if (d.unknown_site)
-            note(report, key + ": site '" + std::string(r->field("site")) + "' is not in the org");
+            note(report, {severity::warning, "unknown-site",
+                          "site '" + std::string(r->field("site")) + "' is not in the org",
+                          {.device = rec.device, .seq = rec.seq}});
         pending.keys.push_back(std::move(key));
         pending.responses.push_back(std::move(*r));
         if (pending.keys.size() == chunk) pending.flush(router, cases, out, now, report);
@@ -131,7 +130,8 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         response::response fallback;
         if (it == escalating.end()) {
             // The response left the store or no longer opens: escalate what the case knows.
-            note(report, c.response + ": escalating case " + c.id + " without the response");
+            note(report, {severity::warning, "escalated-without-response",
+                          c.response + ": escalating case " + c.id + " without the response"});
             fallback.fields = {{"site", c.site}};
             if (!router.org().duty_field.empty())
                 fallback.fields.emplace_back(router.org().duty_field, c.duty);

@@ -78,7 +78,7 @@ truth analyse(survey::expr const& e, survey::survey const& s) {
 class rules_lowering {
 public:
     rules_lowering(survey::source_map const& source, organisation const& org,
-                   survey::survey const& survey, diagnostics& out)
+                   survey::survey const& survey, errors& out)
         : source_(source), org_(org), survey_(survey), out_(out) {}
 
     rule_set run(std::vector<ast::statement> const& statements) {
@@ -100,10 +100,10 @@ public:
     }
 
 private:
-    void error(source_location where, std::string code, std::string message) {
+    void error(location where, std::string code, std::string message) {
         out_.push_back(error_at(std::move(where), std::move(code), std::move(message)));
     }
-    source_location at(boost::spirit::x3::position_tagged const& n) const { return routing::at(source_, n); }
+    location at(boost::spirit::x3::position_tagged const& n) const { return routing::at(source_, n); }
 
     std::optional<duration> read_duration(ast::word const& w) {
         auto d = parse_duration(w.text);
@@ -184,15 +184,15 @@ private:
     survey::source_map const& source_;
     organisation const& org_;
     survey::survey const& survey_;
-    diagnostics& out_;
+    errors& out_;
 };
 
 }  // namespace
 
-parse_result<rule_set> load_rules(std::string_view text, std::string_view file_name,
+result<rule_set> load_rules(std::string_view text, std::string_view file_name,
                                   organisation const& org, survey::survey const& survey) {
     survey::source_map source(text, file_name);
-    diagnostics diags;
+    errors diags;
     auto statements = parse_statements(source, diags);
     rule_set set = rules_lowering(source, org, survey, diags).run(statements);
     sort_by_place(diags);
@@ -201,9 +201,9 @@ parse_result<rule_set> load_rules(std::string_view text, std::string_view file_n
     return set;
 }
 
-parse_result<rule_set> load_rules_file(std::string const& path, organisation const& org,
+result<rule_set> load_rules_file(std::string const& path, organisation const& org,
                                        survey::survey const& survey) {
-    diagnostics diags;
+    errors diags;
     auto text = read_text(path, diags);
     if (!text) return unexpected(std::move(diags));
     return load_rules(*text, path, org, survey);

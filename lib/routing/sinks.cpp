@@ -28,13 +28,13 @@ void callback_sink::add(std::string name, function f) {
     functions_.insert_or_assign(std::move(name), std::move(f));
 }
 
-result<void, std::string> callback_sink::send(delivery const& d) {
+result<void> callback_sink::send(delivery const& d) {
     auto it = functions_.find(d.address);
-    if (it == functions_.end()) return unexpected("no callback named " + d.address);
+    if (it == functions_.end()) return fail("no-callback", "no callback named " + d.address);
     try {
         return it->second(d);
     } catch (std::exception const& e) {
-        return unexpected(std::string("callback threw: ") + e.what());
+        return fail("callback-failed", std::string("callback threw: ") + e.what());
     }
 }
 
@@ -145,11 +145,11 @@ std::string rfc5322_date(timestamp t) {
 maildir_sink::maildir_sink(std::filesystem::path dir, maildir_options options, clock_fn clock)
     : dir_(std::move(dir)), options_(std::move(options)), clock_(std::move(clock)) {}
 
-result<void, std::string> maildir_sink::send(delivery const& d) {
+result<void> maildir_sink::send(delivery const& d) {
     std::error_code ec;
     for (char const* sub : {"tmp", "new", "cur"}) {
         std::filesystem::create_directories(dir_ / sub, ec);
-        if (ec) return unexpected("cannot create " + (dir_ / sub).string() + ": " + ec.message());
+        if (ec) return fail("io", "cannot create: " + ec.message(), {.file = (dir_ / sub).string()});
     }
     auto const id = seal::to_hex(seal::hash(seal::as_bytes(d.key))).substr(0, 32);
     std::string text;
@@ -176,7 +176,7 @@ result<void, std::string> maildir_sink::send(delivery const& d) {
         journal::detail::write_file_durably(dir_ / "new" / name, seal::as_bytes(msg),
                                             dir_ / "tmp" / name);
     } catch (std::system_error const& e) {
-        return unexpected(std::string(e.what()));
+        return fail("io", e.what(), {.file = dir_.string()});
     }
     return {};
 }

@@ -68,13 +68,13 @@ webhook_sink::webhook_sink(webhook_options options, clock_fn clock) : p_(std::ma
 }
 webhook_sink::~webhook_sink() = default;
 
-result<void, std::string> webhook_sink::send(delivery const& d) {
+result<void> webhook_sink::send(delivery const& d) {
     // http://host:port/path → origin and path; nothing else is accepted.
     std::string_view url = d.address;
     auto const scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos ||
         (url.substr(0, scheme_end) != "http" && url.substr(0, scheme_end) != "https"))
-        return unexpected("not an http(s) URL: " + d.address);
+        return fail("bad-address", "not an http(s) URL: " + d.address);
     auto const path_start = url.find('/', scheme_end + 3);
     std::string const origin(url.substr(0, path_start));
     std::string const path =
@@ -86,9 +86,9 @@ result<void, std::string> webhook_sink::send(delivery const& d) {
         {"Candor-Signature", webhook_signature(p_->options.secret, now, d.body)}};
     std::lock_guard lock(p_->mutex);
     auto res = p_->client(origin).Post(path, headers, d.body, "application/json");
-    if (!res) return unexpected(d.address + ": " + httplib::to_string(res.error()));
+    if (!res) return fail("unreachable", d.address + ": " + httplib::to_string(res.error()));
     if (res->status < 200 || res->status >= 300)
-        return unexpected(d.address + ": HTTP " + std::to_string(res->status));
+        return fail("http-status", d.address + ": HTTP " + std::to_string(res->status));
     return {};
 }
 

@@ -204,9 +204,9 @@ result<numeric_view> numeric(frame const& f, std::string_view name) {
     if (!c) return unexpected(c.error());
     if (auto const* s = std::get_if<scale_column>(*c)) return numeric_view{s, nullptr};
     if (auto const* d = std::get_if<number_column>(*c)) return numeric_view{nullptr, d};
-    return unexpected(error("wrong-kind", "column '" + std::string(name) + "' is a " +
+    return fail("wrong-kind", "column '" + std::string(name) + "' is a " +
                                               std::string(to_string(kind_of(**c))) +
-                                              " column, not a rating or number"));
+                                              " column, not a rating or number");
 }
 
 }  // namespace detail

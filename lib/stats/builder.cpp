@@ -130,9 +130,9 @@ void frame_builder::add_row(std::vector<std::string> cells, std::uint32_t line) 
     lines_.push_back(line);
 }
 
-parse_result<frame> frame_builder::finish() && {
+result<frame> frame_builder::finish() && {
     frame f;
-    diagnostics errors;
+    candor::errors errors;
     auto rows = static_cast<Eigen::Index>(lines_.size());
     for (std::size_t j = 0; j < specs_.size(); ++j) {
         auto const& spec = specs_[j];

@@ -30,9 +30,9 @@ std::vector<column_spec> specs_for(std::vector<std::string> const& names, csv_op
 class frame_builder {
   public:
     frame_builder(std::vector<column_spec> specs, std::string file_name);
-    // One row of cells, one per spec; `line` labels diagnostics. Empty cells are missing.
+    // One row of cells, one per spec; `line` labels candor::errors. Empty cells are missing.
     void add_row(std::vector<std::string> cells, std::uint32_t line);
-    parse_result<frame> finish() &&;
+    result<frame> finish() &&;
 
   private:
     std::vector<column_spec> specs_;

@@ -202,7 +202,7 @@ class typed_column {
 
     // The column of its first `rows` rows, or nothing when it is refused; problems go to
     // `errors` (at most 100 cell errors in all).
-    std::optional<column> finish(Eigen::Index rows, diagnostics& errors) && {
+    std::optional<column> finish(Eigen::Index rows, candor::errors& errors) && {
         for (auto& e : errors_)
             if (errors.size() < 100) errors.push_back(std::move(e));
         if (inferred_ && !any_) start(column_kind::category);  // no value to infer from
@@ -296,30 +296,30 @@ class typed_column {
     column data_;
     int lo_ = 127, hi_ = -127;
     labels_index labels_;
-    diagnostics errors_;
+    candor::errors errors_;
 };
 
 }  // namespace
 
-parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
+result<frame> parse_csv(std::string_view text, csv_options const& opt,
                               std::string_view file_name) {
     std::string file(file_name);
-    auto at = [&](std::uint32_t line) { return source_location{file, line, 1}; };
+    auto at = [&](std::uint32_t line) { return location{file, line, 1}; };
     auto syntax = [&](csv_scanner const& s) {
-        return diagnostic{severity::error, "csv-syntax", s.error(), at(s.error_line())};
+        return candor::error{severity::error, "csv-syntax", s.error(), at(s.error_line())};
     };
     csv_scanner s(text);
     if (!s.next_record())
-        return unexpected(diagnostics{{severity::error, "csv-empty", "no header row", at(1)}});
+        return unexpected(candor::errors{{severity::error, "csv-empty", "no header row", at(1)}});
     auto header_line = s.record_line();
     std::vector<std::string> header;
     for (auto more = csv_scanner::cut::more; more == csv_scanner::cut::more;) {
         std::string_view cell;
         if ((more = s.cell(cell)) == csv_scanner::cut::bad)
-            return unexpected(diagnostics{syntax(s)});
+            return unexpected(candor::errors{syntax(s)});
         header.emplace_back(cell);
     }
-    diagnostics errors;  // of the header, then of the widths, then of the cells
+    candor::errors errors;  // of the header, then of the widths, then of the cells
     std::set<std::string_view> seen;
     for (auto const& name : header)
         if (name.empty() || !seen.insert(name).second) {
@@ -378,8 +378,8 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
     }
     struct body_scan {
         Eigen::Index rows = 0;
-        diagnostics widths;
-        std::optional<diagnostic> syntax;
+        candor::errors widths;
+        std::optional<candor::error> syntax;
     };
     auto scan = [&](std::size_t me) {
         body_scan out;
@@ -423,7 +423,7 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
         second.get();
     else if (workers > 1)
         scan(1);
-    if (first.syntax) return unexpected(diagnostics{*first.syntax});
+    if (first.syntax) return unexpected(candor::errors{*first.syntax});
     if (errors.empty()) errors = std::move(first.widths);
     if (!errors.empty()) return unexpected(std::move(errors));
     auto rows = first.rows;
@@ -436,7 +436,7 @@ parse_result<frame> parse_csv(std::string_view text, csv_options const& opt,
     return f;
 }
 
-parse_result<frame> read_csv(std::string const& path, csv_options const& opt) {
+result<frame> read_csv(std::string const& path, csv_options const& opt) {
     auto text = detail::read_file(path);
     if (!text) return unexpected(text.error());
     return parse_csv(*text, opt, path);

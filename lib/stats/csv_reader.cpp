@@ -7,7 +7,7 @@
 
 namespace candor::stats::detail {
 
-parse_result<std::vector<record>> read_records(std::string_view text, std::string_view file_name) {
+result<std::vector<record>> read_records(std::string_view text, std::string_view file_name) {
     std::vector<record> out;
     csv_scanner s(text);
     while (s.next_record()) {
@@ -17,7 +17,7 @@ parse_result<std::vector<record>> read_records(std::string_view text, std::strin
             std::string_view cell;
             more = s.cell(cell);
             if (more == csv_scanner::cut::bad)
-                return unexpected(diagnostics{{severity::error,
+                return unexpected(candor::errors{{severity::error,
                                                "csv-syntax",
                                                s.error(),
                                                {std::string(file_name), s.error_line(), 1}}});
@@ -28,11 +28,11 @@ parse_result<std::vector<record>> read_records(std::string_view text, std::strin
     return out;
 }
 
-parse_result<std::string> read_file(std::string const& path) {
+result<std::string> read_file(std::string const& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return unexpected(
-            diagnostics{{severity::error, "io", "cannot read '" + path + "'", {path, 0, 0}}});
+            candor::errors{{severity::error, "io", "cannot read '" + path + "'", {path, 0, 0}}});
     std::string text;
     // Sized once when the size is known; a pipe has none and grows as it is read.
     std::error_code ec;

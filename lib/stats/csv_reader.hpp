@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "candor/diagnostic.hpp"
+#include "candor/error.hpp"
 
 namespace candor::stats::detail {
 
@@ -17,8 +17,8 @@ struct record {
 
 // Blank lines are skipped. A cell that `candor export` guarded against spreadsheet
 // formulas ('= '+ '- '@) gets its quote back off.
-parse_result<std::vector<record>> read_records(std::string_view text, std::string_view file_name);
+result<std::vector<record>> read_records(std::string_view text, std::string_view file_name);
 
-parse_result<std::string> read_file(std::string const& path);
+result<std::string> read_file(std::string const& path);
 
 }  // namespace candor::stats::detail

@@ -15,27 +15,27 @@ result<drivers_result> ols(comoments const& m, std::string outcome,
     auto p = static_cast<Eigen::Index>(attributes.size());
     if (m.mean.size() != p + 1)
         throw std::invalid_argument("stats::ols: comoments and attributes differ in number");
-    if (p == 0) return unexpected(error("no-attributes", "key drivers need at least one attribute"));
+    if (p == 0) return fail("no-attributes", "key drivers need at least one attribute");
     if (m.n <= static_cast<std::uint64_t>(p + 1))
-        return unexpected(error("too-few-cases",
+        return fail("too-few-cases",
                                 "key drivers need more complete cases (" + std::to_string(m.n) +
-                                    ") than coefficients (" + std::to_string(p + 1) + ")"));
+                                    ") than coefficients (" + std::to_string(p + 1) + ")");
     Eigen::MatrixXd cxx = m.c.topLeftCorner(p, p);
     Eigen::VectorXd cxy = m.c.col(p).head(p);
     double cyy = m.c(p, p);
-    if (!(cyy > 0)) return unexpected(error("constant-outcome", "the outcome '" + outcome + "' does not vary"));
+    if (!(cyy > 0)) return fail("constant-outcome", "the outcome '" + outcome + "' does not vary");
 
     // Rank on the correlation scale, so that the units of the attributes do not matter.
     Eigen::VectorXd sd = cxx.diagonal().cwiseSqrt();
     for (Eigen::Index j = 0; j < p; ++j)
         if (!(sd[j] > 0))
-            return unexpected(error("singular", "attribute '" + attributes[static_cast<std::size_t>(j)] +
-                                                    "' does not vary"));
+            return fail("singular", "attribute '" + attributes[static_cast<std::size_t>(j)] +
+                                                    "' does not vary");
     Eigen::MatrixXd rxx = sd.cwiseInverse().asDiagonal() * cxx * sd.cwiseInverse().asDiagonal();
     Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(rxx);
     qr.setThreshold(1e-10);
     if (qr.rank() < p)
-        return unexpected(error("singular", "the attributes are collinear: the design matrix is singular"));
+        return fail("singular", "the attributes are collinear: the design matrix is singular");
     Eigen::VectorXd rxy = cxy.cwiseQuotient(sd) / std::sqrt(cyy);
     Eigen::VectorXd beta = qr.solve(rxy);  // standardized
     Eigen::MatrixXd rinv = qr.inverse();

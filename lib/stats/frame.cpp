@@ -33,10 +33,6 @@ std::size_t rows_of(column const& c) noexcept {
         c);
 }
 
-diagnostic error(std::string code, std::string message) {
-    return diagnostic{severity::error, std::move(code), std::move(message), {}};
-}
-
 void frame::add(std::string name, column c) {
     std::size_t n = rows_of(c);
     if (!columns_.empty() && n != rows_)
@@ -76,7 +72,7 @@ std::size_t frame::memory_bytes() const noexcept {
 
 result<column const*> find_column(frame const& f, std::string_view name) {
     if (auto const* c = f.find(name)) return c;
-    return unexpected(error("unknown-column", "no column named '" + std::string(name) + "'"));
+    return fail("unknown-column", "no column named '" + std::string(name) + "'");
 }
 
 }  // namespace candor::stats

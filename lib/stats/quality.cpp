@@ -15,7 +15,7 @@ flags speeders(time_column const& started, time_column const& submitted, double 
 }
 
 result<flags> straight_liners(frame const& f, std::vector<std::string> const& grid) {
-    if (grid.size() < 2) return unexpected(error("too-few-items", "a grid needs at least two ratings"));
+    if (grid.size() < 2) return fail("too-few-items", "a grid needs at least two ratings");
     std::vector<scale_column const*> cols;
     for (auto const& name : grid) {
         auto c = f.get<scale_column>(name);

@@ -4,10 +4,10 @@ namespace candor::stats {
 
 result<alpha_result> cronbach_alpha(comoments const& m) {
     auto k = static_cast<double>(m.mean.size());
-    if (k < 2) return unexpected(error("too-few-items", "Cronbach's alpha needs at least two items"));
-    if (m.n < 2) return unexpected(error("too-few-cases", "Cronbach's alpha needs at least two complete cases"));
+    if (k < 2) return fail("too-few-items", "Cronbach's alpha needs at least two items");
+    if (m.n < 2) return fail("too-few-cases", "Cronbach's alpha needs at least two complete cases");
     if ((m.c.diagonal().array() <= 0).any())
-        return unexpected(error("constant-item", "an item of Cronbach's alpha does not vary"));
+        return fail("constant-item", "an item of Cronbach's alpha does not vary");
     alpha_result a;
     a.n = m.n;
     // The ratio of variances does not depend on their common denominator.

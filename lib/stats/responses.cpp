@@ -31,7 +31,7 @@ std::string cell_of(response::answer const& a) {
 
 }  // namespace
 
-parse_result<frame> frame_of(std::vector<response::response> const& responses, survey::survey const& s) {
+result<frame> frame_of(std::vector<response::response> const& responses, survey::survey const& s) {
     std::vector<std::string> names{"language", "submitted", "started"};
     names.insert(names.end(), s.fields.begin(), s.fields.end());
     for (auto const& q : s.questions) names.push_back(q.id);

@@ -27,8 +27,8 @@ result<period> parse_period(std::string_view text) {
     if (text == "week") return period::week;
     if (text == "month") return period::month;
     if (text == "quarter") return period::quarter;
-    return unexpected(error("unknown-period", "unknown period '" + std::string(text) +
-                                                  "' (day, week, month or quarter)"));
+    return fail("unknown-period", "unknown period '" + std::string(text) +
+                                                  "' (day, week, month or quarter)");
 }
 
 namespace {

@@ -7,11 +7,11 @@
 
 namespace candor::stats {
 
-parse_result<margin> parse_margin(std::string_view text, std::string column,
+result<margin> parse_margin(std::string_view text, std::string column,
                                   std::string_view file_name) {
     margin m;
     m.column = std::move(column);
-    diagnostics errors;
+    candor::errors errors;
     auto fail = [&](std::uint32_t line, std::string code, std::string message) {
         errors.push_back({severity::error, std::move(code), std::move(message),
                           {std::string(file_name), line, 1}});
@@ -43,7 +43,7 @@ parse_result<margin> parse_margin(std::string_view text, std::string column,
     return m;
 }
 
-parse_result<margin> read_margin(std::string const& path, std::string column) {
+result<margin> read_margin(std::string const& path, std::string column) {
     auto text = detail::read_file(path);
     if (!text) return unexpected(text.error());
     return parse_margin(*text, std::move(column), path);
@@ -55,8 +55,8 @@ result<raking_result> rake(frame const& f, std::vector<margin> const& margins, w
     if (base.size() == 0) base = weights::Ones(rows);
     if (base.size() != rows) throw std::invalid_argument("stats::rake: base weights and frame differ in length");
     if (!(base > 0).all() || !base.isFinite().all())
-        return unexpected(error("bad-weight", "base weights must be positive and finite"));
-    if (margins.empty()) return unexpected(error("no-margins", "raking needs at least one margin"));
+        return fail("bad-weight", "base weights must be positive and finite");
+    if (margins.empty()) return fail("no-margins", "raking needs at least one margin");
 
     // Per margin: each row's cell (or -1) and the target of each cell.
     struct variable {
@@ -84,17 +84,17 @@ result<raking_result> rake(frame const& f, std::vector<margin> const& margins, w
             auto code = (*c)->codes[i];
             auto cell = code == missing_code ? -1 : of_label[static_cast<std::size_t>(code)];
             if (code != missing_code && cell < 0)
-                return unexpected(error("margin-missing-value",
+                return fail("margin-missing-value",
                                         "the margins of '" + m.column + "' have no count for '" +
-                                            (*c)->labels[static_cast<std::size_t>(code)] + "'"));
+                                            (*c)->labels[static_cast<std::size_t>(code)] + "'");
             if (cell >= 0) seen[static_cast<std::size_t>(cell)] = true;
             v.cell[static_cast<std::size_t>(i)] = cell;
         }
         for (std::size_t k = 0; k < seen.size(); ++k)
             if (!seen[k])
-                return unexpected(error("margin-empty-cell", "no card has '" + m.targets[k].first +
+                return fail("margin-empty-cell", "no card has '" + m.targets[k].first +
                                                                  "' in '" + m.column +
-                                                                 "', so its margin cannot be met"));
+                                                                 "', so its margin cannot be met");
         vars.push_back(std::move(v));
     }
 

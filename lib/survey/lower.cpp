@@ -71,13 +71,13 @@ struct typed {
 
 class lowering {
 public:
-    lowering(source_map const& source, diagnostics& out) : source_(source), out_(out) {}
+    lowering(source_map const& source, errors& out) : source_(source), out_(out) {}
 
     survey run(ast::header const& header, std::vector<ast::statement> const& statements);
     std::optional<expr> standalone(ast::expression const& e, survey const& s);
 
 private:
-    source_location at(x3::position_tagged const& node) const {
+    location at(x3::position_tagged const& node) const {
         return source_.at(static_cast<std::size_t>(std::max(node.id_first, 0)));
     }
     void report(severity level, x3::position_tagged const& node, std::string code,
@@ -126,7 +126,7 @@ private:
     }
 
     source_map const& source_;
-    diagnostics& out_;
+    errors& out_;
     survey s_;
     std::unordered_map<std::string, std::size_t> question_ids_;
     std::unordered_map<std::string, std::size_t> field_ids_;
@@ -970,12 +970,12 @@ void lowering::check_shown() {
 }  // namespace
 
 survey lower(ast::header const& header, std::vector<ast::statement> const& statements,
-             source_map const& source, diagnostics& out) {
+             source_map const& source, errors& out) {
     return lowering(source, out).run(header, statements);
 }
 
 std::optional<expr> lower_condition(ast::expression const& condition, survey const& s,
-                                    source_map const& source, diagnostics& out) {
+                                    source_map const& source, errors& out) {
     return lowering(source, out).standalone(condition, s);
 }
 

@@ -13,13 +13,13 @@ namespace candor::survey {
 
 // Appends to `out` every problem found; the survey is meaningful only if none is an error.
 survey lower(ast::header const& header, std::vector<ast::statement> const& statements,
-             source_map const& source, diagnostics& out);
+             source_map const& source, errors& out);
 
 // A condition read against an existing survey, as if it came after its last question.
 std::optional<expr> lower_condition(ast::expression const& condition, survey const& s,
-                                    source_map const& source, diagnostics& out);
+                                    source_map const& source, errors& out);
 
-// Most diagnostics one file reports; past this, the rest is noise.
+// Most errors one file reports; past this, the rest is noise.
 inline constexpr std::size_t max_diagnostics = 100;
 
 }  // namespace candor::survey

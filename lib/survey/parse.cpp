@@ -18,7 +18,7 @@ namespace {
 namespace x3 = boost::spirit::x3;
 using parser::iterator_type;
 
-diagnostic error_at(source_location where, std::string code, std::string message) {
+error error_at(location where, std::string code, std::string message) {
     return {severity::error, std::move(code), std::move(message), std::move(where)};
 }
 
@@ -109,12 +109,12 @@ iterator_type resume_point(iterator_type from, iterator_type last) {
 
 }  // namespace
 
-parse_result<survey> parse(std::string_view text, std::string_view file_name) {
+result<survey> parse(std::string_view text, std::string_view file_name) {
     source_map source(text, file_name);
-    diagnostics diags;
-    auto fail = [&](diagnostic d) {
+    errors diags;
+    auto fail = [&](error d) {
         diags.push_back(std::move(d));
-        return parse_result<survey>(unexpected(std::move(diags)));
+        return result<survey>(unexpected(std::move(diags)));
     };
     if (text.size() > max_survey_bytes)
         return fail(error_at(source.at(std::size_t{0}), "too-large",
@@ -179,7 +179,7 @@ parse_result<survey> parse(std::string_view text, std::string_view file_name) {
 
     survey result = lower(header, statements, source, diags);
     // Found in passes (syntax, then statements, then conditions); read in file order.
-    std::stable_sort(diags.begin(), diags.end(), [](diagnostic const& a, diagnostic const& b) {
+    std::stable_sort(diags.begin(), diags.end(), [](error const& a, error const& b) {
         return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
     });
     if (has_errors(diags)) return unexpected(std::move(diags));
@@ -187,11 +187,11 @@ parse_result<survey> parse(std::string_view text, std::string_view file_name) {
     return result;
 }
 
-parse_result<expr> parse_condition(std::string_view text, survey const& s, source_location origin) {
+result<expr> parse_condition(std::string_view text, survey const& s, location origin) {
     source_map source(text, origin.file);
-    diagnostics diags;
+    errors diags;
     // Positions within the text, moved to where the text stands in its file.
-    auto place = [&](diagnostics& all) {
+    auto place = [&](errors& all) {
         for (auto& d : all) {
             if (origin.line == 0) continue;
             if (d.where.line == 1) d.where.column += origin.column - 1;
@@ -225,12 +225,12 @@ parse_result<expr> parse_condition(std::string_view text, survey const& s, sourc
     return std::move(*condition);
 }
 
-parse_result<survey> parse_file(std::string const& path) {
+result<survey> parse_file(std::string const& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream buffer;
     if (in) buffer << in.rdbuf();
     if (!in || in.bad()) {
-        return unexpected(diagnostics{{severity::error, "io", "cannot read " + path, {path, 0, 0}}});
+        return unexpected(errors{{severity::error, "io", "cannot read " + path, {path, 0, 0}}});
     }
     return parse(buffer.str(), path);
 }

@@ -1,4 +1,4 @@
-// Byte offsets in a source text to line and column, for diagnostics.
+// Byte offsets in a source text to line and column, for errors.
 #pragma once
 
 #include <algorithm>
@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "candor/diagnostic.hpp"
+#include "candor/error.hpp"
 
 namespace candor::survey {
 
@@ -20,7 +20,7 @@ public:
     }
 
     // Columns count characters (UTF-8 code points), as editors show them.
-    source_location at(std::size_t offset) const {
+    location at(std::size_t offset) const {
         offset = std::min(offset, text_.size());
         auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
         auto line = static_cast<std::uint32_t>(it - line_starts_.begin());
@@ -30,7 +30,7 @@ public:
             if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
         return {file_, line, column};
     }
-    source_location at(char const* p) const { return at(static_cast<std::size_t>(p - text_.data())); }
+    location at(char const* p) const { return at(static_cast<std::size_t>(p - text_.data())); }
 
     std::string_view text() const { return text_; }
     std::string const& file() const { return file_; }

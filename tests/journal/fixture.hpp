@@ -11,6 +11,7 @@
 #include "candor/journal/bundle.hpp"
 #include "candor/journal/journal.hpp"
 #include "candor/seal/keys.hpp"
+#include "candor/time.hpp"
 
 namespace candor::journal::testing {
 
@@ -18,10 +19,13 @@ namespace fs = std::filesystem;
 
 using candor::test::temp_dir;
 
+// A card whose sealed response agrees with its header, as intake makes them.
 inline card make_card(int i) {
-    return {"hotel-stay", 3, "paris-01", 1793607372 + i,
-            R"({"survey":"hotel-stay","version":3,"answers":{"recommend":)" +
-                std::to_string(i % 11) + "}}"};
+    std::int64_t const time = 1793607372 + i;
+    return {"hotel-stay", 3, "paris-01", time,
+            R"({"survey":"hotel-stay","version":3,"fields":{"site":"paris-01"},"submitted":")" +
+                format_timestamp(time) + R"(","answers":{"recommend":)" + std::to_string(i % 11) +
+                "}}"};
 }
 
 using device_journal = candor::journal::journal;
@@ -53,7 +57,7 @@ inline seal::device_list list_of(std::initializer_list<seal::device_secret const
     return l;
 }
 
-inline bool has_code(problems const& all, std::string const& code) {
+inline bool has_code(errors const& all, std::string const& code) {
     for (auto const& p : all)
         if (p.code == code) return true;
     return false;

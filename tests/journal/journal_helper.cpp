@@ -31,7 +31,7 @@ int crash(char const* dir, char const* device_key, char const* hq_pub) {
     if (!key || !hq) return 2;
     auto j = journal::journal::open(dir, *key, *hq);
     if (!j) {
-        std::cerr << journal::render(j.error());
+        std::cerr << render(j.error());
         return 2;
     }
     for (int i = 0;; ++i) {

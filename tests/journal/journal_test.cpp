@@ -107,9 +107,9 @@ TEST_CASE("damage in the middle is reported with its offset, never skipped silen
     auto contents = inspect_journal(dir.path());
     REQUIRE(contents.found.size() == 2);
     CHECK(contents.found[0].code == "damaged-frame");
-    CHECK(contents.found[0].offset == 16);
+    CHECK(contents.found[0].where.offset == 16);
     CHECK(contents.found[1].code == "gap");
-    CHECK(contents.found[1].seq == 2);
+    CHECK(contents.found[1].where.seq == 2);
     CHECK(render(contents.found[1]).find("device kiosk-3 seq 2: card 1 is missing") !=
           std::string::npos);
     // The device still takes cards; what it found is in recovery().

@@ -76,8 +76,10 @@ TEST_CASE("key files round-trip, secret ones 0600 and never overwritten") {
     fs::permissions(dir / "hq.key", fs::perms::group_read, fs::perm_options::add);
     auto refused = seal::read_hq_secret(dir / "hq.key");
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().find("chmod 600") != std::string::npos);
-    CHECK(refused.error().find(seal::to_hex(std::span(hq.key.data(), 32))) == std::string::npos);
+    CHECK(render(refused.error()).find("chmod 600") != std::string::npos);
+    CHECK(refused.error().front().code == "key-permissions");
+    CHECK(render(refused.error()).find(seal::to_hex(std::span(hq.key.data(), 32))) ==
+          std::string::npos);
 }
 
 TEST_CASE("device lists name every bad line") {
@@ -94,6 +96,6 @@ TEST_CASE("device lists name every bad line") {
     auto bad = seal::parse_device_list(line + "\n" + line + "\ndevice x/y 00\n", "devices");
     REQUIRE_FALSE(bad);
     REQUIRE(bad.error().size() == 2);
-    CHECK(bad.error()[0].find("devices:2: device `kiosk-3` listed twice") == 0);
-    CHECK(bad.error()[1].find("devices:3: invalid device id") == 0);
+    CHECK(render(bad.error()[0]).find("devices:2: error: device `kiosk-3` listed twice") == 0);
+    CHECK(render(bad.error()[1]).find("devices:3: error: invalid device id") == 0);
 }

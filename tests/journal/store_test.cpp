@@ -117,10 +117,10 @@ TEST_CASE("forks, unknown and revoked devices are refused and the rest imported"
     for (auto const& p : r.found) {
         if (p.code == "fork") {
             ++forks;
-            CHECK(p.device == "kiosk-a");
+            CHECK(p.where.device == "kiosk-a");
         }
-        if (p.code == "unknown-device") CHECK(p.device == "kiosk-c");
-        if (p.code == "revoked-device") CHECK(p.device == "kiosk-b");
+        if (p.code == "unknown-device") CHECK(p.where.device == "kiosk-c");
+        if (p.code == "revoked-device") CHECK(p.where.device == "kiosk-b");
     }
     CHECK(forks == 3);
     CHECK(has_code(r.found, "unknown-device"));

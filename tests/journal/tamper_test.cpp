@@ -58,7 +58,7 @@ struct scene {
         originals.insert(originals.end(), others.begin(), others.end());
     }
 
-    problems verify(seal::bytes const& tampered) {
+    errors verify(seal::bytes const& tampered) {
         spit(seg, tampered);
         return inspect_journal(dir / "a", &devices).found;
     }
@@ -75,14 +75,14 @@ struct scene {
     }
 };
 
-bool names_card(problems const& found, std::string const& device) {
-    return std::any_of(found.begin(), found.end(), [&](problem const& p) {
-        return p.device == device && p.seq != 0 && p.level == severity::error;
+bool names_card(errors const& found, std::string const& device) {
+    return std::any_of(found.begin(), found.end(), [&](error const& p) {
+        return p.where.device == device && p.where.seq != 0 && p.level == severity::error;
     });
 }
-bool names_card_in_message(problems const& found, std::string const& device) {
-    return std::any_of(found.begin(), found.end(), [&](problem const& p) {
-        return p.device == device && p.message.find("card ") != std::string::npos;
+bool names_card_in_message(errors const& found, std::string const& device) {
+    return std::any_of(found.begin(), found.end(), [&](error const& p) {
+        return p.where.device == device && p.message.find("card ") != std::string::npos;
     });
 }
 

@@ -72,7 +72,7 @@ bool required_by_engine(survey::survey const& s, response::response r, std::size
     auto const& id = s.questions[i].id;
     std::erase_if(r.answers, [&](auto const& a) { return a.first == id; });
     for (auto const& p : response::validate(s, r))
-        if (p.question == id && p.code == response::problem_code::required_missing) return true;
+        if (p.where.field == id && p.code == "required-missing") return true;
     return false;
 }
 

@@ -27,7 +27,7 @@ survey::survey hotel() {
     return std::move(*s);
 }
 
-kiosk::device_fields const paris{{"site", "paris-01"}, {"channel", "kiosk"}, {"shift", "day"}};
+std::vector<std::pair<std::string, std::string>> const paris{{"site", "paris-01"}, {"channel", "kiosk"}, {"shift", "day"}};
 
 struct kiosk_on_disk {
     test::temp_dir dir;
@@ -37,7 +37,7 @@ struct kiosk_on_disk {
 
     kiosk::desk make() {
         auto s = hotel();
-        auto fields = kiosk::settle_fields(s, paris, key.id);
+        auto fields = journal::settle(s, {key.id, paris});
         REQUIRE(fields);
         auto j = journal::journal::open(dir / "journal", key, hq.public_part());
         REQUIRE(j);
@@ -62,19 +62,19 @@ json problems_of(kiosk::reply const& r) {
 
 TEST_CASE("the device fields: the survey's, in its order, device from the key") {
     auto s = hotel();
-    auto f = kiosk::settle_fields(s, paris, "kiosk-1");
+    auto f = journal::settle(s, {"kiosk-1", paris});
     REQUIRE(f);
-    CHECK(*f ==
-          kiosk::device_fields{
+    CHECK(f->fields ==
+          std::vector<std::pair<std::string, std::string>>{
               {"site", "paris-01"}, {"device", "kiosk-1"}, {"channel", "kiosk"}, {"shift", "day"}});
-    CHECK(kiosk::settle_fields(s, {{"site", "x"}}, "kiosk-1").error().find("channel") !=
+    CHECK(render(journal::settle(s, {"kiosk-1", {{"site", "x"}}}).error()).find("channel") !=
           std::string::npos);
-    CHECK(
-        kiosk::settle_fields(s, {{"room", "12"}, {"site", "x"}}, "kiosk-1").error().find("room") !=
-        std::string::npos);
+    CHECK(render(journal::settle(s, {"kiosk-1", {{"room", "12"}, {"site", "x"}}}).error())
+              .find("room") != std::string::npos);
     auto other = paris;
     other.emplace_back("device", "kiosk-9");
-    CHECK(kiosk::settle_fields(s, other, "kiosk-1").error().find("kiosk-9") != std::string::npos);
+    CHECK(render(journal::settle(s, {"kiosk-1", other}).error()).find("kiosk-9") !=
+          std::string::npos);
 }
 
 TEST_CASE("the card model carries every question, its texts and its conditions as node arrays") {

@@ -34,15 +34,15 @@ inline response::response good_hotel_response() {
     return r;
 }
 
-inline std::vector<std::string> codes(response::problems const& ps) {
+inline std::vector<std::string> codes(errors const& ps) {
     std::vector<std::string> out;
-    for (auto const& p : ps) out.emplace_back(response::to_string(p.code));
+    for (auto const& p : ps) out.emplace_back(p.code);
     return out;
 }
 
-inline bool has(response::problems const& ps, std::string const& question, std::string const& code) {
-    return std::any_of(ps.begin(), ps.end(), [&](response::problem const& p) {
-        return p.question == question && response::to_string(p.code) == code;
+inline bool has(errors const& ps, std::string const& question, std::string const& code) {
+    return std::any_of(ps.begin(), ps.end(), [&](error const& p) {
+        return p.where.field == question && p.code == code;
     });
 }
 

@@ -43,7 +43,7 @@ TEST_CASE("each kind rejects the wrong type and out-of-range values") {
     CHECK(has(ps, "staff", "out-of-range"));
     // A wrong answer to a required question is a problem of its own, not also "missing".
     CHECK_FALSE(has(ps, "satisfaction", "required-missing"));
-    auto const& msg = std::find_if(ps.begin(), ps.end(), [](auto const& p) { return p.question == "recommend"; })->message;
+    auto const& msg = std::find_if(ps.begin(), ps.end(), [](auto const& p) { return p.where.field == "recommend"; })->message;
     CHECK(msg == "`recommend` is answered from 0 to 10, not 11");
 }
 

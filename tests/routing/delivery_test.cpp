@@ -217,8 +217,8 @@ TEST_CASE("a receiver that answers 503 is retried; the retry carries the same id
     rx.refuse(true);
     auto r = box.send_due(to, 1000);
     CHECK(r.failed == 1);
-    REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].find("HTTP 503") != std::string::npos);
+    REQUIRE(r.failures.size() == 1);
+    CHECK(r.failures[0].message.find("HTTP 503") != std::string::npos);
     CHECK(box.send_due(to, 1001).waiting == 1);  // not due yet: backing off
     rx.refuse(false);
     CHECK(box.send_due(to, 1000 + 31).sent == 1);
@@ -264,11 +264,11 @@ TEST_CASE(
     "error") {
     callback_sink calls;
     std::vector<std::string> got;
-    calls.add("pms", [&](delivery const& d) -> result<void, std::string> {
+    calls.add("pms", [&](delivery const& d) -> result<void> {
         got.push_back(d.key);
         return {};
     });
-    calls.add("broken", [](delivery const&) -> result<void, std::string> {
+    calls.add("broken", [](delivery const&) -> result<void> {
         throw std::runtime_error("boom");
     });
     delivery d;
@@ -277,7 +277,7 @@ TEST_CASE(
     CHECK(calls.send(d).has_value());
     CHECK(got == std::vector<std::string>{"k"});
     d.address = "broken";
-    CHECK(calls.send(d).error() == "callback threw: boom");
+    CHECK(calls.send(d).error().front().message == "callback threw: boom");
     d.address = "nobody";
     CHECK_FALSE(calls.send(d).has_value());
 }
@@ -324,7 +324,7 @@ TEST_CASE("the bypass guarantee holds again at delivery time") {
         auto ds = deliveries_for(
             r, resp, {notice_kind::opened, "kiosk-1:7", "c", {index(who), role}, 0}, 1000);
         REQUIRE_FALSE(ds.has_value());
-        CHECK(ds.error().find("bypass") == 0);
+        CHECK(ds.error().front().code == "bypass");
     }
     CHECK(deliveries_for(r, resp,
                          {notice_kind::opened, "kiosk-1:7", "c", {index("marie"), role}, 0}, 1000)
@@ -357,7 +357,7 @@ TEST_CASE("digest items wait for the end of head office's day and go out as one 
     struct recorder final : sink {
         std::vector<delivery>& out;
         explicit recorder(std::vector<delivery>& o) : out(o) {}
-        result<void, std::string> send(delivery const& d) override {
+        result<void> send(delivery const& d) override {
             out.push_back(d);
             return {};
         }

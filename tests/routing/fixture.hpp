@@ -35,8 +35,8 @@ inline survey::survey const& hotel_with_staff() {
     return s;
 }
 
-// Whether any diagnostic has this code at this line and column.
-inline bool has(diagnostics const& all, std::string const& code, std::uint32_t line,
+// Whether any error has this code at this line and column.
+inline bool has(errors const& all, std::string const& code, std::uint32_t line,
                 std::uint32_t column) {
     for (auto const& d : all)
         if (d.code == code && d.where.line == line && d.where.column == column) return true;

@@ -19,7 +19,7 @@ site paris-01 region north
 person h holds hq email "h@x.example"
 )";
 
-diagnostics errors(std::string const& text) {
+errors errors_of(std::string const& text) {
     auto org = parse_org(text, "t.org");
     REQUIRE_FALSE(org.has_value());
     return org.error();
@@ -60,7 +60,7 @@ TEST_CASE("a minimal org with forward references parses") {
 }
 
 TEST_CASE("syntax errors are reported at their line and column, each statement on its own") {
-    auto e = errors(base + "site nice-03 region\nrole x management at\nperson p holds\n");
+    auto e = errors_of(base + "site nice-03 region\nrole x management at\nperson p holds\n");
     CHECK(has(e, "syntax", 9, 20));
     CHECK(has(e, "syntax", 10, 21));
     CHECK(has(e, "syntax", 11, 15));
@@ -69,7 +69,7 @@ TEST_CASE("syntax errors are reported at their line and column, each statement o
 
 TEST_CASE("semantic errors: unknown names, bad times, duplicates, missing fallback") {
     auto e =
-        errors(base +
+        errors_of(base +
                "site nice-03 region south brand nope timezone utc+25:00 hours mon-xyz 09:00-18:00\n"
                "person x holds boss at nowhere, ghost at paris-01 webhook \"ftp://x\"\n"
                "person y holds rd at paris-01\n"
@@ -86,7 +86,7 @@ TEST_CASE("semantic errors: unknown names, bad times, duplicates, missing fallba
 }
 
 TEST_CASE("escalation chains go up to management and never loop") {
-    auto e = errors(
+    auto e = errors_of(
         base +
         "role a management at site escalates-to b\nrole b management at region escalates-to a\n"
         "role c management at site escalates-to desk\n");
@@ -96,16 +96,16 @@ TEST_CASE("escalation chains go up to management and never loop") {
 }
 
 TEST_CASE("the fallback must exist, be held, and sit at head office") {
-    auto e = errors("role rd management at region\nregion r\n");
+    auto e = errors_of("role rd management at region\nregion r\n");
     CHECK(has(e, "no-fallback", 1, 1));
-    auto f = errors("head-office fallback rd\nrole rd management at region\n");
+    auto f = errors_of("head-office fallback rd\nrole rd management at region\n");
     CHECK(has(f, "no-fallback", 1, 22));
-    auto g = errors("head-office fallback nope\n");
+    auto g = errors_of("head-office fallback nope\n");
     CHECK(has(g, "unknown-role", 1, 22));
 }
 
 TEST_CASE("roles must say front-line or management and where they are held") {
-    auto e = errors(base +
+    auto e = errors_of(base +
                     "role x at site\nrole y management front-line at site\nrole z management\n"
                     "role w front-line at region\n");
     CHECK(has(e, "role-kind", 9, 6));

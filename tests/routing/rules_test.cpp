@@ -10,7 +10,7 @@ using routing::testing::sample_org;
 
 namespace {
 
-diagnostics errors(std::string const& text) {
+errors errors_of(std::string const& text) {
     auto rules = load_rules(text, "t.rules", sample_org(), hotel());
     REQUIRE_FALSE(rules.has_value());
     return rules.error();
@@ -39,7 +39,7 @@ TEST_CASE("the sample rules load, with conditions, targets and durations") {
 }
 
 TEST_CASE("condition errors point into the rules file") {
-    auto e = errors(
+    auto e = errors_of(
         "# rules\nwhen recomend <= 6 notify site_manager\n"
         "  when contact_me == 3 notify customer_care\n"
         "when recommend\n   or nope notify site_manager\n");
@@ -49,7 +49,7 @@ TEST_CASE("condition errors point into the rules file") {
 }
 
 TEST_CASE("the bypass guarantee is checked when rules are loaded") {
-    auto e = errors(
+    auto e = errors_of(
         "when staff <= 2 notify site_manager, front_desk\n"
         "always notify customer_care escalate night_auditor after 2h\n");
     CHECK(has(e, "bypass", 1, 38));
@@ -57,7 +57,7 @@ TEST_CASE("the bypass guarantee is checked when rules are loaded") {
 }
 
 TEST_CASE("unknown roles, bad durations, rules that can never match") {
-    auto e = errors(
+    auto e = errors_of(
         "when recommend > 10 notify site_manager within 4 weeks\n"
         "when satisfaction == 7 or cleanliness < 1 notify ceo\n"
         "always notify customer_care.urgent within 2h within 3h\n");
@@ -70,7 +70,7 @@ TEST_CASE("unknown roles, bad durations, rules that can never match") {
 }
 
 TEST_CASE("org statements belong in the org file; rules may stand in it") {
-    auto e = errors("site x\nalways notify customer_care\n");
+    auto e = errors_of("site x\nalways notify customer_care\n");
     CHECK(has(e, "misplaced-statement", 1, 1));
     std::string org_text =
         "head-office fallback hq\nrole hq management at head-office\n"
@@ -83,5 +83,5 @@ TEST_CASE("org statements belong in the org file; rules may stand in it") {
 }
 
 TEST_CASE("a rules file without rules is refused") {
-    CHECK(has(errors("# nothing\n"), "no-rules", 1, 1));
+    CHECK(has(errors_of("# nothing\n"), "no-rules", 1, 1));
 }

@@ -17,7 +17,7 @@ using namespace candor::stats;
 namespace {
 
 template <class C>
-C const& col(candor::parse_result<frame> const& f, std::string_view name) {
+C const& col(candor::result<frame> const& f, std::string_view name) {
     auto c = f->get<C>(name);
     REQUIRE(c.has_value());
     return **c;

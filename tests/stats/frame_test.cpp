@@ -33,8 +33,8 @@ TEST_CASE("CSV: kinds inferred from the cells, missing cells explicit") {
     auto comment = f->get<category_column>("comment");
     REQUIRE(comment.has_value());
     CHECK((*comment)->labels == std::vector<std::string>{"=cmd", "great, really", "said \"ok\""});
-    CHECK(f->get<scale_column>("site").error().code == "wrong-kind");
-    CHECK(f->get<scale_column>("nope").error().code == "unknown-column");
+    CHECK(f->get<scale_column>("site").error().front().code == "wrong-kind");
+    CHECK(f->get<scale_column>("nope").error().front().code == "unknown-column");
     CHECK(f->memory_bytes() == 3 * (4 + 8 + 1 + 8 + 4 + 4));
 }
 
@@ -136,7 +136,7 @@ TEST_CASE("quality flags: straight-liners, duplicate text, bursts") {
     auto s = straight_liners(f, {"a", "b", "c"});
     REQUIRE(s.has_value());
     CHECK(s->cast<int>().matrix() == Eigen::Vector4i(1, 0, 1, 0));
-    CHECK(straight_liners(f, {"a"}).error().code == "too-few-items");
+    CHECK(straight_liners(f, {"a"}).error().front().code == "too-few-items");
 
     auto dup = duplicate_text(category({0, 1, 0, missing_code, 2}, {"great", "ok", "meh"}));
     CHECK(dup.cast<int>().matrix() == (Eigen::VectorXi(5) << 1, 0, 1, 0, 0).finished());

@@ -52,7 +52,7 @@ TEST_CASE("calendar periods: day, ISO week, month, quarter") {
     CHECK(m.labels ==
           std::vector<std::string>{"2026-01-01", "2026-03-01"});  // +02:00 is still March UTC
     CHECK(!parse_period("fortnight").has_value());
-    CHECK(parse_period("fortnight").error().code == "unknown-period");
+    CHECK(parse_period("fortnight").error().front().code == "unknown-period");
 }
 
 namespace {

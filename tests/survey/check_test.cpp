@@ -62,7 +62,7 @@ TEST_CASE("questions that can never be shown") {
     // Hidden for ever, so anything that needs its answer is hidden for ever too.
     auto chain = parse_errors(wrap(
         "  question a: nps \"A\"\n  question b: rating 1..5 \"B\" show if a > 11\n  question c: text \"C\" show if b == 3"));
-    auto count = std::count_if(chain.begin(), chain.end(), [](diagnostic const& d) { return d.code == "never-shown"; });
+    auto count = std::count_if(chain.begin(), chain.end(), [](error const& d) { return d.code == "never-shown"; });
     CHECK(count == 2);
     // Reachable conditions are not flagged.
     parse_ok(wrap("  question a: nps \"A\"\n  question b: text \"B\" show if a >= 10 or a < 0"));

@@ -183,7 +183,7 @@ TEST_CASE("string escapes are read") {
     CHECK(s.find("a")->prompt.in("en") == "Say \"hi\"\\ then\nmore\tend");
 }
 
-TEST_CASE("parse_file reports a missing file as one io diagnostic") {
+TEST_CASE("parse_file reports a missing file as one io error") {
     auto r = survey::parse_file("/nonexistent/card.survey");
     REQUIRE_FALSE(r);
     CHECK(r.error().size() == 1);

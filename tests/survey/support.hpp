@@ -17,15 +17,15 @@ inline survey::survey parse_ok(std::string const& text) {
     return *r;
 }
 
-inline diagnostics parse_errors(std::string const& text) {
+inline errors parse_errors(std::string const& text) {
     auto r = survey::parse(text, "t.survey");
     REQUIRE_FALSE(r.has_value());
     return r.error();
 }
 
 // The first error with `code`, or fails the test.
-inline diagnostic const& find_code(diagnostics const& all, std::string const& code) {
-    auto it = std::find_if(all.begin(), all.end(), [&](diagnostic const& d) { return d.code == code; });
+inline error const& find_code(errors const& all, std::string const& code) {
+    auto it = std::find_if(all.begin(), all.end(), [&](error const& d) { return d.code == code; });
     if (it == all.end()) FAIL(render(all));
     return *it;
 }

@@ -48,7 +48,7 @@ typedef enum candor_status {
 CANDOR_API const char* candor_status_name(candor_status status);
 
 /* Why the last failing call of this thread failed (empty when none has); see the buffer
- * convention. For a survey that does not parse, every diagnostic, one per line:
+ * convention. For a survey that does not parse, every error, one per line:
  * "FILE:LINE:COL: error: message [code]". */
 CANDOR_API candor_status candor_last_error(char* buf, size_t* size);
 
@@ -61,7 +61,7 @@ CANDOR_API candor_status candor_version_numbers(int* major, int* minor, int* pat
 typedef struct candor_survey candor_survey;
 
 /* Parses and checks a survey written in the survey language; `file_name` (may be NULL)
- * only labels the diagnostics. CANDOR_PARSE_ERROR when it has errors. */
+ * only labels the errors. CANDOR_PARSE_ERROR when it has errors. */
 CANDOR_API candor_status candor_survey_parse(const char* text, size_t length,
                                              const char* file_name, candor_survey** out);
 /* Reads the file and parses it; CANDOR_IO_ERROR when it cannot be read. */

@@ -15,6 +15,12 @@ candor_status fail(candor_status status, std::string message) {
     return status;
 }
 
+candor_status fail(candor_status status, candor::errors const& all) {
+    auto text = render(all);
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    return fail(status, std::move(text));
+}
+
 candor_status copy_out(std::string_view text, char* buf, std::size_t* size) {
     if (size == nullptr) return fail(CANDOR_INVALID_ARGUMENT, "size is NULL");
     std::size_t room = buf == nullptr ? 0 : *size;

@@ -11,7 +11,7 @@
 #include <system_error>
 
 #include "candor.h"
-#include "candor/response/validate.hpp"
+#include "candor/error.hpp"
 #include "candor/journal/journal.hpp"
 #include "candor/survey/survey.hpp"
 
@@ -19,7 +19,7 @@ struct candor_survey {
     candor::survey::survey value;
 };
 struct candor_problems {
-    candor::response::problems value;
+    candor::errors value;
 };
 struct candor_journal {
     candor::journal::journal value;
@@ -29,6 +29,8 @@ namespace candor::c_api {
 
 // Sets the thread's last error and returns `status`.
 candor_status fail(candor_status status, std::string message);
+// The same with Candor's errors, rendered one per line.
+candor_status fail(candor_status status, candor::errors const& all);
 // The thread's last error is cleared by no call: it stays until the next failure.
 
 // Writes `text` to the caller's buffer (see the convention in candor.h).

@@ -1,13 +1,10 @@
 // Keys and the device's journal: the path of `candor submit` (examples/candor/submit.cpp).
-#include "candor/response/json.hpp"
 #include "candor/journal/inspect.hpp"
-#include "candor/journal/record.hpp"
-#include "candor/seal/box.hpp"
+#include "candor/journal/intake.hpp"
 #include "candor/seal/keys.hpp"
 #include "internal.hpp"
 
 using namespace candor::c_api;
-namespace response = candor::response;
 namespace journal = candor::journal;
 namespace seal = candor::seal;
 
@@ -40,11 +37,11 @@ candor_status candor_journal_open(const char* dir, const char* device_key_file,
         *out = nullptr;
         CANDOR_REQUIRE(dir && device_key_file && hq_public_file, "NULL argument");
         auto key = seal::read_device_secret(device_key_file);
-        if (!key) return fail(CANDOR_IO_ERROR, std::string(device_key_file) + ": " + key.error());
+        if (!key) return fail(CANDOR_IO_ERROR, key.error());
         auto hq = seal::read_hq_public(hq_public_file);
-        if (!hq) return fail(CANDOR_IO_ERROR, std::string(hq_public_file) + ": " + hq.error());
+        if (!hq) return fail(CANDOR_IO_ERROR, hq.error());
         auto opened = journal::journal::open(dir, std::move(*key), *hq);
-        if (!opened) return fail(CANDOR_IO_ERROR, journal::render(opened.error()));
+        if (!opened) return fail(CANDOR_IO_ERROR, opened.error());
         *out = new candor_journal{std::move(opened).value()};
         return CANDOR_OK;
     });
@@ -59,30 +56,20 @@ candor_status candor_journal_submit(candor_journal* j, const candor_survey* surv
     return guarded([&] {
         CANDOR_REQUIRE(j && survey && seq && receipt_size, "NULL argument");
         CANDOR_REQUIRE(json != nullptr || length == 0, "json is NULL");
-        auto parsed = response::from_json(std::string_view(json ? json : "", length),
-                                         {"<response>", 1, 1});
-        if (!parsed) return fail(CANDOR_PARSE_ERROR, candor::render(parsed.error()));
-        auto const& r = *parsed;
-        auto found = response::validate(survey->value, r);
-        auto const& device = j->value.device();
-        if (auto d = r.field("device"); !d.empty() && d != device)
-            found.push_back({"device", response::problem_code::device_field,
-                             "the response is from device " + std::string(d) +
-                                 ", the journal is " + device + "'s"});
-        auto content = response::to_json(r);
-        if (content.size() + seal::seal_overhead > journal::max_sealed_bytes)
-            found.push_back({"", response::problem_code::too_long, "response too large to seal"});
-        if (!found.empty()) {
+        auto card = journal::intake(survey->value, std::string_view(json ? json : "", length),
+                                    {j->value.device(), {}}, {"<response>", 1, 1});
+        if (!card) {
+            auto const& first = card.error().front().code;
+            if (first == "json" || first == "response-shape")
+                return fail(CANDOR_PARSE_ERROR, card.error());
             std::string text = "response rejected:";
-            for (auto const& p : found)
-                text += "\n  " + (p.question.empty() ? std::string("response") : p.question) +
-                        ": " + p.message + " [" + std::string(response::to_string(p.code)) + "]";
-            if (problems) *problems = new candor_problems{std::move(found)};
+            for (auto const& p : card.error())
+                text += "\n  " + (p.where.field.empty() ? std::string("response") : p.where.field) +
+                        ": " + p.message + " [" + p.code + "]";
+            if (problems) *problems = new candor_problems{std::move(card).error()};
             return fail(CANDOR_REJECTED, std::move(text));
         }
-        journal::card card{r.survey, r.version, std::string(r.field("site")), r.submitted,
-                           std::move(content)};
-        auto stamped = j->value.submit(std::span<journal::card const>(&card, 1));
+        auto stamped = j->value.submit(std::span<journal::card const>(&*card, 1));
         *seq = stamped.at(0).seq;
         return copy_out(stamped.at(0).receipt, receipt, receipt_size);
     });
@@ -102,7 +89,7 @@ candor_status candor_journal_verify(const char* dir, size_t* errors) {
         for (auto const& p : contents.found)
             if (p.level == candor::severity::error) ++n;
         *errors = n;
-        if (n != 0) fail(CANDOR_OK, journal::render(contents.found));
+        if (n != 0) fail(CANDOR_OK, contents.found);
         return CANDOR_OK;
     });
 }

@@ -2,7 +2,8 @@
 #include <memory>
 
 #include "candor/response/json.hpp"
-#include "candor/diagnostic.hpp"
+#include "candor/response/validate.hpp"
+#include "candor/error.hpp"
 #include "candor/survey/parse.hpp"
 #include "internal.hpp"
 
@@ -11,7 +12,7 @@ namespace response = candor::response;
 
 namespace {
 
-candor_status take(candor::parse_result<candor::survey::survey> parsed, std::string_view text,
+candor_status take(candor::result<candor::survey::survey> parsed, std::string_view text,
                    candor_survey** out) {
     if (!parsed) {
         bool io = parsed.error().size() == 1 && parsed.error().front().code == "io";
@@ -80,7 +81,7 @@ candor_status candor_check_response(const candor_survey* survey, const char* jso
         CANDOR_REQUIRE(json != nullptr || length == 0, "json is NULL");
         auto parsed = response::from_json(std::string_view(json ? json : "", length),
                                          {"<response>", 1, 1});
-        if (!parsed) return fail(CANDOR_PARSE_ERROR, candor::render(parsed.error()));
+        if (!parsed) return fail(CANDOR_PARSE_ERROR, parsed.error());
         *out = new candor_problems{response::validate(survey->value, *parsed)};
         return CANDOR_OK;
     });
@@ -94,7 +95,7 @@ candor_status candor_problem_question(const candor_problems* problems, size_t in
                                       size_t* size) {
     return guarded([&] {
         CANDOR_REQUIRE(checked(problems, index), "no such problem");
-        return copy_out(problems->value[index].question, buf, size);
+        return copy_out(problems->value[index].where.field, buf, size);
     });
 }
 
@@ -102,7 +103,7 @@ candor_status candor_problem_code(const candor_problems* problems, size_t index,
                                   size_t* size) {
     return guarded([&] {
         CANDOR_REQUIRE(checked(problems, index), "no such problem");
-        return copy_out(response::to_string(problems->value[index].code), buf, size);
+        return copy_out(problems->value[index].code, buf, size);
     });
 }
 

@@ -2,7 +2,7 @@
 
     import candor
     survey = candor.load("hotel-stay.survey")       # raises candor.SurveyError
-    problems = candor.check(survey, {"survey": "hotel-stay", ...})
+    problems = candor.validate(survey, {"survey": "hotel-stay", ...})
     candor.stats.nps_by(df["recommend"], by=df["site"])   # a DataFrame, one row per site
 
 See docs/python.md.
@@ -13,13 +13,13 @@ import json as _json
 from typing import Any, Iterable, NamedTuple
 
 from . import _candor
-from ._candor import Diagnostic, JournalProblem, Problem, Question, Survey
+from ._candor import Error, Question, Survey
 from ._jsonify import to_json as _to_json
 
 __all__ = [
-    "CandorError", "SurveyError", "ResponseError", "RejectedError", "Diagnostic", "Problem",
-    "Question", "Survey", "Journal", "JournalProblem", "Receipt", "version", "parse", "load",
-    "check", "make_hq_keys", "make_device_keys", "verify_journal", "stats",
+    "CandorError", "SurveyError", "ResponseError", "RejectedError", "Error", "Question", "Survey",
+    "Journal", "Receipt", "version", "parse", "load", "validate", "make_hq_keys",
+    "make_device_keys", "verify_journal", "stats",
 ]
 
 #: The version of the C++ library the extension was built from (semantic versioning).
@@ -36,26 +36,25 @@ class CandorError(Exception):
 
 
 class SurveyError(CandorError, ValueError):
-    """A survey that does not parse or check. `diagnostics` holds every one, each with
+    """A survey that does not parse or check. `errors` holds every one, each an Error with
     `line`, `column`, `code` and `message`; str() renders them with their source lines."""
 
-    def __init__(self, diagnostics: list[Diagnostic], text: str):
-        self.diagnostics = list(diagnostics)
+    def __init__(self, errors: list[Error], text: str):
+        self.errors = list(errors)
         super().__init__(text.rstrip("\n"))
 
 
 class ResponseError(CandorError, ValueError):
     """Text that is not a response at all (not JSON, or not shaped as one)."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
-        self.diagnostics = list(diagnostics)
-        super().__init__("; ".join(f"{d.message} [{d.code}]" for d in self.diagnostics))
+    def __init__(self, errors: list[Error]):
+        self.errors = list(errors)
+        super().__init__("; ".join(f"{e.message} [{e.code}]" for e in self.errors))
 
 
 class RejectedError(CandorError, ValueError):
     """Responses refused by submit: nothing was written. `problems` maps the index of each
-    refused response to its problems (a list of Problem, or of Diagnostic when the text was
-    not a response)."""
+    refused response to its problems, a list of Error (`field` names the question)."""
 
     def __init__(self, problems: dict[int, list]):
         self.problems = problems
@@ -72,14 +71,14 @@ def _response_text(response: Any) -> str:
 
 
 def _raise_survey(outcome) -> Survey:
-    survey, diagnostics, text = outcome
+    survey, errors, text = outcome
     if survey is None:
-        raise SurveyError(diagnostics, text)
+        raise SurveyError(errors, text)
     return survey
 
 
 def parse(text: str, file: str = "<input>") -> Survey:
-    """Parses and checks a survey; raises SurveyError with every diagnostic."""
+    """Parses and checks a survey; raises SurveyError with every error."""
     return _raise_survey(_candor.parse(text, file))
 
 
@@ -88,12 +87,13 @@ def load(path) -> Survey:
     return _raise_survey(_candor.parse_file(str(path)))
 
 
-def check(survey: Survey, response: Any) -> list[Problem]:
-    """The problems of a response (a dict, or its JSON text) against the survey; an empty
-    list means it is accepted. Raises ResponseError when it is not a response at all."""
-    problems, diagnostics = _candor.check(survey, _response_text(response))
+def validate(survey: Survey, response: Any) -> list[Error]:
+    """The problems of a response (a dict, or its JSON text) against the survey, each an
+    Error whose `field` names the question; an empty list means it is accepted. Raises
+    ResponseError when it is not a response at all."""
+    problems, errors = _candor.validate(survey, _response_text(response))
     if problems is None:
-        raise ResponseError(diagnostics)
+        raise ResponseError(errors)
     return problems
 
 
@@ -121,7 +121,7 @@ class Journal:
         texts = [_response_text(r) for r in responses]
         receipts, refused = self._inner().submit(survey, texts)
         if refused:
-            raise RejectedError({i: (list(p) if p else list(d)) for i, p, d in refused})
+            raise RejectedError({i: list(p) for i, p in refused})
         return [Receipt(seq, code) for seq, code in receipts]
 
     @property
@@ -133,7 +133,7 @@ class Journal:
         return self._inner().last_seq
 
     @property
-    def recovery(self) -> list[JournalProblem]:
+    def recovery(self) -> list[Error]:
         """What opening found and repaired (a torn last frame, cut off and kept aside)."""
         return list(self._inner().recovery)
 
@@ -162,7 +162,7 @@ def make_device_keys(device_id: str, dir) -> None:
     _candor.make_device_keys(device_id, str(dir))
 
 
-def verify_journal(dir, devices=None) -> list[JournalProblem]:
+def verify_journal(dir, devices=None) -> list[Error]:
     """Every problem of the journal in DIR: frames, sequence, chain, signatures (against
     head office's device list file when given). Intact: no problem of level "error"."""
     return list(_candor.verify_journal(str(dir), None if devices is None else str(devices)))

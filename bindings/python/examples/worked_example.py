@@ -20,18 +20,18 @@ try:
     candor.parse('survey "s" version 1 {\n  languages en\n  question a: nps "A?"\n'
                  '  question a: csat "B?"\n}\n', "s.survey")
 except candor.SurveyError as e:
-    for d in e.diagnostics:
+    for d in e.errors:
         print(f"  {d.file}:{d.line}:{d.column} {d.code}: {d.message}")
 
-# 2. Responses are dicts; check() lists what is wrong with one (empty: accepted).
+# 2. Responses are dicts; validate() lists what is wrong with one (empty: accepted).
 card = {"survey": "hotel-stay", "version": 3, "language": "en",
         "fields": {"site": "paris-01", "device": "kiosk-1", "channel": "kiosk", "shift": "day"},
         "submitted": "2026-11-02T10:16:12Z",
         "answers": {"recommend": 9, "satisfaction": 4, "contact_me": False}}
-assert candor.check(survey, card) == []
+assert candor.validate(survey, card) == []
 typo = dict(card, answers={"recommend": 11, "satisfaction": 4, "contact_me": False})
-for p in candor.check(survey, typo):
-    print(f"  refused: {p.question} [{p.code}] {p.message}")
+for p in candor.validate(survey, typo):
+    print(f"  refused: {p.field} [{p.code}] {p.message}")
 
 # 3. Submitting to a device's journal: sealed to head office, durable, then the receipt.
 with tempfile.TemporaryDirectory() as tmp:

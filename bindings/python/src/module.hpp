@@ -7,6 +7,7 @@ namespace candor::python {
 
 namespace py = pybind11;
 
+void register_error(py::module_& m);
 void register_survey(py::module_& m);
 void register_response(py::module_& m);
 void register_stats(py::module_& m);

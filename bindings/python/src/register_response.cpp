@@ -8,24 +8,12 @@
 namespace candor::python {
 
 void register_response(py::module_& m) {
-    py::class_<response::problem>(m, "Problem", "Why a response is refused, question by question.")
-        .def_readonly("question", &response::problem::question)
-        .def_property_readonly("code", [](response::problem const& p) { return std::string(response::to_string(p.code)); })
-        .def_readonly("message", &response::problem::message)
-        .def("__str__", [](response::problem const& p) {
-            return (p.question.empty() ? std::string("response") : p.question) + ": " + p.message +
-                   " [" + std::string(response::to_string(p.code)) + "]";
-        })
-        .def("__repr__", [](response::problem const& p) {
-            return "<Problem " + p.question + " " + std::string(response::to_string(p.code)) + ">";
-        });
-
-    // (problems or None, diagnostics): diagnostics when the text is not a response.
-    m.def("check", [](survey::survey const& s, std::string const& json) {
+    // (problems or None, errors): errors when the text is not a response.
+    m.def("validate", [](survey::survey const& s, std::string const& json) {
         py::gil_scoped_release nogil;
         auto parsed = response::from_json(json, {"<response>", 1, 1});
-        if (!parsed) return std::make_pair(std::optional<response::problems>(), std::move(parsed).error());
-        return std::make_pair(std::optional<response::problems>(response::validate(s, *parsed)), diagnostics{});
+        if (!parsed) return std::make_pair(std::optional<errors>(), std::move(parsed).error());
+        return std::make_pair(std::optional<errors>(response::validate(s, *parsed)), errors{});
     }, py::arg("survey"), py::arg("json"));
 
     // The canonical JSON of a response (times as ISO 8601, answers typed by the JSON).

@@ -122,8 +122,8 @@ double const* weights_of(py::object const& w, std::size_t rows, std::optional<py
 
 // Library errors (unknown column, singular design, ...) as ValueError "message [code]".
 template <class T>
-T take(stats::result<T> r) {
-    if (!r) throw py::value_error(r.error().message + " [" + r.error().code + "]");
+T take(result<T> r) {
+    if (!r) throw py::value_error(r.error().front().message + " [" + r.error().front().code + "]");
     return std::move(r).value();
 }
 

@@ -1,7 +1,7 @@
-// Surveys: parse, check, format; diagnostics as objects.
+// Surveys: parse, check, format; errors as objects.
 #include <pybind11/stl.h>
 
-#include "candor/diagnostic.hpp"
+#include "candor/error.hpp"
 #include "candor/survey/parse.hpp"
 #include "module.hpp"
 
@@ -15,9 +15,9 @@ std::vector<std::string> option_codes(survey::question const& q) {
     return out;
 }
 
-// (survey or None, diagnostics, the diagnostics rendered with their source lines)
-py::tuple outcome(parse_result<survey::survey> parsed, std::string_view source) {
-    if (parsed) return py::make_tuple(std::move(parsed).value(), diagnostics{}, std::string());
+// (survey or None, errors, the errors rendered with their source lines)
+py::tuple outcome(result<survey::survey> parsed, std::string_view source) {
+    if (parsed) return py::make_tuple(std::move(parsed).value(), errors{}, std::string());
     auto text = render(parsed.error(), source);
     return py::make_tuple(py::none(), std::move(parsed).error(), std::move(text));
 }
@@ -25,19 +25,6 @@ py::tuple outcome(parse_result<survey::survey> parsed, std::string_view source) 
 }  // namespace
 
 void register_survey(py::module_& m) {
-    py::class_<diagnostic>(m, "Diagnostic", "A problem found in a text: where, a stable code, a message.")
-        .def_property_readonly("level", [](diagnostic const& d) { return std::string(to_string(d.level)); })
-        .def_readonly("code", &diagnostic::code)
-        .def_readonly("message", &diagnostic::message)
-        .def_property_readonly("file", [](diagnostic const& d) { return d.where.file; })
-        .def_property_readonly("line", [](diagnostic const& d) { return d.where.line; })
-        .def_property_readonly("column", [](diagnostic const& d) { return d.where.column; })
-        .def("__str__", [](diagnostic const& d) { return render(d); })
-        .def("__repr__", [](diagnostic const& d) {
-            return "<Diagnostic " + d.where.file + ":" + std::to_string(d.where.line) + ":" +
-                   std::to_string(d.where.column) + " " + d.code + ">";
-        });
-
     py::class_<survey::question>(m, "Question")
         .def_readonly("id", &survey::question::id)
         .def_property_readonly("kind", [](survey::question const& q) { return std::string(survey::to_string(q.kind)); })
@@ -71,14 +58,14 @@ void register_survey(py::module_& m) {
         });
 
     m.def("parse", [](std::string const& text, std::string const& file) {
-        parse_result<survey::survey> parsed = [&] {
+        result<survey::survey> parsed = [&] {
             py::gil_scoped_release nogil;
             return survey::parse(text, file);
         }();
         return outcome(std::move(parsed), text);
     }, py::arg("text"), py::arg("file") = "<input>");
     m.def("parse_file", [](std::string const& path) {
-        parse_result<survey::survey> parsed = [&] {
+        result<survey::survey> parsed = [&] {
             py::gil_scoped_release nogil;
             return survey::parse_file(path);
         }();

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "candor/journal/problem.hpp"
+#include "candor/error.hpp"
 #include "candor/journal/record.hpp"
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 
 namespace candor::journal {
 
@@ -31,7 +31,7 @@ struct bundle_record {
 struct bundle_contents {
     std::optional<bundle_header> header;
     std::vector<bundle_record> records;
-    problems found;  // bad header, damaged frames, unreadable records, truncation
+    errors found;  // bad header, damaged frames, unreadable records, truncation
 };
 bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name);
 
@@ -39,12 +39,12 @@ struct export_summary {
     std::uint64_t count = 0;
     std::uint64_t first = 0;
     std::uint64_t last = 0;
-    problems found;  // what inspect_journal found; the readable records are exported anyway
+    errors found;  // what inspect_journal found; the readable records are exported anyway
 };
 
 // Writes every record of the journal in DIR with a sequence number after `after` to the
 // bundle file `out` (whole or not at all). Fails only when the journal cannot be read.
-result<export_summary, problems> export_bundle(std::filesystem::path const& dir,
+result<export_summary> export_bundle(std::filesystem::path const& dir,
                                                std::uint64_t after,
                                                std::filesystem::path const& out);
 

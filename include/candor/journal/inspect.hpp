@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "candor/journal/problem.hpp"
+#include "candor/error.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/seal/keys.hpp"
 
@@ -14,7 +14,7 @@ namespace candor::journal {
 struct journal_contents {
     std::string device;           // from device.pub
     std::vector<record> records;  // every readable record, in file order
-    problems found;               // everything wrong, verification included
+    errors found;               // everything wrong, verification included
 };
 
 // Reads every record of the journal in DIR and checks it: frames and CRCs, that each record

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "candor/journal/problem.hpp"
+#include "candor/error.hpp"
 #include "candor/journal/segment.hpp"
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 #include "candor/seal/keys.hpp"
 
 namespace candor::journal {
@@ -38,7 +38,7 @@ public:
     // Opens DIR for `key`'s device, creating it when it does not exist. A torn last frame
     // is cut off (and kept beside the segment); damage and what was cut are in recovery().
     // Fails when DIR belongs to another device or holds records this device cannot follow.
-    static result<journal, problems> open(std::filesystem::path const& dir,
+    static result<journal> open(std::filesystem::path const& dir,
                                           seal::device_secret key, seal::hq_public hq,
                                           segment_options options = {});
 
@@ -53,7 +53,7 @@ public:
 
     std::uint64_t last_seq() const noexcept;
     std::string const& device() const noexcept;
-    problems const& recovery() const noexcept;
+    errors const& recovery() const noexcept;
 
 private:
     struct impl;

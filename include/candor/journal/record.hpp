@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 #include "candor/seal/bytes.hpp"
 #include "candor/seal/keys.hpp"
 
@@ -40,6 +40,6 @@ std::string receipt(record const& r);
 
 // The frame payload: a Boost.Serialization binary archive of the record (class version 1).
 seal::bytes to_payload(record const& r);
-result<record, std::string> from_payload(seal::byte_view payload);
+result<record> from_payload(seal::byte_view payload);
 
 }  // namespace candor::journal

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "candor/journal/problem.hpp"
+#include "candor/error.hpp"
 #include "candor/seal/bytes.hpp"
 
 namespace candor::journal {
@@ -28,7 +28,7 @@ struct torn_tail {
 };
 
 struct segments_scan {
-    problems found;  // damaged frames, bad headers, unfinished frames before the last segment
+    errors found;  // damaged frames, bad headers, unfinished frames before the last segment
     std::optional<torn_tail> torn;
     std::vector<std::filesystem::path> files;
 };

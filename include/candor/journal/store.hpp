@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "candor/journal/problem.hpp"
+#include "candor/error.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/journal/segment.hpp"
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 #include "candor/seal/keys.hpp"
 
 namespace candor::journal {
@@ -37,7 +37,7 @@ struct device_summary {
 
 struct import_report {
     std::vector<device_summary> devices;  // by device id
-    problems found;  // refusals are errors; gaps and reordering are warnings
+    errors found;  // refusals are errors; gaps and reordering are warnings
     std::uint64_t accepted = 0;
     std::uint64_t duplicates = 0;
     std::uint64_t refused = 0;
@@ -47,7 +47,7 @@ struct import_report {
 class store {
 public:
     // Opens the store in DIR, creating it if needed; a torn last frame is cut off.
-    static result<store, problems> open(std::filesystem::path const& dir,
+    static result<store> open(std::filesystem::path const& dir,
                                         segment_options options = {});
     store(store&&) noexcept;
     store& operator=(store&&) noexcept;
@@ -65,7 +65,7 @@ public:
     std::vector<record> find_receipt(std::string_view code) const;
 
     std::uint64_t size() const noexcept;
-    problems const& recovery() const noexcept;
+    errors const& recovery() const noexcept;
 
 private:
     struct impl;

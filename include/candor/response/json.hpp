@@ -11,19 +11,19 @@
 #include <vector>
 
 #include "candor/response/response.hpp"
-#include "candor/diagnostic.hpp"
+#include "candor/error.hpp"
 
 namespace candor::response {
 
 // One response from one JSON object. Errors carry code "json" (not JSON) or
 // "response-shape" (JSON, but not a response) and the given location.
-parse_result<response> from_json(std::string_view text, source_location where = {});
+result<response> from_json(std::string_view text, location where = {});
 std::string to_json(response const& r);
 
 // One line of a JSON Lines stream: the response, or why that line was refused.
 struct json_line {
     std::uint32_t line = 0;
-    parse_result<response> value;
+    result<response> value;
 };
 // Reads every non-blank line; a bad line does not stop the others.
 std::vector<json_line> read_json_lines(std::istream& in, std::string const& file_name);

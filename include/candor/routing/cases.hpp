@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "candor/journal/segment.hpp"
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 #include "candor/routing/router.hpp"
 #include "candor/routing/time.hpp"
 
@@ -72,7 +72,7 @@ struct routed_response {
 class case_log {
   public:
     // Opens (creating) the log in DIR; a torn last frame from a crash is cut off.
-    static result<case_log, std::string> open(std::filesystem::path const& dir,
+    static result<case_log> open(std::filesystem::path const& dir,
                                               journal::segment_options options = {});
     case_log(case_log&&) noexcept;
     case_log& operator=(case_log&&) noexcept;
@@ -88,9 +88,9 @@ class case_log {
     bool routed(std::string_view response_key) const;
 
     // Only a person the case was sent to may acknowledge or resolve it.
-    result<void, std::string> acknowledge(std::string const& id, std::string const& who,
+    result<void> acknowledge(std::string const& id, std::string const& who,
                                           timestamp now);
-    result<void, std::string> resolve(std::string const& id, std::string const& who,
+    result<void> resolve(std::string const& id, std::string const& who,
                                       std::string const& note, timestamp now);
 
     // The open cases whose deadline has passed, and where each goes; nothing is written.

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/routing/time.hpp"
 
@@ -34,7 +34,7 @@ struct delivery {
 class sink {
   public:
     virtual ~sink() = default;
-    virtual result<void, std::string> send(delivery const& d) = 0;
+    virtual result<void> send(delivery const& d) = 0;
 };
 
 // The sinks by channel; a channel with none keeps its deliveries waiting in the outbox.
@@ -49,9 +49,9 @@ struct sinks {
 // registered under that name.
 class callback_sink final : public sink {
   public:
-    using function = std::function<result<void, std::string>(delivery const&)>;
+    using function = std::function<result<void>(delivery const&)>;
     void add(std::string name, function f);
-    result<void, std::string> send(delivery const& d) override;
+    result<void> send(delivery const& d) override;
 
   private:
     std::map<std::string, function, std::less<>> functions_;
@@ -70,7 +70,7 @@ class webhook_sink final : public sink {
   public:
     webhook_sink(webhook_options options, clock_fn clock);
     ~webhook_sink() override;
-    result<void, std::string> send(delivery const& d) override;
+    result<void> send(delivery const& d) override;
 
   private:
     struct impl;
@@ -92,7 +92,7 @@ struct maildir_options {
 class maildir_sink final : public sink {
   public:
     maildir_sink(std::filesystem::path dir, maildir_options options, clock_fn clock);
-    result<void, std::string> send(delivery const& d) override;
+    result<void> send(delivery const& d) override;
 
   private:
     std::filesystem::path dir_;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "candor/response/response.hpp"
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 #include "candor/routing/delivery.hpp"
 #include "candor/routing/router.hpp"
 
@@ -27,7 +27,7 @@ struct notice {
 // The deliveries of `n`, one per channel of the person. The bypass guarantee is checked
 // here again: a person who may not hear of `r` gets nothing, and an error says why.
 // Digest items are held until the end of the day of `now` at head office.
-result<std::vector<delivery>, std::string> deliveries_for(router const& router,
+result<std::vector<delivery>> deliveries_for(router const& router,
                                                           response::response const& r,
                                                           notice const& n, timestamp now);
 

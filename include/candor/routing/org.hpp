@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "candor/diagnostic.hpp"
+#include "candor/error.hpp"
 #include "candor/routing/time.hpp"
 
 namespace candor::routing {
@@ -21,13 +21,13 @@ std::string_view to_string(scope s) noexcept;
 struct brand {
     std::string id;
     std::string name;
-    source_location where;
+    location where;
 };
 
 struct region {
     std::string id;
     std::string name;
-    source_location where;
+    location where;
 };
 
 struct site {
@@ -36,7 +36,7 @@ struct site {
     std::string region;  // id; empty when the site belongs to none
     std::string brand;
     local_time time;
-    source_location where;
+    location where;
 };
 
 struct role {
@@ -46,7 +46,7 @@ struct role {
     scope level = scope::site;
     std::string escalates_to;   // next role up; empty: head office's fallback
     bool contacts_guests = false;  // may see a guest's contact details
-    source_location where;
+    location where;
 };
 
 enum class channel_kind : std::uint8_t { email, webhook, callback };
@@ -67,7 +67,7 @@ struct person {
     std::string name;
     std::vector<holding> holds;
     std::vector<channel> channels;
-    source_location where;
+    location where;
 };
 
 struct organisation {
@@ -81,7 +81,7 @@ struct organisation {
     std::string fallback_role;  // a head-office management role: what nothing else gets
     std::string duty_field;     // device field naming the staff on duty (a person id)
     duration default_deadline{1, duration_unit::business_days};  // to acknowledge a case
-    diagnostics warnings;
+    errors warnings;
 
     site const* find_site(std::string_view id) const noexcept;
     role const* find_role(std::string_view id) const noexcept;
@@ -91,9 +91,9 @@ struct organisation {
 };
 
 // Parses and checks an org file; `when`/`always` rule statements in it are only checked
-// for syntax here and compiled by load_rules. `file_name` labels the diagnostics.
-parse_result<organisation> parse_org(std::string_view text, std::string_view file_name = "<org>");
-// Reads a file and parses it; a file that cannot be read is one diagnostic (code "io").
-parse_result<organisation> parse_org_file(std::string const& path);
+// for syntax here and compiled by load_rules. `file_name` labels the errors.
+result<organisation> parse_org(std::string_view text, std::string_view file_name = "<org>");
+// Reads a file and parses it; a file that cannot be read is one error (code "io").
+result<organisation> parse_org_file(std::string const& path);
 
 }  // namespace candor::routing

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "candor/journal/segment.hpp"
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 #include "candor/routing/delivery.hpp"
 
 namespace candor::routing {
@@ -41,13 +41,13 @@ struct send_report {
     std::uint64_t sent = 0;
     std::uint64_t failed = 0;         // attempts that failed this time; retried later
     std::uint64_t waiting = 0;        // not due yet, or no sink for their channel
-    std::vector<std::string> errors;  // "KEY: error", the first few
+    errors failures;  // the first few; each message starts with the delivery's key
 };
 
 class outbox {
   public:
     // Opens (creating) the outbox in DIR; a torn last frame from a crash is cut off.
-    static result<outbox, std::string> open(std::filesystem::path const& dir,
+    static result<outbox> open(std::filesystem::path const& dir,
                                             retry_policy policy = {},
                                             journal::segment_options options = {});
     outbox(outbox&&) noexcept;

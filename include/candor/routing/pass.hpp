@@ -30,7 +30,7 @@ struct pass_report {
     std::uint64_t at_top = 0;  // due, with nobody above: recorded, chain ended
     std::uint64_t queued = 0;  // deliveries written to the outbox
     send_report sent;
-    std::vector<std::string> problems;  // the first few, one line each
+    errors problems;  // the first few
 };
 
 pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,

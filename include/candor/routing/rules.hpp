@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "candor/diagnostic.hpp"
+#include "candor/error.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/routing/time.hpp"
 #include "candor/survey/survey.hpp"
@@ -32,12 +32,12 @@ struct rule {
     std::string escalate_to;             // role; the notified role's escalates-to otherwise
     std::optional<duration> escalate_after;  // `within` (or the default) otherwise
     bool daily = false;
-    source_location where;
+    location where;
 };
 
 struct rule_set {
     std::vector<rule> rules;
-    diagnostics warnings;
+    errors warnings;
 };
 
 // Reads the `when`/`always` statements of `text` and checks them against the org and the
@@ -46,9 +46,9 @@ struct rule_set {
 // front-line role, so the staff a card is about never see it). When `text` is the org
 // file itself (file_name == org.file) its org statements are skipped; elsewhere they are
 // an error.
-parse_result<rule_set> load_rules(std::string_view text, std::string_view file_name,
+result<rule_set> load_rules(std::string_view text, std::string_view file_name,
                                   organisation const& org, survey::survey const& survey);
-parse_result<rule_set> load_rules_file(std::string const& path, organisation const& org,
+result<rule_set> load_rules_file(std::string const& path, organisation const& org,
                                        survey::survey const& survey);
 
 }  // namespace candor::routing

@@ -1,6 +1,7 @@
 // Key pairs and key files. Head office has one X25519 pair that cards are sealed to;
 // each device has an Ed25519 pair that signs its records. Secret keys are wiped on
 // destruction and have no way to be printed.
+// Thread safety: value types; the functions are safe to call from any thread.
 #pragma once
 
 #include <filesystem>
@@ -8,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 #include "candor/seal/bytes.hpp"
 
 namespace candor::seal {
@@ -61,21 +62,23 @@ device_secret make_device_keys(std::string id);  // id must be valid_device_id
 // Key files are one line of text (see docs/journal-format.md):
 //   hq.pub   "candor-hq-public-v1 HEX"      hq.key  "candor-hq-secret-v1 HEX"
 //   ID.pub   "device ID HEX"                ID.key  "candor-device-secret-v1 ID HEX"
-// Secret files are created 0600 and never overwritten; reading one that group or others
-// may read is refused.
-using key_error = std::string;
+// A pair is written whole or not at all; secret files are created 0600 and never
+// overwritten; reading one that group or others may read is refused ("key-permissions").
+// A device key whose public half is not its seed's is refused when read ("mismatched-key").
+inline constexpr std::size_t max_secret_file_bytes = 4096;
+inline constexpr std::size_t max_public_file_bytes = 16u << 20;  // a device list
 
-result<void, key_error> write_hq_keys(std::filesystem::path const& dir, hq_secret const& k);
-result<void, key_error> write_device_keys(std::filesystem::path const& dir,
-                                          device_secret const& k);
-result<hq_public, key_error> read_hq_public(std::filesystem::path const& file);
-result<hq_secret, key_error> read_hq_secret(std::filesystem::path const& file);
-result<device_secret, key_error> read_device_secret(std::filesystem::path const& file);
+result<void> write_hq_keys(std::filesystem::path const& dir, hq_secret const& k);
+result<void> write_device_keys(std::filesystem::path const& dir, device_secret const& k);
+result<hq_public> read_hq_public(std::filesystem::path const& file);
+result<hq_secret> read_hq_secret(std::filesystem::path const& file);
+result<device_secret> read_device_secret(std::filesystem::path const& file);
 
 // The text forms, for files whose permissions were checked elsewhere (and for tests).
-result<hq_secret, key_error> parse_hq_secret(std::string_view text);
+result<hq_secret> parse_hq_secret(std::string_view text);
+result<device_secret> parse_device_secret(std::string_view text);
 std::string format_device_public(device_public const& d);
-result<device_public, key_error> parse_device_public(std::string_view line);
+result<device_public> parse_device_public(std::string_view line);
 
 // Head office's list of device public keys: one "device ID HEX" line per device
 // ("revoked ID HEX" for a device no longer trusted), '#' comments, blank lines.
@@ -83,8 +86,8 @@ struct device_list {
     std::vector<device_public> devices;
     device_public const* find(std::string_view id) const noexcept;
 };
-result<device_list, std::vector<key_error>> read_device_list(std::filesystem::path const& file);
-result<device_list, std::vector<key_error>> parse_device_list(std::string_view text,
-                                                             std::string_view file_name);
+result<device_list> read_device_list(std::filesystem::path const& file);
+// Every bad line is reported, at FILE:LINE.
+result<device_list> parse_device_list(std::string_view text, std::string_view file_name);
 
 }  // namespace candor::seal

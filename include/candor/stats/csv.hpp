@@ -22,8 +22,8 @@ struct csv_options {
     survey::survey const* survey = nullptr;
 };
 
-parse_result<frame> parse_csv(std::string_view text, csv_options const& opt = {},
+result<frame> parse_csv(std::string_view text, csv_options const& opt = {},
                               std::string_view file_name = "<csv>");
-parse_result<frame> read_csv(std::string const& path, csv_options const& opt = {});
+result<frame> read_csv(std::string const& path, csv_options const& opt = {});
 
 }  // namespace candor::stats

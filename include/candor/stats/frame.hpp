@@ -12,8 +12,8 @@
 
 #include <Eigen/Core>
 
-#include "candor/diagnostic.hpp"
-#include "candor/result.hpp"
+#include "candor/error.hpp"
+#include "candor/error.hpp"
 
 namespace candor::stats {
 
@@ -64,11 +64,6 @@ std::string_view to_string(column_kind k) noexcept;
 column_kind kind_of(column const& c) noexcept;
 std::size_t rows_of(column const& c) noexcept;
 
-// Expected failures of the engine (unknown column, wrong kind, singular design...).
-template <class T>
-using result = candor::result<T, diagnostic>;
-
-diagnostic error(std::string code, std::string message);
 
 class frame {
 public:
@@ -101,11 +96,11 @@ result<C const*> frame::get(std::string_view name) const {
     auto c = find_column(*this, name);
     if (!c) return unexpected(c.error());
     if (auto const* p = std::get_if<C>(*c)) return p;
-    return unexpected(error("wrong-kind", "column '" + std::string(name) + "' is a " +
+    return fail("wrong-kind", "column '" + std::string(name) + "' is a " +
                                               std::string(to_string(kind_of(**c))) +
                                               " column, not a " +
                                               std::string(to_string(kind_of(column{C{}}))) +
-                                              " column"));
+                                              " column");
 }
 
 }  // namespace candor::stats

@@ -11,7 +11,7 @@ namespace candor::stats {
 
 // The columns of the export (language, submitted, started, device fields, questions),
 // typed by the survey.
-parse_result<frame> frame_of(std::vector<response::response> const& responses,
+result<frame> frame_of(std::vector<response::response> const& responses,
                              survey::survey const& s);
 
 }  // namespace candor::stats

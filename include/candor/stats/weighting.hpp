@@ -17,9 +17,9 @@ struct margin {
 };
 
 // A margins file: CSV rows "value,count", an optional "value,count" header.
-parse_result<margin> parse_margin(std::string_view text, std::string column,
+result<margin> parse_margin(std::string_view text, std::string column,
                                   std::string_view file_name = "<margins>");
-parse_result<margin> read_margin(std::string const& path, std::string column);
+result<margin> read_margin(std::string const& path, std::string column);
 
 struct raking_options {
     double tolerance = 1e-10;  // relative, on every margin

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "candor/diagnostic.hpp"
+#include "candor/error.hpp"
 
 namespace candor::survey {
 
@@ -41,7 +41,7 @@ struct expr {
         friend bool operator==(node const&, node const&) = default;
     };
     std::vector<node> nodes;  // children come before parents; the root is last
-    source_location where;
+    location where;
 
     bool empty() const noexcept { return nodes.empty(); }
     node const& root() const { return nodes.back(); }

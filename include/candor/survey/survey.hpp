@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "candor/diagnostic.hpp"
+#include "candor/error.hpp"
 #include "candor/survey/expr.hpp"
 #include "candor/survey/text.hpp"
 
@@ -66,7 +66,7 @@ struct question {
     std::uint32_t max_length = 0;  // text (bytes of UTF-8); 0 = the default limit
     bool personal = false;         // contact data: email and phone always, text when marked
 
-    source_location where;
+    location where;
 
     choice_option const* option(std::string_view code) const noexcept {
         for (auto const& o : options)
@@ -101,7 +101,7 @@ struct survey {
     std::vector<std::string> fields;  // set by the device (site, device, channel, shift)
     std::vector<page> pages;
     std::vector<question> questions;  // in the order shown
-    diagnostics warnings;            // what the checker noted but did not refuse
+    errors warnings;            // what the checker noted but did not refuse
     // Question ids to indices, for surveys too large to scan; parse() fills it. Lookups
     // verify each hit, so a survey edited afterwards stays correct (if slower) until reindex().
     std::unordered_map<std::string, std::uint32_t> question_ids;

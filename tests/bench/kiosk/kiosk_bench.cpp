@@ -37,7 +37,7 @@ constexpr char posted[] =
 survey::survey hotel() {
     return survey::parse_file(CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey").value();
 }
-kiosk::device_fields const paris{{"site", "paris-01"}, {"channel", "kiosk"}, {"shift", "day"}};
+std::vector<std::pair<std::string, std::string>> const paris{{"site", "paris-01"}, {"channel", "kiosk"}, {"shift", "day"}};
 
 using bench::scratch;
 
@@ -52,7 +52,7 @@ kiosk::desk open_desk(fs::path const& dir) {
     static seal::hq_secret const hq = seal::make_hq_keys();
     auto key = seal::make_device_keys("kiosk-bench");
     auto s = hotel();
-    auto fields = kiosk::settle_fields(s, paris, key.id).value();
+    auto fields = journal::settle(s, {key.id, paris}).value();
     return kiosk::desk(std::move(s), std::move(fields),
                        journal::journal::open(dir, key, hq.public_part()).value());
 }

@@ -32,7 +32,7 @@ def test_rejected_writes_nothing(keys, hotel, good_response):
     with pytest.raises(candor.RejectedError) as e:
         j.submit_many(hotel, [good_response, bad, "{oops"])
     assert set(e.value.problems) == {1, 2}
-    assert [(p.question, p.code) for p in e.value.problems[1]] == [("recommend", "out-of-range")]
+    assert [(p.field, p.code) for p in e.value.problems[1]] == [("recommend", "out-of-range")]
     assert e.value.problems[2][0].code == "json"
     assert j.last_seq == 0
     other = dict(good_response, fields=dict(good_response["fields"], device="kiosk-2"))
@@ -52,7 +52,7 @@ def test_tampering_is_found(keys, hotel, good_response):
     segment.write_bytes(bytes(data))
     problems = candor.verify_journal(jdir)
     assert any(p.level == "error" for p in problems)
-    assert all(isinstance(p, candor.JournalProblem) and p.code for p in problems)
+    assert all(isinstance(p, candor.Error) and p.code for p in problems)
 
 
 def test_keys(tmp_path):

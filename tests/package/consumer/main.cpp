@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     candor::response::response r;
     r.survey = survey->id;
     r.version = survey->version;
-    auto problems = candor::response::check(*survey, r);
+    auto problems = candor::response::validate(*survey, r);
     std::cout << survey->id << " v" << survey->version << ": " << survey->questions.size()
               << " questions; an empty card has " << problems.size() << " problems (candor "
               << candor::version() << ")\n";

@@ -36,9 +36,9 @@ def test_format_round_trips(hotel):
 def test_bad_survey_raises_with_every_diagnostic():
     with pytest.raises(candor.SurveyError) as e:
         candor.parse(BROKEN, "s.survey")
-    d = e.value.diagnostics
+    d = e.value.errors
     assert len(d) >= 2
-    assert all(isinstance(x, candor.Diagnostic) for x in d)
+    assert all(isinstance(x, candor.Error) for x in d)
     dup = [x for x in d if x.code == "duplicate-question"]
     assert len(dup) == 1
     assert (dup[0].file, dup[0].line, dup[0].column) == ("s.survey", 4, 12)
@@ -52,11 +52,11 @@ def test_bad_survey_raises_with_every_diagnostic():
 def test_syntax_error_has_line_and_column():
     with pytest.raises(candor.SurveyError) as e:
         candor.parse('survey "x" version 1 {\n  languages en\n  question : nps "?"\n}\n')
-    (first, *_) = e.value.diagnostics
+    (first, *_) = e.value.errors
     assert first.code == "syntax" and first.line == 3 and first.column > 0
 
 
 def test_unreadable_file(tmp_path):
     with pytest.raises(candor.SurveyError) as e:
         candor.load(tmp_path / "none.survey")
-    assert e.value.diagnostics[0].code == "io"
+    assert e.value.errors[0].code == "io"

@@ -1,3 +1,7 @@
+// Definitions of time.hpp: compiled once into candor::core, or inline with
+// CANDOR_HEADER_ONLY.
+#pragma once
+
 #include "candor/time.hpp"
 
 #include <charconv>
@@ -5,7 +9,7 @@
 
 namespace candor {
 
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+CANDOR_INLINE std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
     y -= m <= 2;
     std::int64_t const era = (y >= 0 ? y : y - 399) / 400;
     auto const yoe = static_cast<unsigned>(y - era * 400);
@@ -14,7 +18,7 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
+CANDOR_INLINE void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
     z += 719468;
     std::int64_t const era = (z >= 0 ? z : z - 146096) / 146097;
     auto const doe = static_cast<unsigned>(z - era * 146097);
@@ -26,38 +30,38 @@ void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) 
     y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
 }
 
-namespace {
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+namespace detail {
+CANDOR_INLINE bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
     if (pos + n > s.size()) return false;
     for (std::size_t i = pos; i < pos + n; ++i)
         if (s[i] < '0' || s[i] > '9') return false;
     std::from_chars(s.data() + pos, s.data() + pos + n, out);
     return true;
 }
-bool leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-unsigned days_in_month(std::int64_t y, unsigned m) {
+CANDOR_INLINE bool leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+CANDOR_INLINE unsigned days_in_month(std::int64_t y, unsigned m) {
     static constexpr unsigned table[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : table[m - 1];
+    return m == 2 && detail::leap(y) ? 29 : table[m - 1];
 }
-}  // namespace
+}  // namespace detail
 
-std::optional<std::int64_t> parse_date(std::string_view s) noexcept {
+CANDOR_INLINE std::optional<std::int64_t> parse_date(std::string_view s) noexcept {
     int y = 0, m = 0, d = 0;
-    if (s.size() < 10 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, m) ||
-        s[7] != '-' || !digits(s, 8, 2, d))
+    if (s.size() < 10 || !detail::digits(s, 0, 4, y) || s[4] != '-' || !detail::digits(s, 5, 2, m) ||
+        s[7] != '-' || !detail::digits(s, 8, 2, d))
         return std::nullopt;
-    if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, m))
+    if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > detail::days_in_month(y, m))
         return std::nullopt;
     if (s.size() != 10) return std::nullopt;
     return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) * 86400;
 }
 
-std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
+CANDOR_INLINE std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
     if (s.size() < 20 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) return std::nullopt;
     auto day = parse_date(s.substr(0, 10));
     int hh = 0, mm = 0, ss = 0;
-    if (!day || !digits(s, 11, 2, hh) || s[13] != ':' || !digits(s, 14, 2, mm) ||
-        s[16] != ':' || !digits(s, 17, 2, ss) || hh > 23 || mm > 59 || ss > 60)
+    if (!day || !detail::digits(s, 11, 2, hh) || s[13] != ':' || !detail::digits(s, 14, 2, mm) ||
+        s[16] != ':' || !detail::digits(s, 17, 2, ss) || hh > 23 || mm > 59 || ss > 60)
         return std::nullopt;
     std::size_t pos = 19;
     if (pos < s.size() && s[pos] == '.') {
@@ -71,8 +75,8 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
         ++pos;
     } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
         int oh = 0, om = 0;
-        if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-            !digits(s, pos + 4, 2, om) || oh > 23 || om > 59)
+        if (!detail::digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+            !detail::digits(s, pos + 4, 2, om) || oh > 23 || om > 59)
             return std::nullopt;
         offset = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
         pos += 6;
@@ -83,7 +87,7 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
     return *day + hh * 3600 + mm * 60 + ss - offset;
 }
 
-std::string format_timestamp(std::int64_t t) {
+CANDOR_INLINE std::string format_timestamp(std::int64_t t) {
     std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
     std::int64_t rem = t - days * 86400;
     std::int64_t y = 0;

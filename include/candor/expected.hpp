@@ -1,6 +1,8 @@
-// candor::result<T, E>: the value of an operation that can fail in an expected way.
-// Member names follow std::expected (C++23), which g++ 12's C++20 lacks, so code
-// written against it moves to std::expected by changing one alias.
+// candor::expected<T, E>: a value, or the error of an operation that failed in an expected
+// way. The member names are std::expected's (C++23), which g++ 12's C++20 lacks, so code
+// written against it moves to std::expected by changing one alias. Candor's own calls all
+// return candor::result<T> (error.hpp): expected over candor::errors.
+// Thread safety: a value type; distinct objects may be used from distinct threads.
 #pragma once
 
 #include <stdexcept>
@@ -32,16 +34,16 @@ public:
 };
 
 template <class T, class E>
-class [[nodiscard]] result {
+class [[nodiscard]] expected {
 public:
     using value_type = T;
     using error_type = E;
 
-    result()
+    expected()
         requires std::is_default_constructible_v<T>
         : v_(std::in_place_index<0>) {}
-    result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
-    result(unexpected<E> e) : v_(std::in_place_index<1>, std::move(e).error()) {}  // NOLINT
+    expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+    expected(unexpected<E> e) : v_(std::in_place_index<1>, std::move(e).error()) {}  // NOLINT
 
     bool has_value() const noexcept { return v_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
@@ -51,6 +53,7 @@ public:
     T&& value() && { return check(), std::move(std::get<0>(v_)); }
     T& operator*() & { return std::get<0>(v_); }
     T const& operator*() const& { return std::get<0>(v_); }
+    T&& operator*() && { return std::move(std::get<0>(v_)); }
     T* operator->() { return &std::get<0>(v_); }
     T const* operator->() const { return &std::get<0>(v_); }
 
@@ -70,15 +73,15 @@ private:
     std::variant<T, E> v_;
 };
 
-// result<void, E>: success carries nothing.
+// expected<void, E>: success carries nothing.
 template <class E>
-class [[nodiscard]] result<void, E> {
+class [[nodiscard]] expected<void, E> {
 public:
     using value_type = void;
     using error_type = E;
 
-    result() = default;
-    result(unexpected<E> e) : error_(std::move(e).error()), ok_(false) {}  // NOLINT
+    expected() = default;
+    expected(unexpected<E> e) : error_(std::move(e).error()), ok_(false) {}  // NOLINT
 
     bool has_value() const noexcept { return ok_; }
     explicit operator bool() const noexcept { return ok_; }
@@ -87,6 +90,7 @@ public:
     }
     E& error() & { return error_; }
     E const& error() const& { return error_; }
+    E&& error() && { return std::move(error_); }
 
 private:
     E error_{};

@@ -2,13 +2,13 @@
 
 #include <string>
 
-#include "candor/result.hpp"
+#include "candor/error.hpp"
 
-using candor::result;
+using candor::expected;
 using candor::unexpected;
 
 namespace {
-result<int, std::string> half(int x) {
+expected<int, std::string> half(int x) {
     if (x % 2) return unexpected(std::string("odd"));
     return x / 2;
 }
@@ -30,9 +30,9 @@ TEST_CASE("result holds a value or an error, with std::expected's names") {
 }
 
 TEST_CASE("result<void> reports success or the error") {
-    result<void, std::string> fine;
+    expected<void, std::string> fine;
     CHECK(fine.has_value());
-    result<void, std::string> broken = unexpected(std::string("no"));
+    expected<void, std::string> broken = unexpected(std::string("no"));
     CHECK_FALSE(broken.has_value());
     CHECK(broken.error() == "no");
     CHECK_THROWS_AS(broken.value(), candor::bad_result_access);

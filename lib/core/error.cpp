@@ -1,0 +1,1 @@
+#include "candor/detail/error-inl.hpp"

@@ -1,0 +1,1 @@
+#include "candor/detail/time-inl.hpp"

@@ -1,0 +1,90 @@
+#include "candor/journal/intake.hpp"
+
+#include <algorithm>
+
+#include "candor/response/json.hpp"
+#include "candor/response/validate.hpp"
+#include "candor/seal/box.hpp"
+
+namespace candor::journal {
+
+namespace {
+
+std::string const* setting_of(device_setting const& d, std::string_view name) {
+    for (auto const& [k, v] : d.fields)
+        if (k == name) return &v;
+    return nullptr;
+}
+
+error device_error(std::string field, std::string message) {
+    return {severity::error, "device-field", std::move(message), {.field = std::move(field)}};
+}
+
+}  // namespace
+
+result<device_setting> settle(survey::survey const& s, device_setting given) {
+    errors found;
+    for (auto const& [name, value] : given.fields) {
+        if (s.field_index(name) < 0)
+            found.push_back(device_error(name, "the survey has no device field `" + name + "`"));
+        else if (value.empty())
+            found.push_back(device_error(name, "device field `" + name + "` is empty"));
+        else if (name == "device" && value != given.device)
+            found.push_back(device_error(name, "device field `device` is " + value +
+                                                   ", but the key is device " + given.device +
+                                                   "'s"));
+    }
+    device_setting out{given.device, {}};
+    for (auto const& f : s.fields) {
+        if (auto const* v = setting_of(given, f))
+            out.fields.emplace_back(f, *v);
+        else if (f == "device")
+            out.fields.emplace_back(f, given.device);
+        else
+            found.push_back(
+                {severity::error, "missing-field", "the survey needs device field `" + f + "`",
+                 {.field = f}});
+    }
+    if (!found.empty()) return fail(std::move(found));
+    return out;
+}
+
+result<card> intake(survey::survey const& s, response::response r, device_setting const& device) {
+    errors found;
+    // The device's own settings win over nothing: a response that names another device or
+    // site is refused, not corrected, so a card cannot be filed under a place it is not from.
+    auto set = [&](std::string const& name, std::string const& value) {
+        auto it = std::find_if(r.fields.begin(), r.fields.end(),
+                               [&](auto const& f) { return f.first == name; });
+        if (it == r.fields.end())
+            r.fields.emplace_back(name, value);
+        else if (it->second != value)
+            found.push_back(device_error(name, "the response is from " + name + " " + it->second +
+                                                   ", the device is " + name + " " + value));
+    };
+    if (!device.device.empty() && s.field_index("device") >= 0) set("device", device.device);
+    for (auto const& [name, value] : device.fields)
+        if (name != "device") set(name, value);
+    auto problems = response::validate(s, r);
+    found.insert(found.end(), std::make_move_iterator(problems.begin()),
+                 std::make_move_iterator(problems.end()));
+    auto content = response::to_json(r);
+    if (content.size() + seal::seal_overhead > max_sealed_bytes)
+        found.push_back({severity::error, "too-large",
+                         "the card is " + std::to_string(content.size()) +
+                             " bytes; a sealed card holds at most " +
+                             std::to_string(max_sealed_bytes - seal::seal_overhead)});
+    if (r.survey.size() > max_name_bytes || r.field("site").size() > max_name_bytes)
+        found.push_back({severity::error, "too-large", "survey id or site over 256 bytes"});
+    if (!found.empty()) return fail(std::move(found));
+    return card{r.survey, r.version, std::string(r.field("site")), r.submitted, std::move(content)};
+}
+
+result<card> intake(survey::survey const& s, std::string_view json, device_setting const& device,
+                    location where) {
+    auto r = response::from_json(json, std::move(where));
+    if (!r) return unexpected(std::move(r).error());
+    return intake(s, std::move(*r), device);
+}
+
+}  // namespace candor::journal
