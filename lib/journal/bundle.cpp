@@ -6,9 +6,9 @@
 #include <exception>
 
 #include "archive_io.hpp"
-#include "candor/journal/frame.hpp"
+#include "util/frame.hpp"
 #include "candor/journal/inspect.hpp"
-#include "file_io.hpp"
+#include "util/file_io.hpp"
 
 namespace boost::serialization {
 
@@ -36,9 +36,9 @@ BOOST_CLASS_TRACKING(candor::journal::bundle_header, boost::serialization::track
 namespace candor::journal {
 
 seal::bytes encode_bundle(bundle_header const& h, std::span<record const> records) {
-    auto out = file_header(bundle_magic);
-    append_frame(out, detail::save_archive(h));
-    for (auto const& r : records) append_frame(out, to_payload(r));
+    auto out = util::file_header(util::bundle_magic);
+    util::append_frame(out, detail::save_archive(h));
+    for (auto const& r : records) util::append_frame(out, to_payload(r));
     return out;
 }
 
@@ -50,19 +50,19 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
              {.file = file_name, .offset = offset,
               .device = out.header ? out.header->device : std::string()}});
     };
-    auto version = read_file_header(data, bundle_magic);
+    auto version = util::read_file_header(data, util::bundle_magic);
     if (!version) {
         fail("bad-bundle-header", "not a Candor bundle header", 0);
-    } else if (*version > format_version) {
+    } else if (*version > util::format_version) {
         fail("newer-format", "bundle format " + std::to_string(*version) +
                                  " is newer than this Candor reads; upgrade Candor", 0);
         return out;
     }
-    if (data.size() < file_header_size) return out;
-    auto scan = scan_frames(data.subspan(file_header_size), file_header_size);
+    if (data.size() < util::file_header_size) return out;
+    auto scan = util::scan_frames(data.subspan(util::file_header_size), util::file_header_size);
     for (std::size_t i = 0; i < scan.frames.size(); ++i) {
         auto const& f = scan.frames[i];
-        if (i == 0 && f.offset == file_header_size) {
+        if (i == 0 && f.offset == util::file_header_size) {
             try {
                 out.header = detail::load_archive<bundle_header>(f.payload);
                 continue;
@@ -77,7 +77,7 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
             fail("bad-record", r.error().front().message, f.offset);
     }
     if (!out.header) fail("bad-bundle-header", "the bundle header frame is missing or damaged",
-                          file_header_size);
+                          util::file_header_size);
     // Damage names the card read before it, so that the report says where to look.
     auto after_card = [&](std::uint64_t offset) {
         std::uint64_t seq = out.header ? out.header->after : 0;
@@ -100,7 +100,7 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
         fail("count-mismatch",
              "the header announces " + std::to_string(out.header->count) + " records, the bundle has " +
                  std::to_string(scan.frames.size() - 1),
-             file_header_size);
+             util::file_header_size);
     return out;
 }
 
@@ -117,7 +117,7 @@ result<export_summary> export_bundle(std::filesystem::path const& dir,
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
     bundle_header h{contents.device, after, chosen.size(), now};
-    detail::write_file_durably(out, encode_bundle(h, chosen));
+    util::write_file_durably(out, encode_bundle(h, chosen));
     export_summary summary;
     summary.count = chosen.size();
     if (!chosen.empty()) {

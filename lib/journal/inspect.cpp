@@ -3,7 +3,8 @@
 #include <system_error>
 
 #include "candor/journal/segment.hpp"
-#include "file_io.hpp"
+#include "util/file_io.hpp"
+#include "util/segments.hpp"
 
 namespace candor::journal {
 
@@ -26,7 +27,7 @@ std::optional<seal::device_public> journal_device(fs::path const& dir,
         fail("no-device-file", "missing: signatures cannot be checked");
         return std::nullopt;
     }
-    auto text = detail::read_file(file);
+    auto text = util::read_file(file);
     auto pub = seal::parse_device_public(seal::as_chars(text));
     if (!pub) {
         fail("bad-device-file", pub.error().front().message);
@@ -66,7 +67,7 @@ journal_contents inspect_journal(fs::path const& dir, seal::device_list const* d
         std::uint64_t offset;
     };
     std::vector<located> where;
-    auto scanned = scan_segments(dir, [&](fs::path const& file, std::uint64_t offset,
+    auto scanned = util::scan_segments(dir, [&](fs::path const& file, std::uint64_t offset,
                                           seal::byte_view payload) {
         auto r = from_payload(payload);
         if (!r) {

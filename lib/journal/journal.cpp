@@ -4,22 +4,23 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "candor/journal/frame.hpp"
+#include "util/frame.hpp"
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/seal/box.hpp"
 #include "candor/seal/receipt.hpp"
-#include "file_io.hpp"
+#include "util/file_io.hpp"
+#include "util/segments.hpp"
 
 namespace candor::journal {
 
 namespace fs = std::filesystem;
 
 struct journal::impl {
-    dir_lock lock;
+    util::dir_lock lock;
     seal::device_secret key;
     seal::hq_public hq;
-    segment_writer writer;
+    util::segment_writer writer;
     std::uint64_t last_seq = 0;
     seal::digest last_hash{};
     errors recovery;
@@ -46,10 +47,10 @@ result<void> claim_directory(fs::path const& dir, seal::device_secret const& key
             return fail("not-a-journal", "segments without a device.pub: not a journal to append to",
                         in(dir));
         auto line = seal::format_device_public(key.public_part()) + '\n';
-        detail::write_file_durably(device_file, seal::as_bytes(line));
+        util::write_file_durably(device_file, seal::as_bytes(line));
         return {};
     }
-    auto text = detail::read_file(device_file);
+    auto text = util::read_file(device_file);
     auto pub = seal::parse_device_public(seal::as_chars(text));
     if (!pub)
         return fail("bad-device-file", pub.error().front().message, in(device_file));
@@ -63,7 +64,7 @@ result<void> claim_directory(fs::path const& dir, seal::device_secret const& key
 result<journal> journal::open(fs::path const& dir, seal::device_secret key,
                                         seal::hq_public hq, segment_options options) {
     if (auto claimed = claim_directory(dir, key); !claimed) return unexpected(claimed.error());
-    std::optional<dir_lock> lock;
+    std::optional<util::dir_lock> lock;
     try {
         lock.emplace(dir);
     } catch (std::system_error const& e) {
@@ -73,7 +74,7 @@ result<journal> journal::open(fs::path const& dir, seal::device_secret key,
     // Appending needs only the newest record; inspect_journal does the full check.
     errors recovery;
     std::optional<record> last;
-    auto scanned = scan_segments(
+    auto scanned = util::scan_segments(
         dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
             auto r = from_payload(payload);
             if (!r) {
@@ -86,7 +87,7 @@ result<journal> journal::open(fs::path const& dir, seal::device_secret key,
     recovery.insert(recovery.begin(), scanned.found.begin(), scanned.found.end());
     if (scanned.torn) {
         auto const& t = *scanned.torn;
-        cut_torn_tail(t);
+        util::cut_torn_tail(t);
         recovery.push_back({severity::warning, "torn-tail-cut",
                             "cut off an unfinished last write of " +
                                 std::to_string(t.size - t.offset) + " bytes (kept in " +
@@ -106,7 +107,7 @@ result<journal> journal::open(fs::path const& dir, seal::device_secret key,
     auto p = std::make_unique<impl>(impl{std::move(*lock),
                                          std::move(key),
                                          hq,
-                                         segment_writer(dir, scanned, options),
+                                         util::segment_writer(dir, scanned, options),
                                          0,
                                          {},
                                          std::move(recovery)});
@@ -132,7 +133,7 @@ std::vector<stamped> journal::submit(std::span<card const> cards) {
                  {}};
         sign_record(r, p_->key);
         prev = record_hash(r);
-        append_frame(frames, to_payload(r));
+        util::append_frame(frames, to_payload(r));
         out.push_back({seq, seal::receipt_code(prev)});
     }
     p_->writer.append(frames);

@@ -7,9 +7,10 @@
 #include <tuple>
 
 #include "candor/journal/bundle.hpp"
-#include "candor/journal/frame.hpp"
+#include "util/frame.hpp"
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/opening.hpp"
+#include "util/segments.hpp"
 
 namespace candor::journal {
 
@@ -24,9 +25,9 @@ using chain = std::map<std::uint64_t, link>;  // by sequence number
 }  // namespace
 
 struct store::impl {
-    dir_lock lock;
+    util::dir_lock lock;
     fs::path dir;
-    segment_writer writer;
+    util::segment_writer writer;
     std::map<std::string, chain, std::less<>> devices;
     std::uint64_t size = 0;
     errors recovery;
@@ -44,7 +45,7 @@ result<store> store::open(fs::path const& dir, segment_options options) {
         return fail("not-a-store",
                     ec ? "cannot create: " + ec.message() : "a device journal, not head office's store",
                     {.file = dir.string()});
-    std::optional<dir_lock> lock;
+    std::optional<util::dir_lock> lock;
     try {
         lock.emplace(dir);
     } catch (std::system_error const& e) {
@@ -53,7 +54,7 @@ result<store> store::open(fs::path const& dir, segment_options options) {
     std::map<std::string, chain, std::less<>> devices;
     std::uint64_t size = 0;
     errors recovery;
-    auto scanned = scan_segments(
+    auto scanned = util::scan_segments(
         dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
             auto r = from_payload(payload);
             if (!r) {
@@ -66,7 +67,7 @@ result<store> store::open(fs::path const& dir, segment_options options) {
         });
     recovery.insert(recovery.begin(), scanned.found.begin(), scanned.found.end());
     if (scanned.torn) {
-        cut_torn_tail(*scanned.torn);
+        util::cut_torn_tail(*scanned.torn);
         recovery.push_back({severity::warning,
                             "torn-tail-cut",
                             "cut off an unfinished last write (an import the crash interrupted; "
@@ -74,7 +75,7 @@ result<store> store::open(fs::path const& dir, segment_options options) {
                             {.file = scanned.torn->file.string(), .offset = scanned.torn->offset}});
     }
     return store(
-        std::make_unique<impl>(impl{std::move(*lock), dir, segment_writer(dir, scanned, options),
+        std::make_unique<impl>(impl{std::move(*lock), dir, util::segment_writer(dir, scanned, options),
                                     std::move(devices), size, std::move(recovery)}));
 }
 
@@ -194,7 +195,7 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
             continue;
         }
         ch[r.seq] = {c.hash, r.prev};
-        append_frame(frames, to_payload(r));
+        util::append_frame(frames, to_payload(r));
         ++sum.accepted, ++report.accepted;
     }
     if (!frames.empty()) p_->writer.append(frames);
@@ -219,7 +220,7 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
 }
 
 void store::for_each(std::function<void(record const&)> const& visit) const {
-    (void)scan_segments(p_->dir, [&](fs::path const&, std::uint64_t, seal::byte_view payload) {
+    (void)util::scan_segments(p_->dir, [&](fs::path const&, std::uint64_t, seal::byte_view payload) {
         if (auto r = from_payload(payload)) visit(*r);  // open() reported the unreadable
     });
 }

@@ -8,7 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "event_log.hpp"
+#include "util/event_log.hpp"
+#include "util/file_io.hpp"
 
 namespace candor::routing {
 
@@ -64,7 +65,7 @@ std::string_view to_string(case_state s) noexcept {
 }
 
 struct case_log::impl {
-    std::optional<event_log> log;
+    std::optional<util::event_log> log;
     std::vector<routed_case> cases;
     std::unordered_map<std::string, std::size_t> by_id;
     std::unordered_set<std::string> routed;
@@ -129,7 +130,7 @@ struct case_log::impl {
 result<case_log> case_log::open(std::filesystem::path const& dir,
                                              journal::segment_options options) {
     auto p = std::make_unique<impl>();
-    auto log = event_log::open(dir, options, [&](json const& e) { p->apply(e); });
+    auto log = util::event_log::open(dir, options, [&](json const& e) { p->apply(e); });
     if (!log) return unexpected(log.error());
     p->log.emplace(std::move(*log));
     return case_log(std::move(p));

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "event_log.hpp"
+#include "util/event_log.hpp"
 
 namespace candor::routing {
 
@@ -47,7 +47,7 @@ timestamp retry_at(timestamp now, std::uint32_t attempts, retry_policy const& po
 }
 
 struct outbox::impl {
-    std::optional<event_log> log;
+    std::optional<util::event_log> log;
     retry_policy policy;
     std::vector<outbox_entry> entries;
     std::unordered_map<std::string, std::size_t> by_key;
@@ -94,7 +94,7 @@ result<outbox> outbox::open(std::filesystem::path const& dir, retry_policy polic
                                          journal::segment_options options) {
     auto p = std::make_unique<impl>();
     p->policy = policy;
-    auto log = event_log::open(dir, options, [&](json const& e) { p->apply(e); });
+    auto log = util::event_log::open(dir, options, [&](json const& e) { p->apply(e); });
     if (!log) return unexpected(log.error());
     p->log.emplace(std::move(*log));
     return outbox(std::move(p));

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../journal/file_io.hpp"
+#include "util/file_io.hpp"
 #include "candor/routing/delivery.hpp"
 #include "candor/seal/bytes.hpp"
 
@@ -173,7 +173,7 @@ result<void> maildir_sink::send(delivery const& d) {
     // The same key gives the same name, so a re-send replaces the identical file.
     auto const name = id + ".candor";
     try {
-        journal::detail::write_file_durably(dir_ / "new" / name, seal::as_bytes(msg),
+        util::write_file_durably(dir_ / "new" / name, seal::as_bytes(msg),
                                             dir_ / "tmp" / name);
     } catch (std::system_error const& e) {
         return fail("io", e.what(), {.file = dir_.string()});

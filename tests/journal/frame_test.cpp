@@ -2,35 +2,35 @@
 
 #include <stdexcept>
 
-#include "candor/journal/crc32c.hpp"
-#include "candor/journal/frame.hpp"
+#include "util/crc32c.hpp"
+#include "util/frame.hpp"
 
 using namespace candor;
-using namespace candor::journal;
+
 
 TEST_CASE("crc32c matches the standard check value") {
-    CHECK(crc32c(seal::as_bytes("123456789")) == 0xE3069283u);
-    CHECK(crc32c(seal::as_bytes("")) == 0u);
+    CHECK(util::crc32c(seal::as_bytes("123456789")) == 0xE3069283u);
+    CHECK(util::crc32c(seal::as_bytes("")) == 0u);
     // Incremental equals whole, over lengths that exercise the 8-byte steps and the rest.
     std::string text(1000, 'x');
     for (std::size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>(i * 7);
     auto all = seal::as_bytes(text);
-    CHECK(crc32c(all.subspan(13), crc32c(all.first(13))) == crc32c(all));
+    CHECK(util::crc32c(all.subspan(13), util::crc32c(all.first(13))) == util::crc32c(all));
 }
 
 namespace {
 seal::bytes three_frames() {
     seal::bytes out;
-    append_frame(out, seal::as_bytes("first card"));
-    append_frame(out, seal::as_bytes("second card"));
-    append_frame(out, seal::as_bytes("third card"));
+    util::append_frame(out, seal::as_bytes("first card"));
+    util::append_frame(out, seal::as_bytes("second card"));
+    util::append_frame(out, seal::as_bytes("third card"));
     return out;
 }
 }  // namespace
 
 TEST_CASE("frames are read back with their offsets") {
     auto data = three_frames();
-    auto scan = scan_frames(data, 16);
+    auto scan = util::scan_frames(data, 16);
     REQUIRE(scan.frames.size() == 3);
     CHECK(scan.frames[0].offset == 16);
     CHECK(scan.frames[1].offset == 16 + 8 + 10);
@@ -41,27 +41,27 @@ TEST_CASE("frames are read back with their offsets") {
 
 TEST_CASE("a frame that could not be read back is refused when written") {
     seal::bytes out;
-    seal::bytes const too_big(max_payload + 1, 'x');
-    CHECK_THROWS_AS(append_frame(out, too_big), std::length_error);
-    CHECK_THROWS_AS(append_frame(out, {}), std::length_error);
+    seal::bytes const too_big(util::max_payload + 1, 'x');
+    CHECK_THROWS_AS(util::append_frame(out, too_big), std::length_error);
+    CHECK_THROWS_AS(util::append_frame(out, {}), std::length_error);
     CHECK(out.empty());
-    seal::bytes const largest(max_payload, 'x');
-    append_frame(out, largest);
-    CHECK(scan_frames(out, 0).frames.size() == 1);
+    seal::bytes const largest(util::max_payload, 'x');
+    util::append_frame(out, largest);
+    CHECK(util::scan_frames(out, 0).frames.size() == 1);
 }
 
 TEST_CASE("a frame cut anywhere is a torn tail, the frames before it intact") {
     auto data = three_frames();
     std::size_t third = 8 + 10 + 8 + 11;
     for (std::size_t cut = third + 1; cut < data.size(); ++cut) {
-        auto scan = scan_frames(seal::byte_view(data).first(cut));
+        auto scan = util::scan_frames(seal::byte_view(data).first(cut));
         CHECK(scan.frames.size() == 2);
         CHECK(scan.torn_at == third);
         CHECK(scan.damaged.empty());
     }
     // A file extended with zeros but never written is torn too.
     data.resize(data.size() + 4096, 0);
-    auto scan = scan_frames(data);
+    auto scan = util::scan_frames(data);
     CHECK(scan.frames.size() == 3);
     CHECK(scan.torn_at == third + 8 + 10);
 }
@@ -71,7 +71,7 @@ TEST_CASE("damage in the middle is reported with its offset and reading goes on"
     for (std::size_t at = 8 + 10; at < 8 + 10 + 8 + 11; ++at) {
         auto copy = data;
         copy[at] ^= 0x40;
-        auto scan = scan_frames(copy);
+        auto scan = util::scan_frames(copy);
         REQUIRE(scan.damaged.size() == 1);
         CHECK(scan.damaged[0].offset == 18);
         CHECK(scan.damaged[0].length == 19);
@@ -82,10 +82,10 @@ TEST_CASE("damage in the middle is reported with its offset and reading goes on"
 }
 
 TEST_CASE("file headers carry magic and version") {
-    auto h = file_header(segment_magic);
-    CHECK(h.size() == file_header_size);
-    CHECK(read_file_header(h, segment_magic) == format_version);
-    CHECK_FALSE(read_file_header(h, bundle_magic));
+    auto h = util::file_header(util::segment_magic);
+    CHECK(h.size() == util::file_header_size);
+    CHECK(util::read_file_header(h, util::segment_magic) == util::format_version);
+    CHECK_FALSE(util::read_file_header(h, util::bundle_magic));
     h[9] ^= 1;
-    CHECK_FALSE(read_file_header(h, segment_magic));
+    CHECK_FALSE(util::read_file_header(h, util::segment_magic));
 }

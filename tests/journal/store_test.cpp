@@ -9,6 +9,7 @@
 #include "candor/journal/store.hpp"
 #include "candor/seal/box.hpp"
 #include "fixture.hpp"
+#include "util/segments.hpp"
 
 using namespace candor;
 using namespace candor::journal;
@@ -139,7 +140,7 @@ TEST_CASE("one writer at a time: a store's directory is locked while it is open"
     temp_dir dir;
     std::optional<store> first = store::open(dir.path()).value();
     // A second opener (here: a bare lock with a short wait) is refused while it is held...
-    CHECK_THROWS_AS(dir_lock(dir.path(), std::chrono::milliseconds(50)), std::system_error);
+    CHECK_THROWS_AS(util::dir_lock(dir.path(), std::chrono::milliseconds(50)), std::system_error);
     // ...and waits for it: the first closes a little later, and the second gets it.
     std::thread closer([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(150));

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "candor/journal/frame.hpp"
+#include "util/frame.hpp"
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/store.hpp"
 #include "fixture.hpp"
@@ -20,11 +20,11 @@ struct framed {
     seal::bytes header;
     std::vector<seal::bytes> frames;
 
-    explicit framed(seal::byte_view file) : header(file.begin(), file.begin() + file_header_size) {
-        auto scan = scan_frames(file.subspan(file_header_size));
+    explicit framed(seal::byte_view file) : header(file.begin(), file.begin() + util::file_header_size) {
+        auto scan = util::scan_frames(file.subspan(util::file_header_size));
         for (auto const& f : scan.frames) {
-            auto begin = file.begin() + static_cast<std::ptrdiff_t>(file_header_size + f.offset);
-            frames.emplace_back(begin, begin + static_cast<std::ptrdiff_t>(frame_overhead + f.payload.size()));
+            auto begin = file.begin() + static_cast<std::ptrdiff_t>(util::file_header_size + f.offset);
+            frames.emplace_back(begin, begin + static_cast<std::ptrdiff_t>(util::frame_overhead + f.payload.size()));
         }
     }
     seal::bytes join() const {
@@ -104,16 +104,16 @@ TEST_CASE("tamper: one byte flipped anywhere") {
         auto found = s.verify(t);
         CAPTURE(at);
         REQUIRE_FALSE(found.empty());
-        if (at >= file_header_size) CHECK(names_card(found, "kiosk-a"));
+        if (at >= util::file_header_size) CHECK(names_card(found, "kiosk-a"));
     }
-    auto records_from = file_header_size + framed(s.bundle).frames[0].size();
+    auto records_from = util::file_header_size + framed(s.bundle).frames[0].size();
     for (std::size_t at = 0; at < s.bundle.size(); at += 3) {
         auto t = s.bundle;
         t[at] ^= 0x01;
         auto r = s.import(t);
         CAPTURE(at);
         CHECK(r.refused_any());
-        if (at < file_header_size)
+        if (at < util::file_header_size)
             CHECK(has_code(r.found, "bad-bundle-header"));
         else if (at >= records_from)
             CHECK(names_card_in_message(r.found, "kiosk-a"));

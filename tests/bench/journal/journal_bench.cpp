@@ -17,7 +17,7 @@
 #include "../common/durable_floor.hpp"
 #include "../common/median_reporter.hpp"
 #include "candor/journal/bundle.hpp"
-#include "candor/journal/frame.hpp"
+#include "util/frame.hpp"
 #include "candor/journal/journal.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/journal/store.hpp"
@@ -61,7 +61,7 @@ std::size_t frame_size() {
         c.site,      c.time, {},       seal::seal_to(k.hq.public_part(), seal::as_bytes(c.content)),
         {}};
     journal::sign_record(r, k.device);
-    return journal::to_payload(r).size() + journal::frame_overhead;
+    return journal::to_payload(r).size() + util::frame_overhead;
 }
 
 void floor_write_fdatasync(benchmark::State& state) {

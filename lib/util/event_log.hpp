@@ -11,10 +11,10 @@
 #include <span>
 #include <string>
 
-#include "candor/journal/segment.hpp"
+#include "util/segments.hpp"
 #include "candor/error.hpp"
 
-namespace candor::routing {
+namespace candor::util {
 
 class event_log {
   public:
@@ -22,16 +22,16 @@ class event_log {
     // Creates DIR if needed and calls `replay` for every event in order. An error names
     // the damage; an exception `replay` throws for a malformed event becomes one too.
     static result<event_log> open(std::filesystem::path const& dir,
-                                  journal::segment_options options, replay_fn const& replay);
+                                  segment_options options, replay_fn const& replay);
     // Writes the events with one write and one fdatasync.
     void append_all(std::span<nlohmann::json const> events);
     void append(nlohmann::json const& event) { append_all(std::span(&event, 1)); }
 
   private:
-    event_log(journal::dir_lock lock, journal::segment_writer w)
+    event_log(dir_lock lock, segment_writer w)
         : lock_(std::move(lock)), writer_(std::move(w)) {}
-    journal::dir_lock lock_;
-    journal::segment_writer writer_;
+    dir_lock lock_;
+    segment_writer writer_;
 };
 
-}  // namespace candor::routing
+}  // namespace candor::util

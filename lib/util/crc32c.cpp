@@ -1,4 +1,4 @@
-#include "candor/journal/crc32c.hpp"
+#include "util/crc32c.hpp"
 
 #include <array>
 #include <cstring>
@@ -7,7 +7,7 @@
 #include <nmmintrin.h>
 #endif
 
-namespace candor::journal {
+namespace candor::util {
 
 namespace {
 
@@ -54,4 +54,4 @@ std::uint32_t crc32c(seal::byte_view data, std::uint32_t crc) noexcept {
     return ~crc_table(data.data(), data.size(), c);
 }
 
-}  // namespace candor::journal
+}  // namespace candor::util

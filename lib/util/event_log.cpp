@@ -1,16 +1,16 @@
-#include "event_log.hpp"
+#include "util/event_log.hpp"
 
-#include "candor/journal/frame.hpp"
+#include "util/frame.hpp"
 
-namespace candor::routing {
+namespace candor::util {
 
 result<event_log> event_log::open(std::filesystem::path const& dir,
-                                  journal::segment_options options, replay_fn const& replay) {
+                                  segment_options options, replay_fn const& replay) {
     location const here{.file = dir.string()};
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return fail("io", "cannot create: " + ec.message(), here);
-    std::optional<journal::dir_lock> lock;
+    std::optional<dir_lock> lock;
     try {
         lock.emplace(dir);
     } catch (std::system_error const& e) {
@@ -18,7 +18,7 @@ result<event_log> event_log::open(std::filesystem::path const& dir,
     }
     std::vector<nlohmann::json> events;
     errors bad;
-    auto scan = journal::scan_segments(
+    auto scan = scan_segments(
         dir, [&](auto const& file, std::uint64_t offset, seal::byte_view payload) {
             auto j = nlohmann::json::parse(seal::as_chars(payload), nullptr, false);
             if (j.is_discarded() || !j.is_object() || !j.contains("t"))
@@ -30,8 +30,8 @@ result<event_log> event_log::open(std::filesystem::path const& dir,
     for (auto& e : scan.found)
         if (e.level == severity::error) bad.push_back(std::move(e));
     if (!bad.empty()) return fail(std::move(bad));
-    if (scan.torn) journal::cut_torn_tail(*scan.torn);
-    event_log log(std::move(*lock), journal::segment_writer(dir, scan, options));
+    if (scan.torn) cut_torn_tail(*scan.torn);
+    event_log log(std::move(*lock), segment_writer(dir, scan, options));
     try {
         for (auto const& e : events) replay(e);
     } catch (nlohmann::json::exception const& e) {
@@ -42,8 +42,8 @@ result<event_log> event_log::open(std::filesystem::path const& dir,
 
 void event_log::append_all(std::span<nlohmann::json const> events) {
     seal::bytes frames;
-    for (auto const& e : events) journal::append_frame(frames, seal::as_bytes(e.dump()));
+    for (auto const& e : events) append_frame(frames, seal::as_bytes(e.dump()));
     writer_.append(frames);
 }
 
-}  // namespace candor::routing
+}  // namespace candor::util

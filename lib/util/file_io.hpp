@@ -6,7 +6,7 @@
 
 #include "candor/seal/bytes.hpp"
 
-namespace candor::journal::detail {
+namespace candor::util {
 
 [[noreturn]] void throw_errno(std::string const& what);
 // The whole file; throws std::system_error if it cannot be read.
@@ -19,4 +19,4 @@ void write_all(int fd, seal::byte_view data, std::uint64_t offset,
 void write_file_durably(std::filesystem::path const& file, seal::byte_view data,
                         std::filesystem::path tmp = {});
 
-}  // namespace candor::journal::detail
+}  // namespace candor::util

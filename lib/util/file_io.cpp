@@ -1,4 +1,4 @@
-#include "file_io.hpp"
+#include "util/file_io.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <system_error>
 
-#include "candor/journal/segment.hpp"
+#include "util/segments.hpp"
 
-namespace candor::journal::detail {
+namespace candor::util {
 
 void throw_errno(std::string const& what) {
     throw std::system_error(errno, std::generic_category(), what);
@@ -74,4 +74,4 @@ void write_file_durably(std::filesystem::path const& file, seal::byte_view data,
     sync_directory(file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path());
 }
 
-}  // namespace candor::journal::detail
+}  // namespace candor::util

@@ -1,12 +1,12 @@
-#include "candor/journal/frame.hpp"
+#include "util/frame.hpp"
 
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
-#include "candor/journal/crc32c.hpp"
+#include "util/crc32c.hpp"
 
-namespace candor::journal {
+namespace candor::util {
 
 namespace {
 
@@ -81,4 +81,4 @@ frame_scan scan_frames(seal::byte_view data, std::uint64_t base) {
     return scan;
 }
 
-}  // namespace candor::journal
+}  // namespace candor::util

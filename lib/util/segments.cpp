@@ -1,4 +1,4 @@
-#include "candor/journal/segment.hpp"
+#include "util/segments.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -13,10 +13,10 @@
 #include <thread>
 #include <utility>
 
-#include "candor/journal/frame.hpp"
-#include "file_io.hpp"
+#include "util/frame.hpp"
+#include "util/file_io.hpp"
 
-namespace candor::journal {
+namespace candor::util {
 
 namespace fs = std::filesystem;
 
@@ -55,7 +55,7 @@ segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
     for (std::size_t i = 0; i < out.files.size(); ++i) {
         auto const& file = out.files[i];
         bool last = i + 1 == out.files.size();
-        auto data = detail::read_file(file);
+        auto data = read_file(file);
         auto problem_at = [&](std::string code, std::string message, std::uint64_t offset) {
             out.found.push_back({severity::error, std::move(code), std::move(message),
                                  {.file = file.string(), .offset = offset}});
@@ -96,26 +96,26 @@ segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
 }
 
 void cut_torn_tail(torn_tail const& t) {
-    auto data = detail::read_file(t.file);
+    auto data = read_file(t.file);
     if (t.offset < data.size()) {
         auto kept = t.file;
         kept += ".torn-" + std::to_string(t.offset);
-        detail::write_file_durably(kept, seal::byte_view(data).subspan(t.offset));
+        write_file_durably(kept, seal::byte_view(data).subspan(t.offset));
     }
     int fd = ::open(t.file.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) detail::throw_errno("open " + t.file.string());
+    if (fd < 0) throw_errno("open " + t.file.string());
     if (::ftruncate(fd, static_cast<off_t>(t.offset)) != 0 || ::fdatasync(fd) != 0) {
         int err = errno;
         ::close(fd);
         errno = err;
-        detail::throw_errno("truncate " + t.file.string());
+        throw_errno("truncate " + t.file.string());
     }
     ::close(fd);
 }
 
 dir_lock::dir_lock(fs::path const& dir, std::chrono::milliseconds wait) {
     fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ < 0) detail::throw_errno("open " + dir.string());
+    if (fd_ < 0) throw_errno("open " + dir.string());
     auto const until = std::chrono::steady_clock::now() + wait;
     while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
         int const err = errno;
@@ -143,10 +143,10 @@ dir_lock::~dir_lock() {
 
 void sync_directory(fs::path const& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) detail::throw_errno("open " + dir.string());
+    if (fd < 0) throw_errno("open " + dir.string());
     int rc = ::fsync(fd);
     ::close(fd);
-    if (rc != 0) detail::throw_errno("fsync " + dir.string());
+    if (rc != 0) throw_errno("fsync " + dir.string());
 }
 
 segment_writer::segment_writer(fs::path dir, segments_scan const& scanned, segment_options options)
@@ -158,13 +158,13 @@ segment_writer::segment_writer(fs::path dir, segments_scan const& scanned, segme
     auto const& last = scanned.files.back();
     index_ = segment_index(last).value_or(static_cast<std::uint32_t>(scanned.files.size()));
     fd_ = ::open(last.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd_ < 0) detail::throw_errno("open " + last.string());
+    if (fd_ < 0) throw_errno("open " + last.string());
     struct stat st {};
-    if (::fstat(fd_, &st) != 0) detail::throw_errno("stat " + last.string());
+    if (::fstat(fd_, &st) != 0) throw_errno("stat " + last.string());
     size_ = static_cast<std::uint64_t>(st.st_size);
     if (size_ == 0) {  // created, then the crash came before its header was written
         auto header = file_header(segment_magic);
-        detail::write_all(fd_, header, 0, last);
+        write_all(fd_, header, 0, last);
         size_ = header.size();
     }
 }
@@ -195,10 +195,10 @@ segment_writer::~segment_writer() {
 void segment_writer::start_segment(std::uint32_t index) {
     auto path = segment_path(dir_, index);
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) detail::throw_errno("create " + path.string());
+    if (fd < 0) throw_errno("create " + path.string());
     auto header = file_header(segment_magic);
-    detail::write_all(fd, header, 0, path);
-    if (options_.sync && ::fdatasync(fd) != 0) detail::throw_errno("fdatasync " + path.string());
+    write_all(fd, header, 0, path);
+    if (options_.sync && ::fdatasync(fd) != 0) throw_errno("fdatasync " + path.string());
     if (options_.sync) sync_directory(dir_);
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
@@ -212,9 +212,9 @@ void segment_writer::append(seal::byte_view frames) {
         start_segment(index_ + 1);
     auto path = segment_path(dir_, index_);
     try {
-        detail::write_all(fd_, frames, size_, path);
+        write_all(fd_, frames, size_, path);
         if (options_.sync && ::fdatasync(fd_) != 0)
-            detail::throw_errno("fdatasync " + path.string());
+            throw_errno("fdatasync " + path.string());
     } catch (...) {
         // What was half written must not stay in front of later frames; if even the
         // truncation fails, the next open finds it as a torn tail.
@@ -226,4 +226,4 @@ void segment_writer::append(seal::byte_view frames) {
     size_ += frames.size();
 }
 
-}  // namespace candor::journal
+}  // namespace candor::util

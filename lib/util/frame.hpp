@@ -13,7 +13,7 @@
 
 #include "candor/seal/bytes.hpp"
 
-namespace candor::journal {
+namespace candor::util {
 
 inline constexpr std::size_t frame_overhead = 8;
 inline constexpr std::uint32_t max_payload = 1u << 20;
@@ -52,4 +52,4 @@ struct frame_scan {
 // resumes at the next offset where a whole frame with a good CRC starts.
 frame_scan scan_frames(seal::byte_view data, std::uint64_t base = 0);
 
-}  // namespace candor::journal
+}  // namespace candor::util

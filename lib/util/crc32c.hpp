@@ -5,8 +5,8 @@
 
 #include "candor/seal/bytes.hpp"
 
-namespace candor::journal {
+namespace candor::util {
 
 std::uint32_t crc32c(seal::byte_view data, std::uint32_t crc = 0) noexcept;
 
-}  // namespace candor::journal
+}  // namespace candor::util

@@ -1,0 +1,91 @@
+// A directory of segment files seg-000001.cnj, seg-000002.cnj...: append-only, each a file
+// header and frames. Used by the device journal, head office's store and the event logs.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "candor/error.hpp"
+#include "candor/journal/segment.hpp"
+#include "candor/seal/bytes.hpp"
+
+namespace candor::util {
+
+using journal::segment_options;
+
+
+// An unfinished frame at the end of the last segment: a write the crash interrupted.
+struct torn_tail {
+    std::filesystem::path file;
+    std::uint64_t offset = 0;  // where the good part ends
+    std::uint64_t size = 0;    // of the file
+};
+
+struct segments_scan {
+    errors found;  // damaged frames, bad headers, unfinished frames before the last segment
+    std::optional<torn_tail> torn;
+    std::vector<std::filesystem::path> files;
+};
+
+using frame_visitor = std::function<void(std::filesystem::path const& file, std::uint64_t offset,
+                                         seal::byte_view payload)>;
+
+// Calls `visit` for every good frame of every segment in `dir`, in order.
+segments_scan scan_segments(std::filesystem::path const& dir, frame_visitor const& visit);
+
+// Cuts the torn tail off, first copying the cut bytes to FILE.torn-OFFSET beside it.
+void cut_torn_tail(torn_tail const& t);
+
+// Appends frames to the last segment of a directory (after any torn tail was cut).
+// I/O failures throw std::system_error: a writer that cannot write cannot go on.
+class segment_writer {
+  public:
+    segment_writer(std::filesystem::path dir, segments_scan const& scanned,
+                   segment_options options);
+    segment_writer(segment_writer&& o) noexcept;
+    segment_writer& operator=(segment_writer&& o) noexcept;
+    segment_writer(segment_writer const&) = delete;
+    segment_writer& operator=(segment_writer const&) = delete;
+    ~segment_writer();
+
+    // Writes `frames` (whole frames) with one write and, unless sync is off, one
+    // fdatasync: when this returns, they are durable.
+    void append(seal::byte_view frames);
+
+  private:
+    void start_segment(std::uint32_t index);
+    std::filesystem::path dir_;
+    segment_options options_;
+    int fd_ = -1;
+    std::uint32_t index_ = 0;
+    std::uint64_t size_ = 0;
+};
+
+// An exclusive lock (flock) on a directory of segments, taken before it is scanned and held
+// while it is open for writing. Without it a second process (`candor submit` beside a
+// kiosk, `candor cases ack` during `candor route run`) would cut the first one's unfinished
+// frame as a torn tail, or write over it. A second opener waits up to `wait`, then gets
+// std::system_error.
+class dir_lock {
+  public:
+    explicit dir_lock(std::filesystem::path const& dir,
+                      std::chrono::milliseconds wait = std::chrono::seconds(30));
+    dir_lock(dir_lock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    dir_lock& operator=(dir_lock&& o) noexcept;
+    dir_lock(dir_lock const&) = delete;
+    dir_lock& operator=(dir_lock const&) = delete;
+    ~dir_lock();
+
+  private:
+    int fd_ = -1;
+};
+
+// Syncs a directory, so that a new file's name is as durable as its contents.
+void sync_directory(std::filesystem::path const& dir);
+
+}  // namespace candor::util
