@@ -1,18 +1,18 @@
 // The org file grammar: one statement at a time (org_parse.cpp cuts the file into
-// statements). Tokens and the error handler are the survey parser's.
+// statements). Tokens and the error handler are util/x3/tokens.hpp's, shared with the survey parser.
 #pragma once
 
-#include "../survey/common_def.hpp"
+#include "util/x3/tokens.hpp"
 #include "org_ast_adapted.hpp"
 #include "org_grammar.hpp"
 
 namespace candor::routing::parser {
 
-using survey::parser::kw;
-using survey::parser::kw_string;
-using survey::parser::quoted;
-using survey::parser::report_errors;
-using survey::parser::text_from_raw;
+using util::parser::kw;
+using util::parser::kw_string;
+using util::parser::quoted;
+using util::parser::report_errors;
+using util::parser::text_from_raw;
 using x3::alnum;
 using x3::alpha;
 using x3::char_;

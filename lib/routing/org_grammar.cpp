@@ -1,11 +1,11 @@
 // Instantiates the org statement grammar for the survey parser's types.
-#include "../survey/config.hpp"
+#include "util/x3/config.hpp"
 #include "org_def.hpp"
 
 namespace candor::routing::parser {
 
-using survey::parser::context_type;
-using survey::parser::iterator_type;
+using util::parser::context_type;
+using util::parser::iterator_type;
 
 BOOST_SPIRIT_INSTANTIATE(org_statement_type, iterator_type, context_type)
 

@@ -1,5 +1,5 @@
 // The org file grammar's entry point. Defined in org_def.hpp, instantiated once in
-// org_grammar.cpp for the types of ../survey/config.hpp; org_parse.cpp is its only caller.
+// org_grammar.cpp for the types of util/x3/config.hpp; org_parse.cpp is its only caller.
 #pragma once
 
 #include <boost/spirit/home/x3.hpp>

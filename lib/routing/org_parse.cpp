@@ -9,7 +9,7 @@
 #include <sstream>
 #include <tuple>
 
-#include "../survey/config.hpp"
+#include "util/x3/config.hpp"
 #include "candor/routing/org.hpp"
 #include "org_grammar.hpp"
 
@@ -18,7 +18,7 @@ namespace candor::routing {
 namespace {
 
 namespace x3 = boost::spirit::x3;
-using survey::parser::iterator_type;
+using util::parser::iterator_type;
 
 constexpr std::string_view statement_keywords[] = {"brand",  "region",      "site", "role",
                                                    "person", "head-office", "when", "always"};
@@ -40,7 +40,7 @@ bool blank(std::string_view line) {
 
 }  // namespace
 
-std::vector<ast::statement> parse_statements(survey::source_map const& source, errors& out) {
+std::vector<ast::statement> parse_statements(util::source_map const& source, errors& out) {
     std::string_view text = source.text();
     std::vector<ast::statement> statements;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -69,8 +69,8 @@ std::vector<ast::statement> parse_statements(survey::source_map const& source, e
     }
     starts.push_back(text.size());
 
-    survey::parser::tracker tracker(text.data());
-    std::reference_wrapper<survey::parser::tracker> tracker_ref(tracker);
+    util::parser::tracker tracker(text.data());
+    std::reference_wrapper<util::parser::tracker> tracker_ref(tracker);
     auto const with_tracker = x3::with<x3::error_handler_tag>(tracker_ref);
     for (std::size_t s = 0; s + 1 < starts.size(); ++s) {
         iterator_type first = text.data() + starts[s];
@@ -78,7 +78,7 @@ std::vector<ast::statement> parse_statements(survey::source_map const& source, e
         tracker.clear();
         ast::statement statement;
         bool ok = x3::phrase_parse(first, last, with_tracker[routing::parser::org_statement()],
-                                   survey::parser::skipper, statement);
+                                   util::parser::skipper, statement);
         if (ok && first == last) {
             statements.push_back(std::move(statement));
             continue;
@@ -119,7 +119,7 @@ namespace {
 
 class org_lowering {
 public:
-    org_lowering(survey::source_map const& source, errors& out) : source_(source), out_(out) {}
+    org_lowering(util::source_map const& source, errors& out) : source_(source), out_(out) {}
 
     organisation run(std::vector<ast::statement> const& statements) {
         org_.file = source_.file();
@@ -378,7 +378,7 @@ private:
             }
     }
 
-    survey::source_map const& source_;
+    util::source_map const& source_;
     errors& out_;
     organisation org_;
     std::map<std::string, std::map<std::string, location>> names_;
@@ -430,7 +430,7 @@ int organisation::role_index(std::string_view id) const noexcept { return index_
 int organisation::site_index(std::string_view id) const noexcept { return index_by_id(sites, id); }
 
 result<organisation> parse_org(std::string_view text, std::string_view file_name) {
-    survey::source_map source(text, file_name);
+    util::source_map source(text, file_name);
     errors diags;
     auto statements = parse_statements(source, diags);
     organisation org = org_lowering(source, diags).run(statements);

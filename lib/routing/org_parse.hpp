@@ -7,14 +7,14 @@
 #include <string_view>
 #include <vector>
 
-#include "../survey/source_map.hpp"
+#include "util/source_map.hpp"
 #include "candor/error.hpp"
 #include "org_ast.hpp"
 
 namespace candor::routing {
 
 // Every statement that parsed; a syntax error in one is reported and the next is read.
-std::vector<ast::statement> parse_statements(survey::source_map const& source, errors& out);
+std::vector<ast::statement> parse_statements(util::source_map const& source, errors& out);
 
 inline error error_at(location where, std::string code, std::string message) {
     return {severity::error, std::move(code), std::move(message), std::move(where)};
@@ -24,7 +24,7 @@ inline error warning_at(location where, std::string code, std::string message) {
 }
 
 // Where a tagged node starts.
-inline location at(survey::source_map const& source, boost::spirit::x3::position_tagged const& n) {
+inline location at(util::source_map const& source, boost::spirit::x3::position_tagged const& n) {
     return source.at(static_cast<std::size_t>(n.id_first < 0 ? 0 : n.id_first));
 }
 

@@ -77,7 +77,7 @@ truth analyse(survey::expr const& e, survey::survey const& s) {
 
 class rules_lowering {
 public:
-    rules_lowering(survey::source_map const& source, organisation const& org,
+    rules_lowering(util::source_map const& source, organisation const& org,
                    survey::survey const& survey, errors& out)
         : source_(source), org_(org), survey_(survey), out_(out) {}
 
@@ -181,7 +181,7 @@ private:
         return out;
     }
 
-    survey::source_map const& source_;
+    util::source_map const& source_;
     organisation const& org_;
     survey::survey const& survey_;
     errors& out_;
@@ -191,7 +191,7 @@ private:
 
 result<rule_set> load_rules(std::string_view text, std::string_view file_name,
                                   organisation const& org, survey::survey const& survey) {
-    survey::source_map source(text, file_name);
+    util::source_map source(text, file_name);
     errors diags;
     auto statements = parse_statements(source, diags);
     rule_set set = rules_lowering(source, org, survey, diags).run(statements);

@@ -1,5 +1,5 @@
 // The syntax tree of a `.survey` file, as Spirit X3 fills it. Private to lib/:
-// schema/lower.cpp turns it into the public candor::survey::survey.
+// survey/lower.cpp turns it into the public candor::survey::survey.
 #pragma once
 
 #include <boost/optional.hpp>
@@ -12,7 +12,7 @@ namespace candor::survey::ast {
 
 namespace x3 = boost::spirit::x3;
 
-// position_tagged's id_first/id_last hold byte offsets into the source (see tracker.hpp).
+// position_tagged's id_first/id_last hold byte offsets into the source (see util/x3/tracker.hpp).
 
 // ---- Expressions (the calc9 example's shape: a chain of operations per precedence level)
 

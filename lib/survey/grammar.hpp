@@ -1,14 +1,20 @@
-// The survey grammar's entry points. Declared here, defined in grammar_def.hpp and
-// instantiated once, in grammar_*.cpp, for the types of config.hpp.
+// The survey grammar's entry points. Declared here, defined in expression_def.hpp and
+// statement_def.hpp and instantiated once, in grammar_*.cpp, for the types of
+// util/x3/config.hpp.
 #pragma once
 
 #include <boost/spirit/home/x3.hpp>
 
 #include "ast.hpp"
+#include "util/x3/config.hpp"
 
 namespace candor::survey::parser {
 
 namespace x3 = boost::spirit::x3;
+using util::parser::context_type;
+using util::parser::iterator_type;
+using util::parser::skipper;
+using util::parser::tracker;
 
 struct header_class;
 struct statement_class;

@@ -1,5 +1,5 @@
-// Instantiates the expression grammar for config.hpp's types.
-#include "config.hpp"
+// Instantiates the expression grammar for util/x3/config.hpp's types.
+#include "util/x3/config.hpp"
 #include "expression_def.hpp"
 
 namespace candor::survey::parser {

@@ -1,5 +1,5 @@
-// Instantiates the header and statement grammar for config.hpp's types.
-#include "config.hpp"
+// Instantiates the header and statement grammar for util/x3/config.hpp's types.
+#include "util/x3/config.hpp"
 #include "statement_def.hpp"
 
 namespace candor::survey::parser {

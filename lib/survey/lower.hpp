@@ -7,9 +7,11 @@
 
 #include "ast.hpp"
 #include "candor/survey/survey.hpp"
-#include "source_map.hpp"
+#include "util/source_map.hpp"
 
 namespace candor::survey {
+
+using util::source_map;
 
 // Appends to `out` every problem found; the survey is meaningful only if none is an error.
 survey lower(ast::header const& header, std::vector<ast::statement> const& statements,

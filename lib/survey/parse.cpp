@@ -7,7 +7,7 @@
 #include <tuple>
 #include <sstream>
 
-#include "config.hpp"
+#include "util/x3/config.hpp"
 #include "grammar.hpp"
 #include "lower.hpp"
 

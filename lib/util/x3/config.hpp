@@ -1,13 +1,14 @@
-// The one place the parser's iterator, skipper and context types are fixed. The
-// instantiating .cpp files and parse.cpp both use these: a mismatch is a link error.
+// The one place the parsers' iterator, skipper and context types are fixed (the survey
+// language's and the org file's grammars share them). The instantiating .cpp files and the
+// callers both use these: a mismatch is a link error.
 #pragma once
 
 #include <boost/spirit/home/x3.hpp>
 #include <boost/spirit/home/x3/support/utility/error_reporting.hpp>
 
-#include "tracker.hpp"
+#include "util/x3/tracker.hpp"
 
-namespace candor::survey::parser {
+namespace candor::util::parser {
 
 namespace x3 = boost::spirit::x3;
 
@@ -37,4 +38,4 @@ using phrase_context_type = x3::phrase_parse_context<skipper_type>::type;
 using context_type =
     x3::context<x3::error_handler_tag, std::reference_wrapper<tracker>, phrase_context_type>;
 
-}  // namespace candor::survey::parser
+}  // namespace candor::util::parser

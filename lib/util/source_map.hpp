@@ -9,7 +9,7 @@
 
 #include "candor/error.hpp"
 
-namespace candor::survey {
+namespace candor::util {
 
 class source_map {
 public:
@@ -41,4 +41,4 @@ private:
     std::vector<std::size_t> line_starts_;
 };
 
-}  // namespace candor::survey
+}  // namespace candor::util

@@ -1,5 +1,5 @@
-// What the survey parser keeps beside the tree: where each node came from, and the
-// syntax errors found. It stands in X3's context under x3::error_handler_tag, so that
+// What a Spirit X3 parser of Candor's (the survey language, the org file) keeps beside the
+// tree: where each node came from, and the syntax errors found. It stands in X3's context under x3::error_handler_tag, so that
 // x3::annotate_on_success tags nodes through tag() and on_error reports through error().
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <boost/spirit/home/x3/support/unused.hpp>
 #include <string>
 
-namespace candor::survey::parser {
+namespace candor::util::parser {
 
 class tracker {
 public:
@@ -41,4 +41,4 @@ private:
     bool error_ = false;
 };
 
-}  // namespace candor::survey::parser
+}  // namespace candor::util::parser
