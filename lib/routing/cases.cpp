@@ -222,7 +222,7 @@ std::vector<escalation> case_log::due(router const& router, timestamp now) const
         else if (int role = org.role_index(c.role); role >= 0)
             next = router.above(static_cast<std::uint32_t>(role));
         escalation e{c.id, c.role, {}, 0};
-        if (next) e.to = router.resolve(*next, stub(router, c));
+        if (next) e.to = router.recipients_as(*next, stub(router, c));
         if (!e.to.empty()) {
             e.role = org.roles[e.to.front().role].id;
             e.deadline = deadline_after(now, c.within, place_of(router, c.site));

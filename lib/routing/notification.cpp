@@ -17,7 +17,7 @@ json value_of(response::answer const& a) {
     return std::visit([](auto const& v) { return json(v); }, a);
 }
 
-char const* name_of(notice_kind k) {
+char const* to_string(notice_kind k) {
     switch (k) {
         case notice_kind::opened:
             return "opened";
@@ -51,7 +51,7 @@ result<std::vector<delivery>> deliveries_for(router const& router, response::res
     std::string const site_id(r.field("site"));
     auto const* site = org.find_site(site_id);
     // Most useful first: a person reading the mail sees what happened and by when to act.
-    json body = {{"event", name_of(n.kind)},
+    json body = {{"event", to_string(n.kind)},
                  {"site", {{"id", site_id}, {"name", site ? site->name : ""}}},
                  {"submitted", format_timestamp(r.submitted)}};
     if (!n.case_id.empty()) body["case"] = n.case_id;
@@ -83,7 +83,7 @@ result<std::vector<delivery>> deliveries_for(router const& router, response::res
                           "Guest feedback, " + (site ? site->name : site_id) + " (" +
                           n.response_key + ")";
     std::string const event =
-        n.kind == notice_kind::escalated ? "escalated/" + role.id : name_of(n.kind);
+        n.kind == notice_kind::escalated ? "escalated/" + role.id : to_string(n.kind);
     std::string const text = body.dump();
     std::vector<delivery> out;
     std::map<channel_kind, int> seen;  // a second webhook of the same person is a second key

@@ -101,7 +101,7 @@ struct router::impl {
     static constexpr std::uint32_t no_person = 0xFFFFFFFFu;
 
     // Appends who hears as `role` (or above) and counts who the bypass left out.
-    void resolve(std::uint32_t role, std::uint32_t site, std::uint32_t duty, std::uint32_t rule,
+    void add_recipients(std::uint32_t role, std::uint32_t site, std::uint32_t duty, std::uint32_t rule,
                  bool is_digest, std::vector<recipient>& out, std::uint32_t& bypassed) const {
         // The chain has no loop (checked when the org is read); the bound is belt and braces.
         for (std::size_t steps = 0; steps <= org.roles.size(); ++steps) {
@@ -145,12 +145,12 @@ void router::decide(response::response const& r, decision& out) const {
             std::uint8_t const how = p_->digest[rule][i] ? 1 : 2;
             if (done[t[i]] >= how) continue;
             done[t[i]] = how;
-            p_->resolve(t[i], site, duty, rule, how == 1, out.recipients, out.bypassed);
+            p_->add_recipients(t[i], site, duty, rule, how == 1, out.recipients, out.bypassed);
         }
     }
     if (out.matched.empty()) out.fallback = true;
     // Nothing falls through: no rule, or nobody left to hear it, means head office.
-    if (out.recipients.empty()) p_->resolve(p_->fallback, site, duty, no_rule, false, out.recipients, out.bypassed);
+    if (out.recipients.empty()) p_->add_recipients(p_->fallback, site, duty, no_rule, false, out.recipients, out.bypassed);
 }
 
 decision router::decide(response::response const& r) const {
@@ -166,10 +166,10 @@ bool router::may_receive(std::uint32_t person, response::response const& r) cons
     return std::find(fl.begin(), fl.end(), site) == fl.end();
 }
 
-std::vector<recipient> router::resolve(std::uint32_t role, response::response const& r) const {
+std::vector<recipient> router::recipients_as(std::uint32_t role, response::response const& r) const {
     std::vector<recipient> out;
     std::uint32_t bypassed = 0;
-    p_->resolve(role, p_->site_of(r), p_->on_duty(r), no_rule, false, out, bypassed);
+    p_->add_recipients(role, p_->site_of(r), p_->on_duty(r), no_rule, false, out, bypassed);
     return out;
 }
 

@@ -52,7 +52,7 @@ public:
     // The people who receive as `role` for a response: `role` at its place, or the first
     // role above it someone holds (so a role nobody holds there does not lose the card).
     // Empty only when nobody up to head office's fallback may receive it.
-    std::vector<recipient> resolve(std::uint32_t role, response::response const& r) const;
+    std::vector<recipient> recipients_as(std::uint32_t role, response::response const& r) const;
     // The role above `role` (its escalates-to, else the fallback); nullopt at the top.
     std::optional<std::uint32_t> above(std::uint32_t role) const;
 
