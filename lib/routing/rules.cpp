@@ -195,6 +195,13 @@ result<rule_set> load_rules(std::string_view text, std::string_view file_name,
     errors diags;
     auto statements = parse_statements(source, diags);
     rule_set set = rules_lowering(source, org, survey, diags).run(statements);
+    // The bypass of the staff on duty reads a device field: one the survey lacks (or a
+    // question, which the guest answers) bypasses nobody, silently.
+    if (!org.duty_field.empty() && survey.field_index(org.duty_field) < 0)
+        diags.push_back({severity::warning, "duty-field-unknown",
+                         "the org's duty-field `" + org.duty_field + "` is not a device field of "
+                         "survey `" + survey.id + "`: nobody on duty can be kept from a card",
+                         {.file = org.file}});
     sort_by_place(diags);
     if (has_errors(diags)) return unexpected(std::move(diags));
     set.warnings = std::move(diags);

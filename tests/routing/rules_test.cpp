@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "fixture.hpp"
 
 using namespace candor;
@@ -84,4 +86,20 @@ TEST_CASE("org statements belong in the org file; rules may stand in it") {
 
 TEST_CASE("a rules file without rules is refused") {
     CHECK(has(errors_of("# nothing\n"), "no-rules", 1, 1));
+}
+
+TEST_CASE("a duty-field that is no device field of the survey is warned about") {
+    std::string const text = "when recommend <= 6 notify site_manager\n";
+    auto plain = load_rules(text, "t.rules", sample_org(), hotel());
+    REQUIRE(plain.has_value());
+    auto warned = std::find_if(plain->warnings.begin(), plain->warnings.end(),
+                               [](error const& e) { return e.code == "duty-field-unknown"; });
+    REQUIRE(warned != plain->warnings.end());
+    CHECK(warned->level == severity::warning);
+    CHECK(warned->message.find("`" + sample_org().duty_field + "`") != std::string::npos);
+
+    auto with_field = load_rules(text, "t.rules", sample_org(), routing::testing::hotel_with_staff());
+    REQUIRE(with_field.has_value());
+    CHECK(std::none_of(with_field->warnings.begin(), with_field->warnings.end(),
+                       [](error const& e) { return e.code == "duty-field-unknown"; }));
 }
