@@ -1,6 +1,11 @@
 #include "io.hpp"
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "candor/survey/parse.hpp"
@@ -44,6 +49,37 @@ void print_problems(std::ostream& out, errors const& problems) {
     for (auto const& p : problems)
         out << "  " << (p.where.field.empty() ? "response" : p.where.field) << ": " << p.message
             << " [" << p.code << "]\n";
+}
+
+progress_fn progress_line(bool quiet) {
+    if (quiet || ::isatty(STDERR_FILENO) != 1) return {};
+    using clock = std::chrono::steady_clock;
+    struct state {
+        clock::time_point start = clock::now();
+        clock::time_point drawn{};
+    };
+    auto s = std::make_shared<state>();
+    return [s](progress const& p) {
+        auto const now = clock::now();
+        bool const last = p.total != 0 && p.done >= p.total;
+        if (!last && now - s->drawn < std::chrono::milliseconds(100)) return;
+        s->drawn = now;
+        double const seconds = std::chrono::duration<double>(now - s->start).count();
+        double const rate = seconds > 0 ? static_cast<double>(p.done) / seconds : 0;
+        char line[160];
+        int n = std::snprintf(line, sizeof line, "\r\033[K%.*s: %llu", static_cast<int>(p.stage.size()),
+                              p.stage.data(), static_cast<unsigned long long>(p.done));
+        if (p.total != 0)
+            n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), " of %llu",
+                               static_cast<unsigned long long>(p.total));
+        n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), ", %.0f/s", rate);
+        if (p.total != 0 && rate > 0 && !last)
+            std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), ", %.0f s left",
+                          static_cast<double>(p.total - p.done) / rate);
+        std::fputs(line, stderr);
+        if (last) std::fputs("\n", stderr);
+        std::fflush(stderr);
+    };
 }
 
 std::optional<journal::store> open_store(std::string const& dir) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "candor/journal/store.hpp"
+#include "candor/progress.hpp"
 #include "candor/survey/survey.hpp"
 
 namespace candor::cli {
@@ -24,6 +25,10 @@ std::optional<survey::survey> load_survey(std::string const& path, std::ostream&
 // A refused response's problems, one per line under its "FILE:LINE: rejected" line:
 // "  QUESTION: message [code]" ("response" when the problem is the whole response's).
 void print_problems(std::ostream& out, errors const& problems);
+
+// One line on standard error, redrawn as work goes on ("route: 120,000 of 1,000,000 cards,
+// 41,200/s, 21 s left"), when standard error is a terminal and not `quiet`; nothing otherwise.
+progress_fn progress_line(bool quiet);
 
 // Opens head office's store, printing what recovery found; nullopt after printing why not.
 std::optional<journal::store> open_store(std::string const& dir);

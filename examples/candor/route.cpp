@@ -25,6 +25,7 @@ struct route_run_options : route_options {
     std::string webhook_secret;
     std::string mail_from = "Candor <candor@localhost>";
     std::string now;  // for tests and replays; the system clock otherwise
+    bool quiet = false;
 };
 
 namespace {
@@ -106,16 +107,16 @@ int run_route_run(route_run_options const& opts) {
         std::cerr << render(store.error());
         return 2;
     }
-    std::filesystem::path const dir = opts.store;
-    auto cases = routing::case_log::open(dir / "cases");
-    auto outbox = routing::outbox::open(dir / "outbox");
+    auto const layout = routing::layout_of(opts.store);
+    auto cases = routing::case_log::open(layout.cases);
+    auto outbox = routing::outbox::open(layout.outbox);
     if (!cases || !outbox) {
         std::cerr << render(cases ? outbox.error() : cases.error());
         return 2;
     }
 
     routing::maildir_sink mail(
-        opts.maildir.empty() ? dir / "mail" : std::filesystem::path(opts.maildir), {opts.mail_from},
+        opts.maildir.empty() ? layout.mail : std::filesystem::path(opts.maildir), {opts.mail_from},
         routing::system_now);
     routing::sinks sinks{&mail, nullptr, nullptr};
     std::unique_ptr<routing::webhook_sink> webhook;
@@ -134,7 +135,8 @@ int run_route_run(route_run_options const& opts) {
     }
 
     routing::router router(*org, *survey, *rules);
-    auto const r = routing::route_pass(*store, *hq, router, *cases, *outbox, sinks, now);
+    auto const r = routing::route_pass(*store, *hq, router, *cases, *outbox, sinks, now,
+                                       progress_line(opts.quiet));
     std::cout << "routed " << r.routed << " responses (" << r.already
               << " routed before): " << r.cases_opened << " cases opened, " << r.digest_items
               << " digest items, " << r.fallback << " to the fallback, " << r.bypassed
@@ -185,6 +187,7 @@ void setup_route(CLI::App& app) {
                     "File holding the webhooks' HMAC secret");
     run->add_option("--mail-from", run_opts->mail_from, "From: of the e-mails");
     run->add_option("--now", run_opts->now, "Run as if at this time (UTC), for tests and replays");
+    run->add_flag("-q,--quiet", run_opts->quiet, "No progress line on a terminal");
     run->callback([run_opts] { exit_code() = run_route_run(*run_opts); });
 }
 

@@ -71,9 +71,16 @@ struct chunk_of_responses {
 
 }  // namespace
 
+store_layout layout_of(std::filesystem::path const& store) {
+    return {store, store / "cases", store / "outbox", store / "mail"};
+}
+
 pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,
-                       case_log& cases, outbox& out, sinks const& to, timestamp now) {
+                       case_log& cases, outbox& out, sinks const& to, timestamp now,
+                       progress_fn const& progress) {
     pass_report report;
+    std::uint64_t read = 0;
+    auto const total = store.size();
     auto const due = cases.due(router, now);
     std::unordered_set<std::string> wanted;  // the responses of cases to escalate
     for (auto const& e : due) wanted.insert(cases.find(e.case_id)->response);
@@ -81,6 +88,7 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
 
     chunk_of_responses pending;
     store.for_each([&](journal::record const& rec) {
+        if (progress && ++read % progress_every == 0) progress({"route", read, total});
         auto key = key_of(rec);
         bool const needed = wanted.count(key) != 0;
         if (cases.routed(key) && !needed) {
@@ -117,6 +125,7 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         if (pending.keys.size() == chunk) pending.flush(router, cases, out, now, report);
     });
     pending.flush(router, cases, out, now, report);
+    if (progress) progress({"route", total, total});
 
     std::vector<delivery> deliveries;
     for (auto const& e : due) {

@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <filesystem>
+
 #include "candor/journal/store.hpp"
+#include "candor/progress.hpp"
 #include "candor/routing/cases.hpp"
 #include "candor/routing/outbox.hpp"
 #include "candor/routing/router.hpp"
@@ -33,7 +36,19 @@ struct pass_report {
     errors problems;  // the first few
 };
 
+// `progress` hears of the records read ("route"), against the store's size.
 pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,
-                       case_log& cases, outbox& out, sinks const& to, timestamp now);
+                       case_log& cases, outbox& out, sinks const& to, timestamp now,
+                       progress_fn const& progress = {});
+
+// Head office's store directory and what routing keeps in it, beside the records: the case
+// log, the outbox and the default Maildir. Created 0700 by those who write them.
+struct store_layout {
+    std::filesystem::path store;
+    std::filesystem::path cases;   // STORE/cases
+    std::filesystem::path outbox;  // STORE/outbox
+    std::filesystem::path mail;    // STORE/mail
+};
+store_layout layout_of(std::filesystem::path const& store);
 
 }  // namespace candor::routing
