@@ -121,10 +121,15 @@ std::pair<double, double> nps_range(double lo, double hi) {
     return {lo, hi};
 }
 
-void kpi_suppressed(std::string& out, char const* label, std::uint64_t min_n) {
+// One headline figure's box; the NPS's also holds its split.
+void kpi(std::string& out, char const* label, std::string const& value, std::string const& note) {
     out += std::string("<div class=\"kpi\"><div class=\"label\">") + label +
-           "</div><div class=\"value\">&ndash;</div><div class=\"ci\">not shown: " +
-           detail::under_min_n(min_n) + "</div></div>\n";
+           "</div><div class=\"value\">" + value + "</div><div class=\"ci\">" + note +
+           "</div></div>\n";
+}
+
+void kpi_suppressed(std::string& out, char const* label, std::uint64_t min_n) {
+    kpi(out, label, "&ndash;", "not shown: " + detail::under_min_n(min_n));
 }
 
 void kpis(std::string& out, figures const& f) {
@@ -160,25 +165,17 @@ void kpis(std::string& out, figures const& f) {
     }
     if (all.csat) {
         auto const& c = *all.csat;
-        out +=
-            "<div class=\"kpi\"><div class=\"label\">Satisfaction (CSAT)</div><div "
-            "class=\"value\">" +
-            number("%.1f%%", 100 * c.share) +
-            "</div><div class=\"ci\">answered 4 or 5 of 5 &middot; 95% interval " +
-            number("%.1f", 100 * c.ci95.lo) + " to " + number("%.1f%%", 100 * c.ci95.hi) +
-            " &middot; n = " + num(c.n) + "</div></div>\n";
+        kpi(out, "Satisfaction (CSAT)", number("%.1f%%", 100 * c.share),
+            "answered 4 or 5 of 5 &middot; 95% interval " + number("%.1f", 100 * c.ci95.lo) +
+                " to " + number("%.1f%%", 100 * c.ci95.hi) + " &middot; n = " + num(c.n));
     } else if (!f.asked.csat.empty()) {
         kpi_suppressed(out, "Satisfaction (CSAT)", min_n);
     }
     if (all.ces) {
         auto const& c = *all.ces;
-        out +=
-            "<div class=\"kpi\"><div class=\"label\">Check-in effort (CES)</div><div "
-            "class=\"value\">" +
-            number("%.2f", c.mean) +
-            "</div><div class=\"ci\">mean of 1 (easy) to 7 (hard) &middot; 95% interval " +
-            number("%.2f", c.ci95.lo) + " to " + number("%.2f", c.ci95.hi) +
-            " &middot; n = " + num(c.n) + "</div></div>\n";
+        kpi(out, "Check-in effort (CES)", number("%.2f", c.mean),
+            "mean of 1 (easy) to 7 (hard) &middot; 95% interval " + number("%.2f", c.ci95.lo) +
+                " to " + number("%.2f", c.ci95.hi) + " &middot; n = " + num(c.n));
     } else if (!f.asked.ces.empty()) {
         kpi_suppressed(out, "Check-in effort (CES)", min_n);
     }

@@ -190,13 +190,15 @@ TEST_CASE("ranked_by_nps: best first, ties by label, segments without NPS last")
 }
 
 TEST_CASE("read_json_lines: other surveys counted, every bad line named, nothing kept") {
-    std::istringstream in(
+    // A card of the survey, one of another.
+    std::string const two =
         "{\"survey\": \"hotel-stay\", \"version\": 3, \"language\": \"en\", \"submitted\": "
         "\"2026-11-02T10:16:12Z\", \"answers\": {}}\n"
         "{\"survey\": \"other\", \"version\": 1, \"language\": \"en\", \"submitted\": "
-        "\"2026-11-02T10:16:12Z\", \"answers\": {}}\n"
-        "not json\n"
-        "[1]\n");
+        "\"2026-11-02T10:16:12Z\", \"answers\": {}}\n";
+    std::istringstream in(two +
+                          "not json\n"
+                          "[1]\n");
     auto r = report::read_json_lines(in, "cards.jsonl", hotel());
     REQUIRE_FALSE(r.has_value());
     REQUIRE(r.error().size() == 2);
@@ -204,11 +206,7 @@ TEST_CASE("read_json_lines: other surveys counted, every bad line named, nothing
     CHECK(r.error()[0].where.line == 3);
     CHECK(r.error()[1].where.line == 4);
 
-    std::istringstream good(
-        "{\"survey\": \"hotel-stay\", \"version\": 3, \"language\": \"en\", \"submitted\": "
-        "\"2026-11-02T10:16:12Z\", \"answers\": {}}\n"
-        "{\"survey\": \"other\", \"version\": 1, \"language\": \"en\", \"submitted\": "
-        "\"2026-11-02T10:16:12Z\", \"answers\": {}}\n");
+    std::istringstream good(two);
     auto ok = report::read_json_lines(good, "cards.jsonl", hotel());
     REQUIRE(ok.has_value());
     CHECK(ok->responses.size() == 1);

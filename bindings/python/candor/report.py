@@ -22,25 +22,29 @@ __all__ = ["Report", "build", "DEFAULT_VERBATIMS"]
 DEFAULT_VERBATIMS = 10
 
 
-class Report(dict):
-    """The report as a dict (the keys of docs/report.md) that also prints itself, as the
-    library does for `candor report`."""
+class Printed(dict):
+    """A model of the library as the dict of its JSON, kept to print it again."""
 
     def __init__(self, model):
         super().__init__(_json.loads(model.json()))
         self._model = model
 
-    def html(self) -> str:
-        """One self-contained page: inline CSS and SVG, no script."""
-        return self._model.html()
+    def json(self) -> str:
+        """The JSON text the command line prints (without its final newline)."""
+        return self._model.json()
 
     def text(self) -> str:
         """Plain tables for a terminal."""
         return self._model.text()
 
-    def json(self) -> str:
-        """The JSON text `candor report --format json` prints (without its final newline)."""
-        return self._model.json()
+
+class Report(Printed):
+    """The report as a dict (the keys of docs/report.md) that also prints itself, as the
+    library does for `candor report`."""
+
+    def html(self) -> str:
+        """One self-contained page: inline CSS and SVG, no script."""
+        return self._model.html()
 
     @property
     def warnings(self) -> list:

@@ -20,13 +20,13 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 import datetime as _dt
-import json as _json
 import os
 
 import numpy as np
 import pandas as pd
 
 from . import ReportError, _candor
+from .report import Printed
 
 __all__ = [
     "MISSING", "DEFAULT_MIN_N", "SCALES", "nps", "csat", "ces", "mean", "in_range", "describe",
@@ -322,19 +322,9 @@ def compare(before: float, se_before: float, after: float, se_after: float) -> d
     return _candor.compare(before, se_before, after, se_after)
 
 
-class Figures(dict):
+class Figures(Printed):
     """The figures of an export as the dict of `candor stats --json` (docs/statistics.md)
     that also prints itself as `candor stats` does."""
-
-    def __init__(self, model):
-        super().__init__(_json.loads(model.json()))
-        self._model = model
-
-    def text(self) -> str:
-        return self._model.text()
-
-    def json(self) -> str:
-        return self._model.json()
 
 
 def _names(x) -> list[str]:
