@@ -198,8 +198,8 @@ void by_site(std::string& out, report_model const& r) {
         auto why = "No " + r.by + " has " + std::to_string(f.asked.min_n) +
                    " cards or more and an interval to draw." + hidden;
         if (!drawable(f.all.nps))
-            why = "Not drawn: the NPS of all cards has no interval (" +
-                  detail::under_min_n(f.asked.min_n) + " or too few to vary)." + hidden;
+            why = "Not drawn: the NPS of all cards is suppressed (" +
+                  detail::under_min_n(f.asked.min_n) + ") or has no interval." + hidden;
         return empty_section(out, title, why);
     }
     auto const& all = *f.all.nps;
@@ -355,26 +355,30 @@ void changes(std::string& out, report_model const& r) {
     out += "<section><h2>What changed</h2>\n<p class=\"sub\">NPS in the " + period + " from " +
            detail::day_of(c.after) + " against the " + period + " from " +
            detail::day_of(c.before) +
-           "; a change is shown when it is significant (p &lt; 0.05).</p>\n"
-           "<table><tr><th></th><th class=\"num\">before</th><th class=\"num\">after</th><th "
-           "class=\"num\">change</th>"
-           "<th class=\"num\">p</th><th class=\"num\">cards</th></tr>\n";
+           "; a change is shown when it is significant (p &lt; 0.05).</p>\n";
+    std::string rows;
     auto row = [&](std::string const& label, nps_change const& x) {
         double diff = x.change.diff;
-        out += "<tr><td>" + html_escape(label) + "</td><td class=\"num\">" +
-               number("%+.1f", x.before.score) + "</td><td class=\"num\">" +
-               number("%+.1f", x.after.score) + "</td><td class=\"num" +
-               (x.significant ? diff > 0 ? " up" : " down" : "") + "\">" + number("%+.1f", diff) +
-               "</td><td class=\"num\">" +
-               (x.change.p < 0.001 ? "&lt; 0.001" : number("%.3f", x.change.p)) +
-               "</td><td class=\"num\">" + num(x.before.n) + " / " + num(x.after.n) +
-               "</td></tr>\n";
+        rows += "<tr><td>" + html_escape(label) + "</td><td class=\"num\">" +
+                number("%+.1f", x.before.score) + "</td><td class=\"num\">" +
+                number("%+.1f", x.after.score) + "</td><td class=\"num" +
+                (x.significant ? diff > 0 ? " up" : " down" : "") + "\">" + number("%+.1f", diff) +
+                "</td><td class=\"num\">" +
+                (x.change.p < 0.001 ? "&lt; 0.001" : number("%.3f", x.change.p)) +
+                "</td><td class=\"num\">" + num(x.before.n) + " / " + num(x.after.n) +
+                "</td></tr>\n";
     };
     if (c.overall) row("All sites", *c.overall);
     std::size_t shown = 0;
     for (auto const& s : c.by)
         if (s.change.significant) row(site_label(r, s.site), s.change), ++shown;
-    out += "</table>\n<p class=\"note\">";
+    if (!rows.empty())
+        out +=
+            "<table><tr><th></th><th class=\"num\">before</th><th class=\"num\">after</th>"
+            "<th class=\"num\">change</th><th class=\"num\">p</th><th "
+            "class=\"num\">cards</th></tr>\n" +
+            rows + "</table>\n";
+    out += "<p class=\"note\">";
     if (!c.overall)
         out +=
             "All sites: not tested (a period under the minimum n, or answers that do not "

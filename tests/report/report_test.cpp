@@ -67,7 +67,8 @@ TEST_CASE("report of one and of four cards (under min-n 5): every format prints,
         CHECK(j["figures"]["n"] == n);
         auto page = report::to_html(*r);
         CHECK(has(page, "not shown: fewer than 5 answers, the minimum n"));
-        CHECK(has(page, "Not drawn: the NPS of all cards has no interval"));
+        CHECK(has(page, "Not drawn: the NPS of all cards is suppressed"));
+        CHECK_FALSE(has(page, "<table><tr><th></th><th class=\"num\">before"));  // no empty table
         CHECK(has(page, "Not drawn: fewer than two weeks to draw"));
         CHECK(has(page, "</html>\n"));
         auto text = report::to_text(*r);
