@@ -1,5 +1,6 @@
 /* The C API end to end, in C99: version, surveys and their diagnostics, response checks,
- * the buffer convention, keys, a journal (submit, reject, verify) and the figures. */
+ * the buffer convention, keys, a journal (submit, reject, verify), the figures and the
+ * head-office report. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -167,6 +168,75 @@ static void test_journal(const candor_survey* s) {
     CHECK(system(command) == 0);
 }
 
+/* Text of a report by the buffer convention: the size asked first, then the whole. */
+static char* report_text(const candor_report* r,
+                         candor_status (*print)(const candor_report*, char*, size_t*)) {
+    size_t size = 0;
+    char* text;
+    if (print(r, NULL, &size) != CANDOR_BUFFER_TOO_SMALL || size < 2) return NULL;
+    text = malloc(size);
+    if (text && (print(r, text, &size) != CANDOR_OK || strlen(text) + 1 != size)) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static void test_report(const candor_survey* s, const char* surveys) {
+    char sample[512], org[512], missing[512], small[16];
+    size_t size = sizeof small;
+    candor_report_options o;
+    candor_report* r = NULL;
+    char* text;
+    snprintf(sample, sizeof sample, "%s/../data/hotel-stay.sample.jsonl", surveys);
+    snprintf(org, sizeof org, "%s/../org/hotel-chain.org", surveys);
+    snprintf(missing, sizeof missing, "%s/no-such.jsonl", surveys);
+
+    CHECK(candor_report_options_init(&o) == CANDOR_OK);
+    CHECK(strcmp(o.by, "site") == 0 && strcmp(o.compare, "month") == 0);
+    CHECK(o.min_n == 5 && o.verbatims == 10 && o.now > 1700000000 && o.csv_file == NULL);
+    CHECK(candor_report_build(s, &o, &r) == CANDOR_INVALID_ARGUMENT && r == NULL);
+    CHECK(strstr(last_error(), "give one source") != NULL);
+
+    o.responses_file = sample;
+    o.org_file = org;
+    o.reader_role = "customer_care";
+    o.now = 1794819600; /* 2026-11-16T09:00:00Z */
+    CHECK(candor_report_build(s, &o, &r) == CANDOR_OK);
+    text = report_text(r, candor_report_json);
+    CHECK(text != NULL);
+    if (text) {
+        CHECK(text[0] == '{' && strstr(text, "\"generated\": \"2026-11-16T09:00:00Z\"") != NULL);
+        CHECK(strstr(text, "\"personal_data\": true") != NULL);
+        CHECK(strstr(text, "\"stats_args\": [") != NULL);
+        free(text);
+    }
+    text = report_text(r, candor_report_html);
+    CHECK(text != NULL && strncmp(text, "<!DOCTYPE html>", 15) == 0 &&
+          strstr(text, "<script") == NULL && strstr(text, "</html>\n") != NULL);
+    free(text);
+    text = report_text(r, candor_report_text);
+    CHECK(text != NULL && strncmp(text, "How was your stay? (hotel-stay)", 31) == 0);
+    free(text);
+    /* Too small a buffer: as much as fits, NUL-terminated. */
+    CHECK(candor_report_json(r, small, &size) == CANDOR_BUFFER_TOO_SMALL && size > sizeof small);
+    CHECK(strlen(small) == sizeof small - 1 && small[0] == '{');
+    candor_report_free(r);
+    candor_report_free(NULL);
+    CHECK(candor_report_json(NULL, small, &size) == CANDOR_INVALID_ARGUMENT);
+
+    r = NULL;
+    o.reader_role = "janitor";
+    CHECK(candor_report_build(s, &o, &r) == CANDOR_INVALID_ARGUMENT && r == NULL);
+    CHECK(strstr(last_error(), "no role 'janitor'") != NULL);
+    o.reader_role = NULL;
+    o.responses_file = missing;
+    CHECK(candor_report_build(s, &o, &r) == CANDOR_IO_ERROR && r == NULL);
+    o.compare = "fortnight";
+    o.responses_file = sample;
+    CHECK(candor_report_build(s, &o, &r) == CANDOR_INVALID_ARGUMENT && r == NULL);
+}
+
 static void test_figures(void) {
     /* 2 promoters, 2 passives, 2 detractors, one skipped. */
     const int8_t nps[] = {10, 9, 8, 7, 6, 0, CANDOR_MISSING};
@@ -236,6 +306,7 @@ int main(int argc, char** argv) {
         test_buffers(s);
         test_check(s);
         test_journal(s);
+        test_report(s, argv[1]);
         candor_survey_free(s);
     }
     test_figures();

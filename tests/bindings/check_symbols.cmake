@@ -1,6 +1,6 @@
 # cmake -DNM=nm -DLIBRARY=libcandor_c.so -DHEADER=candor.h -P check_symbols.cmake
 # Fails unless the library's defined dynamic symbols are exactly the functions declared in
-# candor.h, each with the version CANDOR_C_1.
+# candor.h, each with a version of the API (CANDOR_C_1, CANDOR_C_1.1, ...).
 execute_process(COMMAND ${NM} -D --defined-only ${LIBRARY}
                 OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -13,10 +13,12 @@ foreach(line IN LISTS lines)
   if(line MATCHES "^[0-9a-fA-F]+ ([A-Za-z]) (.+)$")
     set(type ${CMAKE_MATCH_1})
     set(name ${CMAKE_MATCH_2})
-    if(type STREQUAL "A" AND name STREQUAL "CANDOR_C_1")
-      continue()  # the version node itself
+    if(type STREQUAL "A" AND name MATCHES "^CANDOR_C_[0-9.]+$")
+      continue()  # a version node itself
     endif()
-    if(name MATCHES "^(candor_[a-z0-9_]+)@@CANDOR_C_1$")
+    if(name MATCHES "^(candor_report_[a-z0-9_]+)@@CANDOR_C_1\\.1$")
+      list(APPEND exported ${CMAKE_MATCH_1})
+    elseif(name MATCHES "^(candor_[a-z0-9_]+)@@CANDOR_C_1$")
       list(APPEND exported ${CMAKE_MATCH_1})
     else()
       list(APPEND bad "${type} ${name}")
@@ -40,4 +42,4 @@ endif()
 if(NOT exported STREQUAL declared)
   message(FATAL_ERROR "exported and declared differ\nexported: ${exported}\ndeclared: ${declared}")
 endif()
-message(STATUS "${n_declared} symbols, all candor_*@@CANDOR_C_1, as declared in candor.h")
+message(STATUS "${n_declared} symbols, candor_*@@CANDOR_C_1 and candor_report_*@@CANDOR_C_1.1, as declared in candor.h")

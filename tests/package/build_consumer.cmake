@@ -45,6 +45,23 @@ elseif(MODE STREQUAL "pkg_config")
   run(${CC} -std=c99 -Wall -Werror ${SOURCE}/main.c -o ${BUILD}/c_consumer ${flags}
       -Wl,-rpath,${libdir})
   run(${BUILD}/c_consumer ${SURVEY})
+elseif(MODE STREQUAL "report")
+  # The consumer's report and `candor report --format json` on the same cards: equal.
+  run(${CMAKE_COMMAND} -S ${SOURCE} -B ${BUILD} -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${PREFIX})
+  run(${CMAKE_COMMAND} --build ${BUILD})
+  set(args ${SURVEY} ${RESPONSES} ${ORG} customer_care 2026-11-16T09:00:00Z)
+  run(${BUILD}/report_consumer ${args} OUTPUT_FILE ${BUILD}/consumer.json)
+  run(${CANDOR} report --survey ${SURVEY} --responses ${RESPONSES} --org ${ORG}
+      --reader-role customer_care --now 2026-11-16T09:00:00Z --format json
+      OUTPUT_FILE ${BUILD}/candor.json)
+  file(READ ${BUILD}/consumer.json mine)
+  file(READ ${BUILD}/candor.json theirs)
+  string(LENGTH "${mine}" size)
+  if(NOT mine STREQUAL theirs OR size LESS 1000)
+    message(FATAL_ERROR "the consumer's report (${BUILD}/consumer.json) differs from candor "
+                        "report's (${BUILD}/candor.json)")
+  endif()
+  message(STATUS "report JSON of the consumer equals candor report's (${size} bytes)")
 else()
   message(FATAL_ERROR "unknown MODE ${MODE}")
 endif()

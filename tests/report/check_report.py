@@ -12,6 +12,9 @@ store       from head office's store (keys, submit, export, import), as from the
 cases       a case log filled by `candor route run`: open, acknowledged, overdue and
             escalated cases counted as routing left them; a missing log is a clear error
 errors      bad input: a clear message, exit 1, no report written
+few_cards   1 card and 4 (under --min-n 5): every format of `candor report` and `candor stats`
+            prints what it can and says why the rest is suppressed; 0 cards: the report is
+            refused clearly, the figures say there are none
 screenshot  headless chromium renders the page into WORK_DIR/report.png
 """
 
@@ -253,6 +256,43 @@ def check_errors():
         expect(p.returncode == 1 and message in p.stderr, f"{args}: exit 1 with '{message}', got {p.returncode} {p.stderr}")
         expect(not os.path.exists(out), f"{args}: nothing written")
     print(len(cases), "bad inputs refused clearly")
+
+
+def check_few_cards():
+    cards = open(SAMPLE).readlines()
+    out = os.path.join(WORK, "never.html")
+    for n in (1, 4, 0):
+        lines = os.path.join(WORK, f"{n}.jsonl")
+        with open(lines, "w") as f:
+            f.writelines(cards[:n])
+        csv = os.path.join(WORK, f"{n}.csv")
+        with open(csv, "w") as f:
+            f.write(run("export", "--csv", "--survey", SURVEY, lines).stdout)
+        stats = run("stats", csv, "--survey", SURVEY, "--by", "site", "--period", "week").stdout
+        expect(stats.startswith(f"cards: {n}\n"), f"{n} cards: stats counts them")
+        expect("NPS (recommend): suppressed, fewer than 5 answers" in stats, f"{n} cards: NPS said suppressed")
+        figures = json.loads(run("stats", csv, "--survey", SURVEY, "--json").stdout)
+        expect(figures["n"] == n and figures["nps"] is None, f"{n} cards: NPS null in the JSON figures")
+        if n == 0:
+            p = run("report", "--survey", SURVEY, "--responses", lines, "--out", out, ok=False)
+            expect(p.returncode == 1 and 'no responses to "hotel-stay" to report on' in p.stderr,
+                   f"0 cards: the report is refused clearly ({p.returncode} {p.stderr})")
+            expect(not os.path.exists(out), "0 cards: nothing written")
+            continue
+        one = run("stats", csv, "--survey", SURVEY, "--min-n", "1").stdout
+        if n == 1:
+            expect("(too few answers for an interval)" in one, "1 card, min-n 1: NPS without an interval")
+        page = report("--responses", lines)
+        check_page(page, 0)  # nothing to draw
+        for why in ("not shown: fewer than 5 answers, the minimum n", "Not drawn: the NPS of all cards",
+                    "Not drawn: fewer than two weeks to draw", "Not worked out: key drivers"):
+            expect(why in page, f"{n} cards: the page says '{why}'")
+        text = report("--responses", lines, "--format", "text")
+        expect("NPS   suppressed, fewer than 5 answers" in text and "under the minimum n not shown" in text,
+               f"{n} cards: the text says what is suppressed")
+        model = json.loads(report("--responses", lines, "--format", "json"))
+        expect(model["figures"]["n"] == n and model["figures"]["nps"] is None, f"{n} cards in the JSON model")
+    print("1, 4 and 0 cards: printed what could be, said why not the rest")
 
 
 def check_screenshot():

@@ -5,7 +5,8 @@
  *    reported by return: results go to out-parameters.
  *  - On failure, candor_last_error() gives the reason as text (per thread, kept until the
  *    next failing call on that thread). No C++ exception ever crosses this boundary.
- *  - Objects are opaque handles (candor_survey, candor_problems, candor_journal), created
+ *  - Objects are opaque handles (candor_survey, candor_problems, candor_journal,
+ *    candor_report), created
  *    by a candor_*_open/parse/check call and released by the matching candor_*_free,
  *    which accepts NULL.
  *  - Text results are written to caller-owned buffers: `buf` of `*size` bytes in; on
@@ -14,8 +15,12 @@
  *    (NUL-terminated, when *size was not 0), and the caller may retry with *size bytes.
  *  - Text in is UTF-8 with an explicit length; C strings (paths, names) are NUL-terminated.
  *
- * Symbols are versioned (CANDOR_C_1): every exported name starts with candor_, and the
- * structs below keep their layout within a major version of the library.
+ * Symbols are versioned (CANDOR_C_1, and CANDOR_C_1.1 for the report): every exported
+ * name starts with candor_, and the structs below keep their layout within a major
+ * version of the library.
+ *
+ * Thread safety: a handle may be used by one thread at a time; distinct handles, and the
+ * figures' functions, from any threads at once.
  */
 #ifndef CANDOR_H
 #define CANDOR_H
@@ -183,6 +188,45 @@ CANDOR_API candor_status candor_csat_by(const int8_t* values, const int32_t* gro
 CANDOR_API candor_status candor_ces_by(const int8_t* values, const int32_t* groups, size_t count,
                                        const double* weights, size_t group_count,
                                        candor_mean_figure* out);
+
+/* ---- The head-office report (docs/report.md) ------------------------------------ */
+
+/* What `candor report` is told. Fill with candor_report_options_init, then set the source
+ * (exactly one of store_dir with hq_key_file, csv_file, responses_file) and the rest. */
+typedef struct candor_report_options {
+    const char* store_dir;      /* head office's store, opened with hq_key_file */
+    const char* hq_key_file;
+    const char* csv_file;       /* or an export, as `candor export --csv` writes it */
+    const char* responses_file; /* or responses as JSON lines */
+    const char* org_file;       /* NULL: none; site names and the role of reader_role */
+    const char* reader_role;    /* NULL: none; contact details only if it contacts guests */
+    const char* cases_dir;      /* NULL: none; the case log of routing */
+    int64_t now;                /* Unix seconds: when made, and when cases are overdue */
+    const char* by;             /* the column of sites ("site") */
+    const char* compare;        /* "week", "month" (the default) or "quarter" */
+    size_t verbatims;           /* how many detractors' comments (10) */
+    uint64_t min_n;             /* segments and figures under it are suppressed (5) */
+} candor_report_options;
+
+/* The defaults above, every pointer NULL but by and compare, now the current time. */
+CANDOR_API candor_status candor_report_options_init(candor_report_options* options);
+
+typedef struct candor_report candor_report;
+
+/* Builds the report of the survey's cards. CANDOR_IO_ERROR when a file or directory cannot
+ * be read, CANDOR_PARSE_ERROR when one does not parse (errors at their line), and
+ * CANDOR_INVALID_ARGUMENT for the rest (no source or two, no card, an unknown role or
+ * column); candor_last_error says which. */
+CANDOR_API candor_status candor_report_build(const candor_survey* survey,
+                                             const candor_report_options* options,
+                                             candor_report** out);
+CANDOR_API void candor_report_free(candor_report* report);
+
+/* The report printed, as `candor report --format json|html|text` prints it (the JSON
+ * without its final newline), by the buffer convention. */
+CANDOR_API candor_status candor_report_json(const candor_report* report, char* buf, size_t* size);
+CANDOR_API candor_status candor_report_html(const candor_report* report, char* buf, size_t* size);
+CANDOR_API candor_status candor_report_text(const candor_report* report, char* buf, size_t* size);
 
 #ifdef __cplusplus
 }

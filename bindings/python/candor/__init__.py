@@ -4,6 +4,7 @@
     survey = candor.load("hotel-stay.survey")       # raises candor.SurveyError
     problems = candor.validate(survey, {"survey": "hotel-stay", ...})
     candor.stats.nps_by(df["recommend"], by=df["site"])   # a DataFrame, one row per site
+    candor.report.build(survey, responses="cards.jsonl")  # the head-office report, a dict
 
 See docs/python.md.
 """
@@ -19,7 +20,7 @@ from ._jsonify import to_json as _to_json
 __all__ = [
     "CandorError", "SurveyError", "ResponseError", "RejectedError", "Error", "Question", "Survey",
     "Journal", "Receipt", "version", "parse", "load", "validate", "make_hq_keys",
-    "make_device_keys", "verify_journal", "stats",
+    "make_device_keys", "verify_journal", "ReportError", "stats", "report",
 ]
 
 #: The version of the C++ library the extension was built from (semantic versioning).
@@ -62,6 +63,15 @@ class RejectedError(CandorError, ValueError):
         for i, found in problems.items():
             lines += [f"response {i}: {p}" for p in found]
         super().__init__("response rejected:\n  " + "\n  ".join(lines))
+
+
+class ReportError(CandorError, ValueError):
+    """Figures or a report that cannot be made: a file that does not read, an unknown
+    column, no card, an unknown role... `errors` holds every one, each an Error."""
+
+    def __init__(self, errors: list[Error]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
 
 
 def _response_text(response: Any) -> str:
@@ -168,4 +178,4 @@ def verify_journal(dir, devices=None) -> list[Error]:
     return list(_candor.verify_journal(str(dir), None if devices is None else str(devices)))
 
 
-from . import stats  # noqa: E402  (after the names stats uses)
+from . import report, stats  # noqa: E402  (after the names they use)

@@ -11,22 +11,29 @@ any other column is factorized first (a pass and a copy: make it categorical to 
 
 The other figures (choice shares, raking, quality flags) copy their columns into the
 library's column types first; summary_by counts cards with numpy.bincount (a temporary).
+
+figures() reads an export (a CSV file) and gives every figure `candor stats` prints, as the
+dict of `candor stats --json`.
 """
 from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
+import datetime as _dt
+import os
+
 import numpy as np
 import pandas as pd
 
-from . import _candor
+from . import ReportError, _candor
+from .report import Printed
 
 __all__ = [
     "MISSING", "DEFAULT_MIN_N", "SCALES", "nps", "csat", "ces", "mean", "in_range", "describe",
     "nps_by", "csat_by", "ces_by", "mean_by", "summary_by", "period_codes", "key_drivers",
     "cronbach_alpha", "correlation", "choice_shares", "multi_shares", "rake", "speeders",
     "straight_liners", "duplicate_text", "bursts", "wilson", "t975", "t_interval",
-    "two_sided_p", "compare", "histograms",
+    "two_sided_p", "compare", "histograms", "figures", "Figures",
 ]
 
 #: A skipped answer in an integer array, as in candor's frames.
@@ -313,3 +320,52 @@ def two_sided_p(z: float) -> float:
 def compare(before: float, se_before: float, after: float, se_after: float) -> dict:
     """A figure in one period against another: {before, after, diff, se, z, p}."""
     return _candor.compare(before, se_before, after, se_after)
+
+
+class Figures(Printed):
+    """The figures of an export as the dict of `candor stats --json` (docs/statistics.md)
+    that also prints itself as `candor stats` does."""
+
+
+def _names(x) -> list[str]:
+    if x is None:
+        return []
+    return [x] if isinstance(x, str) else list(x)
+
+
+def figures(data, survey=None, *, nps: str | None = None, csat: str | None = None,
+            ces: str | None = None, means=(), by=(), period: str | None = None,
+            date: str = "submitted", compare=None, drivers=None, alpha=(),
+            weights: str | None = None, rake: dict | None = None,
+            min_n: int = DEFAULT_MIN_N) -> Figures:
+    """Every figure `candor stats DATA.csv` works out, with the same options: `data` a CSV
+    export; `survey` (a Survey) types its columns and names the first NPS, CSAT and CES
+    questions; `period` "day"/"week"/"month"/"quarter" of column `date`; `compare` a date
+    (YYYY-MM-DD or datetime.date): the change in NPS from it; `drivers` (outcome,
+    [attributes]) or "OUTCOME=COL,COL"; `alpha` the items of Cronbach's alpha; `rake`
+    {column: margins file or {value: count}}. Raises candor.ReportError."""
+    outcome, attributes = "", []
+    if isinstance(drivers, str):
+        if "=" not in drivers:
+            raise ValueError("drivers: OUTCOME=COL,COL,... or (outcome, [attributes])")
+        outcome, cols = drivers.split("=", 1)
+        attributes = cols.split(",")
+    elif drivers is not None:
+        outcome, attributes = drivers[0], list(drivers[1])
+    if isinstance(compare, (_dt.date, _dt.datetime)):
+        compare = compare.strftime("%Y-%m-%d")
+    if isinstance(alpha, str):
+        alpha = alpha.split(",")
+    files, targets = [], []
+    for column, margin in (rake or {}).items():
+        if isinstance(margin, (str, os.PathLike)):
+            files.append((column, os.fspath(margin)))
+        else:
+            targets.append((column, [(str(k), float(v)) for k, v in margin.items()]))
+    model, errors = _candor.figures(
+        os.fspath(data), survey, nps or "", csat or "", ces or "", _names(means), _names(by),
+        period or "", date, compare, outcome, attributes, list(alpha), weights or "", files,
+        targets, int(min_n))
+    if model is None:
+        raise ReportError(errors)
+    return Figures(model)

@@ -41,4 +41,5 @@ PYBIND11_MODULE(_candor, m) {
     candor::python::register_response(m);
     candor::python::register_stats(m);
     candor::python::register_journal(m);
+    candor::python::register_report(m);
 }

@@ -12,5 +12,6 @@ void register_survey(py::module_& m);
 void register_response(py::module_& m);
 void register_stats(py::module_& m);
 void register_journal(py::module_& m);
+void register_report(py::module_& m);
 
 }  // namespace candor::python

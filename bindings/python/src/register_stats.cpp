@@ -10,7 +10,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "array_stats.hpp"
+#include "candor/stats/arrays.hpp"
 #include "candor/stats/drivers.hpp"
 #include "candor/stats/figures.hpp"
 #include "candor/stats/quality.hpp"
@@ -23,7 +23,7 @@ namespace candor::python {
 
 namespace {
 
-using bindings::numeric_view;
+using stats::numeric_view;
 
 constexpr char const* kinds_text = "int8, int16, int32, int64, uint8, float32 or float64";
 
@@ -341,7 +341,7 @@ void register_stats(py::module_& m) {
             std::optional<py::array> keep;
             auto const* w = weights_of(weights, rows, keep);
             py::gil_scoped_release nogil;
-            return bindings::comoments_of(views, rows, w);
+            return stats::comoments_of(views, rows, w);
         },
         py::arg("columns"), py::arg("weights"));
 

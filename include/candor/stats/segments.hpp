@@ -32,6 +32,10 @@ grouping group_by(category_column const& c);
 
 enum class period : std::uint8_t { day, week, month, quarter };
 result<period> parse_period(std::string_view text);  // "day", "week", "month", "quarter"
+constexpr std::string_view to_string(period p) noexcept {
+    constexpr std::string_view names[] = {"day", "week", "month", "quarter"};
+    return names[static_cast<std::size_t>(p)];
+}
 // The first day (days since 1970-01-01) of the period holding a day; ISO weeks start Monday.
 std::int64_t period_start(std::int64_t day, period p) noexcept;
 // Groups in calendar order, labelled by their first day "YYYY-MM-DD".

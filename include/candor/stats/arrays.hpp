@@ -1,7 +1,9 @@
-// The multivariate figures of arrays the caller owns (numpy arrays, pandas columns), read
-// in place: the library's comoments built a block of rows at a time, without first copying
+// The multivariate figures of arrays the caller owns (numpy arrays, pandas columns, C
+// arrays), read in place: comoments built a block of rows at a time, without first copying
 // the columns into a stats::frame. (The scale figures need no help of this kind:
 // stats::histograms_by reads such arrays itself.)
+// Thread safety: value types and pure functions; the arrays are only read, so several calls
+// may read the same arrays at once.
 #pragma once
 
 #include <algorithm>
@@ -17,16 +19,16 @@
 #include "candor/stats/aggregate.hpp"
 #include "candor/stats/frame.hpp"
 
-namespace candor::bindings {
+namespace candor::stats {
 
-// A skipped answer: candor's -128 in a signed integer array (as in stats::scale_column),
+// A skipped answer: candor's -128 in a signed integer array (as in scale_column),
 // NaN in a floating-point one. Unsigned arrays have no missing value.
 template <class V>
 bool is_missing(V v) noexcept {
     if constexpr (std::is_floating_point_v<V>)
         return std::isnan(v);
     else if constexpr (std::is_signed_v<V>)
-        return v == static_cast<V>(stats::missing_scale);
+        return v == static_cast<V>(missing_scale);
     else
         return false;
 }
@@ -66,10 +68,10 @@ struct numeric_view {
 
 // Comoments of the columns over the rows where all are present (listwise), gathered a
 // block of rows at a time: the columns themselves are never copied whole.
-inline stats::comoments comoments_of(std::vector<numeric_view> const& columns, std::size_t rows,
-                                     double const* w = nullptr) {
+inline comoments comoments_of(std::vector<numeric_view> const& columns, std::size_t rows,
+                              double const* w = nullptr) {
     auto k = static_cast<Eigen::Index>(columns.size());
-    stats::comoments all(k);
+    comoments all(k);
     constexpr Eigen::Index block = 4096;
     Eigen::MatrixXd x(block, k);
     Eigen::VectorXd bw(block);
@@ -92,4 +94,4 @@ inline stats::comoments comoments_of(std::vector<numeric_view> const& columns, s
     return all;
 }
 
-}  // namespace candor::bindings
+}  // namespace candor::stats
