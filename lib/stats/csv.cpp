@@ -13,13 +13,13 @@
 #include "builder.hpp"
 #include "candor/time.hpp"
 #include "csv_reader.hpp"
-#include "csv_scanner.hpp"
+#include "util/csv.hpp"
 
 namespace candor::stats {
 
 namespace {
 
-using detail::csv_scanner;
+using util::csv_scanner;
 
 // Labels of a category or set column, looked up by view in an open-addressing table: a
 // value is copied the first time it is seen only. The survey's options come first, then the
