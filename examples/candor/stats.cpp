@@ -300,8 +300,11 @@ void complete(stats_options& o, stats::csv_options& csv, survey::survey const* s
         if (o.ces.empty()) o.ces = first(survey::question_kind::ces);
     }
     using stats::column_kind;
-    for (auto const* c : {&o.nps, &o.csat, &o.ces})
-        if (!c->empty()) csv.kinds.emplace_back(*c, column_kind::scale);
+    // Their scales' ends are known: an 11 among NPS answers is refused, not counted.
+    for (auto [c, ends] :
+         {std::pair(&o.nps, stats::nps_scale), std::pair(&o.csat, stats::csat_scale),
+          std::pair(&o.ces, stats::ces_scale)})
+        if (!c->empty()) csv.scales.emplace_back(*c, ends);
     for (auto const& c : o.by) csv.kinds.emplace_back(c, column_kind::category);
     if (!o.period.empty() || !o.compare.empty()) csv.kinds.emplace_back(o.date, column_kind::time);
     if (!o.weights.empty()) csv.kinds.emplace_back(o.weights, column_kind::number);

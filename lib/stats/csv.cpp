@@ -301,8 +301,7 @@ class typed_column {
 
 }  // namespace
 
-result<frame> parse_csv(std::string_view text, csv_options const& opt,
-                              std::string_view file_name) {
+result<frame> parse_csv(std::string_view text, csv_options const& opt, std::string_view file_name) {
     std::string file(file_name);
     auto at = [&](std::uint32_t line) { return location{file, line, 1}; };
     auto syntax = [&](csv_scanner const& s) {
@@ -317,6 +316,10 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt,
         std::string_view cell;
         if ((more = s.cell(cell)) == csv_scanner::cut::bad)
             return unexpected(candor::errors{syntax(s)});
+        if (header.size() == max_csv_columns)
+            return fail("too-many-columns",
+                        "the header has more than " + std::to_string(max_csv_columns) + " columns",
+                        at(header_line));
         header.emplace_back(cell);
     }
     candor::errors errors;  // of the header, then of the widths, then of the cells

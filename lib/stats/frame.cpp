@@ -39,16 +39,16 @@ void frame::add(std::string name, column c) {
         throw std::invalid_argument("stats::frame: column '" + name + "' has " +
                                     std::to_string(n) + " rows, the frame " +
                                     std::to_string(rows_));
-    if (find(name)) throw std::invalid_argument("stats::frame: two columns named '" + name + "'");
+    if (!index_.emplace(name, columns_.size()).second)
+        throw std::invalid_argument("stats::frame: two columns named '" + name + "'");
     rows_ = n;
     names_.push_back(std::move(name));
     columns_.push_back(std::move(c));
 }
 
 column const* frame::find(std::string_view name) const noexcept {
-    for (std::size_t i = 0; i < names_.size(); ++i)
-        if (names_[i] == name) return &columns_[i];
-    return nullptr;
+    auto it = index_.find(name);
+    return it == index_.end() ? nullptr : &columns_[it->second];
 }
 
 std::size_t frame::memory_bytes() const noexcept {

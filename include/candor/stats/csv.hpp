@@ -14,12 +14,20 @@ struct survey;
 
 namespace candor::stats {
 
+// Wider files are refused ("too-many-columns") before any row is read: no export has more
+// columns than a spreadsheet (16,384), and each column costs memory for every row.
+inline constexpr std::size_t max_csv_columns = 16'384;
+
 struct csv_options {
     // Kinds of named columns; others come from the survey, else from their cells:
     // integers in -127..127 make a scale, other numbers a number column, timestamps and
     // dates a time column, anything else a category.
     std::vector<std::pair<std::string, column_kind>> kinds;
     survey::survey const* survey = nullptr;
+    // Named columns read as scales with known ends (nps_scale, csat_scale, ces_scale or a
+    // rating's): a cell off them is an "out-of-range" error at its line. Wins over the kinds
+    // and the survey.
+    std::vector<std::pair<std::string, scale_ends>> scales;
 };
 
 result<frame> parse_csv(std::string_view text, csv_options const& opt = {},

@@ -7,12 +7,12 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include <Eigen/Core>
 
-#include "candor/error.hpp"
 #include "candor/error.hpp"
 
 namespace candor::stats {
@@ -34,6 +34,15 @@ struct scale_column {
     std::int8_t lo = 0;  // the scale's ends, from the survey or else the data
     std::int8_t hi = 0;
 };
+
+// The ends of the standard scales, as the survey language defines them.
+struct scale_ends {
+    std::int8_t lo = 0;
+    std::int8_t hi = 0;
+};
+inline constexpr scale_ends nps_scale{0, 10};
+inline constexpr scale_ends csat_scale{1, 5};
+inline constexpr scale_ends ces_scale{1, 7};
 
 // Decimal numbers; NaN is missing.
 struct number_column {
@@ -75,6 +84,8 @@ public:
     // Every column has the same number of rows; a mismatch or a repeated name is a bug.
     void add(std::string name, column c);
 
+    // By name, through a hash index: a frame of 100,000 columns is built and searched in
+    // linear time.
     column const* find(std::string_view name) const noexcept;
     // The named column as kind C, or an "unknown-column" / "wrong-kind" error.
     template <class C>
@@ -84,9 +95,16 @@ public:
     std::size_t memory_bytes() const noexcept;
 
 private:
+    struct name_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
     std::size_t rows_ = 0;
     std::vector<std::string> names_;
     std::vector<column> columns_;
+    std::unordered_map<std::string, std::size_t, name_hash, std::equal_to<>> index_;
 };
 
 result<column const*> find_column(frame const& f, std::string_view name);
