@@ -179,7 +179,7 @@ json changes(stats_options const& so, stats::frame const& f, stats::period p, st
     g.owned.resize(f.rows());
     for (std::size_t i = 0; i < f.rows(); ++i) g.owned[i] = side(static_cast<Eigen::Index>(i));
     g.codes = g.owned;
-    auto overall = stats::histograms_by(g, cols)[0];
+    auto overall = stats::histograms_by(g, cols).value()[0];
     std::vector<stats::histogram> per;
     auto const* groups = f.get<stats::category_column>(by).value_or(nullptr);
     if (groups) {
@@ -194,7 +194,7 @@ json changes(stats_options const& so, stats::frame const& f, stats::period p, st
                                                                                : 2 * c + s;
         }
         gg.codes = gg.owned;
-        per = stats::histograms_by(gg, cols)[0];
+        per = stats::histograms_by(gg, cols).value()[0];
     }
     auto row = [&](stats::histogram const& a, stats::histogram const& b) -> json {
         auto x = stats::nps(a), y = stats::nps(b);
@@ -234,7 +234,7 @@ json quality(survey::survey const& s, stats::frame const& f, std::string const& 
     auto started = f.get<stats::time_column>("started");
     auto submitted = f.get<stats::time_column>("submitted");
     if (started && submitted)
-        count("speeders", stats::speeders(**started, **submitted, speeder_seconds));
+        count("speeders", stats::speeders(**started, **submitted, speeder_seconds).value());
     std::vector<std::string> grid;
     for (auto const& q : s.questions)
         if (q.kind == survey::question_kind::rating || q.kind == survey::question_kind::likert)
@@ -245,11 +245,11 @@ json quality(survey::survey const& s, stats::frame const& f, std::string const& 
     for (auto const& q : s.questions)
         if (q.kind == survey::question_kind::text && !q.personal)
             if (auto c = f.get<stats::category_column>(q.id))
-                dup = dup || stats::duplicate_text(**c);
+                dup = dup || stats::duplicate_text(**c).value();
     count("duplicate_text", dup);
     auto device = f.get<stats::category_column>("device");
     if (device && submitted)
-        count("bursts", stats::bursts(**device, **submitted, burst_cards, burst_minutes));
+        count("bursts", stats::bursts(**device, **submitted, burst_cards, burst_minutes).value());
     out["any"] = any.count();
     if (auto g = f.get<stats::category_column>(by)) {
         std::vector<std::uint64_t> n((*g)->labels.size()), flagged((*g)->labels.size());

@@ -88,9 +88,9 @@ class figures {
         std::vector<stats::scale_column const*> cols;
         for (auto const* s : scales_)
             if (s) cols.push_back(s);
-        auto h = stats::histograms_by(g, cols, w_);
+        auto h = stats::histograms_by(g, cols, w_).value();  // columns of one frame
         std::vector<std::vector<stats::moments>> m;
-        for (auto const& [name, c] : numbers_) m.push_back(stats::moments_by(g, *c, w_));
+        for (auto const& [name, c] : numbers_) m.push_back(stats::moments_by(g, *c, w_).value());
         auto n = stats::sizes(g);
         std::vector<std::optional<json>> out(g.labels.size());
         for (std::size_t k = 0; k < out.size(); ++k) {
@@ -341,13 +341,13 @@ result<json> compute_stats(stats_options const& o, stats::frame const& f,
         std::vector<stats::histogram> h;
         for (auto const* name : {&o.nps, &o.csat, &o.ces})
             if (!name->empty())
-                h.push_back(stats::histogram_of(**f.get<stats::scale_column>(*name), w));
+                h.push_back(stats::histogram_of(**f.get<stats::scale_column>(*name), w).value());
         std::vector<stats::moments> m;
         for (auto const& name : o.means) {
             if (auto s = f.get<stats::scale_column>(name))
-                h.push_back(stats::histogram_of(**s, w));
+                h.push_back(stats::histogram_of(**s, w).value());
             else
-                m.push_back(stats::moments_of(**f.get<stats::number_column>(name), w));
+                m.push_back(stats::moments_of(**f.get<stats::number_column>(name), w).value());
         }
         std::vector<stats::histogram const*> hp;
         for (auto const& x : h) hp.push_back(&x);
@@ -417,7 +417,7 @@ result<json> compute_stats(stats_options const& o, stats::frame const& f,
         }
         g.codes = g.owned;
         std::vector<stats::scale_column const*> col{*f.get<stats::scale_column>(o.nps)};
-        auto h = stats::histograms_by(g, col, w);
+        auto h = stats::histograms_by(g, col, w).value();
         auto a = stats::nps(h[0][0]), b = stats::nps(h[0][1]);
         auto c = stats::compare(a.score, a.se, b.score, b.se);
         report["change"] = {{"before", num(c.before)}, {"after", num(c.after)},

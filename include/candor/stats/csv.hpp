@@ -1,4 +1,7 @@
-// Building a frame from CSV with a header row, as `candor export` writes it.
+// Building a frame from CSV with a header row, as `candor export` writes it, and reading
+// margins files. Compiled only (candor::stats): not part of candor::stats-header-only.
+// Thread safety: pure functions; parse_csv may run two threads of its own, joined before it
+// returns. csv_options is read, never written.
 #pragma once
 
 #include <string>
@@ -7,6 +10,7 @@
 #include <vector>
 
 #include "candor/stats/frame.hpp"
+#include "candor/stats/weighting.hpp"
 
 namespace candor::survey {
 struct survey;
@@ -31,7 +35,12 @@ struct csv_options {
 };
 
 result<frame> parse_csv(std::string_view text, csv_options const& opt = {},
-                              std::string_view file_name = "<csv>");
+                        std::string_view file_name = "<csv>");
 result<frame> read_csv(std::string const& path, csv_options const& opt = {});
+
+// A margins file: CSV rows "value,count", an optional "value,count" header.
+result<margin> parse_margin(std::string_view text, std::string column,
+                            std::string_view file_name = "<margins>");
+result<margin> read_margin(std::string const& path, std::string column);
 
 }  // namespace candor::stats

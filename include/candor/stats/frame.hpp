@@ -1,5 +1,7 @@
 // A columnar frame: one Eigen array per column, missing values explicit. Built once from
 // responses or CSV, then scanned many times by the figures.
+// Thread safety: a frame is a value; once built it may be read from many threads at once
+// (const members only); add() needs the frame to itself.
 #pragma once
 
 #include <cstddef>
@@ -49,7 +51,8 @@ struct number_column {
     Eigen::ArrayXd values;
 };
 
-// Text with few distinct values (site, channel, language, a choice): codes into labels.
+// Text with few distinct values (site, channel, language, a choice): codes into labels
+// (each code below labels.size(), or missing_code).
 struct category_column {
     column_array<std::int32_t> codes;
     std::vector<std::string> labels;
@@ -73,9 +76,8 @@ std::string_view to_string(column_kind k) noexcept;
 column_kind kind_of(column const& c) noexcept;
 std::size_t rows_of(column const& c) noexcept;
 
-
 class frame {
-public:
+  public:
     std::size_t rows() const noexcept { return rows_; }
     std::size_t size() const noexcept { return columns_.size(); }
     std::vector<std::string> const& names() const noexcept { return names_; }
@@ -94,7 +96,7 @@ public:
     // Bytes held by the column arrays (labels excluded).
     std::size_t memory_bytes() const noexcept;
 
-private:
+  private:
     struct name_hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const noexcept {
@@ -115,10 +117,12 @@ result<C const*> frame::get(std::string_view name) const {
     if (!c) return unexpected(c.error());
     if (auto const* p = std::get_if<C>(*c)) return p;
     return fail("wrong-kind", "column '" + std::string(name) + "' is a " +
-                                              std::string(to_string(kind_of(**c))) +
-                                              " column, not a " +
-                                              std::string(to_string(kind_of(column{C{}}))) +
-                                              " column");
+                                  std::string(to_string(kind_of(**c))) + " column, not a " +
+                                  std::string(to_string(kind_of(column{C{}}))) + " column");
 }
 
 }  // namespace candor::stats
+
+#ifdef CANDOR_HEADER_ONLY
+#include "candor/stats/detail/frame-inl.hpp"
+#endif
