@@ -288,3 +288,55 @@ TEST_CASE("CSV: NPS, CSAT and CES named in the options are checked against their
     opt.kinds = {{"rec", column_kind::category}};
     CHECK(!parse_csv(text, opt).has_value());
 }
+
+TEST_CASE("CSV: columns that widen late, many of them, keep every earlier cell") {
+    // Column j holds integers up to row j % 40, then decimals, then text from row 45: each
+    // widens twice, at its own rows, and ends a category of its cells as written.
+    constexpr std::size_t columns = 3000;
+    auto cell = [](std::size_t r, std::size_t j) {
+        if (r < j % 40) return std::to_string(r);
+        if (r < 45) return std::to_string(r) + ".5";
+        return std::string(r % 2 ? "x" : "");
+    };
+    auto csv = [&](std::size_t rows) {
+        std::string text;
+        for (std::size_t j = 0; j < columns; ++j) {
+            if (j) text += ',';
+            text += 'c';
+            text += std::to_string(j);
+        }
+        text += '\n';
+        for (std::size_t r = 0; r < rows; ++r) {
+            for (std::size_t j = 0; j < columns; ++j) {
+                if (j) text += ',';
+                text += cell(r, j);
+            }
+            text += '\n';
+        }
+        return text;
+    };
+    auto name = [](std::size_t j) {
+        std::string n = "c";
+        return n += std::to_string(j);
+    };
+    auto f = parse_csv(csv(50));
+    REQUIRE(f.has_value());
+    for (std::size_t j = 0; j < columns; j += 7) {
+        auto const& c = col<category_column>(f, name(j));
+        for (std::size_t r = 0; r < 50; ++r) {
+            auto want = cell(r, j);
+            auto code = c.codes[static_cast<Eigen::Index>(r)];
+            CHECK((want.empty() ? code == missing_code
+                                : c.labels[static_cast<std::size_t>(code)] == want));
+        }
+    }
+    // Without the text rows each column ends a number column, its integers as numbers.
+    auto numbers = parse_csv(csv(45));
+    REQUIRE(numbers.has_value());
+    for (std::size_t j : {0, 1, 39, 2999}) {
+        auto const& c = col<number_column>(numbers, name(j));
+        for (std::size_t r = 0; r < 45; ++r)
+            CHECK(c.values[static_cast<Eigen::Index>(r)] ==
+                  static_cast<double>(r) + (r < j % 40 ? 0 : 0.5));
+    }
+}
