@@ -98,10 +98,8 @@ int run_stats(stats_options const& o) {
     }
     std::vector<std::string> raked;
     for (auto const& [column, file] : rake) raked.push_back(column);
-    stats::csv_options csv;
-    csv.survey = survey ? &*survey : nullptr;
-    csv.kinds = report::column_kinds(*options, raked);
-    auto f = stats::read_csv(o.data, csv);
+    auto f = stats::read_csv(o.data,
+                             report::csv_options_of(*options, raked, survey ? &*survey : nullptr));
     if (!f) {
         std::cerr << render(f.error());
         return 1;

@@ -39,9 +39,9 @@ class calculator {
     figure_set all() const {
         std::vector<stats::histogram> h;
         for (auto const* s : scales_)
-            if (s) h.push_back(stats::histogram_of(*s, w_));
+            if (s) h.push_back(stats::histogram_of(*s, w_).value());  // columns of one frame
         std::vector<stats::moments> m;
-        for (auto const* c : numbers_) m.push_back(stats::moments_of(*c, w_));
+        for (auto const* c : numbers_) m.push_back(stats::moments_of(*c, w_).value());
         std::vector<stats::histogram const*> hp;
         for (auto const& x : h) hp.push_back(&x);
         std::vector<stats::moments const*> mp;
@@ -54,9 +54,9 @@ class calculator {
         std::vector<stats::scale_column const*> cols;
         for (auto const* s : scales_)
             if (s) cols.push_back(s);
-        auto h = stats::histograms_by(g, cols, w_);
+        auto h = stats::histograms_by(g, cols, w_).value();  // columns of one frame
         std::vector<std::vector<stats::moments>> m;
-        for (auto const* c : numbers_) m.push_back(stats::moments_by(g, *c, w_));
+        for (auto const* c : numbers_) m.push_back(stats::moments_by(g, *c, w_).value());
         auto n = stats::sizes(g);
         breakdown out{std::move(column), {}, 0};
         for (std::size_t k = 0; k < g.labels.size(); ++k) {
@@ -153,7 +153,7 @@ stats::change change_at(stats::frame const& f, stats::time_column const& date,
     }
     g.codes = g.owned;
     std::vector<stats::scale_column const*> col{&nps};
-    auto h = stats::histograms_by(g, col, w);
+    auto h = stats::histograms_by(g, col, w).value();
     auto a = stats::nps(h[0][0]), b = stats::nps(h[0][1]);
     return stats::compare(a.score, a.se, b.score, b.se);
 }
@@ -177,16 +177,19 @@ void use_survey_questions(figures_options& o, survey::survey const& s) {
     if (o.ces.empty()) o.ces = first(survey::question_kind::ces);
 }
 
-std::vector<std::pair<std::string, stats::column_kind>> column_kinds(
-    figures_options const& o, std::vector<std::string> const& raked) {
+stats::csv_options csv_options_of(figures_options const& o, std::vector<std::string> const& raked,
+                                  survey::survey const* s) {
     using stats::column_kind;
-    std::vector<std::pair<std::string, column_kind>> out;
-    for (auto const* c : {&o.nps, &o.csat, &o.ces})
-        if (!c->empty()) out.emplace_back(*c, column_kind::scale);
-    for (auto const& c : o.by) out.emplace_back(c, column_kind::category);
-    if (o.period || o.compare) out.emplace_back(o.date, column_kind::time);
-    if (!o.weights.empty()) out.emplace_back(o.weights, column_kind::number);
-    for (auto const& c : raked) out.emplace_back(c, column_kind::category);
+    stats::csv_options out;
+    out.survey = s;
+    for (auto [c, ends] :
+         {std::pair(&o.nps, stats::nps_scale), std::pair(&o.csat, stats::csat_scale),
+          std::pair(&o.ces, stats::ces_scale)})
+        if (!c->empty()) out.scales.emplace_back(*c, ends);
+    for (auto const& c : o.by) out.kinds.emplace_back(c, column_kind::category);
+    if (o.period || o.compare) out.kinds.emplace_back(o.date, column_kind::time);
+    if (!o.weights.empty()) out.kinds.emplace_back(o.weights, column_kind::number);
+    for (auto const& c : raked) out.kinds.emplace_back(c, column_kind::category);
     return out;
 }
 

@@ -42,7 +42,7 @@ std::optional<period_change> changes(figures_options const& fo, stats::frame con
     }
     g.codes = g.owned;
     std::vector<stats::scale_column const*> cols{nps};
-    auto overall = stats::histograms_by(g, cols)[0];
+    auto overall = stats::histograms_by(g, cols).value()[0];  // columns of one frame
     std::vector<stats::histogram> per;
     auto const* groups = f.get<stats::category_column>(by).value_or(nullptr);
     if (groups) {
@@ -56,7 +56,7 @@ std::optional<period_change> changes(figures_options const& fo, stats::frame con
                                                                                : 2 * c + s;
         }
         gg.codes = gg.owned;
-        per = stats::histograms_by(gg, cols)[0];
+        per = stats::histograms_by(gg, cols).value()[0];
     }
     auto row = [&](stats::histogram const& a,
                    stats::histogram const& b) -> std::optional<nps_change> {
@@ -86,7 +86,7 @@ quality_flags quality(survey::survey const& s, stats::frame const& f, std::strin
     auto started = f.get<stats::time_column>("started");
     auto submitted = f.get<stats::time_column>("submitted");
     if (started && submitted)
-        out.speeders = count(stats::speeders(**started, **submitted, out.speeder_seconds));
+        out.speeders = count(stats::speeders(**started, **submitted, out.speeder_seconds).value());
     std::vector<std::string> grid;
     for (auto const& q : s.questions)
         if (q.kind == survey::question_kind::rating || q.kind == survey::question_kind::likert)
@@ -97,12 +97,12 @@ quality_flags quality(survey::survey const& s, stats::frame const& f, std::strin
     for (auto const& q : s.questions)
         if (q.kind == survey::question_kind::text && !q.personal)
             if (auto c = f.get<stats::category_column>(q.id))
-                dup = dup || stats::duplicate_text(**c);
+                dup = dup || stats::duplicate_text(**c).value();
     out.duplicate_text = count(dup);
     auto device = f.get<stats::category_column>("device");
     if (device && submitted)
         out.bursts =
-            count(stats::bursts(**device, **submitted, out.burst_cards, out.burst_minutes));
+            count(stats::bursts(**device, **submitted, out.burst_cards, out.burst_minutes).value());
     out.any = static_cast<std::uint64_t>(any.count());
     if (auto g = f.get<stats::category_column>(by)) {
         std::vector<std::uint64_t> n((*g)->labels.size()), flagged((*g)->labels.size());

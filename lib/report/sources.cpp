@@ -84,32 +84,29 @@ result<report_model> build_report(survey::survey const& s, report_files const& f
         context.other_surveys = r.other_surveys;
         return stats::frame_of(r.responses, s);
     };
-    auto cards = std::visit(overloaded{[&](store_source const& from) -> result<stats::frame> {
-                                           auto hq = seal::read_hq_secret(from.hq_key);
-                                           if (!hq) return unexpected(hq.error());
-                                           auto store = journal::store::open(from.dir);
-                                           if (!store) return unexpected(store.error());
-                                           warnings = store->recovery();
-                                           auto r = read_store(*store, *hq, s);
-                                           if (!r) return unexpected(r.error());
-                                           return read(std::move(*r));
-                                       },
-                                       [&](csv_source const& from) -> result<stats::frame> {
-                                           stats::csv_options csv;
-                                           csv.survey = &s;
-                                           csv.kinds = column_kinds(report_figures(s, o));
-                                           return stats::read_csv(from.file.string(), csv);
-                                       },
-                                       [&](json_lines_source const& from) -> result<stats::frame> {
-                                           std::ifstream in(from.file, std::ios::binary);
-                                           if (!in)
-                                               return fail("io", "cannot open",
-                                                           {.file = from.file.string()});
-                                           auto r = read_json_lines(in, from.file.string(), s);
-                                           if (!r) return unexpected(r.error());
-                                           return read(std::move(*r));
-                                       }},
-                            files.cards);
+    auto cards = std::visit(
+        overloaded{[&](store_source const& from) -> result<stats::frame> {
+                       auto hq = seal::read_hq_secret(from.hq_key);
+                       if (!hq) return unexpected(hq.error());
+                       auto store = journal::store::open(from.dir);
+                       if (!store) return unexpected(store.error());
+                       warnings = store->recovery();
+                       auto r = read_store(*store, *hq, s);
+                       if (!r) return unexpected(r.error());
+                       return read(std::move(*r));
+                   },
+                   [&](csv_source const& from) -> result<stats::frame> {
+                       return stats::read_csv(from.file.string(),
+                                              csv_options_of(report_figures(s, o), {}, &s));
+                   },
+                   [&](json_lines_source const& from) -> result<stats::frame> {
+                       std::ifstream in(from.file, std::ios::binary);
+                       if (!in) return fail("io", "cannot open", {.file = from.file.string()});
+                       auto r = read_json_lines(in, from.file.string(), s);
+                       if (!r) return unexpected(r.error());
+                       return read(std::move(*r));
+                   }},
+        files.cards);
     if (!cards) return unexpected(cards.error());
     if (!files.cases.empty()) {
         std::error_code ec;

@@ -3,23 +3,13 @@
 #include <charconv>
 
 #include "candor/time.hpp"
+#include "util/csv.hpp"
 
 namespace candor::response {
 
+// The dialect is util's, shared with the stats reader.
 std::string csv_cell(std::string_view value) {
-    std::string cell;
-    // OWASP's advice against CSV injection: a leading quote makes the cell plain text.
-    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' ||
-                           value[0] == '@' || value[0] == '\t' || value[0] == '\r'))
-        cell += '\'';
-    cell += value;
-    if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
-    std::string quoted = "\"";
-    for (char c : cell) {
-        if (c == '"') quoted += '"';
-        quoted += c;
-    }
-    return quoted + '"';
+    return util::csv_cell(value);
 }
 
 namespace {

@@ -99,10 +99,11 @@ std::vector<column_spec> specs_for(std::vector<std::string> const& names, csv_op
                 using survey::question_kind;
                 if (survey::is_scale(q->kind)) {
                     s.kind = column_kind::scale;
-                    s.range = q->kind == question_kind::nps    ? std::pair(0, 10)
-                              : q->kind == question_kind::csat ? std::pair(1, 5)
+                    auto ends = [](scale_ends e) { return std::pair<int, int>(e.lo, e.hi); };
+                    s.range = q->kind == question_kind::nps    ? ends(nps_scale)
+                              : q->kind == question_kind::csat ? ends(csat_scale)
                               : q->kind == question_kind::ces
-                                  ? std::pair(1, 7)
+                                  ? ends(ces_scale)
                                   : std::pair(static_cast<int>(q->min), static_cast<int>(q->max));
                 } else if (q->kind == question_kind::number) {
                     s.kind = column_kind::number;
@@ -117,6 +118,11 @@ std::vector<column_spec> specs_for(std::vector<std::string> const& names, csv_op
         }
         for (auto const& [n, k] : opt.kinds)
             if (n == name) s.kind = k;
+        for (auto const& [n, ends] : opt.scales)
+            if (n == name) {
+                s.kind = column_kind::scale;
+                s.range = std::pair<int, int>(ends.lo, ends.hi);
+            }
         specs.push_back(std::move(s));
     }
     return specs;

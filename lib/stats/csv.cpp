@@ -7,19 +7,20 @@
 #include <future>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 
 #include "builder.hpp"
 #include "candor/time.hpp"
 #include "csv_reader.hpp"
-#include "csv_scanner.hpp"
+#include "util/csv.hpp"
 
 namespace candor::stats {
 
 namespace {
 
-using detail::csv_scanner;
+using util::csv_scanner;
 
 // Labels of a category or set column, looked up by view in an open-addressing table: a
 // value is copied the first time it is seen only. The survey's options come first, then the
@@ -107,7 +108,8 @@ class labels_index {
 
 // One column typed as its cells arrive, into an array sized for the most rows the text can
 // hold. A column of inferred kind starts as a scale and is widened (number, time, category)
-// when a cell does not fit; the caller then feeds it its earlier cells again.
+// when a cell does not fit; the caller then feeds it its earlier cells again, once, after
+// the last row.
 class typed_column {
   public:
     typed_column(detail::column_spec const& spec, Eigen::Index capacity, std::string const& file)
@@ -121,6 +123,7 @@ class typed_column {
 
     // Stores the cell of row r; false when it does not fit the inferred kind so far.
     bool put(Eigen::Index r, std::string_view cell, std::uint32_t line) {
+        bool const had = any_;  // as it was, when the cell does not fit
         any_ |= !cell.empty();
         switch (kind_) {
             case column_kind::scale: {
@@ -130,7 +133,10 @@ class typed_column {
                 auto [a, b] = spec_.range.value_or(std::pair(-127, 127));
                 auto v = detail::to_integer(cell);
                 if (!v || *v < a || *v > b) {
-                    if (inferred_) return false;
+                    if (inferred_) {
+                        any_ = had;
+                        return false;
+                    }
                     if (!v)
                         fail(cell, line, "not-an-integer", "is not a whole number");
                     else
@@ -150,7 +156,10 @@ class typed_column {
                 if (cell.empty()) return true;
                 auto v = detail::to_number(cell);
                 if (!v) {
-                    if (inferred_) return false;
+                    if (inferred_) {
+                        any_ = had;
+                        return false;
+                    }
                     fail(cell, line, "not-a-number", "is not a number");
                     return true;
                 }
@@ -163,7 +172,10 @@ class typed_column {
                 if (cell.empty()) return true;
                 auto v = detail::to_time(cell);
                 if (!v) {
-                    if (inferred_) return false;
+                    if (inferred_) {
+                        any_ = had;
+                        return false;
+                    }
                     fail(cell, line, "not-a-time", "is not a timestamp or a YYYY-MM-DD date");
                     return true;
                 }
@@ -193,12 +205,25 @@ class typed_column {
         return true;
     }
 
-    // The next kind an inferred column can take, with its earlier rows to be put again.
-    void widen() {
-        start(kind_ == column_kind::scale    ? column_kind::number
-              : kind_ == column_kind::number ? column_kind::time
-                                             : column_kind::category);
+    // After put() refused the cell of row r: the first wider kind that holds it and every
+    // cell before it (an integer is a number, a number is never a time, any cell is a label),
+    // whose rows before r are to be put again (redo()). Known from the kinds alone, so a
+    // widening re-reads nothing.
+    void widen(Eigen::Index r, std::string_view cell, std::uint32_t line) {
+        auto const was = kind_;
+        auto holds_earlier = [&] {
+            return !any_ || kind_ == column_kind::category ||
+                   (was == column_kind::scale && kind_ == column_kind::number);
+        };
+        do {
+            start(kind_ == column_kind::scale    ? column_kind::number
+                  : kind_ == column_kind::number ? column_kind::time
+                                                 : column_kind::category);
+        } while (!(holds_earlier() && put(r, cell, line)));
+        redo_ = r;
     }
+    // The rows, from the first, to put again: those before the last widening.
+    Eigen::Index redo() const noexcept { return redo_; }
 
     // The column of its first `rows` rows, or nothing when it is refused; problems go to
     // `errors` (at most 100 cell errors in all).
@@ -291,7 +316,8 @@ class typed_column {
     std::string const& file_;
     Eigen::Index capacity_;
     bool inferred_;
-    bool any_ = false;  // a cell with a value was seen
+    bool any_ = false;  // a cell with a value was stored
+    Eigen::Index redo_ = 0;
     column_kind kind_ = column_kind::scale;
     column data_;
     int lo_ = 127, hi_ = -127;
@@ -301,8 +327,7 @@ class typed_column {
 
 }  // namespace
 
-result<frame> parse_csv(std::string_view text, csv_options const& opt,
-                              std::string_view file_name) {
+result<frame> parse_csv(std::string_view text, csv_options const& opt, std::string_view file_name) {
     std::string file(file_name);
     auto at = [&](std::uint32_t line) { return location{file, line, 1}; };
     auto syntax = [&](csv_scanner const& s) {
@@ -317,6 +342,10 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt,
         std::string_view cell;
         if ((more = s.cell(cell)) == csv_scanner::cut::bad)
             return unexpected(candor::errors{syntax(s)});
+        if (header.size() == max_csv_columns)
+            return fail("too-many-columns",
+                        "the header has more than " + std::to_string(max_csv_columns) + " columns",
+                        at(header_line));
         header.emplace_back(cell);
     }
     candor::errors errors;  // of the header, then of the widths, then of the cells
@@ -340,21 +369,8 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt,
     columns.reserve(specs.size());
     for (auto const& spec : specs) columns.emplace_back(spec, capacity, file);
 
-    // Feeds an inferred column its cells of rows before `rows` again, after it widened.
     auto body = s.offset();
     auto body_line = s.line();
-    auto refill = [&](typed_column& c, std::size_t j, Eigen::Index rows) {
-        csv_scanner again(text, body, body_line);
-        for (Eigen::Index r = 0; r < rows; ++r) {
-            again.next_record();
-            std::string_view cell;
-            for (std::size_t k = 0; k <= j; ++k) again.cell(cell);
-            if (!c.put(r, cell, again.record_line())) return false;
-            while (j + 1 < header.size() && again.cell(cell) == csv_scanner::cut::more) {
-            }
-        }
-        return true;
-    };
 
     // Two workers each type the columns they own, both cutting every cell: cutting is the
     // cheaper part, and each column is then whole, with no merging of dictionaries or kinds.
@@ -395,11 +411,8 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt,
                     return out;
                 }
                 if (!typing || n >= columns.size() || owner[n] != me) continue;
-                auto& c = columns[n];
-                while (!c.put(out.rows, cell, in.record_line())) {
-                    c.widen();
-                    while (!refill(c, n, out.rows)) c.widen();
-                }
+                if (!columns[n].put(out.rows, cell, in.record_line()))
+                    columns[n].widen(out.rows, cell, in.record_line());
             }
             if (n != header.size())
                 out.widths.push_back({severity::error, "csv-width",
@@ -409,6 +422,23 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt,
             else
                 ++out.rows;
         }
+        if (!errors.empty() || !out.widths.empty()) return out;
+        // The rows before each widening, put again in their column's final kind: one more
+        // pass for all columns, however many widened (a pass per column and widening made a
+        // wide file cost rows x columns^2).
+        Eigen::Index redo = 0;
+        for (std::size_t j = 0; j < columns.size(); ++j)
+            if (owner[j] == me) redo = std::max(redo, columns[j].redo());
+        csv_scanner again(text, body, body_line);
+        for (Eigen::Index r = 0; r < redo && again.next_record(); ++r)
+            for (auto [n, more] = std::pair(std::size_t{0}, csv_scanner::cut::more);
+                 more == csv_scanner::cut::more; ++n) {
+                std::string_view cell;
+                more = again.cell(cell);
+                if (owner[n] == me && r < columns[n].redo() &&
+                    !columns[n].put(r, cell, again.record_line()))
+                    throw std::logic_error("stats::parse_csv: a widened column refused a cell");
+            }
         return out;
     };
     std::future<body_scan> second;

@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "csv_scanner.hpp"
+#include "util/csv.hpp"
 
 namespace candor::stats::detail {
+
+using util::csv_scanner;
 
 result<std::vector<record>> read_records(std::string_view text, std::string_view file_name) {
     std::vector<record> out;
@@ -18,9 +20,9 @@ result<std::vector<record>> read_records(std::string_view text, std::string_view
             more = s.cell(cell);
             if (more == csv_scanner::cut::bad)
                 return unexpected(candor::errors{{severity::error,
-                                               "csv-syntax",
-                                               s.error(),
-                                               {std::string(file_name), s.error_line(), 1}}});
+                                                  "csv-syntax",
+                                                  s.error(),
+                                                  {std::string(file_name), s.error_line(), 1}}});
             r.cells.emplace_back(cell);
         }
         out.push_back(std::move(r));

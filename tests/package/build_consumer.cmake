@@ -1,4 +1,4 @@
-# Builds and runs the consumer in one of three ways (MODE), failing on any error.
+# Builds and runs the consumer in one of four ways (MODE), failing on any error.
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
@@ -15,6 +15,27 @@ if(MODE STREQUAL "find_package")
   if(WITH_C)
     run(${BUILD}/c_consumer ${SURVEY})
   endif()
+elseif(MODE STREQUAL "header_only")
+  # The statistics kernel alone: built with -H, so every header the compiler opened is in
+  # the build's output; none may be a dependency's other than Eigen's.
+  run(${CMAKE_COMMAND} -S ${SOURCE} -B ${BUILD} -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${PREFIX})
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD} RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "the header-only consumer did not build:\n${out}${err}")
+  endif()
+  string(REGEX MATCHALL "[^\n]*(boost|nlohmann|sodium|httplib|/lib/util/)[^\n]*" bad "${out}${err}")
+  if(bad)
+    message(FATAL_ERROR "the header-only kernel included:\n${bad}")
+  endif()
+  foreach(header ${PREFIX}/include/candor/stats/segments.hpp
+                 ${PREFIX}/include/candor/stats/detail/segments-inl.hpp Eigen/Core)
+    string(FIND "${out}${err}" "${header}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "${header} was not included from where it should be:\n${out}${err}")
+    endif()
+  endforeach()
+  run(${BUILD}/stats_consumer)
 elseif(MODE STREQUAL "add_subdirectory")
   run(${CMAKE_COMMAND} -S ${SOURCE} -B ${BUILD} -G ${GENERATOR} -DCANDOR_SOURCE=${CANDOR_SOURCE})
   run(${CMAKE_COMMAND} --build ${BUILD} -j 2)

@@ -16,7 +16,7 @@ using nlohmann::json;
 namespace {
 
 stats::frame frame(std::string const& csv, report::figures_options const& kinds_of = {}) {
-    auto f = stats::parse_csv(csv, {.kinds = report::column_kinds(kinds_of), .survey = nullptr});
+    auto f = stats::parse_csv(csv, report::csv_options_of(kinds_of));
     REQUIRE(f.has_value());
     return std::move(*f);
 }
@@ -171,11 +171,13 @@ TEST_CASE("figures: the change at a date, and the column kinds the options imply
 
     o.by = {"site"};
     o.weights = "w";
-    auto kinds = report::column_kinds(o, {"region"});
+    auto csv = report::csv_options_of(o, {"region"});
     using k = stats::column_kind;
-    CHECK(kinds == std::vector<std::pair<std::string, k>>{{"rec", k::scale},
-                                                          {"site", k::category},
-                                                          {"when", k::time},
-                                                          {"w", k::number},
-                                                          {"region", k::category}});
+    CHECK(csv.kinds ==
+          std::vector<std::pair<std::string, k>>{
+              {"site", k::category}, {"when", k::time}, {"w", k::number}, {"region", k::category}});
+    REQUIRE(csv.scales.size() == 1);
+    CHECK(csv.scales[0].first == "rec");
+    CHECK(csv.scales[0].second.lo == 0);
+    CHECK(csv.scales[0].second.hi == 10);
 }

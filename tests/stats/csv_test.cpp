@@ -1,5 +1,6 @@
 // The CSV reader: cells cut in place, typed straight into their columns.
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -74,7 +75,7 @@ TEST_CASE("CSV: CRLF, bare CR, blank lines and no final line break read alike") 
 }
 
 TEST_CASE("CSV: empty cells are missing in every kind; an empty column is a category") {
-    csv_options opt{{{"n", column_kind::number}, {"s", column_kind::set}}, nullptr};
+    csv_options opt{{{"n", column_kind::number}, {"s", column_kind::set}}, nullptr, {}};
     auto f = parse_csv("k,n,t,c,s,e\n1,,2026-11-02,x,a;b,\n,2.5,,,,\n", opt);
     REQUIRE(f.has_value());
     CHECK(col<scale_column>(f, "k").values[1] == missing_scale);
@@ -113,7 +114,7 @@ TEST_CASE("CSV: a late cell that does not fit widens the inferred kind of its wh
 }
 
 TEST_CASE("CSV: problems come column by column, at most 100 of the cells") {
-    csv_options opt{{{"a", column_kind::number}, {"b", column_kind::time}}, nullptr};
+    csv_options opt{{{"a", column_kind::number}, {"b", column_kind::time}}, nullptr, {}};
     auto f = parse_csv("a,b\nx,y\n1,2026-11-02\nz,w\n", opt, "p.csv");
     REQUIRE(!f.has_value());
     REQUIRE(f.error().size() == 4);
@@ -142,7 +143,7 @@ TEST_CASE("CSV: problems come column by column, at most 100 of the cells") {
 
     std::string options = "s\n";
     for (int i = 0; i < 64; ++i) options.append("o").append(std::to_string(i)).append("\n");
-    auto sets = parse_csv(options, {{{"s", column_kind::set}}, nullptr});
+    auto sets = parse_csv(options, {{{"s", column_kind::set}}, nullptr, {}});
     REQUIRE(!sets.has_value());
     CHECK(sets.error()[0].code == "too-many-options");
 }
@@ -209,4 +210,133 @@ TEST_CASE("margins files read through the same cutter") {
     REQUIRE(m->targets.size() == 2);
     CHECK(m->targets[0].first == "Lyon, FR");
     CHECK(parse_margin("a,\"1\n", "site").error()[0].code == "csv-syntax");
+}
+
+TEST_CASE("CSV: a wide file is read with its columns found by name; a wider one is refused") {
+    // As wide as allowed: every column found by its name, holding its own cells.
+    constexpr std::size_t wide = max_csv_columns;
+    // "c" + j (g++ 12 warns falsely on "literal" + std::to_string under -O3).
+    auto name = [](std::size_t j) {
+        char buf[32];
+        return std::string(buf,
+                           static_cast<std::size_t>(std::snprintf(buf, sizeof buf, "c%zu", j)));
+    };
+    std::string header, row;
+    for (std::size_t j = 0; j < wide; ++j) {
+        if (j) header += ',', row += ',';
+        header += name(j);
+        row += std::to_string(j % 100);
+    }
+    auto f = parse_csv(header + "\n" + row + "\n" + row + "\n");
+    REQUIRE(f.has_value());
+    REQUIRE(f->size() == wide);
+    for (std::size_t j = 0; j < wide; j += 997) {
+        auto c = f->get<scale_column>(name(j));
+        REQUIRE(c.has_value());
+        CHECK((*c)->values[1] == static_cast<std::int8_t>(j % 100));
+        CHECK(f->names()[j] == name(j));
+    }
+    CHECK(f->find(name(wide)) == nullptr);
+    CHECK(f->get<scale_column>("c").error()[0].code == "unknown-column");
+
+    // One column more is refused at the header, before any row is read: the rows here
+    // are not even CSV.
+    auto wider = parse_csv(header + ",extra\n\"unclosed\n", {}, "wide.csv");
+    REQUIRE(!wider.has_value());
+    REQUIRE(wider.error().size() == 1);
+    CHECK(wider.error()[0].code == "too-many-columns");
+    CHECK(wider.error()[0].where.file == "wide.csv");
+    CHECK(wider.error()[0].where.line == 1);
+    CHECK(wider.error()[0].message.find(std::to_string(max_csv_columns)) != std::string::npos);
+}
+
+TEST_CASE("CSV: NPS, CSAT and CES named in the options are checked against their scales") {
+    csv_options opt;
+    opt.scales = {{"rec", nps_scale}, {"sat", csat_scale}, {"effort", ces_scale}};
+    auto ok = parse_csv("rec,sat,effort\n0,1,7\n10,5,1\n,,\n", opt);
+    REQUIRE(ok.has_value());
+    auto const& rec = col<scale_column>(ok, "rec");
+    CHECK(rec.lo == 0);
+    CHECK(rec.hi == 10);
+    CHECK(col<scale_column>(ok, "effort").hi == 7);
+    CHECK(rec.values[2] == missing_scale);
+
+    // Each value off its scale is an error at its line; without the options they are data.
+    std::string text = "rec,sat,effort\n11,3,4\n-5,3,4\n127,9,8\n9,0,0\n";
+    auto bad = parse_csv(text, opt, "cards.csv");
+    REQUIRE(!bad.has_value());
+    std::vector<std::pair<std::uint32_t, std::string>> where;
+    for (auto const& e : bad.error()) {
+        CHECK(e.code == "out-of-range");
+        CHECK(e.where.file == "cards.csv");
+        where.emplace_back(e.where.line, e.message.substr(0, e.message.find(':')));
+    }
+    using lines = std::vector<std::pair<std::uint32_t, std::string>>;
+    CHECK(where == lines{{2, "column 'rec'"},
+                         {3, "column 'rec'"},
+                         {4, "column 'rec'"},
+                         {4, "column 'sat'"},
+                         {5, "column 'sat'"},
+                         {4, "column 'effort'"},
+                         {5, "column 'effort'"}});
+    CHECK(bad.error()[0].message.find("outside the scale 0..10") != std::string::npos);
+    CHECK(candor::render(bad.error()[0]).rfind("cards.csv:2:", 0) == 0);
+    auto inferred = parse_csv(text);
+    REQUIRE(inferred.has_value());
+    CHECK(col<scale_column>(inferred, "rec").hi == 127);
+    // The options win over the kinds and the survey.
+    opt.kinds = {{"rec", column_kind::category}};
+    CHECK(!parse_csv(text, opt).has_value());
+}
+
+TEST_CASE("CSV: columns that widen late, many of them, keep every earlier cell") {
+    // Column j holds integers up to row j % 40, then decimals, then text from row 45: each
+    // widens twice, at its own rows, and ends a category of its cells as written.
+    constexpr std::size_t columns = 3000;
+    auto cell = [](std::size_t r, std::size_t j) {
+        if (r < j % 40) return std::to_string(r);
+        if (r < 45) return std::to_string(r) + ".5";
+        return std::string(r % 2 ? "x" : "");
+    };
+    auto csv = [&](std::size_t rows) {
+        std::string text;
+        for (std::size_t j = 0; j < columns; ++j) {
+            if (j) text += ',';
+            text += 'c';
+            text += std::to_string(j);
+        }
+        text += '\n';
+        for (std::size_t r = 0; r < rows; ++r) {
+            for (std::size_t j = 0; j < columns; ++j) {
+                if (j) text += ',';
+                text += cell(r, j);
+            }
+            text += '\n';
+        }
+        return text;
+    };
+    auto name = [](std::size_t j) {
+        std::string n = "c";
+        return n += std::to_string(j);
+    };
+    auto f = parse_csv(csv(50));
+    REQUIRE(f.has_value());
+    for (std::size_t j = 0; j < columns; j += 7) {
+        auto const& c = col<category_column>(f, name(j));
+        for (std::size_t r = 0; r < 50; ++r) {
+            auto want = cell(r, j);
+            auto code = c.codes[static_cast<Eigen::Index>(r)];
+            CHECK((want.empty() ? code == missing_code
+                                : c.labels[static_cast<std::size_t>(code)] == want));
+        }
+    }
+    // Without the text rows each column ends a number column, its integers as numbers.
+    auto numbers = parse_csv(csv(45));
+    REQUIRE(numbers.has_value());
+    for (std::size_t j : {0, 1, 39, 2999}) {
+        auto const& c = col<number_column>(numbers, name(j));
+        for (std::size_t r = 0; r < 45; ++r)
+            CHECK(c.values[static_cast<Eigen::Index>(r)] ==
+                  static_cast<double>(r) + (r < j % 40 ? 0 : 0.5));
+    }
 }

@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "candor/survey/survey.hpp"
 #include "candor/stats/csv.hpp"
 #include "candor/stats/figures.hpp"
 #include "candor/stats/quality.hpp"
 #include "candor/stats/responses.hpp"
+#include "candor/survey/survey.hpp"
 #include "candor/time.hpp"
 #include "helpers.hpp"
 
@@ -25,7 +25,7 @@ TEST_CASE("CSV: kinds inferred from the cells, missing cells explicit") {
     auto nps_col = f->get<scale_column>("nps");
     REQUIRE(nps_col.has_value());
     CHECK((*nps_col)->values[1] == missing_scale);
-    CHECK(nps(histogram_of(**nps_col)).n == 2);
+    CHECK(nps(histogram_of(**nps_col).value()).n == 2);
     CHECK(f->get<number_column>("spend").has_value());
     auto t = f->get<time_column>("submitted");
     REQUIRE(t.has_value());
@@ -124,8 +124,8 @@ TEST_CASE("a frame from responses in memory, typed by the survey") {
     CHECK((*sub)->seconds[1] == 1'800'000'100);
     auto st = f->get<time_column>("started");
     REQUIRE(st.has_value());
-    CHECK(speeders(**st, **sub, 30)[1]);
-    CHECK(!speeders(**st, **sub, 30)[0]);  // no start time
+    CHECK(speeders(**st, **sub, 30).value()[1]);
+    CHECK(!speeders(**st, **sub, 30).value()[0]);  // no start time
 }
 
 TEST_CASE("quality flags: straight-liners, duplicate text, bursts") {
@@ -138,7 +138,7 @@ TEST_CASE("quality flags: straight-liners, duplicate text, bursts") {
     CHECK(s->cast<int>().matrix() == Eigen::Vector4i(1, 0, 1, 0));
     CHECK(straight_liners(f, {"a"}).error().front().code == "too-few-items");
 
-    auto dup = duplicate_text(category({0, 1, 0, missing_code, 2}, {"great", "ok", "meh"}));
+    auto dup = duplicate_text(category({0, 1, 0, missing_code, 2}, {"great", "ok", "meh"})).value();
     CHECK(dup.cast<int>().matrix() == (Eigen::VectorXi(5) << 1, 0, 1, 0, 0).finished());
 
     // Device k1: cards at 0, 60, 120, 900 s; k2: 0 and 30 s. More than 2 within 5 minutes.
@@ -146,6 +146,6 @@ TEST_CASE("quality flags: straight-liners, duplicate text, bursts") {
     time_column t;
     t.seconds.resize(6);
     t.seconds << 120, 0, 60, 900, 0, 30;
-    auto b = bursts(device, t, 2, 5);
+    auto b = bursts(device, t, 2, 5).value();
     CHECK(b.cast<int>().matrix() == (Eigen::VectorXi(6) << 1, 1, 1, 0, 0, 0).finished());
 }

@@ -18,7 +18,8 @@ inline constexpr int na = missing_scale;
 inline scale_column scale(std::vector<int> const& v, int lo, int hi) {
     scale_column c;
     c.values.resize(static_cast<Eigen::Index>(v.size()));
-    for (std::size_t i = 0; i < v.size(); ++i) c.values[static_cast<Eigen::Index>(i)] = static_cast<std::int8_t>(v[i]);
+    for (std::size_t i = 0; i < v.size(); ++i)
+        c.values[static_cast<Eigen::Index>(i)] = static_cast<std::int8_t>(v[i]);
     c.lo = static_cast<std::int8_t>(lo);
     c.hi = static_cast<std::int8_t>(hi);
     return c;

@@ -1,8 +1,9 @@
 #include <random>
 
-#include <Eigen/Dense>
 #include <doctest/doctest.h>
+#include <Eigen/Dense>
 
+#include "candor/stats/csv.hpp"
 #include "candor/stats/drivers.hpp"
 #include "candor/stats/figures.hpp"
 #include "candor/stats/reliability.hpp"
@@ -14,7 +15,9 @@ using namespace candor::stats::test;
 
 namespace {
 
-number_column numbers(std::vector<double> const& v) { return {array(v)}; }
+number_column numbers(std::vector<double> const& v) {
+    return {array(v)};
+}
 
 }  // namespace
 
@@ -112,7 +115,8 @@ TEST_CASE("key drivers refuse a singular design and an unknown column") {
 }
 
 TEST_CASE("Cronbach's alpha, worked by hand and against the definition") {
-    // x = 1 2 3 4, y = 2 1 4 3: var 5/3 each, cov 1, total 16/3: alpha = 2 (1 - (10/3)/(16/3)) = 0.75.
+    // x = 1 2 3 4, y = 2 1 4 3: var 5/3 each, cov 1, total 16/3: alpha = 2 (1 - (10/3)/(16/3)) =
+    // 0.75.
     frame f;
     f.add("x", scale({1, 2, 3, 4, na}, 1, 5));
     f.add("y", scale({2, 1, 4, 3, 5}, 1, 5));
@@ -132,7 +136,8 @@ TEST_CASE("Cronbach's alpha, worked by hand and against the definition") {
         double t = z(rng);
         for (int j = 0; j < k; ++j) x(i, j) = t + z(rng) * (j + 1);
     }
-    for (int j = 0; j < k; ++j) g.add(items[static_cast<std::size_t>(j)], number_column{x.col(j).array()});
+    for (int j = 0; j < k; ++j)
+        g.add(items[static_cast<std::size_t>(j)], number_column{x.col(j).array()});
     Eigen::MatrixXd c = x.rowwise() - x.colwise().mean();
     Eigen::MatrixXd cov = c.transpose() * c / (n - 1);
     double total = cov.sum(), items_var = cov.trace();
@@ -152,7 +157,8 @@ TEST_CASE("raking meets every margin and reports convergence") {
     std::mt19937 rng(1);
     std::uniform_int_distribution<int> a(0, 2), b(0, 1);
     std::vector<int> va, vb;
-    for (int i = 0; i < 400; ++i) va.push_back(a(rng)), vb.push_back(i % 7 == 0 ? missing_code : b(rng));
+    for (int i = 0; i < 400; ++i)
+        va.push_back(a(rng)), vb.push_back(i % 7 == 0 ? missing_code : b(rng));
     frame f;
     f.add("site", category(va, {"lyon", "nice", "paris"}));
     f.add("channel", category(vb, {"kiosk", "web"}));
@@ -166,7 +172,8 @@ TEST_CASE("raking meets every margin and reports convergence") {
     double site[3] = {}, channel[2] = {};
     for (int i = 0; i < 400; ++i) {
         site[va[static_cast<std::size_t>(i)]] += r->w[i];
-        if (vb[static_cast<std::size_t>(i)] != missing_code) channel[vb[static_cast<std::size_t>(i)]] += r->w[i];
+        if (vb[static_cast<std::size_t>(i)] != missing_code)
+            channel[vb[static_cast<std::size_t>(i)]] += r->w[i];
     }
     CHECK(close(site[0], 500, 1e-9));
     CHECK(close(site[1], 300, 1e-9));

@@ -7,6 +7,7 @@
 #include <boost/archive/text_iarchive.hpp>
 #include <boost/archive/text_oarchive.hpp>
 
+#include "candor/stats/archive.hpp"
 #include "candor/stats/figures.hpp"
 #include "candor/stats/segments.hpp"
 #include "candor/time.hpp"
@@ -21,7 +22,7 @@ TEST_CASE("NPS and CSAT by site in one pass, worked by hand") {
     auto c = scale({5, 1, 4, na, 2, 5}, 1, 5);
     auto g = group_by(site);
     std::vector<scale_column const*> cols{&n, &c};
-    auto h = histograms_by(g, cols);
+    auto h = histograms_by(g, cols).value();
     CHECK(nps(h[0][0]).score == 0);    // one promoter, one detractor
     CHECK(nps(h[0][1]).score == 100);  // two promoters, one skipped
     CHECK(nps(h[0][1]).n == 2);
@@ -91,8 +92,8 @@ TEST_CASE("by-site figures on generated data against a direct computation, threa
     auto d = generate(2'500'000, 37, 11);
     auto g = group_by(d.site);
     std::vector<scale_column const*> cols{&d.nps_col, &d.csat_col};
-    auto h = histograms_by(g, cols);
-    auto hw = histograms_by(g, cols, d.w);
+    auto h = histograms_by(g, cols).value();
+    auto hw = histograms_by(g, cols, d.w).value();
     std::vector<double> n(37), sum(37), hits(37), base(37), sw(37), swv(37);
     for (Eigen::Index i = 0; i < d.w.size(); ++i) {
         int s = d.site.codes[i];
@@ -138,18 +139,20 @@ TEST_CASE("arrays of every element type are counted as their bytes are, mixed ty
     auto d = generate(2'200'000, 23, 7);  // split across threads
     auto g = group_by(d.site);
     std::vector<scale_column const*> cols{&d.nps_col, &d.csat_col};
-    auto want = histograms_by(g, cols), want_w = histograms_by(g, cols, d.w);
+    auto want = histograms_by(g, cols).value(), want_w = histograms_by(g, cols, d.w).value();
     auto rows = static_cast<std::size_t>(d.w.size());
     std::vector<std::int16_t> codes16(d.site.codes.begin(), d.site.codes.end());
     std::span<double const> w(d.w.data(), rows);
     auto check = [&]<class V, class W>(V, W) {
         auto n = widened<V>(d.nps_col);
         auto c = widened<W>(d.csat_col);
-        std::vector<scale_span> spans{{std::span<V const>(n), 0, 10},
-                                      {std::span<W const>(c), 1, 5},
-                                      {std::span<V const>(n), 0, 10}};
-        auto h = histograms_by(std::span<std::int16_t const>(codes16), 23, spans);
-        auto hw = histograms_by(std::span<std::int16_t const>(codes16), 23, spans, w);
+        std::vector<scale_span<V>> vs{{std::span<V const>(n), 0, 10}};
+        std::vector<scale_span<W>> ws{{std::span<W const>(c), 1, 5}};
+        std::span<scale_span<V> const> first(vs);
+        std::span<scale_span<W> const> second(ws);
+        std::span<std::int16_t const> by(codes16);
+        auto h = histograms_by(by, 23, {}, first, second, first).value();
+        auto hw = histograms_by(by, 23, w, first, second).value();
         CHECK(same(h[0], want[0]));
         CHECK(same(h[1], want[1]));
         CHECK(same(h[2], want[0]));
@@ -163,27 +166,28 @@ TEST_CASE("arrays of every element type are counted as their bytes are, mixed ty
 }
 
 TEST_CASE("a value no byte of the scale holds is off it, in any element type") {
-    auto count = []<class V>(V x) {
+    auto code = []<class V>(V x) {
         std::vector<V> v{V(10), x};
-        scale_span const s{std::span<V const>(v), 0, 10};
-        histograms_by({}, 1, std::span(&s, 1));
+        auto h = histogram_of(scale_span<V>{std::span<V const>(v), 0, 10});
+        return h ? std::string() : h.error().front().code;
     };
-    CHECK_THROWS_AS(count(std::int16_t{300}), std::out_of_range);
-    CHECK_THROWS_AS(count(std::int64_t{1} << 40), std::out_of_range);
-    CHECK_THROWS_AS(count(std::uint8_t{200}), std::out_of_range);
-    CHECK_THROWS_AS(count(3.5), std::out_of_range);
-    CHECK_THROWS_AS(count(-128.0f), std::out_of_range);  // missing is NaN in floats
-    CHECK_THROWS_AS(count(std::numeric_limits<double>::infinity()), std::out_of_range);
+    CHECK(code(std::int16_t{300}) == "out-of-range");
+    CHECK(code(std::int64_t{1} << 40) == "out-of-range");
+    CHECK(code(std::uint8_t{200}) == "out-of-range");
+    CHECK(code(3.5) == "out-of-range");
+    CHECK(code(-128.0f) == "out-of-range");  // missing is NaN in floats
+    CHECK(code(std::numeric_limits<double>::infinity()) == "out-of-range");
+    CHECK(code(std::int8_t{missing_scale}).empty());
     std::vector<float> f{10, std::numeric_limits<float>::quiet_NaN(), -0.0f};
-    scale_span const s{std::span<float const>(f), 0, 10};
-    auto h = histograms_by({}, 1, std::span(&s, 1));
-    CHECK(h[0][0].n[10] == 1);
-    CHECK(h[0][0].n[0] == 1);  // -0.0 is 0
+    auto h = histogram_of(scale_span<float>{std::span<float const>(f), 0, 10}).value();
+    CHECK(h.n[10] == 1);
+    CHECK(h.n[0] == 1);  // -0.0 is 0
+    CHECK(h.count() == 2);
 }
 
 TEST_CASE("shards serialized apart merge into the figures of one pass") {
     auto d = generate(3000, 4, 5);
-    auto whole = histogram_of(d.nps_col, d.w);
+    auto whole = histogram_of(d.nps_col, d.w).value();
     moments whole_m;
     for (Eigen::Index i = 0; i < d.w.size(); ++i)
         whole_m.add(d.nps_col.values[i] == na ? 0 : d.nps_col.values[i] * 1.5 + 1e6, d.w[i]);
@@ -193,7 +197,7 @@ TEST_CASE("shards serialized apart merge into the figures of one pass") {
     for (Eigen::Index start = 0; start < 3000; start += 1000) {
         scale_column part = d.nps_col;
         part.values = d.nps_col.values.segment(start, 1000);
-        histogram h = histogram_of(part, d.w.segment(start, 1000));
+        histogram h = histogram_of(part, d.w.segment(start, 1000)).value();
         moments m;
         for (Eigen::Index i = start; i < start + 1000; ++i)
             m.add(d.nps_col.values[i] == na ? 0 : d.nps_col.values[i] * 1.5 + 1e6, d.w[i]);
@@ -220,18 +224,50 @@ TEST_CASE("shards serialized apart merge into the figures of one pass") {
 }
 
 TEST_CASE("histograms of different ranges merge by widening") {
-    auto a = histogram_of(scale({1, 2}, 1, 2));
-    auto b = histogram_of(scale({5}, 4, 5));
+    auto a = histogram_of(scale({1, 2}, 1, 2)).value();
+    auto b = histogram_of(scale({5}, 4, 5)).value();
     a.merge(b);
     CHECK(a.lo == 1);
     CHECK(a.hi() == 5);
     CHECK(a.n == std::vector<std::uint64_t>{1, 1, 0, 0, 1});
 }
 
-TEST_CASE("a value outside its scale is a broken invariant") {
-    auto site = category({0}, {"a"});
+TEST_CASE("a value off its scale, arrays of different lengths, a code past the groups: errors") {
+    auto site = category({0, 0}, {"a"});
     auto g = group_by(site);
-    auto bad = scale({11}, 0, 10);
-    std::vector<scale_column const*> cols{&bad};
-    CHECK_THROWS_AS(histograms_by(g, cols), std::out_of_range);
+    auto bad = scale({11, 3}, 0, 10), good = scale({10, 3}, 0, 10), short_col = scale({10}, 0, 10);
+    auto code = [](auto const& r) { return r ? std::string() : r.error().front().code; };
+    auto by = [&](scale_column const& c, Eigen::ArrayXd const& w = {}) {
+        std::vector<scale_column const*> cols{&c};
+        return code(histograms_by(g, cols, w));
+    };
+    CHECK(by(good).empty());
+    CHECK(by(bad) == "out-of-range");
+    CHECK(histograms_by(g, std::vector<scale_column const*>{&bad})
+              .error()
+              .front()
+              .message.find("outside the scale 0..10") != std::string::npos);
+    CHECK(by(short_col) == "length-mismatch");
+    CHECK(by(good, array({1, 2, 3})) == "length-mismatch");
+    CHECK(code(histogram_of(bad)) == "out-of-range");
+    CHECK(code(histogram_of(good, array({1}))) == "length-mismatch");
+    CHECK(code(histogram_of(scale({1}, 5, 1))) == "bad-scale");
+    number_column x{array({1, 2})};
+    CHECK(code(moments_of(x, array({1}))) == "length-mismatch");
+    CHECK(code(moments_by(g, number_column{array({1})})) == "length-mismatch");
+    CHECK(code(moments_by(g, x)).empty());
+
+    std::vector<std::int32_t> past{0, 1};  // one group only
+    std::vector<scale_span<std::int8_t>> span{{std::span(good.values.data(), 2), good.lo, good.hi}};
+    std::span<scale_span<std::int8_t> const> cols(span);
+    CHECK(code(histograms_by(std::span<std::int32_t const>(past), 1, cols)) == "bad-group");
+    CHECK(code(histograms_by(std::span<std::int32_t const>(past), 2, cols)).empty());
+    CHECK(code(histograms_by(std::span<std::int32_t const>(past).first(1), 2, cols)) ==
+          "length-mismatch");
+    grouping past_groups;
+    past_groups.owned = past;
+    past_groups.codes = past_groups.owned;
+    past_groups.labels = {"a"};
+    CHECK(code(moments_by(past_groups, x)) == "bad-group");
+    CHECK(sizes(past_groups) == std::vector<std::uint64_t>{1});
 }

@@ -33,16 +33,20 @@ candor_status by(const int8_t* values, const int32_t* codes, size_t count, const
         CANDOR_REQUIRE(out != nullptr, "out is NULL");
         CANDOR_REQUIRE(values != nullptr || count == 0, "values is NULL");
         CANDOR_REQUIRE(groups > 0, "group_count is 0");
-        stats::scale_span const column{std::span(values, count), static_cast<std::int8_t>(lo),
-                                       static_cast<std::int8_t>(hi)};
-        stats::code_span by;
-        if (codes != nullptr) by = std::span(codes, count);
-        // A value off the scale or a code >= groups throws: guarded() makes it
-        // CANDOR_INVALID_ARGUMENT.
-        auto h =
-            stats::histograms_by(by, groups, std::span(&column, 1),
-                                 weights ? std::span(weights, count) : std::span<double const>());
-        for (std::size_t g = 0; g < groups; ++g) to_c(figure(h[0][g]), out + g);
+        stats::scale_span<std::int8_t> const column{
+            std::span(values, count), static_cast<std::int8_t>(lo), static_cast<std::int8_t>(hi)};
+        auto w = weights ? std::span(weights, count) : std::span<double const>();
+        // A value off the scale or a code >= groups: CANDOR_INVALID_ARGUMENT.
+        candor::result<stats::histogram_table> h;
+        if (codes) {
+            h = stats::histograms_by(std::span(codes, count), groups, std::span(&column, 1), w);
+        } else {
+            auto one = stats::histogram_of(column, w);  // the caller passes groups = 1
+            if (!one) return fail(CANDOR_INVALID_ARGUMENT, one.error());
+            h = stats::histogram_table{{std::move(*one)}};
+        }
+        if (!h) return fail(CANDOR_INVALID_ARGUMENT, h.error());
+        for (std::size_t g = 0; g < groups; ++g) to_c(figure((*h)[0][g]), out + g);
         return CANDOR_OK;
     });
 }

@@ -72,10 +72,7 @@ void register_report(py::module_& m) {
                 std::vector<std::string> raked;
                 for (auto const& [column, file] : rake_files) raked.push_back(column);
                 for (auto const& [column, targets] : rake_targets) raked.push_back(column);
-                stats::csv_options csv;
-                csv.survey = survey;
-                csv.kinds = report::column_kinds(o, raked);
-                auto frame = stats::read_csv(data, csv);
+                auto frame = stats::read_csv(data, report::csv_options_of(o, raked, survey));
                 if (!frame) return unexpected(frame.error());
                 std::vector<stats::margin> margins;
                 for (auto const& [column, file] : rake_files) {

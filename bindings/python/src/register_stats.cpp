@@ -60,54 +60,40 @@ numeric_view view_of(py::array const& a, char const* what) {
                          " is not one of " + kinds_text);
 }
 
-// The answers in an array as stats::histograms_by reads them, in place.
-stats::scale_span scale_of(py::array const& a, int lo, int hi) {
-    if (lo < -127 || hi > 127 || hi < lo) throw py::value_error("scale must lie within -127..127");
-    auto rows = static_cast<std::size_t>(a.shape(0));
-    auto span = [&](auto const* p) {
-        return decltype(stats::scale_span::values)(std::span(p, rows));
-    };
-    stats::scale_span s{{}, static_cast<std::int8_t>(lo), static_cast<std::int8_t>(hi)};
+// fn(pointer to the array's elements), the pointer typed by the array's dtype: numpy's
+// run-time dtypes onto stats::histograms_by's compile-time ones.
+template <class Fn>
+auto with_values(py::array const& a, Fn fn) {
     auto view = view_of(a, "values");
     using t = numeric_view::type;
     switch (view.t) {
         case t::i8:
-            s.values = span(static_cast<std::int8_t const*>(view.data));
-            break;
+            return fn(static_cast<std::int8_t const*>(view.data));
         case t::i16:
-            s.values = span(static_cast<std::int16_t const*>(view.data));
-            break;
+            return fn(static_cast<std::int16_t const*>(view.data));
         case t::i32:
-            s.values = span(static_cast<std::int32_t const*>(view.data));
-            break;
+            return fn(static_cast<std::int32_t const*>(view.data));
         case t::i64:
-            s.values = span(static_cast<std::int64_t const*>(view.data));
-            break;
+            return fn(static_cast<std::int64_t const*>(view.data));
         case t::u8:
-            s.values = span(static_cast<std::uint8_t const*>(view.data));
-            break;
+            return fn(static_cast<std::uint8_t const*>(view.data));
         case t::f32:
-            s.values = span(static_cast<float const*>(view.data));
-            break;
+            return fn(static_cast<float const*>(view.data));
         case t::f64:
-            s.values = span(static_cast<double const*>(view.data));
             break;
     }
-    return s;
+    return fn(static_cast<double const*>(view.data));
 }
 
 // Group codes: signed integers; negative is no group (pandas' categorical -1).
-stats::code_span codes_of(py::array const& a) {
+template <class Fn>
+auto with_codes(py::array const& a, Fn fn) {
     auto kind = a.dtype().kind();
     auto size = a.itemsize();
-    auto rows = static_cast<std::size_t>(a.shape(0));
-    if (kind == 'i' && size == 1) return std::span(static_cast<std::int8_t const*>(a.data()), rows);
-    if (kind == 'i' && size == 2)
-        return std::span(static_cast<std::int16_t const*>(a.data()), rows);
-    if (kind == 'i' && size == 4)
-        return std::span(static_cast<std::int32_t const*>(a.data()), rows);
-    if (kind == 'i' && size == 8)
-        return std::span(static_cast<std::int64_t const*>(a.data()), rows);
+    if (kind == 'i' && size == 1) return fn(static_cast<std::int8_t const*>(a.data()));
+    if (kind == 'i' && size == 2) return fn(static_cast<std::int16_t const*>(a.data()));
+    if (kind == 'i' && size == 4) return fn(static_cast<std::int32_t const*>(a.data()));
+    if (kind == 'i' && size == 8) return fn(static_cast<std::int64_t const*>(a.data()));
     throw py::type_error("codes: dtype " + std::string(py::str(a.dtype())) +
                          " is not a signed integer type (int8, int16, int32 or int64)");
 }
@@ -211,18 +197,15 @@ stats::category_column category_of(py::handle codes, std::size_t labels, char co
     auto a = one_d(codes, what);
     stats::category_column c;
     c.codes.resize(a.shape(0));
-    std::visit(
-        [&](auto p) {
-            if constexpr (!std::is_same_v<decltype(p), std::monostate>)
-                for (Eigen::Index i = 0; i < c.codes.size(); ++i) {
-                    auto v = p[static_cast<std::size_t>(i)];
-                    if (v >= 0 && static_cast<std::size_t>(v) >= labels)
-                        throw py::value_error(std::string(what) +
-                                              ": a code is not below the number of labels");
-                    c.codes[i] = v < 0 ? stats::missing_code : static_cast<std::int32_t>(v);
-                }
-        },
-        codes_of(a));
+    with_codes(a, [&](auto const* p) {
+        for (Eigen::Index i = 0; i < c.codes.size(); ++i) {
+            auto v = p[i];
+            if (v >= 0 && static_cast<std::size_t>(v) >= labels)
+                throw py::value_error(std::string(what) +
+                                      ": a code is not below the number of labels");
+            c.codes[i] = v < 0 ? stats::missing_code : static_cast<std::int32_t>(v);
+        }
+    });
     for (std::size_t k = 0; k < labels; ++k) c.labels.push_back(std::to_string(k));
     return c;
 }
@@ -304,17 +287,34 @@ void register_stats(py::module_& m) {
             if (!codes.is_none()) c = one_d(codes, "codes", rows);
             auto const* w = weights_of(weights, rows, keep);
             if (groups == 0) throw py::value_error("groups must be at least 1");
-            auto column = scale_of(v, lo, hi);
-            auto by = c ? codes_of(*c) : stats::code_span();
+            if (lo < -127 || hi > 127 || hi < lo)
+                throw py::value_error("scale must lie within -127..127");
+            auto ws = w ? std::span(w, rows) : std::span<double const>();
+            auto h = with_values(v, [&](auto const* values) {
+                stats::scale_span const column{std::span(values, rows),
+                                               static_cast<std::int8_t>(lo),
+                                               static_cast<std::int8_t>(hi)};
+                // Without codes every row is in group 0.
+                if (!c) {
+                    py::gil_scoped_release nogil;
+                    auto one = stats::histogram_of(column, ws);
+                    if (!one) return result<std::vector<stats::histogram>>(unexpected(one.error()));
+                    std::vector<stats::histogram> all(groups,
+                                                      stats::histogram(column.lo, column.hi));
+                    all[0] = std::move(*one);
+                    return result<std::vector<stats::histogram>>(std::move(all));
+                }
+                return with_codes(*c, [&](auto const* codes) {
+                    py::gil_scoped_release nogil;
+                    auto table = stats::histograms_by(std::span(codes, rows), groups,
+                                                      std::span(&column, 1), ws);
+                    if (!table)
+                        return result<std::vector<stats::histogram>>(unexpected(table.error()));
+                    return result<std::vector<stats::histogram>>(std::move((*table)[0]));
+                });
+            });
             histogram_set out;
-            try {
-                py::gil_scoped_release nogil;
-                out.h = std::move(
-                    stats::histograms_by(by, groups, std::span(&column, 1),
-                                         w ? std::span(w, rows) : std::span<double const>())[0]);
-            } catch (std::logic_error const& e) {  // off the scale, a code >= groups: the caller's
-                throw py::value_error(e.what());
-            }
+            out.h = take(std::move(h));  // off the scale, a code >= groups: ValueError
             return out;
         },
         py::arg("values"), py::arg("codes"), py::arg("groups"), py::arg("lo"), py::arg("hi"),
@@ -391,7 +391,7 @@ void register_stats(py::module_& m) {
     m.def("choice_shares", [](py::handle codes, std::size_t labels, py::object const& weights) {
         auto c = category_of(codes, labels, "codes");
         auto w = base_weights(weights, static_cast<std::size_t>(c.codes.size()));
-        return share_table(stats::choice_shares(c, w));
+        return share_table(take(stats::choice_shares(c, w)));
     });
     m.def("set_shares", [](py::handle sets, std::size_t labels, py::object const& weights) {
         auto a = one_d(sets, "sets");
@@ -403,7 +403,7 @@ void register_stats(py::module_& m) {
             static_cast<std::uint64_t const*>(a.data()), a.shape(0));
         for (std::size_t k = 0; k < labels; ++k) c.labels.push_back(std::to_string(k));
         auto w = base_weights(weights, static_cast<std::size_t>(c.sets.size()));
-        return share_table(stats::choice_shares(c, w));
+        return share_table(take(stats::choice_shares(c, w)));
     });
     m.def("period_groups", [](py::handle seconds, std::string const& period) {
         auto p = take(stats::parse_period(period));
@@ -433,8 +433,8 @@ void register_stats(py::module_& m) {
         return py::make_tuple(Eigen::ArrayXd(r.w), r.converged, r.rounds);
     });
     m.def("speeders", [](py::handle started, py::handle submitted, double min_seconds) {
-        return to_numpy(stats::speeders(time_of(started, "started"),
-                                        time_of(submitted, "submitted"), min_seconds));
+        return to_numpy(take(stats::speeders(time_of(started, "started"),
+                                             time_of(submitted, "submitted"), min_seconds)));
     });
     m.def("straight_liners", [](std::vector<py::handle> const& grid) {
         stats::frame f;
@@ -464,12 +464,12 @@ void register_stats(py::module_& m) {
         return to_numpy(take(stats::straight_liners(f, names)));
     });
     m.def("duplicate_text", [](py::handle codes, std::size_t labels) {
-        return to_numpy(stats::duplicate_text(category_of(codes, labels, "codes")));
+        return to_numpy(take(stats::duplicate_text(category_of(codes, labels, "codes"))));
     });
     m.def("bursts", [](py::handle device, std::size_t labels, py::handle submitted,
                        std::uint32_t max_cards, double minutes) {
-        return to_numpy(stats::bursts(category_of(device, labels, "device"),
-                                      time_of(submitted, "submitted"), max_cards, minutes));
+        return to_numpy(take(stats::bursts(category_of(device, labels, "device"),
+                                           time_of(submitted, "submitted"), max_cards, minutes)));
     });
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "candor/error.hpp"
+#include "candor/stats/csv.hpp"
 #include "candor/stats/drivers.hpp"
 #include "candor/stats/figures.hpp"
 #include "candor/stats/frame.hpp"
@@ -51,10 +52,12 @@ struct figures_options {
 
 // The survey's first NPS, CSAT and CES questions, for those of `o` not named.
 void use_survey_questions(figures_options& o, survey::survey const& s);
-// The column kinds the options imply (scales, categories, the date, the weights, and the
-// category columns raked), for stats::csv_options::kinds.
-std::vector<std::pair<std::string, stats::column_kind>> column_kinds(
-    figures_options const& o, std::vector<std::string> const& raked = {});
+// How to read a CSV for these options: NPS, CSAT and CES as scales with their standard
+// ends (an 11 among NPS answers is refused at its line, not counted), the groupings and
+// the category columns raked as categories, the date as time, the weights as numbers.
+stats::csv_options csv_options_of(figures_options const& o,
+                                  std::vector<std::string> const& raked = {},
+                                  survey::survey const* s = nullptr);
 
 // A mean under its column's name; nullopt when fewer than min_n answered.
 struct named_mean {

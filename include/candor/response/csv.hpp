@@ -16,8 +16,9 @@ namespace candor::response {
 void write_csv_header(std::ostream& out, survey::survey const& s);
 void write_csv_row(std::ostream& out, survey::survey const& s, response const& r);
 
-// One cell, quoted when needed; a cell starting with = + - @ (or tab/CR) is prefixed with '
-// so that spreadsheets do not run it as a formula.
+// One cell, quoted when needed (RFC 4180); a cell starting with = + - @ (or tab/CR) is
+// prefixed with ' so that spreadsheets do not run it as a formula. `candor::stats` reads the
+// same dialect back.
 std::string csv_cell(std::string_view value);
 
 }  // namespace candor::response

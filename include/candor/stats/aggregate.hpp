@@ -1,5 +1,6 @@
 // Mergeable partial aggregates: shards computed apart (threads, machines, days) combine
-// into the same figures as one pass. Each is serializable with Boost.Serialization.
+// into the same figures as one pass. Boost.Serialization of each is in archive.hpp.
+// Thread safety: value types; distinct objects on distinct threads, one read from many.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +9,6 @@
 #include <vector>
 
 #include <Eigen/Core>
-#include <boost/serialization/vector.hpp>
 
 #include "candor/stats/frame.hpp"
 
@@ -33,10 +33,6 @@ struct moments {
     // `count` rows all equal to x, of total weight w and sum of squared weights w2.
     static moments bucket(double x, std::uint64_t count, double w, double w2);
 
-    template <class Archive>
-    void serialize(Archive& ar, unsigned /*version*/) {
-        ar& n& w& w2& mean& m2& l& q;
-    }
     friend bool operator==(moments const&, moments const&) = default;
 };
 
@@ -65,15 +61,13 @@ struct histogram {
     double weight_in(int a, int b) const noexcept;
     void merge(histogram const& o);  // widens the range when they differ
 
-    template <class Archive>
-    void serialize(Archive& ar, unsigned /*version*/) {
-        ar& lo& n& w& w2;
-    }
     friend bool operator==(histogram const&, histogram const&) = default;
 };
 
-histogram histogram_of(scale_column const& c, weights const& wt = {});
-moments moments_of(number_column const& c, weights const& wt = {});
+// Fail with "length-mismatch" (weights of another length); a histogram also with
+// "out-of-range" (a value off the column's lo..hi) or "bad-scale" (lo..hi not in -127..127).
+result<histogram> histogram_of(scale_column const& c, weights const& wt = {});
+result<moments> moments_of(number_column const& c, weights const& wt = {});
 
 // Weighted means and centred cross-products of several variables over the rows where all
 // are present (listwise): the input of regression and reliability.
@@ -91,23 +85,14 @@ struct comoments {
     void merge(comoments const& o);
     Eigen::MatrixXd covariance() const;  // c / w * n / (n - 1): c / (n - 1) when unweighted
     Eigen::MatrixXd correlation() const;
-
-    template <class Archive>
-    void serialize(Archive& ar, unsigned /*version*/);
 };
 
 // Comoments of the named columns (scale or number) over complete rows.
 result<comoments> comoments_of(frame const& f, std::vector<std::string> const& columns,
                                weights const& wt = {});
 
-template <class Archive>
-void comoments::serialize(Archive& ar, unsigned /*version*/) {
-    Eigen::Index k = mean.size();
-    ar& k;
-    if constexpr (Archive::is_loading::value) *this = comoments(k);
-    ar& n& w;
-    for (Eigen::Index i = 0; i < k; ++i) ar& mean[i];
-    for (Eigen::Index i = 0; i < k * k; ++i) ar& c.data()[i];
-}
-
 }  // namespace candor::stats
+
+#ifdef CANDOR_HEADER_ONLY
+#include "candor/stats/detail/aggregate-inl.hpp"
+#endif

@@ -1,5 +1,6 @@
 // The headline figures of scale and choice questions. Each reports its own n: missing
 // answers are left out figure by figure.
+// Thread safety: pure functions; the figures are values.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +33,9 @@ struct share_figure {
 share_figure share(double hit_weight, moments const& base);
 // Share of answers within [a, b]: CSAT is in_range(h, 4, 5).
 share_figure in_range(histogram const& h, int a, int b);
-inline share_figure csat(histogram const& h) { return in_range(h, 4, 5); }
+inline share_figure csat(histogram const& h) {
+    return in_range(h, 4, 5);
+}
 
 // Mean, sample SD and t-interval. Weighted: mean = sum(w x)/sum(w),
 // sd^2 = n/(n-1) sum(w (x - mean)^2)/sum(w), se linearized as for NPS.
@@ -49,14 +52,20 @@ mean_figure mean(moments const& m);
 struct scale_figure {
     mean_figure mean;
     std::vector<std::pair<int, std::uint64_t>> distribution;  // value, cards
-    share_figure top_box;     // answering the top of the scale
-    share_figure bottom_box;  // answering the bottom
+    share_figure top_box;                                     // answering the top of the scale
+    share_figure bottom_box;                                  // answering the bottom
 };
 scale_figure describe(histogram const& h);
 
 // Choice questions: the share of each option among those who answered.
-std::vector<share_figure> choice_shares(category_column const& c, weights const& wt = {});
 // Many-choice: the share of respondents (who answered) choosing each option.
-std::vector<share_figure> choice_shares(set_column const& c, weights const& wt = {});
+// Fail with "length-mismatch" (weights of another length) or "bad-code" (a code or bit not
+// below the number of labels).
+result<std::vector<share_figure>> choice_shares(category_column const& c, weights const& wt = {});
+result<std::vector<share_figure>> choice_shares(set_column const& c, weights const& wt = {});
 
 }  // namespace candor::stats
+
+#ifdef CANDOR_HEADER_ONLY
+#include "candor/stats/detail/figures-inl.hpp"
+#endif

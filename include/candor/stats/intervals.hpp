@@ -1,7 +1,12 @@
-// Confidence intervals and tests, with the constants of the standard packages.
+// Confidence intervals and tests, with the constants of the standard packages, and the
+// normal and Student's t distributions they need (no Boost.Math: the kernel is Eigen only).
+// Thread safety: pure functions.
 #pragma once
 
 #include <cstdint>
+#include <limits>
+
+#include "candor/detail/config.hpp"
 
 namespace candor::stats {
 
@@ -20,10 +25,19 @@ struct interval {
 // an effective sample size, successes a weighted count scaled to it.
 interval wilson(double successes, double n, double z = z975) noexcept;
 
+// The standard normal: P(Z <= z), and the z with P(Z <= z) = p.
+double normal_cdf(double z) noexcept;
+double normal_quantile(double p) noexcept;
+// Student's t with `df` > 0 degrees of freedom (any real df; infinite: the normal):
+// P(T <= t), and the t with P(T <= t) = p. The quantile is within 1e-12 (relative) of
+// Boost.Math's for df 1..1e6 and p in [1e-10, 1 - 1e-10]; NaN for a df or p out of range.
+double t_cdf(double t, double df) noexcept;
+double t_quantile(double p, double df) noexcept;
+
 // The two-sided 97.5% point of Student's t with `df` degrees of freedom.
-double t975(double df);
+double t975(double df) noexcept;
 // mean ± t975(df) · se.
-interval t_interval(double mean, double se, double df);
+interval t_interval(double mean, double se, double df) noexcept;
 
 // Two-sided p of a z statistic under the standard normal.
 double two_sided_p(double z) noexcept;
@@ -39,4 +53,12 @@ struct change {
 };
 change compare(double before, double se_before, double after, double se_after) noexcept;
 
+namespace detail {
+inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+}  // namespace detail
+
 }  // namespace candor::stats
+
+#ifdef CANDOR_HEADER_ONLY
+#include "candor/stats/detail/intervals-inl.hpp"
+#endif

@@ -1,4 +1,5 @@
 // Internal consistency of a set of items meant to measure one thing.
+// Thread safety: pure functions; the results are values.
 #pragma once
 
 #include <cstdint>
@@ -21,3 +22,7 @@ result<alpha_result> cronbach_alpha(frame const& f, std::vector<std::string> con
                                     weights const& wt = {});
 
 }  // namespace candor::stats
+
+#ifdef CANDOR_HEADER_ONLY
+#include "candor/stats/detail/reliability-inl.hpp"
+#endif

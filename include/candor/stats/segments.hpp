@@ -1,4 +1,7 @@
 // Breaking figures down by a segment (a device field, a choice) or a calendar period.
+// Thread safety: pure functions over their arguments; a grouping is a value (distinct ones on
+// distinct threads; one may be read from many). histograms_by runs its own threads on large
+// inputs and joins them before it returns.
 #pragma once
 
 #include <cstddef>
@@ -6,7 +9,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "candor/stats/aggregate.hpp"
@@ -43,39 +45,57 @@ grouping group_by(time_column const& c, period p);
 // The same of Unix seconds in an array someone else owns (missing_time: in no group).
 grouping group_by(std::span<std::int64_t const> seconds, period p);
 
+// Per scale column, per group: [column][group].
+using histogram_table = std::vector<std::vector<histogram>>;
+
 // Histograms of several scale columns per group, in one pass over the rows (split over
-// threads for large frames). Result [column][group].
-std::vector<std::vector<histogram>> histograms_by(grouping const& g,
-                                                  std::span<scale_column const* const> columns,
-                                                  weights const& wt = {});
+// threads for large frames). Fails with "length-mismatch" (weights or a column of another
+// length than the codes), "out-of-range" (a value off its column's lo..hi) or "bad-group"
+// (a code not below the number of labels).
+result<histogram_table> histograms_by(grouping const& g,
+                                      std::span<scale_column const* const> columns,
+                                      weights const& wt = {});
 
-// The answers to one scale in an array someone else owns (a numpy array, a C array): on
-// lo..hi, a skipped one missing_scale in a signed integer array and NaN in a floating-point
-// one (an unsigned array has none). Every type is counted as it is, never converted or
-// copied.
+// The answers to one scale in an array someone else owns (a numpy array, a C array), of
+// element type V (a signed or unsigned integer, float or double): on lo..hi, a skipped one
+// missing_scale in a signed integer array and NaN in a floating-point one (an unsigned array
+// has none). Read as it is, never converted or copied.
+template <class V>
 struct scale_span {
-    std::variant<std::span<std::int8_t const>, std::span<std::uint8_t const>,
-                 std::span<std::int16_t const>, std::span<std::int32_t const>,
-                 std::span<std::int64_t const>, std::span<float const>, std::span<double const>>
-        values;
-    std::int8_t lo = 0, hi = 0;
+    std::span<V const> values;
+    std::int8_t lo = 0;
+    std::int8_t hi = 0;
 };
-// Group codes in an array someone else owns; a negative code puts its row in no group
-// (missing_code, pandas' -1). std::monostate: every row is in group 0.
-using code_span =
-    std::variant<std::monostate, std::span<std::int8_t const>, std::span<std::int16_t const>,
-                 std::span<std::int32_t const>, std::span<std::int64_t const>>;
 
-// histograms_by over such arrays, read in place: the one pass behind the one above and the
-// Python and C bindings. Row i counts in group codes[i] of `groups`; empty weights:
-// unweighted. Throws std::invalid_argument for arrays of different lengths or a scale
-// outside -127..127, std::out_of_range for a value off its scale or a code >= groups.
-std::vector<std::vector<histogram>> histograms_by(code_span codes, std::size_t groups,
-                                                  std::span<scale_span const> columns,
-                                                  std::span<double const> weights = {});
-// Moments of a number column per group.
-std::vector<moments> moments_by(grouping const& g, number_column const& c, weights const& wt = {});
-// Rows per group.
+// histograms_by over such arrays, read in place: the one pass behind the one above. Row i
+// counts in group codes[i] (a signed integer type C; negative: in no group, as pandas' -1).
+// Empty weights: unweighted. Both the code and the answer type are template parameters, so
+// the counting loop is compiled for them. Fails as above, and with "bad-scale" for a scale
+// not within -127..127.
+template <class C, class V>
+result<histogram_table> histograms_by(std::span<C const> codes, std::size_t groups,
+                                      std::span<scale_span<V> const> columns,
+                                      std::span<double const> weights = {});
+// Columns of several element types in one call: one span per type, the result's columns in
+// the order given.
+template <class C, class... V>
+result<histogram_table> histograms_by(std::span<C const> codes, std::size_t groups,
+                                      std::span<double const> weights,
+                                      std::span<scale_span<V> const>... columns);
+// One scale over all its rows (no groups).
+template <class V>
+result<histogram> histogram_of(scale_span<V> const& column, std::span<double const> weights = {});
+
+// Moments of a number column per group; fails as histograms_by.
+result<std::vector<moments>> moments_by(grouping const& g, number_column const& c,
+                                        weights const& wt = {});
+// Rows per group (a code not below the number of labels counts nowhere).
 std::vector<std::uint64_t> sizes(grouping const& g);
 
 }  // namespace candor::stats
+
+#include "candor/stats/detail/histograms.hpp"
+
+#ifdef CANDOR_HEADER_ONLY
+#include "candor/stats/detail/segments-inl.hpp"
+#endif

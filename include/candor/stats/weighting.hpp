@@ -1,4 +1,5 @@
 // Weighting a sample to known population margins by raking.
+// Thread safety: pure functions over their arguments; the results are values.
 #pragma once
 
 #include <string>
@@ -16,10 +17,7 @@ struct margin {
     std::vector<std::pair<std::string, double>> targets;
 };
 
-// A margins file: CSV rows "value,count", an optional "value,count" header.
-result<margin> parse_margin(std::string_view text, std::string column,
-                                  std::string_view file_name = "<margins>");
-result<margin> read_margin(std::string const& path, std::string column);
+// Margins files (CSV) are read by parse_margin and read_margin, in csv.hpp.
 
 struct raking_options {
     double tolerance = 1e-10;  // relative, on every margin
@@ -36,7 +34,11 @@ struct raking_result {
 // count of each value matches its margin. The first margin's sum is the population total;
 // the others are read as shares of it. Rows missing a variable keep their weight for it,
 // and that variable's shares are spread over the weight of the rows that have it.
-result<raking_result> rake(frame const& f, std::vector<margin> const& margins,
-                           weights base = {}, raking_options const& opt = {});
+result<raking_result> rake(frame const& f, std::vector<margin> const& margins, weights base = {},
+                           raking_options const& opt = {});
 
 }  // namespace candor::stats
+
+#ifdef CANDOR_HEADER_ONLY
+#include "candor/stats/detail/weighting-inl.hpp"
+#endif

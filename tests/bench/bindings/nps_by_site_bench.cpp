@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
     auto library = [&] {
         auto g = group_by(*s);
         scale_column const* cols[] = {n};
-        auto h = histograms_by(g, cols);
+        auto h = histograms_by(g, cols).value();
         out.clear();
         for (auto const& x : h[0]) out.push_back(nps(x));
         sink = out[0].score;
@@ -92,7 +92,8 @@ int main(int argc, char** argv) {
     auto arrays = [&] {
         scale_span const col{std::span(n->values.data(), cards), 0, 10};
         auto h = histograms_by(std::span(s->codes.data(), cards), static_cast<std::size_t>(sites),
-                               std::span(&col, 1));
+                               std::span(&col, 1))
+                     .value();
         out.clear();
         for (auto const& x : h[0]) out.push_back(nps(x));
         sink = out[0].score;

@@ -88,7 +88,7 @@ struct site_figures {
 
 site_figures by_site(data const& d) {
     auto g = group_by(*d.site);
-    auto h = histograms_by(g, d.scales);
+    auto h = histograms_by(g, d.scales).value();
     site_figures out;
     for (int s = 0; s < sites; ++s) {
         out.nps.push_back(nps(h[0][static_cast<std::size_t>(s)]));

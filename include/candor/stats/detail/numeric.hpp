@@ -1,4 +1,5 @@
 // A scale or number column read as doubles: what regression and reliability consume.
+// Part of aggregate.hpp.
 #pragma once
 
 #include <cmath>

@@ -1,5 +1,9 @@
-// RFC 4180 cells cut from the text in place: a cell is a view into the text, copied only when
-// it has "" escapes to undo. The frame reader types each view straight into its column.
+// The CSV dialect Candor writes and reads, in one place: RFC 4180 (quotes, "" escapes, line
+// breaks in quoted cells; \r\n, \n or a bare \r ends a record), and a text cell that a
+// spreadsheet would run as a formula written with a leading ' (OWASP's advice against CSV
+// injection), which the reader takes off again. Header-only: response (writing) and stats
+// (reading) both use it without linking this layer.
+// Thread safety: csv_cell is a pure function; a csv_scanner is used by one thread at a time.
 #pragma once
 
 #include <algorithm>
@@ -10,7 +14,27 @@
 #include <string>
 #include <string_view>
 
-namespace candor::stats::detail {
+namespace candor::util {
+
+// First characters that make a spreadsheet read a cell as a formula.
+inline constexpr std::string_view formula_starts = "=+-@\t\r";
+
+// One cell, quoted when needed; text starting with one of formula_starts is prefixed with '.
+inline std::string csv_cell(std::string_view value) {
+    std::string cell;
+    if (!value.empty() && formula_starts.find(value[0]) != std::string_view::npos) cell += '\'';
+    cell += value;
+    if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+    std::string quoted = "\"";
+    for (char c : cell) {
+        if (c == '"') quoted += '"';
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
+// RFC 4180 cells cut from the text in place: a cell is a view into the text, copied only when
+// it has "" escapes to undo, so a reader can type each view straight into its column.
 
 class csv_scanner {
   public:
@@ -32,8 +56,8 @@ class csv_scanner {
     std::size_t offset() const noexcept { return i_; }
     std::uint32_t line() const noexcept { return line_; }
 
-    // The next cell of the record, valid until the next call. A cell that `candor export`
-    // guarded against spreadsheet formulas ('= '+ '- '@) gets its quote back off.
+    // The next cell of the record, valid until the next call. A cell that csv_cell guarded
+    // against spreadsheet formulas ('= '+ '- '@) gets its quote back off.
     cut cell(std::string_view& out) {
         if (i_ < text_.size() && text_[i_] == '"') {
             if (!quoted(out)) return cut::bad;
@@ -43,7 +67,7 @@ class csv_scanner {
             out = text_.substr(start, i_ - start);
         }
         if (out.size() >= 2 && out[0] == '\'' &&
-            std::string_view("=+-@\t\r").find(out[1]) != std::string_view::npos)
+            formula_starts.find(out[1]) != std::string_view::npos)
             out.remove_prefix(1);
         if (i_ < text_.size() && text_[i_] == ',') {
             ++i_;
@@ -125,4 +149,4 @@ class csv_scanner {
     std::uint32_t error_line_ = 0;
 };
 
-}  // namespace candor::stats::detail
+}  // namespace candor::util
