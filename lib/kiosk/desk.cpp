@@ -1,4 +1,4 @@
-#include "desk.hpp"
+#include "candor/kiosk/desk.hpp"
 
 #include <algorithm>
 
