@@ -1,7 +1,8 @@
-#include "desk.hpp"
+#include "candor/kiosk/desk.hpp"
 
 #include <algorithm>
-#include <system_error>
+#include <memory>
+#include <span>
 
 #include <nlohmann/json.hpp>
 
@@ -18,18 +19,52 @@ reply error(int status, std::string message) {
 reply refused(errors const& problems) {
     auto list = nlohmann::json::array();
     for (auto const& p : problems)
-        list.push_back({{"question", p.where.field},
-                        {"code", p.code},
-                        {"message", p.message}});
+        list.push_back({{"question", p.where.field}, {"code", p.code}, {"message", p.message}});
     return {422, nlohmann::json{{"problems", std::move(list)}}.dump()};
+}
+
+// Whether `text` nests arrays and objects at most `limit` deep: one pass over the bytes,
+// brackets inside strings not counted. Whether it is JSON at all is the parser's to say.
+bool nests_within(std::string_view text, std::size_t limit) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char const c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return false;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return true;
 }
 
 }  // namespace
 
-desk::desk(survey::survey survey, journal::device_setting device, journal::journal journal)
-    : survey_(std::move(survey)), device_(std::move(device)), journal_(std::move(journal)) {}
+card_keeper keep_in(journal::journal j) {
+    // Shared: a std::function is copyable, a journal is not.
+    auto kept = std::make_shared<journal::journal>(std::move(j));
+    return [kept](journal::card const& c) -> result<journal::stamped> {
+        auto stamped = kept->submit(std::span(&c, 1));
+        if (!stamped) return unexpected(std::move(stamped).error());
+        return std::move(stamped->front());
+    };
+}
+
+desk::desk(survey::survey survey, journal::device_setting device, card_keeper keep)
+    : survey_(std::move(survey)), device_(std::move(device)), keep_(std::move(keep)) {}
 
 reply desk::submit(std::string_view body, std::int64_t now) {
+    if (!nests_within(body, max_json_depth))
+        return error(400, "the body nests deeper than " + std::to_string(max_json_depth) +
+                              " levels: not a card");
     auto posted = nlohmann::json::parse(body, nullptr, false);
     if (posted.is_discarded() || !posted.is_object())
         return error(400, "the body is not a JSON object");
@@ -58,15 +93,15 @@ reply desk::submit(std::string_view body, std::int64_t now) {
     auto card = journal::intake(survey_, whole.dump(), device_);
     if (!card) return refused(card.error());
 
-    try {
-        std::lock_guard lock(journal_mutex_);
-        auto stamped = journal_.submit(std::span(&*card, 1));
-        return {200,
-                nlohmann::json{{"receipt", stamped.front().receipt}, {"seq", stamped.front().seq}}
-                    .dump()};
-    } catch (std::system_error const& e) {
-        return error(503, std::string("the card could not be saved: ") + e.what());
+    std::lock_guard lock(keep_mutex_);
+    auto stamped = keep_(*card);
+    if (!stamped) {
+        auto const& why = stamped.error().front();
+        return {503, nlohmann::json{{"error", "the card could not be saved: " + why.message},
+                                    {"code", why.code}}
+                         .dump()};
     }
+    return {200, nlohmann::json{{"receipt", stamped->receipt}, {"seq", stamped->seq}}.dump()};
 }
 
 }  // namespace candor::kiosk
