@@ -22,9 +22,16 @@ struct submit_options {
 };
 
 namespace {
-void print_receipts(journal::journal& j, std::vector<journal::card> const& cards) {
-    for (auto const& s : j.submit(cards)) std::cout << s.receipt << ' ' << s.seq << '\n';
+// False when the cards could not be written (none was).
+bool print_receipts(journal::journal& j, std::vector<journal::card> const& cards) {
+    auto stamped = j.submit(cards);
+    if (!stamped) {
+        std::cerr << render(stamped.error());
+        return false;
+    }
+    for (auto const& s : *stamped) std::cout << s.receipt << ' ' << s.seq << '\n';
     std::cout.flush();
+    return true;
 }
 }  // namespace
 
@@ -70,11 +77,11 @@ int run_submit(submit_options const& opts) {
         }
         batch.push_back(std::move(*card));
         if (batch.size() >= opts.batch) {
-            print_receipts(j, batch);
+            if (!print_receipts(j, batch)) return 2;
             batch.clear();
         }
     }
-    if (!batch.empty()) print_receipts(j, batch);
+    if (!batch.empty() && !print_receipts(j, batch)) return 2;
     return rejected == 0 ? 0 : 1;
 }
 

@@ -8,8 +8,8 @@
 #include "candor/survey/parse.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/version.hpp"
-#include "page_model.hpp"
-#include "server.hpp"
+#include "candor/kiosk/page_model.hpp"
+#include "candor/kiosk/server.hpp"
 
 namespace candor::kiosk {
 

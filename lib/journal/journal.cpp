@@ -1,7 +1,6 @@
 #include "candor/journal/journal.hpp"
 
 #include <optional>
-#include <stdexcept>
 #include <system_error>
 
 #include "util/frame.hpp"
@@ -118,7 +117,7 @@ result<journal> journal::open(fs::path const& dir, seal::device_secret key,
     return journal(std::move(p));
 }
 
-std::vector<stamped> journal::submit(std::span<card const> cards) {
+result<std::vector<stamped>> journal::submit(std::span<card const> cards) {
     seal::bytes frames;
     std::vector<stamped> out;
     out.reserve(cards.size());
@@ -127,7 +126,8 @@ std::vector<stamped> journal::submit(std::span<card const> cards) {
     for (auto const& c : cards) {
         if (c.survey.size() > max_name_bytes || c.site.size() > max_name_bytes ||
             c.content.size() + seal::seal_overhead > max_sealed_bytes)
-            throw std::length_error("card over the journal's field limits");
+            return fail("too-large", "card over the journal's field limits",
+                        {.device = p_->key.id, .seq = seq + 1});
         record r{p_->key.id, ++seq,  c.survey, c.survey_version,
                  c.site,     c.time, prev,     seal::seal_to(p_->hq, seal::as_bytes(c.content)),
                  {}};
@@ -136,7 +136,8 @@ std::vector<stamped> journal::submit(std::span<card const> cards) {
         util::append_frame(frames, to_payload(r));
         out.push_back({seq, seal::receipt_code(prev)});
     }
-    p_->writer.append(frames);
+    if (auto written = p_->writer.try_append(frames); !written)
+        return unexpected(std::move(written.error()));
     p_->last_seq = seq;
     p_->last_hash = prev;
     return out;

@@ -174,7 +174,8 @@ segment_writer::segment_writer(segment_writer&& o) noexcept
       options_(o.options_),
       fd_(std::exchange(o.fd_, -1)),
       index_(o.index_),
-      size_(o.size_) {}
+      size_(o.size_),
+      cut_pending_(o.cut_pending_) {}
 
 segment_writer& segment_writer::operator=(segment_writer&& o) noexcept {
     if (this != &o) {
@@ -184,6 +185,7 @@ segment_writer& segment_writer::operator=(segment_writer&& o) noexcept {
         fd_ = std::exchange(o.fd_, -1);
         index_ = o.index_;
         size_ = o.size_;
+        cut_pending_ = o.cut_pending_;
     }
     return *this;
 }
@@ -197,33 +199,57 @@ void segment_writer::start_segment(std::uint32_t index) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) throw_errno("create " + path.string());
     auto header = file_header(segment_magic);
-    write_all(fd, header, 0, path);
-    if (options_.sync && ::fdatasync(fd) != 0) throw_errno("fdatasync " + path.string());
-    if (options_.sync) sync_directory(dir_);
+    try {
+        write_all(fd, header, 0, path);
+        if (options_.sync && ::fdatasync(fd) != 0) throw_errno("fdatasync " + path.string());
+        if (options_.sync) sync_directory(dir_);
+    } catch (std::system_error const&) {
+        // Not a segment yet: gone, so that the next write starts it again.
+        ::close(fd);
+        ::unlink(path.c_str());
+        throw;
+    }
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
     index_ = index;
     size_ = header.size();
 }
 
+bool segment_writer::cut_back() noexcept {
+    cut_pending_ = ::ftruncate(fd_, static_cast<off_t>(size_)) != 0 ||
+                   (options_.sync && ::fdatasync(fd_) != 0);
+    return !cut_pending_;
+}
+
 void segment_writer::append(seal::byte_view frames) {
-    if (fd_ < 0) throw std::logic_error("segment_writer used after a failed write");
-    if (size_ > file_header_size && size_ + frames.size() > options_.max_bytes)
-        start_segment(index_ + 1);
+    if (fd_ < 0) throw std::logic_error("segment_writer used after it was moved from");
     auto path = segment_path(dir_, index_);
+    if (cut_pending_ && !cut_back()) throw_errno("truncate " + path.string());
+    if (size_ > file_header_size && size_ + frames.size() > options_.max_bytes) {
+        start_segment(index_ + 1);
+        path = segment_path(dir_, index_);
+    }
     try {
         write_all(fd_, frames, size_, path);
-        if (options_.sync && ::fdatasync(fd_) != 0)
-            throw_errno("fdatasync " + path.string());
-    } catch (...) {
-        // What was half written must not stay in front of later frames; if even the
-        // truncation fails, the next open finds it as a torn tail.
-        (void)::ftruncate(fd_, static_cast<off_t>(size_));
-        ::close(fd_);
-        fd_ = -1;
+        if (options_.sync && ::fdatasync(fd_) != 0) throw_errno("fdatasync " + path.string());
+    } catch (std::system_error const&) {
+        // Half a write must not stay in front of later frames, nor a whole one whose
+        // fdatasync failed be found later as a card no one got a receipt for.
+        (void)cut_back();
         throw;
     }
     size_ += frames.size();
+}
+
+result<void> segment_writer::try_append(seal::byte_view frames) {
+    try {
+        append(frames);
+        return {};
+    } catch (std::system_error const& e) {
+        int const err = e.code().value();
+        return fail(err == ENOSPC || err == EDQUOT ? "disk-full" : "io", e.what(),
+                    {.file = dir_.string()});
+    }
 }
 
 }  // namespace candor::util

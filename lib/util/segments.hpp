@@ -42,7 +42,9 @@ segments_scan scan_segments(std::filesystem::path const& dir, frame_visitor cons
 void cut_torn_tail(torn_tail const& t);
 
 // Appends frames to the last segment of a directory (after any torn tail was cut).
-// I/O failures throw std::system_error: a writer that cannot write cannot go on.
+// A write that fails leaves the segments as they were: what it half wrote is cut off again
+// (and, if even that fails, before the next write), so the writer goes on once the disk
+// has room again and no frame stays that its caller was told failed.
 class segment_writer {
   public:
     segment_writer(std::filesystem::path dir, segments_scan const& scanned,
@@ -54,16 +56,21 @@ class segment_writer {
     ~segment_writer();
 
     // Writes `frames` (whole frames) with one write and, unless sync is off, one
-    // fdatasync: when this returns, they are durable.
+    // fdatasync: when this returns a value, they are durable. Fails with "disk-full"
+    // (ENOSPC, EDQUOT) or "io", having written nothing.
+    [[nodiscard]] result<void> try_append(seal::byte_view frames);
+    // try_append() for callers that cannot go on without it: throws std::system_error.
     void append(seal::byte_view frames);
 
   private:
     void start_segment(std::uint32_t index);
+    bool cut_back() noexcept;
     std::filesystem::path dir_;
     segment_options options_;
     int fd_ = -1;
     std::uint32_t index_ = 0;
-    std::uint64_t size_ = 0;
+    std::uint64_t size_ = 0;    // of the segment's good part
+    bool cut_pending_ = false;  // a failed write's bytes could not be cut off yet
 };
 
 // An exclusive lock (flock) on a directory of segments, taken before it is scanned and held

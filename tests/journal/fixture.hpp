@@ -39,7 +39,7 @@ inline std::vector<stamped> fill(fs::path const& dir, seal::device_secret const&
     auto j = journal::open(dir, key, hq, options);
     std::vector<card> cards;
     for (int i = first; i < first + n; ++i) cards.push_back(make_card(i));
-    return j.value().submit(cards);
+    return j.value().submit(cards).value();
 }
 
 inline seal::bytes slurp(fs::path const& file) {

@@ -38,7 +38,8 @@ int crash(char const* dir, char const* device_key, char const* hq_pub) {
         // Batches of 1 to 4: single cards and group commits both get killed midway.
         std::vector<journal::card> batch;
         for (int k = 0; k <= i % 4; ++k) batch.push_back(card_number(i));
-        for (auto const& s : j->submit(batch)) {
+        auto stamped = j->submit(batch).value();
+        for (auto const& s : stamped) {
             auto line = s.receipt + ' ' + std::to_string(s.seq) + '\n';
             if (::write(1, line.data(), line.size()) != static_cast<ssize_t>(line.size())) return 3;
         }
@@ -52,8 +53,8 @@ int golden(std::string const& dir) {
     if (!j) return 2;
     std::vector<journal::card> cards;
     for (int i = 1; i <= 5; ++i) cards.push_back(card_number(i));
-    auto stamped = j->submit(std::span(cards).first(2));
-    auto more = j->submit(std::span(cards).subspan(2));
+    auto stamped = j->submit(std::span(cards).first(2)).value();
+    auto more = j->submit(std::span(cards).subspan(2)).value();
     stamped.insert(stamped.end(), more.begin(), more.end());
     // A published test key: the golden test must open the seals.
     std::ofstream(dir + "/hq-secret.txt")

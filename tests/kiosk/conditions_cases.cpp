@@ -10,7 +10,7 @@
 #include "candor/response/validate.hpp"
 #include "candor/response/json.hpp"
 #include "candor/survey/parse.hpp"
-#include "page_model.hpp"
+#include "candor/kiosk/page_model.hpp"
 
 using namespace candor;
 using nlohmann::json;

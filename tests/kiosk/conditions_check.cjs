@@ -1,10 +1,10 @@
-// The page's evaluator (examples/kiosk/page/conditions.js) against the engine, on the
+// The page's evaluator (lib/kiosk/page/conditions.js) against the engine, on the
 // answer sets kiosk_conditions_cases wrote: every question's shown and required must agree.
 // usage: node conditions_check.cjs CASES.json
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const conditions = require(path.join(__dirname, "../../examples/kiosk/page/conditions.js"));
+const conditions = require(path.join(__dirname, "../../lib/kiosk/page/conditions.js"));
 
 const surveys = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 let compared = 0;

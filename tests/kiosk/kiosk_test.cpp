@@ -7,13 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "assets.hpp"
+#include "candor/kiosk/assets.hpp"
 #include "candor/journal/inspect.hpp"
 #include "candor/survey/parse.hpp"
 #include "candor/seal/keys.hpp"
-#include "desk.hpp"
-#include "page_model.hpp"
-#include "server.hpp"
+#include "candor/kiosk/desk.hpp"
+#include "candor/kiosk/page_model.hpp"
+#include "candor/kiosk/server.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace candor;

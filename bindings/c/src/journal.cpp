@@ -70,8 +70,9 @@ candor_status candor_journal_submit(candor_journal* j, const candor_survey* surv
             return fail(CANDOR_REJECTED, std::move(text));
         }
         auto stamped = j->value.submit(std::span<journal::card const>(&*card, 1));
-        *seq = stamped.at(0).seq;
-        return copy_out(stamped.at(0).receipt, receipt, receipt_size);
+        if (!stamped) return fail(CANDOR_IO_ERROR, stamped.error());
+        *seq = stamped->at(0).seq;
+        return copy_out(stamped->at(0).receipt, receipt, receipt_size);
     });
 }
 

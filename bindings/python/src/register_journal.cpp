@@ -51,18 +51,25 @@ void register_journal(py::module_& m) {
         // [(index, problems)] of the refused ones.
         .def("submit", [](journal::journal& j, survey::survey const& s,
                           std::vector<std::string> const& texts) {
-            py::gil_scoped_release nogil;
-            std::vector<journal::card> cards;
-            std::vector<std::pair<std::size_t, errors>> refused;
-            journal::device_setting const device{j.device(), {}};
-            for (std::size_t i = 0; i < texts.size(); ++i) {
-                auto c = journal::intake(s, texts[i], device, {"<response>", 1, 1});
-                if (c) cards.push_back(std::move(*c));
-                else refused.emplace_back(i, std::move(c).error());
-            }
             std::vector<std::pair<std::uint64_t, std::string>> receipts;
-            if (refused.empty() && !cards.empty())
-                for (auto& st : j.submit(cards)) receipts.emplace_back(st.seq, std::move(st.receipt));
+            std::vector<std::pair<std::size_t, errors>> refused;
+            errors unwritten;
+            {
+                py::gil_scoped_release nogil;
+                std::vector<journal::card> cards;
+                journal::device_setting const device{j.device(), {}};
+                for (std::size_t i = 0; i < texts.size(); ++i) {
+                    auto c = journal::intake(s, texts[i], device, {"<response>", 1, 1});
+                    if (c) cards.push_back(std::move(*c));
+                    else refused.emplace_back(i, std::move(c).error());
+                }
+                if (refused.empty() && !cards.empty()) {
+                    auto stamped = j.submit(cards);
+                    if (!stamped) unwritten = std::move(stamped).error();
+                    else for (auto& st : *stamped) receipts.emplace_back(st.seq, std::move(st.receipt));
+                }
+            }
+            if (!unwritten.empty()) io_error(render(unwritten));
             return std::make_pair(std::move(receipts), std::move(refused));
         }, py::arg("survey"), py::arg("responses"));
 

@@ -1,5 +1,7 @@
 // The device's journal: every accepted card, sealed to head office, signed, chained and
 // durable before its receipt is given.
+// Thread safety: a journal is used by one thread at a time (its writer calls submit in
+// turn); card and stamped are value types.
 #pragma once
 
 #include <cstdint>
@@ -48,8 +50,10 @@ public:
 
     // Seals, signs and chains each card and writes them all with one fdatasync (group
     // commit when there are several): the receipts are returned only once they are durable.
-    // Throws std::system_error when the journal cannot be written.
-    std::vector<stamped> submit(std::span<card const> cards);
+    // When they cannot be written ("disk-full" for ENOSPC or EDQUOT, "io" otherwise) or a
+    // card is over the journal's limits ("too-large"), none is: the journal stays as it
+    // was, and the next submit may succeed once the disk has room again.
+    result<std::vector<stamped>> submit(std::span<card const> cards);
 
     std::uint64_t last_seq() const noexcept;
     std::string const& device() const noexcept;

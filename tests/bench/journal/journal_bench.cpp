@@ -75,7 +75,7 @@ void submit_durable(benchmark::State& state) {
     int i = 0;
     for (auto _ : state) {
         auto c = card_number(++i);
-        benchmark::DoNotOptimize(j.submit(std::span(&c, 1)));
+        benchmark::DoNotOptimize(j.submit(std::span(&c, 1)).value());
     }
 }
 
@@ -102,7 +102,7 @@ void bulk_submit_import(benchmark::State& state) {
     for (auto _ : state) {
         auto here = dir.path / std::to_string(++round);
         auto j = journal::journal::open(here / "j", k.device, k.hq.public_part()).value();
-        j.submit(cards);
+        (void)j.submit(cards).value();
         (void)journal::export_bundle(here / "j", 0, here / "b").value();
         auto s = journal::store::open(here / "store").value();
         std::vector<journal::bundle_input> in{{"b", {}}};

@@ -16,12 +16,12 @@
 
 #include "../common/durable_floor.hpp"
 #include "../common/median_reporter.hpp"
-#include "assets.hpp"
+#include "candor/kiosk/assets.hpp"
 #include "candor/survey/parse.hpp"
 #include "candor/seal/keys.hpp"
-#include "desk.hpp"
-#include "page_model.hpp"
-#include "server.hpp"
+#include "candor/kiosk/desk.hpp"
+#include "candor/kiosk/page_model.hpp"
+#include "candor/kiosk/server.hpp"
 
 using namespace candor;
 namespace fs = std::filesystem;

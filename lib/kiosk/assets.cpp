@@ -1,4 +1,4 @@
-#include "assets.hpp"
+#include "candor/kiosk/assets.hpp"
 
 namespace candor::kiosk {
 

@@ -1,4 +1,4 @@
-#include "condition_json.hpp"
+#include "kiosk/condition_json.hpp"
 
 #include <string_view>
 

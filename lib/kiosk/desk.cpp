@@ -1,7 +1,6 @@
-#include "desk.hpp"
+#include "candor/kiosk/desk.hpp"
 
 #include <algorithm>
-#include <system_error>
 
 #include <nlohmann/json.hpp>
 
@@ -58,15 +57,13 @@ reply desk::submit(std::string_view body, std::int64_t now) {
     auto card = journal::intake(survey_, whole.dump(), device_);
     if (!card) return refused(card.error());
 
-    try {
-        std::lock_guard lock(journal_mutex_);
-        auto stamped = journal_.submit(std::span(&*card, 1));
-        return {200,
-                nlohmann::json{{"receipt", stamped.front().receipt}, {"seq", stamped.front().seq}}
-                    .dump()};
-    } catch (std::system_error const& e) {
-        return error(503, std::string("the card could not be saved: ") + e.what());
-    }
+    std::lock_guard lock(journal_mutex_);
+    auto stamped = journal_.submit(std::span(&*card, 1));
+    if (!stamped)
+        return error(503, "the card could not be saved: " + stamped.error().front().message);
+    return {200,
+            nlohmann::json{{"receipt", stamped->front().receipt}, {"seq", stamped->front().seq}}
+                .dump()};
 }
 
 }  // namespace candor::kiosk

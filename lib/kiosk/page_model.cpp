@@ -1,6 +1,6 @@
-#include "page_model.hpp"
+#include "candor/kiosk/page_model.hpp"
 
-#include "condition_json.hpp"
+#include "kiosk/condition_json.hpp"
 
 namespace candor::kiosk {
 

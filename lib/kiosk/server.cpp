@@ -1,8 +1,8 @@
-#include "server.hpp"
+#include "candor/kiosk/server.hpp"
 
 #include <chrono>
 
-#include "assets.hpp"
+#include "candor/kiosk/assets.hpp"
 
 namespace candor::kiosk {
 

@@ -8,7 +8,7 @@
 
 #include <httplib.h>
 
-#include "desk.hpp"
+#include "candor/kiosk/desk.hpp"
 
 namespace candor::kiosk {
 
