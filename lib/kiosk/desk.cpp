@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "candor/response/json.hpp"
 #include "candor/time.hpp"
+#include "util/json_text.hpp"
 
 namespace candor::kiosk {
 
@@ -29,9 +31,12 @@ desk::desk(survey::survey survey, journal::device_setting device, journal::journ
     : survey_(std::move(survey)), device_(std::move(device)), journal_(std::move(journal)) {}
 
 reply desk::submit(std::string_view body, std::int64_t now) {
-    auto posted = nlohmann::json::parse(body, nullptr, false);
-    if (posted.is_discarded() || !posted.is_object())
-        return error(400, "the body is not a JSON object");
+    // As every reader of JSON from outside: 1e400 throws in nlohmann even with exceptions
+    // off, and a deep value would be copied recursively below.
+    auto parsed = util::parse_json(body, response::max_json_depth);
+    if (!parsed) return error(400, "the body is not a JSON object: " + parsed.error()[0].message);
+    auto const& posted = *parsed;
+    if (!posted.is_object()) return error(400, "the body is not a JSON object");
     for (auto const& [key, value] : posted.items())
         if (key != "language" && key != "seconds" && key != "answers")
             return error(400,

@@ -2,7 +2,11 @@
 // long. Each is refused at its line with a stable code; nothing throws, the good lines go on.
 #include <sstream>
 
+#include "../support/temp_dir.hpp"
+#include "candor/journal/inspect.hpp"
+#include "candor/kiosk/desk.hpp"
 #include "candor/response/json.hpp"
+#include "candor/seal/keys.hpp"
 #include "support.hpp"
 
 using namespace candor;
@@ -188,4 +192,33 @@ TEST_CASE("a line of exactly max_json_line_bytes is read; one byte more is refus
     CHECK(third->line == 3);
     CHECK(third->value.has_value());
     CHECK_FALSE(reader.next());
+}
+
+TEST_CASE("the kiosk's desk answers 400 to a hostile body, writes nothing and goes on") {
+    test::temp_dir dir;
+    auto const hq = seal::make_hq_keys();
+    auto const key = seal::make_device_keys("kiosk-1");
+    auto s = test::hotel();
+    auto device = journal::settle(
+        s, {key.id, {{"site", "paris-01"}, {"channel", "kiosk"}, {"shift", "day"}}});
+    REQUIRE(device);
+    auto j = journal::journal::open(dir / "journal", key, hq.public_part());
+    REQUIRE(j);
+    kiosk::desk desk(std::move(s), std::move(*device), std::move(*j));
+    constexpr std::int64_t now = 1794000000;
+    std::string const answers = R"("answers":{"recommend":9,"satisfaction":5})";
+    for (std::string body :
+         {R"({"language":"en","seconds":1e400,)" + answers + "}",
+          R"({"language":"en","seconds":)" + std::string(1000000, '9') + "," + answers + "}",
+          R"({"language":"en",)" + answers.substr(0, answers.size() - 1) + R"(,"x":)" +
+              std::string(100000, '[') + std::string(100000, ']') + "}}",
+          std::string("{\"language\":\"en\xFF\",") + answers + "}"}) {
+        CAPTURE(body.substr(0, 60));
+        kiosk::reply r{};
+        CHECK_NOTHROW(r = desk.submit(body, now));
+        CHECK(r.status == 400);
+        CHECK(r.body.size() < 400);
+    }
+    CHECK(desk.submit(R"({"language":"en",)" + answers + "}", now).status == 200);
+    CHECK(journal::inspect_journal(dir / "journal").records.size() == 1);
 }

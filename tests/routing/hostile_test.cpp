@@ -8,6 +8,7 @@
 #include "candor/routing/cases.hpp"
 #include "candor/routing/outbox.hpp"
 #include "candor/routing/router.hpp"
+#include "candor/seal/keys.hpp"
 #include "fixture.hpp"
 #include "util/frame.hpp"
 
@@ -129,4 +130,20 @@ TEST_CASE("event logs refuse frames that are deep, out of range or not UTF-8, an
         CHECK(out.error()[0].code == "bad-event");
         CHECK(cases.error()[0].message.size() < 300);
     }
+}
+
+TEST_CASE("a device list refuses ids and keys that are not plain text, at their line") {
+    std::string const key = "c7ce257f0b1696c06a4fc6a988829a093c41094aaefeef1adccdf48e00b5c2b6";
+    auto list = seal::parse_device_list("device kiosk-1 " + key + "\ndevice kiosk\x1b[2J " + key +
+                                            "\ndevice caf\xE9 " + key + "\ndevice kiosk-2 " +
+                                            key.substr(0, 63) + "\xFF\n",
+                                        "devices.txt");
+    REQUIRE_FALSE(list.has_value());
+    REQUIRE(list.error().size() == 3);
+    CHECK(list.error()[0].code == "invalid-device-id");
+    CHECK(list.error()[0].where.line == 2);
+    CHECK(list.error()[1].code == "invalid-device-id");
+    CHECK(list.error()[1].where.line == 3);
+    CHECK(list.error()[2].code == "bad-key");
+    CHECK(list.error()[2].where.line == 4);
 }
