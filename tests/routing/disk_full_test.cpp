@@ -91,13 +91,15 @@ struct world {
                 "--hq-key", (keys / "hq" / "hq.key").string(),
                 "--now",    "2026-11-03T09:00:00Z"};
     }
-    // `n` cards journaled in `journal` and exported to `bundle`.
-    void bundle_of(std::filesystem::path const& journal, std::filesystem::path const& bundle,
-                   int n) const {
+    // A bundle of `n` cards, journaled and exported off the small disk.
+    std::filesystem::path bundle_of(int n) const {
+        auto const journal = keys / "journal";
+        auto const bundle = keys / "kiosk-1.bundle";
         REQUIRE(run_cli(submit(journal), cards(0, n)).status == 0);
         REQUIRE(run_cli({"journal", "export", journal.string(), "--after", "0", "--out",
                          bundle.string()})
                     .status == 0);
+        return bundle;
     }
     void no_tmp_files() const {
         for (auto const& p : disk.files_ending(".tmp")) FAIL_CHECK("stray " << p);
@@ -160,8 +162,7 @@ TEST_CASE("journal export to a full disk fails cleanly and works once space is f
 TEST_CASE("hq import into a store on a full disk fails cleanly; importing again loses nothing") {
     world w;
     SKIP_WITHOUT_TMPFS(w)
-    auto const bundle = w.keys / "kiosk-1.bundle";
-    w.bundle_of(w.keys / "journal", bundle, 3);
+    auto const bundle = w.bundle_of(3);
     auto const store = w.disk / "store";
     w.disk.fill();
     auto const full = run_cli(w.import(store, bundle));
@@ -178,8 +179,7 @@ TEST_CASE("hq import into a store on a full disk fails cleanly; importing again 
 TEST_CASE("route run with its store on a full disk fails cleanly; the next run routes every card") {
     world w;
     SKIP_WITHOUT_TMPFS(w)
-    auto const bundle = w.keys / "kiosk-1.bundle";
-    w.bundle_of(w.keys / "journal", bundle, 3);
+    auto const bundle = w.bundle_of(3);
     auto const store = w.disk / "store";
     REQUIRE(run_cli(w.import(store, bundle)).status == 0);
     w.disk.fill();
