@@ -5,11 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
-#include "candor/survey/parse.hpp"
-#include "candor/seal/keys.hpp"
-#include "candor/version.hpp"
 #include "candor/kiosk/page_model.hpp"
 #include "candor/kiosk/server.hpp"
+#include "candor/seal/keys.hpp"
+#include "candor/survey/parse.hpp"
+#include "candor/version.hpp"
 
 namespace candor::kiosk {
 
@@ -20,6 +20,7 @@ struct options {
     std::string hq_public;
     std::vector<std::string> fields;  // NAME=VALUE
     std::string listen = "127.0.0.1";
+    std::vector<std::string> host_names;
     int port = 8080;
     std::uint32_t idle = 60;
     kiosk::layout layout = layout::page;
@@ -62,20 +63,18 @@ int run(options const& opts) {
     }
     std::cerr << render(opened->recovery());
 
-    auto model = page_model(*survey, {opts.layout, opts.idle, device->fields}).dump();
-    desk d(std::move(*survey), std::move(*device), std::move(*opened));
-    httplib::Server http;
-    route(http, d, std::move(model));
-    int const port = opts.port == 0 ? http.bind_to_any_port(opts.listen)
-                                    : (http.bind_to_port(opts.listen, opts.port) ? opts.port : -1);
-    if (port < 0) {
-        std::cerr << "candor-kiosk: cannot listen on " << opts.listen << ':' << opts.port << '\n';
+    auto model = page_model(*survey, {opts.layout, opts.idle, device->fields});
+    desk d(std::move(*survey), std::move(*device), keep_in(std::move(*opened)));
+    server http(d, std::move(model), {.host_names = opts.host_names});
+    auto port = http.bind(opts.listen, opts.port);
+    if (!port) {
+        std::cerr << render(port.error());
         return 2;
     }
     // The line a launcher (or a test) waits for: the card is served from here on.
     std::cout << "candor-kiosk: serving " << d.survey().id << " on http://" << opts.listen << ':'
-              << port << "/" << std::endl;
-    return http.listen_after_bind() ? 0 : 2;
+              << *port << "/" << std::endl;
+    return http.listen() ? 0 : 2;
 }
 
 void setup(CLI::App& app, options& opts) {
@@ -89,6 +88,8 @@ void setup(CLI::App& app, options& opts) {
                    "Address to listen on; another than 127.0.0.1 "
                    "opens the kiosk to the network")
         ->capture_default_str();
+    app.add_option("--host-name", opts.host_names,
+                   "A name the kiosk is reached by besides its address (Host); repeat for each");
     app.add_option("--port", opts.port, "Port; 0 picks a free one (printed)")
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();

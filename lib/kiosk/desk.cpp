@@ -1,10 +1,11 @@
 #include "candor/kiosk/desk.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <span>
 
 #include <nlohmann/json.hpp>
 
-#include "candor/response/json.hpp"
 #include "candor/time.hpp"
 #include "util/json_text.hpp"
 
@@ -19,21 +20,32 @@ reply error(int status, std::string message) {
 reply refused(errors const& problems) {
     auto list = nlohmann::json::array();
     for (auto const& p : problems)
-        list.push_back({{"question", p.where.field},
-                        {"code", p.code},
-                        {"message", p.message}});
+        list.push_back({{"question", p.where.field}, {"code", p.code}, {"message", p.message}});
     return {422, nlohmann::json{{"problems", std::move(list)}}.dump()};
 }
 
 }  // namespace
 
-desk::desk(survey::survey survey, journal::device_setting device, journal::journal journal)
-    : survey_(std::move(survey)), device_(std::move(device)), journal_(std::move(journal)) {}
+card_keeper keep_in(journal::journal j) {
+    // Shared: a std::function is copyable, a journal is not.
+    auto kept = std::make_shared<journal::journal>(std::move(j));
+    return [kept](journal::card const& c) -> result<journal::stamped> {
+        auto stamped = kept->submit(std::span(&c, 1));
+        if (!stamped) return unexpected(std::move(stamped).error());
+        return std::move(stamped->front());
+    };
+}
+
+desk::desk(survey::survey survey, journal::device_setting device, card_keeper keep)
+    : survey_(std::move(survey)), device_(std::move(device)), keep_(std::move(keep)) {}
 
 reply desk::submit(std::string_view body, std::int64_t now) {
-    // As every reader of JSON from outside: 1e400 throws in nlohmann even with exceptions
-    // off, and a deep value would be copied recursively below.
-    auto parsed = util::parse_json(body, response::max_json_depth);
+    // As every reader of JSON from outside: nesting checked before parsing, and no
+    // exception (nlohmann throws for 1e400 even with exceptions off).
+    auto parsed = util::parse_json(body, max_json_depth);
+    if (!parsed && parsed.error()[0].code == "too-deep")
+        return error(400, "the body nests deeper than " + std::to_string(max_json_depth) +
+                              " levels: not a card");
     if (!parsed) return error(400, "the body is not a JSON object: " + parsed.error()[0].message);
     auto const& posted = *parsed;
     if (!posted.is_object()) return error(400, "the body is not a JSON object");
@@ -62,13 +74,15 @@ reply desk::submit(std::string_view body, std::int64_t now) {
     auto card = journal::intake(survey_, whole.dump(), device_);
     if (!card) return refused(card.error());
 
-    std::lock_guard lock(journal_mutex_);
-    auto stamped = journal_.submit(std::span(&*card, 1));
-    if (!stamped)
-        return error(503, "the card could not be saved: " + stamped.error().front().message);
-    return {200,
-            nlohmann::json{{"receipt", stamped->front().receipt}, {"seq", stamped->front().seq}}
-                .dump()};
+    std::lock_guard lock(keep_mutex_);
+    auto stamped = keep_(*card);
+    if (!stamped) {
+        auto const& why = stamped.error().front();
+        return {503, nlohmann::json{{"error", "the card could not be saved: " + why.message},
+                                    {"code", why.code}}
+                         .dump()};
+    }
+    return {200, nlohmann::json{{"receipt", stamped->receipt}, {"seq", stamped->seq}}.dump()};
 }
 
 }  // namespace candor::kiosk

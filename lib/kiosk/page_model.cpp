@@ -1,5 +1,7 @@
 #include "candor/kiosk/page_model.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "kiosk/condition_json.hpp"
 
 namespace candor::kiosk {
@@ -59,7 +61,7 @@ nlohmann::json question_model(survey::question const& q) {
 
 }  // namespace
 
-nlohmann::json page_model(survey::survey const& s, page_settings const& settings) {
+std::string page_model(survey::survey const& s, page_settings const& settings) {
     auto fields = nlohmann::json::array();
     for (auto const& f : s.fields) {
         std::string value;
@@ -71,16 +73,18 @@ nlohmann::json page_model(survey::survey const& s, page_settings const& settings
     for (auto const& p : s.pages) pages.push_back({{"id", p.id}, {"title", texts(p.title)}});
     auto questions = nlohmann::json::array();
     for (auto const& q : s.questions) questions.push_back(question_model(q));
-    return {{"survey", s.id},
-            {"version", s.version},
-            {"languages", s.languages},
-            {"fallback", s.fallback_language.empty() ? s.default_language() : s.fallback_language},
-            {"title", texts(s.title)},
-            {"fields", std::move(fields)},
-            {"pages", std::move(pages)},
-            {"questions", std::move(questions)},
-            {"layout", name(settings.layout)},
-            {"idleSeconds", settings.idle_seconds}};
+    return nlohmann::json{
+        {"survey", s.id},
+        {"version", s.version},
+        {"languages", s.languages},
+        {"fallback", s.fallback_language.empty() ? s.default_language() : s.fallback_language},
+        {"title", texts(s.title)},
+        {"fields", std::move(fields)},
+        {"pages", std::move(pages)},
+        {"questions", std::move(questions)},
+        {"layout", name(settings.layout)},
+        {"idleSeconds", settings.idle_seconds}}
+        .dump();
 }
 
 }  // namespace candor::kiosk

@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "candor/response/validate.hpp"
-#include "candor/response/json.hpp"
-#include "candor/survey/parse.hpp"
 #include "candor/kiosk/page_model.hpp"
+#include "candor/response/json.hpp"
+#include "candor/response/validate.hpp"
+#include "candor/survey/parse.hpp"
 
 using namespace candor;
 using nlohmann::json;
@@ -117,7 +117,7 @@ json cases_for(std::string const& file, std::mt19937& rng) {
                          {"shown", shown},
                          {"required", required}});
     }
-    return {{"survey", s->id}, {"model", kiosk::page_model(*s, {})}, {"cases", cases}};
+    return {{"survey", s->id}, {"model", json::parse(kiosk::page_model(*s, {}))}, {"cases", cases}};
 }
 
 }  // namespace

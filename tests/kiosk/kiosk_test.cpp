@@ -8,48 +8,16 @@
 #include <thread>
 
 #include "candor/kiosk/assets.hpp"
-#include "candor/journal/inspect.hpp"
-#include "candor/survey/parse.hpp"
-#include "candor/seal/keys.hpp"
-#include "candor/kiosk/desk.hpp"
-#include "candor/kiosk/page_model.hpp"
-#include "candor/kiosk/server.hpp"
-#include "support/temp_dir.hpp"
+#include "fixture.hpp"
 
 using namespace candor;
 using nlohmann::json;
 
 namespace {
 
-survey::survey hotel() {
-    auto s = survey::parse_file(CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey");
-    REQUIRE(s);
-    return std::move(*s);
-}
-
-std::vector<std::pair<std::string, std::string>> const paris{{"site", "paris-01"}, {"channel", "kiosk"}, {"shift", "day"}};
-
-struct kiosk_on_disk {
-    test::temp_dir dir;
-    seal::hq_secret hq = seal::make_hq_keys();
-    seal::device_secret key = seal::make_device_keys("kiosk-1");
-    kiosk::desk desk = make();
-
-    kiosk::desk make() {
-        auto s = hotel();
-        auto fields = journal::settle(s, {key.id, paris});
-        REQUIRE(fields);
-        auto j = journal::journal::open(dir / "journal", key, hq.public_part());
-        REQUIRE(j);
-        return kiosk::desk(std::move(s), std::move(*fields), std::move(*j));
-    }
-    std::size_t written() {
-        // The journal as it is on disk: what a crash right now would leave.
-        auto contents = journal::inspect_journal(dir / "journal");
-        CHECK(contents.found.empty());
-        return contents.records.size();
-    }
-};
+using test::hotel;
+using test::kiosk_on_disk;
+using test::paris;
 
 constexpr std::int64_t now = 1794000000;
 
@@ -79,7 +47,7 @@ TEST_CASE("the device fields: the survey's, in its order, device from the key") 
 
 TEST_CASE("the card model carries every question, its texts and its conditions as node arrays") {
     auto s = hotel();
-    auto m = kiosk::page_model(s, {kiosk::layout::page, 60, {{"site", "paris-01"}}});
+    auto m = json::parse(kiosk::page_model(s, {kiosk::layout::page, 60, {{"site", "paris-01"}}}));
     CHECK(m["languages"] == json{"en", "fr"});
     CHECK(m["fields"] == json{"paris-01", "", "", ""});
     REQUIRE(m["questions"].size() == s.questions.size());
@@ -95,8 +63,9 @@ TEST_CASE("the card model carries every question, its texts and its conditions a
     CHECK(reason["other"]["en"] == "Other");
     CHECK(m["questions"][0]["max"] == 10);
     CHECK(m["layout"] == "page");
-    CHECK(kiosk::page_model(s, {kiosk::layout::card, 30, {}})["layout"] == "card");
-    CHECK(kiosk::page_model(s, {kiosk::layout::card, 30, {}})["idleSeconds"] == 30);
+    auto const card = json::parse(kiosk::page_model(s, {kiosk::layout::card, 30, {}}));
+    CHECK(card["layout"] == "card");
+    CHECK(card["idleSeconds"] == 30);
 }
 
 TEST_CASE("the page's files are all compiled in, with their types") {
@@ -167,11 +136,9 @@ TEST_CASE("the page cannot set device fields, the survey, the time or a language
 
 TEST_CASE("over HTTP: strict headers, the card model, submit, and a body size limit") {
     kiosk_on_disk k;
-    httplib::Server http;
-    kiosk::route(http, k.desk, kiosk::page_model(k.desk.survey(), {}).dump());
-    int port = http.bind_to_any_port("127.0.0.1");
-    REQUIRE(port > 0);
-    std::thread serving([&] { http.listen_after_bind(); });
+    kiosk::server http(k.desk, kiosk::page_model(k.desk.survey(), {}));
+    int port = http.bind("127.0.0.1", 0).value();
+    std::thread serving([&] { http.listen(); });
     httplib::Client client("127.0.0.1", port);
 
     auto page = client.Get("/");

@@ -204,7 +204,7 @@ TEST_CASE("the kiosk's desk answers 400 to a hostile body, writes nothing and go
     REQUIRE(device);
     auto j = journal::journal::open(dir / "journal", key, hq.public_part());
     REQUIRE(j);
-    kiosk::desk desk(std::move(s), std::move(*device), std::move(*j));
+    kiosk::desk desk(std::move(s), std::move(*device), kiosk::keep_in(std::move(*j)));
     constexpr std::int64_t now = 1794000000;
     std::string const answers = R"("answers":{"recommend":9,"satisfaction":5})";
     for (std::string body :

@@ -1,5 +1,7 @@
-// The page's files (page/), compiled into the kiosk so it serves everything itself: no
-// external assets, nothing to install beside the binary.
+// The page's files (lib/kiosk/page/), compiled into the library so that whatever serves the
+// card (candor-kiosk, a vendor's product, head office's web server) serves everything itself:
+// no external assets, nothing to install beside the binary.
+// Thread safety: constant data; safe from any thread.
 #pragma once
 
 #include <span>

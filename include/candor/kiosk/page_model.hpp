@@ -1,14 +1,14 @@
-// What the page is told about the card: the survey's texts in every language, each
-// question's kind, scale and options, and its conditions as programs (condition_json.hpp).
-// The page renders from this alone; the survey file never leaves the kiosk.
+// What the page is told about the card (/card.json): the survey's texts in every language,
+// each question's kind, scale and options, and its conditions as programs, node for node,
+// so the page's evaluator (page/conditions.js) runs the very program response::evaluate
+// runs. The page renders from this alone; the survey file never leaves the server.
+// Thread safety: page_model() is a pure function of its arguments.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "candor/survey/survey.hpp"
 
@@ -28,6 +28,7 @@ struct page_settings {
     std::vector<std::pair<std::string, std::string>> fields;
 };
 
-nlohmann::json page_model(survey::survey const& s, page_settings const& settings);
+// The model as JSON text.
+std::string page_model(survey::survey const& s, page_settings const& settings);
 
 }  // namespace candor::kiosk

@@ -5,6 +5,7 @@
 // Runs in the current directory (put it on the disk you care about). Medians of 5 runs.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
+#include <httplib.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -17,11 +18,11 @@
 #include "../common/durable_floor.hpp"
 #include "../common/median_reporter.hpp"
 #include "candor/kiosk/assets.hpp"
-#include "candor/survey/parse.hpp"
-#include "candor/seal/keys.hpp"
 #include "candor/kiosk/desk.hpp"
 #include "candor/kiosk/page_model.hpp"
 #include "candor/kiosk/server.hpp"
+#include "candor/seal/keys.hpp"
+#include "candor/survey/parse.hpp"
 
 using namespace candor;
 namespace fs = std::filesystem;
@@ -37,7 +38,8 @@ constexpr char posted[] =
 survey::survey hotel() {
     return survey::parse_file(CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey").value();
 }
-std::vector<std::pair<std::string, std::string>> const paris{{"site", "paris-01"}, {"channel", "kiosk"}, {"shift", "day"}};
+std::vector<std::pair<std::string, std::string>> const paris{
+    {"site", "paris-01"}, {"channel", "kiosk"}, {"shift", "day"}};
 
 using bench::scratch;
 
@@ -54,7 +56,7 @@ kiosk::desk open_desk(fs::path const& dir) {
     auto s = hotel();
     auto fields = journal::settle(s, {key.id, paris}).value();
     return kiosk::desk(std::move(s), std::move(fields),
-                       journal::journal::open(dir, key, hq.public_part()).value());
+                       kiosk::keep_in(journal::journal::open(dir, key, hq.public_part()).value()));
 }
 
 // What one card adds to the journal, measured on a journal of its own.
@@ -74,10 +76,9 @@ void floor_write_fdatasync(benchmark::State& state) {
 void submit_over_http(benchmark::State& state) {
     scratch dir("kiosk");
     auto d = open_desk(dir.path / "j");
-    httplib::Server http;
-    kiosk::route(http, d, kiosk::page_model(d.survey(), {}).dump());
-    int port = http.bind_to_any_port("127.0.0.1");
-    std::thread serving([&] { http.listen_after_bind(); });
+    kiosk::server http(d, kiosk::page_model(d.survey(), {}));
+    int port = http.bind("127.0.0.1", 0).value();
+    std::thread serving([&] { http.listen(); });
     httplib::Client client("127.0.0.1", port);
     client.set_keep_alive(true);
     client.set_tcp_nodelay(true);  // as a browser does
@@ -94,7 +95,7 @@ void submit_over_http(benchmark::State& state) {
 int main(int argc, char** argv) {
     std::size_t weight = 0;
     for (auto const& a : kiosk::page_assets()) weight += a.body.size();
-    auto model = kiosk::page_model(hotel(), {kiosk::layout::page, 60, paris}).dump();
+    auto model = kiosk::page_model(hotel(), {kiosk::layout::page, 60, paris});
     std::printf(
         "page weight: %zu bytes of files + %zu bytes of card model = %.1f KB (aim < 100 KB)\n\n",
         weight, model.size(), static_cast<double>(weight + model.size()) / 1024);
