@@ -75,8 +75,8 @@ TEST_CASE("a long chain is evaluated as written") {
 
 TEST_CASE("parentheses past max_nesting stay refused, with a located too-deep") {
     std::string const open(survey::max_nesting + 1, '(');
-    auto const& e = test::find_code(
-        test::parse_errors(with_condition(open + "score > 1" + std::string(open.size(), ')'))),
-        "too-deep");
+    auto const all =
+        test::parse_errors(with_condition(open + "score > 1" + std::string(open.size(), ')')));
+    auto const& e = test::find_code(all, "too-deep");
     CHECK(e.where.line == 3);
 }
