@@ -6,6 +6,7 @@
 
 #include "candor/journal/intake.hpp"
 #include "candor/journal/journal.hpp"
+#include "candor/response/json.hpp"
 #include "commands.hpp"
 #include "io.hpp"
 
@@ -62,15 +63,15 @@ int run_submit(submit_options const& opts) {
     journal::device_setting const device{key->id, {}};
     std::size_t rejected = 0;
     std::vector<journal::card> batch;
-    std::string text;
     // Line by line, not read_json_lines: a kiosk writing to our stdin gets each receipt
     // as soon as its card is durable, not at the end of the stream.
-    for (std::uint32_t line_no = 1; std::getline(in, text); ++line_no) {
-        if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-        auto card = journal::intake(*survey, text, device, {opts.responses, line_no, 1});
+    response::json_line_reader reader(in, opts.responses);
+    while (auto line = reader.next()) {
+        auto card = line->value ? journal::intake(*survey, std::move(*line->value), device)
+                                : result<journal::card>(unexpected(std::move(line->value).error()));
         if (!card) {
             ++rejected;
-            std::cerr << opts.responses << ":" << line_no << ": rejected\n";
+            std::cerr << opts.responses << ":" << line->line << ": rejected\n";
             print_problems(std::cerr, card.error());
             continue;
         }

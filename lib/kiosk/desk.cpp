@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "candor/time.hpp"
+#include "util/json_text.hpp"
 
 namespace candor::kiosk {
 
@@ -21,29 +22,6 @@ reply refused(errors const& problems) {
     for (auto const& p : problems)
         list.push_back({{"question", p.where.field}, {"code", p.code}, {"message", p.message}});
     return {422, nlohmann::json{{"problems", std::move(list)}}.dump()};
-}
-
-// Whether `text` nests arrays and objects at most `limit` deep: one pass over the bytes,
-// brackets inside strings not counted. Whether it is JSON at all is the parser's to say.
-bool nests_within(std::string_view text, std::size_t limit) {
-    std::size_t depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char const c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return false;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return true;
 }
 
 }  // namespace
@@ -62,12 +40,15 @@ desk::desk(survey::survey survey, journal::device_setting device, card_keeper ke
     : survey_(std::move(survey)), device_(std::move(device)), keep_(std::move(keep)) {}
 
 reply desk::submit(std::string_view body, std::int64_t now) {
-    if (!nests_within(body, max_json_depth))
+    // As every reader of JSON from outside: nesting checked before parsing, and no
+    // exception (nlohmann throws for 1e400 even with exceptions off).
+    auto parsed = util::parse_json(body, max_json_depth);
+    if (!parsed && parsed.error()[0].code == "too-deep")
         return error(400, "the body nests deeper than " + std::to_string(max_json_depth) +
                               " levels: not a card");
-    auto posted = nlohmann::json::parse(body, nullptr, false);
-    if (posted.is_discarded() || !posted.is_object())
-        return error(400, "the body is not a JSON object");
+    if (!parsed) return error(400, "the body is not a JSON object: " + parsed.error()[0].message);
+    auto const& posted = *parsed;
+    if (!posted.is_object()) return error(400, "the body is not a JSON object");
     for (auto const& [key, value] : posted.items())
         if (key != "language" && key != "seconds" && key != "answers")
             return error(400,

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "candor/time.hpp"
+#include "util/json_text.hpp"
 
 namespace candor::response {
 
@@ -18,18 +19,9 @@ error shape_error(location where, std::string message) {
 }  // namespace
 
 result<response> from_json(std::string_view text, location where) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (json::parse_error const& e) {
-        // nlohmann's byte offset is 1-based and points past the bad byte.
-        if (where.line != 0) where.column = static_cast<std::uint32_t>(std::max<std::size_t>(e.byte, 1));
-        std::string msg = e.what();
-        auto pos = msg.find("parse error");
-        return unexpected(errors{{severity::error, "json",
-                                       "not JSON: " + (pos == std::string::npos ? msg : msg.substr(pos)),
-                                       where}});
-    }
+    auto parsed = util::parse_json(text, max_json_depth, where);
+    if (!parsed) return unexpected(std::move(parsed).error());
+    json const& j = *parsed;
     errors problems;
     auto fail = [&](std::string message) { problems.push_back(shape_error(where, std::move(message))); };
     if (!j.is_object()) {
@@ -114,18 +106,43 @@ std::string to_json(response const& r) {
     for (auto const& entry : r.answers)  // clang 14 cannot capture structured bindings
         std::visit([&](auto const& v) { answers[entry.first] = v; }, entry.second);
     j["answers"] = std::move(answers);
-    return j.dump();
+    // Never throws: text that is not UTF-8 (which validate() refuses) is written as U+FFFD.
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<json_line> json_line_reader::next() {
+    auto* buf = in_.rdbuf();
+    if (!buf) return std::nullopt;
+    for (;;) {
+        text_.clear();
+        std::size_t length = 0;
+        int c = buf->sgetc();
+        if (c == std::char_traits<char>::eof()) {
+            in_.setstate(std::ios::eofbit);
+            return std::nullopt;
+        }
+        // Byte by byte: a line too long is counted, not kept.
+        for (; c != std::char_traits<char>::eof() && c != '\n'; c = buf->snextc()) {
+            if (length++ < max_json_line_bytes) text_ += static_cast<char>(c);
+        }
+        if (c == '\n') buf->sbumpc();
+        ++line_;
+        location where{file_name_, line_, 1};
+        if (length > max_json_line_bytes)
+            return json_line{line_, fail("too-large",
+                                         "the line is " + std::to_string(length) +
+                                             " bytes; a response line holds at most " +
+                                             std::to_string(max_json_line_bytes),
+                                         std::move(where))};
+        if (text_.find_first_not_of(" \t\r") == std::string::npos) continue;
+        return json_line{line_, from_json(text_, std::move(where))};
+    }
 }
 
 std::vector<json_line> read_json_lines(std::istream& in, std::string const& file_name) {
     std::vector<json_line> out;
-    std::string line;
-    std::uint32_t number = 0;
-    while (std::getline(in, line)) {
-        ++number;
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        out.push_back({number, from_json(line, {file_name, number, 1})});
-    }
+    json_line_reader reader(in, file_name);
+    while (auto line = reader.next()) out.push_back(std::move(*line));
     return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "candor/response/evaluate.hpp"
 #include "candor/time.hpp"
+#include "util/json_text.hpp"
 
 namespace candor::response {
 
@@ -33,6 +34,30 @@ bool valid_utf8(std::string_view s) {
         p += extra + 1;
     }
     return true;
+}
+
+// Tab, line feed and carriage return are text; any other control byte (NUL, ESC, DEL...) is not.
+bool has_control(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+        auto const u = static_cast<unsigned char>(c);
+        return (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F;
+    });
+}
+
+// Why a text from outside is no text, or null.
+char const* not_text(std::string_view s) {
+    if (!valid_utf8(s)) return "is not valid UTF-8 text";
+    if (has_control(s)) return "holds a control character";
+    return nullptr;
+}
+
+// A name or code the survey does not know, as a message may quote it.
+// Appending, not "`" + string: g++ 12 warns falsely (-Wrestrict) on the latter.
+std::string in_backticks(std::string_view s) {
+    std::string out(1, '`');
+    out += util::printable(s, 64);
+    out += '`';
+    return out;
 }
 
 bool valid_email(std::string_view s) {
@@ -121,7 +146,7 @@ public:
                     for (std::size_t j = 0; j < i; ++j)
                         if ((*codes)[j] == (*codes)[i]) {
                             add(q.id, "duplicate-answer",
-                                "`" + q.id + "` lists `" + (*codes)[i] + "` twice");
+                                "`" + q.id + "` lists " + in_backticks((*codes)[i]) + " twice");
                             ok = false;
                         }
                 }
@@ -152,8 +177,8 @@ public:
     }
 
     bool text_answer(survey::question const& q, std::string const& text) {
-        if (!valid_utf8(text)) {
-            add(q.id, "invalid-format", "`" + q.id + "` is not valid UTF-8 text");
+        if (auto const* why = not_text(text)) {
+            add(q.id, "invalid-format", "`" + q.id + "` " + why);
             return false;
         }
         std::uint32_t const limit = q.kind == question_kind::text ? q.max_length : 254;
@@ -176,7 +201,7 @@ public:
 
     bool option(survey::question const& q, std::string const& code) {
         if (q.option(code) || (q.other && code == "other")) return true;
-        add(q.id, "unknown-option", "`" + q.id + "` has no option `" + code + "`");
+        add(q.id, "unknown-option", "`" + q.id + "` has no option " + in_backticks(code));
         return false;
     }
 
@@ -205,7 +230,9 @@ void checker::run() {
     for (std::size_t i = 0; i < r_.fields.size(); ++i) {
         auto const& name = r_.fields[i].first;
         if (s_.field_index(name) < 0)
-            add(name, "device-field", "the survey has no device field `" + name + "`");
+            add(name, "device-field", "the survey has no device field " + in_backticks(name));
+        else if (auto const* why = not_text(r_.fields[i].second))
+            add(name, "invalid-format", "device field `" + name + "` " + why);
         for (std::size_t j = 0; j < i; ++j)
             if (r_.fields[j].first == name)
                 add(name, "device-field", "device field `" + name + "` is set twice");
@@ -252,7 +279,7 @@ void checker::run() {
                 add(id, "device-field",
                     "`" + id + "` is set by the device, never by the respondent");
             else
-                add(id, "unknown-question", "the survey has no question `" + id + "`");
+                add(id, "unknown-question", "the survey has no question " + in_backticks(id));
             continue;
         }
         auto const i = static_cast<std::size_t>(index);
@@ -294,9 +321,8 @@ void checker::run() {
         if (!picked_other)
             add(q.id + ".other", "not-shown",
                 "`" + q.id + ".other` is given but `other` was not chosen");
-        else if (!valid_utf8(*text))
-            add(q.id + ".other", "invalid-format",
-                "`" + q.id + ".other` is not valid UTF-8 text");
+        else if (auto const* why = not_text(*text))
+            add(q.id + ".other", "invalid-format", "`" + q.id + ".other` " + why);
         else if (text->size() > default_other_length)
             add(q.id + ".other", "too-long",
                 "`" + q.id + ".other` is at most " + std::to_string(default_other_length) +

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
-#include <functional>
 #include <limits>
+#include <optional>
 
 #include "candor/response/evaluate.hpp"
 
@@ -19,31 +18,48 @@ bool is_comparison(opcode op) {
            op == opcode::less_equal || op == opcode::greater || op == opcode::greater_equal;
 }
 
-// The subtree of `e` rooted at `node`, as an expression of its own.
+bool is_leaf(opcode op) {
+    return op == opcode::number || op == opcode::text || op == opcode::boolean ||
+           op == opcode::question || op == opcode::field || op == opcode::answered ||
+           op == opcode::count;
+}
+
+// The operand nodes of `n` (none for a leaf, whose `a` is a question or field).
+template <class F>
+void for_each_operand(survey::expr::node const& n, F f) {
+    if (is_leaf(n.op)) return;
+    f(n.a);
+    if (n.op != opcode::negate && n.op != opcode::logical_not && n.op != opcode::in) f(n.b);
+    for (auto item : n.list) f(item);
+}
+
+// The subtree of `e` rooted at `node`, as an expression of its own. Without recursion: an
+// atom may be a sum of 200,000 terms.
 survey::expr subtree(survey::expr const& e, std::uint32_t node) {
-    survey::expr out;
-    std::vector<std::uint32_t> map(e.nodes.size(), 0);
-    std::function<void(std::uint32_t)> copy = [&](std::uint32_t i) {
-        auto n = e.nodes[i];
-        bool leaf = n.op == opcode::number || n.op == opcode::text || n.op == opcode::boolean ||
-                    n.op == opcode::question || n.op == opcode::field || n.op == opcode::answered ||
-                    n.op == opcode::count;
-        if (!leaf) {
-            copy(n.a);
-            n.a = map[n.a];
-            if (n.op != opcode::negate && n.op != opcode::logical_not && n.op != opcode::in) {
-                copy(n.b);
-                n.b = map[n.b];
-            }
-            for (auto& item : n.list) {
-                copy(item);
-                item = map[item];
-            }
-        }
-        map[i] = static_cast<std::uint32_t>(out.nodes.size());
-        out.nodes.push_back(std::move(n));
+    std::vector<std::uint32_t> kept, todo{node};
+    while (!todo.empty()) {
+        auto i = todo.back();
+        todo.pop_back();
+        kept.push_back(i);
+        for_each_operand(e.nodes[i], [&](std::uint32_t c) { todo.push_back(c); });
+    }
+    std::sort(kept.begin(), kept.end());  // children before parents, as in `e`
+    auto map = [&](std::uint32_t i) {
+        return static_cast<std::uint32_t>(std::lower_bound(kept.begin(), kept.end(), i) -
+                                          kept.begin());
     };
-    copy(node);
+    survey::expr out;
+    out.nodes.reserve(kept.size());
+    for (auto i : kept) {
+        auto n = e.nodes[i];
+        if (!is_leaf(n.op)) {
+            n.a = map(n.a);
+            if (n.op != opcode::negate && n.op != opcode::logical_not && n.op != opcode::in)
+                n.b = map(n.b);
+            for (auto& item : n.list) item = map(item);
+        }
+        out.nodes.push_back(std::move(n));
+    }
     return out;
 }
 
@@ -104,21 +120,40 @@ matcher::matcher(survey::survey const& survey, rule_set const& rules) : survey_(
     for (auto& r : roots_) place(r);
 }
 
-std::uint32_t matcher::compile(survey::expr const& e, std::uint32_t index) {
-    auto const& n = e.nodes[index];
-    node out{};
-    switch (n.op) {
-        case opcode::logical_and: out = {compile(e, n.a), compile(e, n.b), 0b1000}; break;
-        case opcode::logical_or: out = {compile(e, n.a), compile(e, n.b), 0b1110}; break;
-        case opcode::logical_not: {
-            auto x = compile(e, n.a);
-            out = {x, x, 0b0001};
-            break;
-        }
-        default: return atom(e, index);
+// In node order, children before parents, instead of recursing from the root: a rule may
+// join 200,000 conditions with `or`.
+std::uint32_t matcher::compile(survey::expr const& e, std::uint32_t root) {
+    auto logical = [&](std::uint32_t i) {
+        auto op = e.nodes[i].op;
+        return op == opcode::logical_and || op == opcode::logical_or || op == opcode::logical_not;
+    };
+    enum : std::uint8_t { unused, logic, atom_root };
+    std::vector<std::uint8_t> role(root + 1, unused);
+    role[root] = logical(root) ? logic : atom_root;
+    for (std::uint32_t i = root + 1; i-- > 0;) {
+        if (role[i] != logic) continue;
+        for_each_operand(e.nodes[i],
+                         [&](std::uint32_t c) { role[c] = logical(c) ? logic : atom_root; });
     }
-    nodes_.push_back(out);
-    return static_cast<std::uint32_t>(nodes_.size() - 1) | node_mark;
+    std::vector<std::uint32_t> slot(root + 1, 0);
+    for (std::uint32_t i = 0; i <= root; ++i) {
+        if (role[i] == atom_root) {
+            slot[i] = atom(e, i);
+            continue;
+        }
+        if (role[i] != logic) continue;
+        auto const& n = e.nodes[i];
+        node out{};
+        if (n.op == opcode::logical_and)
+            out = {slot[n.a], slot[n.b], 0b1000};
+        else if (n.op == opcode::logical_or)
+            out = {slot[n.a], slot[n.b], 0b1110};
+        else
+            out = {slot[n.a], slot[n.a], 0b0001};
+        nodes_.push_back(out);
+        slot[i] = static_cast<std::uint32_t>(nodes_.size() - 1) | node_mark;
+    }
+    return slot[root];
 }
 
 std::uint32_t matcher::atom(survey::expr const& e, std::uint32_t index) {

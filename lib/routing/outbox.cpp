@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "util/event_log.hpp"
+#include "util/json_text.hpp"
 
 namespace candor::routing {
 
@@ -201,7 +202,8 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
         std::uint32_t attempts = 0;
         for (auto i : items) {
             auto const& x = p_->entries[i];
-            body["items"].push_back(json::parse(x.message.body, nullptr, false));
+            auto item = util::parse_json(x.message.body, util::max_event_depth);
+            body["items"].push_back(item ? std::move(*item) : json(x.message.body));
             keys.push_back(x.message.key);
             attempts = std::max(attempts, x.attempts);
         }

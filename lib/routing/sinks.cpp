@@ -6,9 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/file_io.hpp"
 #include "candor/routing/delivery.hpp"
 #include "candor/seal/bytes.hpp"
+#include "util/file_io.hpp"
+#include "util/json_text.hpp"
 
 namespace candor::routing {
 
@@ -153,9 +154,9 @@ result<void> maildir_sink::send(delivery const& d) {
     }
     auto const id = seal::to_hex(seal::hash(seal::as_bytes(d.key))).substr(0, 32);
     std::string text;
-    auto body = nlohmann::ordered_json::parse(d.body, nullptr, false);
-    if (body.is_object())
-        as_text(body, "", text);
+    auto body = util::parse_json<nlohmann::ordered_json>(d.body, util::max_event_depth);
+    if (body && body->is_object())
+        as_text(*body, "", text);
     else
         text = d.body;
     std::string msg;

@@ -2,6 +2,8 @@
 // generated surveys, so anything the model holds must be written here.
 #include <charconv>
 #include <cmath>
+#include <string_view>
+#include <vector>
 
 #include "candor/survey/parse.hpp"
 
@@ -100,41 +102,83 @@ private:
         if (is_identifier(t) && s_.question_index(t) < 0 && s_.field_index(t) < 0) return t;
         return quote(t);
     }
-    std::string node(expr const& e, std::uint32_t i, int outer) const {
-        auto const& n = e.nodes[i];
-        int const p = precedence(n.op);
+    // Iterative, with its own stack: a condition may chain 200,000 terms (`a or b or ...`,
+    // `not not ...`), which the parser reads in a loop; recursion here would overflow.
+    std::string node(expr const& e, std::uint32_t root, int outer) const {
+        struct step {
+            std::uint32_t node;
+            int outer;
+            std::string_view text;  // when not empty: write this, no node
+        };
+        std::vector<step> todo{{root, outer, {}}};
+        std::vector<step> parts;  // one node's pieces, in order
         std::string out;
-        switch (n.op) {
-            case opcode::number: out = number_text(n.number); break;
-            case opcode::text: out = n.type == value_type::choice ? code(n.text) : quote(n.text); break;
-            case opcode::boolean: out = n.number != 0 ? "yes" : "no"; break;
-            case opcode::question: out = s_.questions[n.a].id; break;
-            case opcode::field: out = s_.fields[n.a]; break;
-            case opcode::answered: out = "answered(" + s_.questions[n.a].id + ")"; break;
-            case opcode::count: out = "count(" + s_.questions[n.a].id + ")"; break;
-            // Appending, not "-" + string: g++ 12 warns falsely (-Wrestrict) on the latter.
-            case opcode::negate: out = "-"; out += node(e, n.a, p); break;
-            case opcode::logical_not: out = "not "; out += node(e, n.a, p); break;
-            case opcode::in: {
-                out = node(e, n.a, p + 1) + " in (";
-                for (std::size_t k = 0; k < n.list.size(); ++k) {
-                    if (k) out += ", ";
-                    out += node(e, n.list[k], 0);
+        while (!todo.empty()) {
+            step const s = todo.back();
+            todo.pop_back();
+            if (!s.text.empty()) {
+                out += s.text;
+                continue;
+            }
+            auto const& n = e.nodes[s.node];
+            int const p = precedence(n.op);
+            bool const wrap = p < s.outer;
+            parts.clear();
+            auto write = [&](std::string_view t) { parts.push_back({0, 0, t}); };
+            auto visit = [&](std::uint32_t i, int o) { parts.push_back({i, o, {}}); };
+            if (wrap) out += '(';
+            switch (n.op) {
+                case opcode::number:
+                    out += number_text(n.number);
+                    break;
+                case opcode::text:
+                    out += n.type == value_type::choice ? code(n.text) : quote(n.text);
+                    break;
+                case opcode::boolean:
+                    out += n.number != 0 ? "yes" : "no";
+                    break;
+                case opcode::question:
+                    out += s_.questions[n.a].id;
+                    break;
+                case opcode::field:
+                    out += s_.fields[n.a];
+                    break;
+                case opcode::answered:
+                    out += "answered(" + s_.questions[n.a].id + ")";
+                    break;
+                case opcode::count:
+                    out += "count(" + s_.questions[n.a].id + ")";
+                    break;
+                case opcode::negate:
+                    out += '-';
+                    visit(n.a, p);
+                    break;
+                case opcode::logical_not:
+                    out += "not ";
+                    visit(n.a, p);
+                    break;
+                case opcode::in: {
+                    visit(n.a, p + 1);
+                    write(" in (");
+                    for (std::size_t k = 0; k < n.list.size(); ++k) {
+                        if (k) write(", ");
+                        visit(n.list[k], 0);
+                    }
+                    write(")");
+                    break;
                 }
-                out += ")";
-                break;
+                default: {
+                    // Left-associative: the right operand needs parentheses at equal precedence.
+                    bool const comparison = p == 4;
+                    visit(n.a, comparison ? p + 1 : p);
+                    write(symbol(n.op));
+                    visit(n.b, p + 1);
+                }
             }
-            default: {
-                // Left-associative: the right operand needs parentheses at equal precedence.
-                bool const comparison = p == 4;
-                out = node(e, n.a, comparison ? p + 1 : p) + std::string(symbol(n.op)) +
-                      node(e, n.b, p + 1);
-            }
+            if (wrap) write(")");
+            todo.insert(todo.end(), parts.rbegin(), parts.rend());
         }
-        if (p >= outer) return out;
-        std::string wrapped = "(";
-        wrapped += out;
-        return wrapped += ')';
+        return out;
     }
 
     survey const& s_;

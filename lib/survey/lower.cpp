@@ -909,17 +909,24 @@ struct shown_analysis {
         auto const& n = e.nodes[i];
         return (n.op == opcode::question || n.op == opcode::answered) && never_shown[n.a];
     }
-    truth eval(expr const& e, std::uint32_t i) const {
+    // In node order, children before parents: no recursion, whatever the length of an
+    // `or` chain (the parser reads 200,000 terms in a loop).
+    truth eval(expr const& e) const {
+        std::vector<truth> t(e.nodes.size(), truth::maybe);
+        for (std::uint32_t i = 0; i < t.size(); ++i) t[i] = of_node(e, i, t);
+        return t.back();
+    }
+    truth of_node(expr const& e, std::uint32_t i, std::vector<truth> const& t) const {
         auto const& n = e.nodes[i];
         switch (n.op) {
             case opcode::boolean: return n.number != 0 ? truth::maybe : truth::never;
             case opcode::answered: return never_shown[n.a] ? truth::never : truth::maybe;
             case opcode::logical_and:
-                return eval(e, n.a) == truth::never || eval(e, n.b) == truth::never ? truth::never
-                                                                                   : truth::maybe;
+                return t[n.a] == truth::never || t[n.b] == truth::never ? truth::never
+                                                                        : truth::maybe;
             case opcode::logical_or:
-                return eval(e, n.a) == truth::never && eval(e, n.b) == truth::never ? truth::never
-                                                                                   : truth::maybe;
+                return t[n.a] == truth::never && t[n.b] == truth::never ? truth::never
+                                                                        : truth::maybe;
             case opcode::equal:
             case opcode::not_equal:
             case opcode::less:
@@ -958,8 +965,7 @@ void lowering::check_shown() {
     for (std::size_t i = 0; i < s_.questions.size(); ++i) {
         auto const& q = s_.questions[i];
         if (!q.show_if || q.show_if->empty()) continue;
-        if (analysis.eval(*q.show_if, static_cast<std::uint32_t>(q.show_if->nodes.size() - 1)) ==
-            truth::never) {
+        if (analysis.eval(*q.show_if) == truth::never) {
             never[i] = true;
             error(*question_ast_[i], "never-shown",
                   "`" + q.id + "` can never be shown: its `show if` is false for every answer");

@@ -1,6 +1,7 @@
 #include "util/event_log.hpp"
 
 #include "util/frame.hpp"
+#include "util/json_text.hpp"
 
 namespace candor::util {
 
@@ -18,14 +19,17 @@ result<event_log> event_log::open(std::filesystem::path const& dir,
     }
     std::vector<nlohmann::json> events;
     errors bad;
-    auto scan = scan_segments(
-        dir, [&](auto const& file, std::uint64_t offset, seal::byte_view payload) {
-            auto j = nlohmann::json::parse(seal::as_chars(payload), nullptr, false);
-            if (j.is_discarded() || !j.is_object() || !j.contains("t"))
-                bad.push_back({severity::error, "bad-event", "a frame that is no event",
-                               {.file = file.string(), .offset = offset}});
+    auto scan =
+        scan_segments(dir, [&](auto const& file, std::uint64_t offset, seal::byte_view payload) {
+            location where{.file = file.string(), .offset = offset};
+            auto j = parse_json(seal::as_chars(payload), max_event_depth, where);
+            if (!j || !j->is_object() || !j->contains("t"))
+                bad.push_back(
+                    {severity::error, "bad-event",
+                     "a frame that is no event" + (j ? std::string() : ": " + j.error()[0].message),
+                     std::move(where)});
             else
-                events.push_back(std::move(j));
+                events.push_back(std::move(*j));
         });
     for (auto& e : scan.found)
         if (e.level == severity::error) bad.push_back(std::move(e));

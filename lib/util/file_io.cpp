@@ -66,11 +66,18 @@ void write_file_durably(std::filesystem::path const& file, seal::byte_view data,
         write_all(fd, data, 0, tmp);
         if (::fdatasync(fd) != 0) throw_errno("fdatasync " + tmp.string());
     } catch (...) {
+        // A disk that is full must not also keep half a file: the next try starts clean.
         ::close(fd);
+        ::unlink(tmp.c_str());
         throw;
     }
     ::close(fd);
-    if (::rename(tmp.c_str(), file.c_str()) != 0) throw_errno("rename " + tmp.string());
+    if (::rename(tmp.c_str(), file.c_str()) != 0) {
+        int const e = errno;
+        ::unlink(tmp.c_str());
+        errno = e;
+        throw_errno("rename " + tmp.string());
+    }
     sync_directory(file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path());
 }
 

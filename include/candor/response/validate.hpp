@@ -22,7 +22,8 @@ namespace candor::response {
 //   unknown-option      a choice code the question does not offer
 //   too-long            text over its maximum length
 //   too-many-selections, too-few-selections
-//   invalid-format      a malformed date, email or phone, or text that is not UTF-8
+//   invalid-format      a malformed date, email or phone; text (an answer, a device field)
+//                       that is not UTF-8 or holds a control character other than tab, CR, LF
 //   required-missing    required (and shown) but not answered
 //   not-shown           answered, but not shown for these answers
 //   device-field        the respondent set a device field, or an unknown field was set
