@@ -22,27 +22,6 @@ error error_at(location where, std::string code, std::string message) {
     return {severity::error, std::move(code), std::move(message), std::move(where)};
 }
 
-// Invalid UTF-8 or control bytes mean binary garbage: one clear error, not a cascade.
-char const* first_bad_byte(std::string_view text) {
-    auto const* p = reinterpret_cast<unsigned char const*>(text.data());
-    auto const* end = p + text.size();
-    while (p < end) {
-        unsigned char c = *p;
-        if (c < 0x80) {
-            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') break;
-            ++p;
-            continue;
-        }
-        int extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-        if (extra < 0 || c == 0xC0 || c == 0xC1 || end - p <= extra) break;
-        bool ok = true;
-        for (int i = 1; i <= extra; ++i) ok = ok && (p[i] & 0xC0) == 0x80;
-        if (!ok) break;
-        p += extra + 1;
-    }
-    return p < end ? reinterpret_cast<char const*>(p) : nullptr;
-}
-
 // Parentheses nested past max_nesting would recurse deeply in the parser: refuse early.
 // (Braces do not nest in the language, so only parentheses count.)
 char const* too_deep(std::string_view text) {
