@@ -194,8 +194,15 @@ segment_writer::~segment_writer() {
 
 void segment_writer::start_segment(std::uint32_t index) {
     auto path = segment_path(dir_, index);
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    // 0600 whatever the umask: the case log and the outbox hold opened cards.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) throw_errno("create " + path.string());
+    if (::fchmod(fd, 0600) != 0) {
+        int err = errno;
+        ::close(fd);
+        errno = err;
+        throw_errno("chmod " + path.string());
+    }
     auto header = file_header(segment_magic);
     write_all(fd, header, 0, path);
     if (options_.sync && ::fdatasync(fd) != 0) throw_errno("fdatasync " + path.string());
