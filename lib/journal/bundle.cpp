@@ -10,27 +10,35 @@
 #include "candor/journal/inspect.hpp"
 #include "util/file_io.hpp"
 
+namespace candor::journal::detail {
+constexpr std::size_t max_head_text = 512;  // a head's text is about 160 characters
+}
+
 namespace boost::serialization {
 
+// Version 2 adds the device's head; version 1 bundles have none.
 template <class Ar>
 void save(Ar& ar, candor::journal::bundle_header const& h, unsigned /*version*/) {
     candor::journal::detail::save_sized(ar, h.device);
     ar << h.after << h.count << h.created;
+    candor::journal::detail::save_sized(ar, h.head);
 }
 
 template <class Ar>
 void load(Ar& ar, candor::journal::bundle_header& h, unsigned version) {
-    if (version != 1)
+    if (version != 1 && version != 2)
         throw archive::archive_exception(archive::archive_exception::unsupported_class_version,
                                          "bundle_header");
     candor::journal::detail::load_sized(ar, h.device, candor::journal::max_name_bytes);
     ar >> h.after >> h.count >> h.created;
+    if (version >= 2)
+        candor::journal::detail::load_sized(ar, h.head, candor::journal::detail::max_head_text);
 }
 
 }  // namespace boost::serialization
 
 BOOST_SERIALIZATION_SPLIT_FREE(candor::journal::bundle_header)
-BOOST_CLASS_VERSION(candor::journal::bundle_header, 1)
+BOOST_CLASS_VERSION(candor::journal::bundle_header, 2)
 BOOST_CLASS_TRACKING(candor::journal::bundle_header, boost::serialization::track_never)
 
 namespace candor::journal {
@@ -78,6 +86,16 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
     }
     if (!out.header) fail("bad-bundle-header", "the bundle header frame is missing or damaged",
                           util::file_header_size);
+    if (out.header && !out.header->head.empty()) {
+        auto head = parse_head(out.header->head);
+        if (!head)
+            fail("bad-head", head.error().front().message, util::file_header_size);
+        else if (head->device != out.header->device)
+            fail("bad-head", "the bundle's head is device " + head->device + "'s",
+                 util::file_header_size);
+        else
+            out.head = std::move(*head);
+    }
     // Damage names the card read before it, so that the report says where to look.
     auto after_card = [&](std::uint64_t offset) {
         std::uint64_t seq = out.header ? out.header->after : 0;
@@ -104,19 +122,54 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
     return out;
 }
 
-result<export_summary> export_bundle(std::filesystem::path const& dir,
-                                               std::uint64_t after,
-                                               std::filesystem::path const& out) {
+namespace {
+
+std::int64_t system_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// How far the journal reached: its mark, or its newest record when that is past the mark.
+// Both are checked against `key` first.
+result<signed_head> head_of(journal_contents const& contents, seal::device_secret const& key,
+                            std::filesystem::path const& dir, std::int64_t now) {
+    location const at{.file = dir.string(), .device = key.id};
+    if (contents.device != key.id)
+        return fail("wrong-device",
+                    "the journal is device " + contents.device + "'s, not " + key.id, at);
+    record const* newest = nullptr;
+    for (auto const& r : contents.records)
+        if (r.device == key.id && (!newest || r.seq > newest->seq)) newest = &r;
+    auto const& mark = contents.acknowledged;
+    if ((mark && !head_signature_ok(*mark, key.pub)) || (newest && !signature_ok(*newest, key.pub)))
+        return fail("wrong-device", "the journal is not signed by this key", at);
+    for (auto const& p : contents.found)
+        if (p.code == "bad-mark") return fail(p);
+    if (newest && (!mark || newest->seq > mark->seq))
+        return sign_head(key, newest->seq, record_hash(*newest), now);
+    if (mark) return sign_head(key, mark->seq, mark->hash, now);
+    return sign_head(key, 0, {}, now);
+}
+
+result<export_summary> export_with(std::filesystem::path const& dir, std::uint64_t after,
+                                   std::filesystem::path const& out, seal::device_secret const* key,
+                                   std::int64_t now) {
     auto contents = inspect_journal(dir);
     if (contents.device.empty())
         return unexpected(std::move(contents.found));
+    std::string head;
+    if (key) {
+        auto signed_now = head_of(contents, *key, dir, now);
+        if (!signed_now) return unexpected(std::move(signed_now).error());
+        head = format_head(*signed_now);
+    } else if (contents.acknowledged) {
+        head = format_head(*contents.acknowledged);
+    }
     std::vector<record> chosen;
     for (auto& r : contents.records)
         if (r.device == contents.device && r.seq > after) chosen.push_back(std::move(r));
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    bundle_header h{contents.device, after, chosen.size(), now};
+    bundle_header h{contents.device, after, chosen.size(), system_seconds(), std::move(head)};
     util::write_file_durably(out, encode_bundle(h, chosen));
     export_summary summary;
     summary.count = chosen.size();
@@ -126,6 +179,30 @@ result<export_summary> export_bundle(std::filesystem::path const& dir,
     }
     summary.found = std::move(contents.found);
     return summary;
+}
+
+}  // namespace
+
+result<export_summary> export_bundle(std::filesystem::path const& dir, std::uint64_t after,
+                                     std::filesystem::path const& out) {
+    return export_with(dir, after, out, nullptr, 0);
+}
+
+result<export_summary> export_bundle(std::filesystem::path const& dir, std::uint64_t after,
+                                     std::filesystem::path const& out,
+                                     seal::device_secret const& key, std::int64_t now) {
+    return export_with(dir, after, out, &key, now);
+}
+
+result<signed_head> journal_head(std::filesystem::path const& dir, seal::device_secret const& key,
+                                 std::int64_t now) {
+    auto contents = inspect_journal(dir);
+    if (contents.device.empty()) return unexpected(std::move(contents.found));
+    return head_of(contents, key, dir, now);
+}
+
+void write_head_file(std::filesystem::path const& file, signed_head const& h) {
+    util::write_file_durably(file, seal::as_bytes(format_head(h) + "\n"));
 }
 
 }  // namespace candor::journal
