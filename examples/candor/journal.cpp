@@ -1,5 +1,4 @@
 // candor journal verify|list|export|head: the device's journal, read without being changed.
-#include <chrono>
 #include <iostream>
 
 #include "candor/journal/bundle.hpp"
@@ -18,14 +17,6 @@ struct journal_options {
     std::string device_key;  // export (optional), head: signs the head now
 };
 
-namespace {
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-}  // namespace
-
 int run_journal(journal_options const& opts) {
     std::optional<seal::device_secret> key;
     if (!opts.device_key.empty()) {
@@ -37,7 +28,7 @@ int run_journal(journal_options const& opts) {
         key = std::move(*read);
     }
     if (opts.action == "head") {
-        auto head = journal::journal_head(opts.dir, *key, now_seconds());
+        auto head = journal::journal_head(opts.dir, *key, unix_now());
         if (!head) {
             std::cerr << render(head.error());
             return 2;
@@ -48,9 +39,8 @@ int run_journal(journal_options const& opts) {
         return 0;
     }
     if (opts.action == "export") {
-        auto done =
-            key ? journal::export_bundle(opts.dir, opts.after, opts.out, *key, now_seconds())
-                : journal::export_bundle(opts.dir, opts.after, opts.out);
+        auto done = key ? journal::export_bundle(opts.dir, opts.after, opts.out, *key, unix_now())
+                        : journal::export_bundle(opts.dir, opts.after, opts.out);
         if (!done) {
             std::cerr << render(done.error());
             return 2;
@@ -81,8 +71,8 @@ int run_journal(journal_options const& opts) {
     std::cout << render(contents.found);
     std::cout << opts.dir << ": " << contents.records.size() << " records of device "
               << (contents.device.empty() ? "?" : contents.device) << ", "
-              << (contents.found.empty() ? "verified" : std::to_string(contents.found.size()) +
-                                                            " problems")
+              << (contents.found.empty() ? "verified"
+                                         : std::to_string(contents.found.size()) + " problems")
               << '\n';
     return contents.found.empty() ? 0 : 1;
 }

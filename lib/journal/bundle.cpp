@@ -1,14 +1,14 @@
 #include "candor/journal/bundle.hpp"
+#include "candor/time.hpp"
 
 #include <boost/serialization/split_free.hpp>
 #include <boost/serialization/version.hpp>
-#include <chrono>
 #include <exception>
 
 #include "archive_io.hpp"
-#include "util/frame.hpp"
 #include "candor/journal/inspect.hpp"
 #include "util/file_io.hpp"
+#include "util/frame.hpp"
 
 namespace candor::journal::detail {
 constexpr std::size_t max_head_text = 512;  // a head's text is about 160 characters
@@ -53,17 +53,21 @@ seal::bytes encode_bundle(bundle_header const& h, std::span<record const> record
 bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name) {
     bundle_contents out;
     auto fail = [&](std::string code, std::string message, std::uint64_t offset) {
-        out.found.push_back(
-            {severity::error, std::move(code), std::move(message),
-             {.file = file_name, .offset = offset,
-              .device = out.header ? out.header->device : std::string()}});
+        out.found.push_back({severity::error,
+                             std::move(code),
+                             std::move(message),
+                             {.file = file_name,
+                              .offset = offset,
+                              .device = out.header ? out.header->device : std::string()}});
     };
     auto version = util::read_file_header(data, util::bundle_magic);
     if (!version) {
         fail("bad-bundle-header", "not a Candor bundle header", 0);
     } else if (*version > util::format_version) {
-        fail("newer-format", "bundle format " + std::to_string(*version) +
-                                 " is newer than this Candor reads; upgrade Candor", 0);
+        fail("newer-format",
+             "bundle format " + std::to_string(*version) +
+                 " is newer than this Candor reads; upgrade Candor",
+             0);
         return out;
     }
     if (data.size() < util::file_header_size) return out;
@@ -84,8 +88,9 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
         else
             fail("bad-record", r.error().front().message, f.offset);
     }
-    if (!out.header) fail("bad-bundle-header", "the bundle header frame is missing or damaged",
-                          util::file_header_size);
+    if (!out.header)
+        fail("bad-bundle-header", "the bundle header frame is missing or damaged",
+             util::file_header_size);
     if (out.header && !out.header->head.empty()) {
         auto head = parse_head(out.header->head);
         if (!head)
@@ -116,19 +121,13 @@ bundle_contents decode_bundle(seal::byte_view data, std::string const& file_name
             if (p.where.device.empty()) p.where.device = out.records.front().value.device;
     if (out.header && out.header->count != scan.frames.size() - 1)
         fail("count-mismatch",
-             "the header announces " + std::to_string(out.header->count) + " records, the bundle has " +
-                 std::to_string(scan.frames.size() - 1),
+             "the header announces " + std::to_string(out.header->count) +
+                 " records, the bundle has " + std::to_string(scan.frames.size() - 1),
              util::file_header_size);
     return out;
 }
 
 namespace {
-
-std::int64_t system_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // How far the journal reached: its mark, or its newest record when that is past the mark.
 // Both are checked against `key` first.
@@ -156,8 +155,7 @@ result<export_summary> export_with(std::filesystem::path const& dir, std::uint64
                                    std::filesystem::path const& out, seal::device_secret const* key,
                                    std::int64_t now) {
     auto contents = inspect_journal(dir);
-    if (contents.device.empty())
-        return unexpected(std::move(contents.found));
+    if (contents.device.empty()) return unexpected(std::move(contents.found));
     std::string head;
     if (key) {
         auto signed_now = head_of(contents, *key, dir, now);
@@ -169,7 +167,7 @@ result<export_summary> export_with(std::filesystem::path const& dir, std::uint64
     std::vector<record> chosen;
     for (auto& r : contents.records)
         if (r.device == contents.device && r.seq > after) chosen.push_back(std::move(r));
-    bundle_header h{contents.device, after, chosen.size(), system_seconds(), std::move(head)};
+    bundle_header h{contents.device, after, chosen.size(), unix_now(), std::move(head)};
     util::write_file_durably(out, encode_bundle(h, chosen));
     export_summary summary;
     summary.count = chosen.size();

@@ -1,6 +1,6 @@
 #include "candor/journal/journal.hpp"
+#include "candor/time.hpp"
 
-#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
@@ -36,12 +36,8 @@ journal::~journal() = default;
 
 namespace {
 
-location in(fs::path const& file) { return {.file = file.string()}; }
-
-std::int64_t system_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+location in(fs::path const& file) {
+    return {.file = file.string()};
 }
 
 std::string cards(std::uint64_t from, std::uint64_t to) {
@@ -55,25 +51,25 @@ result<void> claim_directory(fs::path const& dir, seal::device_secret const& key
     auto device_file = dir / device_file_name;
     if (!fs::exists(device_file)) {
         if (fs::exists(dir / "seg-000001.cnj"))
-            return fail("not-a-journal", "segments without a device.pub: not a journal to append to",
-                        in(dir));
+            return fail("not-a-journal",
+                        "segments without a device.pub: not a journal to append to", in(dir));
         auto line = seal::format_device_public(key.public_part()) + '\n';
         util::write_file_durably(device_file, seal::as_bytes(line));
         return {};
     }
     auto text = util::read_file(device_file);
     auto pub = seal::parse_device_public(seal::as_chars(text));
-    if (!pub)
-        return fail("bad-device-file", pub.error().front().message, in(device_file));
+    if (!pub) return fail("bad-device-file", pub.error().front().message, in(device_file));
     if (pub->id != key.id || pub->key != key.pub)
-        return fail("wrong-device", "this journal belongs to device " + pub->id + ", not " + key.id, in(device_file));
+        return fail("wrong-device", "this journal belongs to device " + pub->id + ", not " + key.id,
+                    in(device_file));
     return {};
 }
 
 }  // namespace
 
-result<journal> journal::open(fs::path const& dir, seal::device_secret key,
-                                        seal::hq_public hq, segment_options options) {
+result<journal> journal::open(fs::path const& dir, seal::device_secret key, seal::hq_public hq,
+                              segment_options options) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return fail("io", "cannot create: " + ec.message(), in(dir));
@@ -104,7 +100,9 @@ result<journal> journal::open(fs::path const& dir, seal::device_secret key,
         dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
             auto r = from_payload(payload);
             if (!r) {
-                recovery.push_back({severity::error, "bad-record", r.error().front().message,
+                recovery.push_back({severity::error,
+                                    "bad-record",
+                                    r.error().front().message,
                                     {.file = file.string(), .offset = offset, .device = key.id}});
                 return;
             }
@@ -116,7 +114,8 @@ result<journal> journal::open(fs::path const& dir, seal::device_secret key,
     if (scanned.torn) {
         auto const& t = *scanned.torn;
         util::cut_torn_tail(t);
-        recovery.push_back({severity::warning, "torn-tail-cut",
+        recovery.push_back({severity::warning,
+                            "torn-tail-cut",
                             "cut off an unfinished last write of " +
                                 std::to_string(t.size - t.offset) + " bytes (kept in " +
                                 t.file.filename().string() + ".torn-" + std::to_string(t.offset) +
@@ -167,7 +166,7 @@ result<journal> journal::open(fs::path const& dir, seal::device_secret key,
              {.file = mark_file.string(), .device = key.id, .seq = seq}});
     }
 
-    auto head = sign_head(key, seq, hash, system_seconds());
+    auto head = sign_head(key, seq, hash, unix_now());
     auto marker = mark.exists ? detail::mark_writer::open(dir, mark.newest_slot, options.sync)
                               : detail::mark_writer::create(dir, head, options.sync);
     if (rewrite_mark && mark.exists) marker.write(head);
@@ -183,7 +182,7 @@ std::vector<stamped> journal::submit(std::span<card const> cards) {
     out.reserve(cards.size());
     auto seq = p_->last_seq;
     auto prev = p_->last_hash;
-    auto const now = system_seconds();
+    auto const now = unix_now();
     std::optional<signed_head> head;
     for (auto const& c : cards) {
         if (c.survey.size() > max_name_bytes || c.site.size() > max_name_bytes ||

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -50,12 +49,6 @@ struct known_head {
     std::optional<std::uint64_t> after;
 };
 
-std::int64_t system_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::string card_range(std::uint64_t from, std::uint64_t to) {
     return from == to ? "card " + std::to_string(from)
                       : "cards " + std::to_string(from) + "-" + std::to_string(to);
@@ -81,6 +74,19 @@ std::string head_said(signed_head const& h) {
 // Problems of a bundle that cost a record: counted as refused.
 bool loses_a_record(std::string_view code) {
     return code == "bad-record" || code == "damaged-frame" || code == "truncated";
+}
+
+// The listed key that signs `device`'s records and heads; null, after `fail(code, message)`,
+// when the device is not listed or revoked.
+template <class Fail>
+seal::device_public const* signer(seal::device_list const& devices, std::string const& device,
+                                  Fail&& fail) {
+    auto const* key = devices.find(device);
+    if (key == nullptr)
+        fail("unknown-device", "not in the device list");
+    else if (key->revoked)
+        fail("revoked-device", "the device is revoked");
+    return key == nullptr || key->revoked ? nullptr : key;
 }
 
 bool is_bundle(seal::byte_view data) {
@@ -190,9 +196,10 @@ result<store> store::open(fs::path const& dir, segment_options options) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || fs::exists(dir / device_file_name))
-        return fail("not-a-store",
-                    ec ? "cannot create: " + ec.message() : "a device journal, not head office's store",
-                    {.file = dir.string()});
+        return fail(
+            "not-a-store",
+            ec ? "cannot create: " + ec.message() : "a device journal, not head office's store",
+            {.file = dir.string()});
     std::optional<util::dir_lock> lock;
     try {
         lock.emplace(dir);
@@ -206,7 +213,9 @@ result<store> store::open(fs::path const& dir, segment_options options) {
         dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
             auto r = from_payload(payload);
             if (!r) {
-                recovery.push_back({severity::error, "bad-record", r.error().front().message,
+                recovery.push_back({severity::error,
+                                    "bad-record",
+                                    r.error().front().message,
                                     {.file = file.string(), .offset = offset}});
                 return;
             }
@@ -259,7 +268,7 @@ struct announced {
 import_report store::import(std::span<bundle_input const> bundles, seal::device_list const& devices,
                             seal::hq_secret const& hq) {
     import_report report;
-    auto const now = system_seconds();
+    auto const now = unix_now();
     std::map<std::string, device_summary, std::less<>> summary;
     // A record refused or lost to damage is counted for its device and in the total alike.
     auto refuse = [&](error e) {
@@ -293,6 +302,13 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
             heads.push_back({{std::move(*contents.head), contents.header->after},
                              &bundle.name,
                              util::file_header_size});
+        else if (contents.header && p_->heads.count(contents.header->device))
+            report.found.push_back(
+                {severity::warning,
+                 "no-head",
+                 "a bundle without its device's head, from a device that announces heads: it "
+                 "may have been taken out (what the bundle should hold cannot be checked)",
+                 {.file = bundle.name, .device = contents.header->device}});
         std::map<std::string, std::uint64_t, std::less<>> last_seen;
         for (auto& in_bundle : contents.records) {
             auto& r = in_bundle.value;
@@ -308,15 +324,8 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
                      "a record of this device in a bundle of device " + contents.header->device);
                 continue;
             }
-            auto const* key = devices.find(r.device);
-            if (key == nullptr) {
-                fail("unknown-device", "not in the device list");
-                continue;
-            }
-            if (key->revoked) {
-                fail("revoked-device", "the device is revoked");
-                continue;
-            }
+            auto const* key = signer(devices, r.device, fail);
+            if (key == nullptr) continue;
             if (!signature_ok(r, key->key)) {
                 fail("bad-signature", "signature does not verify: the record was altered");
                 continue;
@@ -336,7 +345,8 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
             auto& seen = last_seen[r.device];
             if (r.seq <= seen)
                 report.found.push_back(
-                    {severity::warning, "out-of-order",
+                    {severity::warning,
+                     "out-of-order",
                      "comes after card " + std::to_string(seen) + " in the bundle",
                      {.file = bundle.name, .offset = offset, .device = r.device, .seq = r.seq}});
             seen = std::max(seen, r.seq);
@@ -356,15 +366,8 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
                  std::move(message),
                  {.file = *a.file, .offset = a.offset, .device = h.device, .seq = h.seq}});
         };
-        auto const* key = devices.find(h.device);
-        if (key == nullptr) {
-            fail("unknown-device", "a head of a device not in the device list");
-            continue;
-        }
-        if (key->revoked) {
-            fail("revoked-device", "a head of a revoked device");
-            continue;
-        }
+        auto const* key = signer(devices, h.device, fail);
+        if (key == nullptr) continue;
         if (!head_signature_ok(h, key->key)) {
             fail("bad-signature", "the head's signature does not verify: it was altered");
             continue;
@@ -508,7 +511,7 @@ result<receipt_check> store::check_receipt(std::string_view text,
                     at);
     if (h.seq == 0) return fail("bad-head", "a head before the first card is no receipt", at);
 
-    auto const now = system_seconds();
+    auto const now = unix_now();
     receipt_check out;
     out.receipt = h;
     std::optional<std::string> proof;
@@ -568,9 +571,11 @@ std::vector<alert> const& store::alerts() const noexcept {
 }
 
 void store::for_each(std::function<void(record const&)> const& visit) const {
-    (void)util::scan_segments(p_->dir, [&](fs::path const&, std::uint64_t, seal::byte_view payload) {
-        if (auto r = from_payload(payload)) visit(*r);  // open() reported the unreadable
-    });
+    (void)util::scan_segments(p_->dir,
+                              [&](fs::path const&, std::uint64_t, seal::byte_view payload) {
+                                  if (auto r = from_payload(payload))
+                                      visit(*r);  // open() reported the unreadable
+                              });
 }
 
 std::vector<record> store::find_receipt(std::string_view code) const {

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <initializer_list>
@@ -50,16 +51,14 @@ result<std::vector<webhook_secret>> parse_webhook_secrets(std::string_view text,
     std::vector<webhook_secret> out;
     errors found;
     std::uint32_t line_no = 0;
-    while (!text.empty()) {
-        auto nl = text.find('\n');
-        auto line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    for (std::size_t start = 0; start < text.size();) {
+        auto const end = std::min(text.find('\n', start), text.size());
+        auto line = text.substr(start, end - start);
+        start = end + 1;
         ++line_no;
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
-            line.remove_suffix(1);
-        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
-            line.remove_prefix(1);
-        if (line.empty()) continue;
+        auto const first = line.find_first_not_of(" \t\r");
+        if (first == std::string_view::npos) continue;
+        line = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
         location const at{.file = std::string(file_name), .line = line_no};
         webhook_secret s{std::string(line), std::string(line)};
         if (line.substr(0, secret_prefix.size()) == secret_prefix) {

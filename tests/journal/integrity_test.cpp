@@ -16,6 +16,7 @@
 #include "candor/journal/store.hpp"
 #include "candor/seal/receipt.hpp"
 #include "candor/survey/parse.hpp"
+#include "candor/time.hpp"
 #include "fixture.hpp"
 #include "util/frame.hpp"
 
@@ -67,12 +68,6 @@ struct scene {
         return hq_store.import(in, devices, hq);
     }
 };
-
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 bool alerted(store const& s, std::string const& code, std::uint64_t seq = 0) {
     for (auto const& a : s.alerts())
@@ -230,7 +225,7 @@ TEST_CASE("tail suppression found by the head: new cards on cut numbers fork aga
     s.take(10);
     // The device announces its head; its cards 8-10 have not reached head office yet.
     auto first = s.bundle(0);
-    auto r1 = s.import({s.head_file(now_seconds())});
+    auto r1 = s.import({s.head_file(unix_now())});
     CHECK(r1.heads == 1);
     CHECK(has_code(r1.found, "not-received"));
     CHECK_FALSE(r1.refused_any());
@@ -258,7 +253,7 @@ TEST_CASE("tail suppression found by the head: new cards on cut numbers fork aga
 TEST_CASE("tail suppression found by the head: a later head below an earlier one is 'rewound'") {
     scene s;
     s.take(10);
-    auto const t = now_seconds();
+    auto const t = unix_now();
     CHECK_FALSE(s.import({s.head_file(t)}).refused_any());
     s.cut_to(7);
     s.remove_mark();
@@ -492,4 +487,22 @@ TEST_CASE("the import's per-device and total refused counts agree") {
     for (auto const& d : r.devices) per_device += d.refused;
     CHECK(r.refused == per_device);
     CHECK(r.refused == 1 + 2);  // the damaged frame, kiosk-9's two cards (its head is no card)
+}
+
+TEST_CASE("a bundle whose head was taken out, from a device that announces heads, is noticed") {
+    scene s;
+    s.take(3);
+    CHECK_FALSE(s.import({s.bundle(0)}).refused_any());
+    s.take(2, 4);
+    auto b = s.bundle(3);
+    auto contents = decode_bundle(b.data, b.name);
+    REQUIRE(contents.header);
+    REQUIRE(contents.head);
+    auto stripped = *contents.header;
+    stripped.head.clear();
+    std::vector<record> records;
+    for (auto const& r : contents.records) records.push_back(r.value);
+    auto r = s.import({{"stripped", encode_bundle(stripped, records)}});
+    CHECK(r.accepted == 2);
+    CHECK(has_code(r.found, "no-head"));
 }

@@ -108,6 +108,15 @@ class receiver {
     std::vector<std::string> bodies_;
 };
 
+// A receiver, the webhook sink and an outbox in a temporary folder.
+struct hooked {
+    temp_dir dir;
+    receiver rx;
+    webhook_sink hooks{{secrets()}, system_now};
+    sinks to{nullptr, &hooks, nullptr};
+    outbox box = outbox::open(dir.path(), {}, fast()).value();
+};
+
 delivery hook(int port, int i) {
     delivery d;
     d.key = "kiosk-1:" + std::to_string(i) + "/anne/opened/webhook";
@@ -296,11 +305,8 @@ TEST_CASE("a queue larger than a frame is written in several events, and reads b
 }
 
 TEST_CASE("a receiver that answers 503 is retried; the retry carries the same idempotency key") {
-    temp_dir dir;
-    receiver rx;
-    webhook_sink hooks({secrets()}, system_now);
-    sinks to{nullptr, &hooks, nullptr};
-    auto box = outbox::open(dir.path(), {}, fast()).value();
+    hooked h;
+    auto& [dir, rx, hooks, to, box] = h;
     std::vector<delivery> ds{hook(rx.port(), 1)};
     box.queue(ds, 1000);
     rx.refuse(true);
@@ -315,11 +321,8 @@ TEST_CASE("a receiver that answers 503 is retried; the retry carries the same id
 }
 
 TEST_CASE("a receiver that answers 429 or 503 with Retry-After is left alone that long") {
-    temp_dir dir;
-    receiver rx;
-    webhook_sink hooks({secrets()}, system_now);
-    sinks to{nullptr, &hooks, nullptr};
-    auto box = outbox::open(dir.path(), {}, fast()).value();
+    hooked h;
+    auto& [dir, rx, hooks, to, box] = h;
     std::vector<delivery> ds{hook(rx.port(), 1)};
     box.queue(ds, 1000);
     rx.refuse(true, 429, "600");
@@ -478,9 +481,7 @@ TEST_CASE(
         got.push_back(d.key);
         return {};
     });
-    calls.add("broken", [](delivery const&) -> result<void> {
-        throw std::runtime_error("boom");
-    });
+    calls.add("broken", [](delivery const&) -> result<void> { throw std::runtime_error("boom"); });
     delivery d;
     d.key = "k";
     d.address = "pms";
