@@ -77,7 +77,8 @@ demo() {
     "$work"/*.bundle | tail -1
   echo
   echo "== 6. Routing: each card to the right manager, never to the staff it is about"
-  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/webhook.secret"
+  # A Standard Webhooks secret (whsec_ and 24 random bytes), readable by its owner only.
+  (umask 077; echo "whsec_$(head -c 24 /dev/urandom | base64)" > "$work/webhook.secret")
   "$receiver" --port 8787 --secret "$work/webhook.secret" --out "$work/webhooks.jsonl" > /dev/null &
   receiver_pid=$!
   trap 'kill $receiver_pid 2>/dev/null || true' EXIT

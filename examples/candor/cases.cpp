@@ -61,9 +61,9 @@ int run_cases(cases_options const& opts) {
             ++n;
             bool const late =
                 c.state == routing::case_state::open && c.deadline != 0 && c.deadline <= now;
-            std::cout << std::left << std::setw(28) << c.id << ' ' << std::setw(12)
-                      << routing::to_string(c.state) << ' ' << std::setw(14) << c.site << ' '
-                      << std::setw(18) << c.role << " due " << when(c.deadline)
+            std::cout << std::left << std::setw(28) << printable(c.id) << ' ' << std::setw(12)
+                      << routing::to_string(c.state) << ' ' << std::setw(14) << printable(c.site)
+                      << ' ' << std::setw(18) << printable(c.role) << " due " << when(c.deadline)
                       << (late ? "  OVERDUE" : "") << '\n';
         }
         std::cout << n << " cases\n";
@@ -71,17 +71,18 @@ int run_cases(cases_options const& opts) {
     }
     auto const* c = log->find(opts.id);
     if (!c) {
-        std::cerr << "cases: no case " << opts.id << " in " << opts.store << '\n';
+        std::cerr << "cases: no case " << printable(opts.id) << " in " << opts.store << '\n';
         return 1;
     }
     if (opts.action == "show") {
-        std::cout << "case " << c->id << ": " << routing::to_string(c->state) << "\n  response "
-                  << c->response << ", site " << c->site << ", with " << c->role << ", due "
-                  << when(c->deadline) << '\n';
+        // Sites, names and notes come from cards and from people: shown, never obeyed.
+        std::cout << "case " << printable(c->id) << ": " << routing::to_string(c->state)
+                  << "\n  response " << printable(c->response) << ", site " << printable(c->site)
+                  << ", with " << printable(c->role) << ", due " << when(c->deadline) << '\n';
         for (auto const& e : c->history) {
-            std::cout << "  " << when(e.time) << "  " << e.what;
-            if (!e.who.empty()) std::cout << "  " << e.who;
-            if (!e.note.empty()) std::cout << "  (" << e.note << ')';
+            std::cout << "  " << when(e.time) << "  " << printable(e.what);
+            if (!e.who.empty()) std::cout << "  " << printable(e.who);
+            if (!e.note.empty()) std::cout << "  (" << printable(e.note) << ')';
             std::cout << '\n';
         }
         return 0;
@@ -92,8 +93,9 @@ int run_cases(cases_options const& opts) {
         std::cerr << "cases: " << render(done.error());
         return 1;
     }
-    std::cout << "case " << opts.id << ' ' << (opts.action == "ack" ? "acknowledged" : "resolved")
-              << " by " << opts.by << '\n';
+    std::cout << "case " << printable(opts.id) << ' '
+              << (opts.action == "ack" ? "acknowledged" : "resolved") << " by "
+              << printable(opts.by) << '\n';
     return 0;
 }
 

@@ -1,4 +1,4 @@
-// candor hq import|responses|receipt: head office's store of forwarded cards.
+// candor hq import|responses|receipt|alerts: head office's store of forwarded cards.
 #include <iostream>
 
 #include "candor/journal/store.hpp"
@@ -12,7 +12,7 @@
 namespace candor::cli {
 
 struct hq_options {
-    std::string action;  // import, responses, receipt
+    std::string action;  // import, responses, receipt, alerts
     std::string store;
     std::string hq_key;
     std::string devices;
@@ -36,7 +36,37 @@ void print_report(journal::import_report const& report) {
     }
     std::cout << render(report.found);
     std::cout << report.accepted << " accepted, " << report.duplicates << " already had, "
-              << report.refused << " refused\n";
+              << report.refused << " refused";
+    if (report.heads != 0) std::cout << "; " << report.heads << " heads announced";
+    if (report.alerts != 0) std::cout << "; " << report.alerts << " ALERTS raised";
+    std::cout << '\n';
+}
+
+int check_signed_receipt(journal::store& store, hq_options const& opts) {
+    if (opts.devices.empty()) {
+        std::cerr << "hq receipt: a signed receipt is checked against --devices\n";
+        return 2;
+    }
+    auto devices = seal::read_device_list(opts.devices);
+    if (!devices) {
+        std::cerr << render(devices.error());
+        return 2;
+    }
+    auto checked = store.check_receipt(opts.code, *devices);
+    if (!checked) {
+        std::cout << render(checked.error());
+        return 2;
+    }
+    auto const& r = checked->receipt;
+    std::cout << render(checked->found);
+    std::cout << "receipt of device " << r.device << " card " << r.seq << " ("
+              << seal::receipt_code(r.hash) << ", given " << format_timestamp(r.time)
+              << "): " << journal::to_string(checked->status);
+    if (checked->card)
+        std::cout << "; head office holds card " << checked->card->seq << " of site "
+                  << checked->card->site << ", submitted " << format_timestamp(checked->card->time);
+    std::cout << '\n';
+    return checked->status == journal::receipt_status::reached ? 0 : 1;
 }
 
 }  // namespace
@@ -44,9 +74,16 @@ void print_report(journal::import_report const& report) {
 int run_hq(hq_options const& opts) {
     auto store = open_store(opts.store);
     if (!store) return 2;
+    if (opts.action == "alerts") {
+        for (auto const& a : store->alerts())
+            std::cout << format_timestamp(a.raised) << ' ' << render(a.problem);
+        std::cout << store->alerts().size() << " alerts\n";
+        return store->alerts().empty() ? 0 : 1;
+    }
     if (opts.action == "receipt") {
         auto code = seal::normalize_receipt(opts.code);
         if (!code) {
+            if (opts.code.size() > 16) return check_signed_receipt(*store, opts);
             std::cerr << opts.code
                       << ": not a receipt code (six letters and digits, e.g. 7KQ-4M2)\n";
             return 2;
@@ -104,7 +141,8 @@ void setup_hq(CLI::App& app) {
     i->add_option("--store", imp->store, "Head office's store directory")->required();
     i->add_option("--hq-key", imp->hq_key, "Head office's secret key (hq.key)")->required();
     i->add_option("--devices", imp->devices, "Device list: `device ID KEY` lines")->required();
-    i->add_option("bundles", imp->bundles, "Bundle files")->required();
+    i->add_option("bundles", imp->bundles, "Bundle files and head files (`candor journal head`)")
+        ->required();
     i->callback([imp] { exit_code() = run_hq(*imp); });
 
     auto resp = std::make_shared<hq_options>();
@@ -116,10 +154,18 @@ void setup_hq(CLI::App& app) {
 
     auto rec = std::make_shared<hq_options>();
     rec->action = "receipt";
-    auto* c = hq->add_subcommand("receipt", "Look up a respondent's receipt code");
+    auto* c = hq->add_subcommand(
+        "receipt", "Look up a respondent's receipt: a code, or a signed receipt (or its link)");
     c->add_option("--store", rec->store, "Head office's store directory")->required();
-    c->add_option("code", rec->code, "Receipt code, e.g. 7KQ-4M2")->required();
+    c->add_option("--devices", rec->devices, "Device list, to check a signed receipt");
+    c->add_option("code", rec->code, "Receipt code, e.g. 7KQ-4M2, or a signed receipt")->required();
     c->callback([rec] { exit_code() = run_hq(*rec); });
+
+    auto al = std::make_shared<hq_options>();
+    al->action = "alerts";
+    auto* a = hq->add_subcommand("alerts", "Every alert raised: cards cut from a device's journal");
+    a->add_option("--store", al->store, "Head office's store directory")->required();
+    a->callback([al] { exit_code() = run_hq(*al); });
 }
 
 }  // namespace candor::cli

@@ -1,4 +1,4 @@
-// candor journal verify|list|export: the device's journal, read without being changed.
+// candor journal verify|list|export|head: the device's journal, read without being changed.
 #include <iostream>
 
 #include "candor/journal/bundle.hpp"
@@ -9,16 +9,38 @@
 namespace candor::cli {
 
 struct journal_options {
-    std::string action;  // verify, list, export
+    std::string action;  // verify, list, export, head
     std::string dir;
     std::string devices;  // verify: head office's device list, optional
     std::uint64_t after = 0;
     std::string out;
+    std::string device_key;  // export (optional), head: signs the head now
 };
 
 int run_journal(journal_options const& opts) {
+    std::optional<seal::device_secret> key;
+    if (!opts.device_key.empty()) {
+        auto read = seal::read_device_secret(opts.device_key);
+        if (!read) {
+            std::cerr << render(read.error());
+            return 2;
+        }
+        key = std::move(*read);
+    }
+    if (opts.action == "head") {
+        auto head = journal::journal_head(opts.dir, *key, unix_now());
+        if (!head) {
+            std::cerr << render(head.error());
+            return 2;
+        }
+        journal::write_head_file(opts.out, *head);
+        std::cout << "wrote the head of device " << head->device << " at card " << head->seq
+                  << " to " << opts.out << '\n';
+        return 0;
+    }
     if (opts.action == "export") {
-        auto done = journal::export_bundle(opts.dir, opts.after, opts.out);
+        auto done = key ? journal::export_bundle(opts.dir, opts.after, opts.out, *key, unix_now())
+                        : journal::export_bundle(opts.dir, opts.after, opts.out);
         if (!done) {
             std::cerr << render(done.error());
             return 2;
@@ -49,8 +71,8 @@ int run_journal(journal_options const& opts) {
     std::cout << render(contents.found);
     std::cout << opts.dir << ": " << contents.records.size() << " records of device "
               << (contents.device.empty() ? "?" : contents.device) << ", "
-              << (contents.found.empty() ? "verified" : std::to_string(contents.found.size()) +
-                                                            " problems")
+              << (contents.found.empty() ? "verified"
+                                         : std::to_string(contents.found.size()) + " problems")
               << '\n';
     return contents.found.empty() ? 0 : 1;
 }
@@ -78,7 +100,17 @@ void setup_journal(CLI::App& app) {
     e->add_option("dir", exp->dir, "Journal directory")->required();
     e->add_option("--after", exp->after, "Last sequence number head office already has");
     e->add_option("--out", exp->out, "Bundle file to write")->required();
+    e->add_option("--device-key", exp->device_key,
+                  "The device's secret key: the bundle's head is signed now, not at the last card");
     e->callback([exp] { exit_code() = run_journal(*exp); });
+
+    auto head = std::make_shared<journal_options>();
+    head->action = "head";
+    auto* h = j->add_subcommand("head", "Write the journal's signed head, for `candor hq import`");
+    h->add_option("dir", head->dir, "Journal directory")->required();
+    h->add_option("--device-key", head->device_key, "The device's secret key (ID.key)")->required();
+    h->add_option("--out", head->out, "Head file to write")->required();
+    h->callback([head] { exit_code() = run_journal(*head); });
 }
 
 }  // namespace candor::cli

@@ -10,6 +10,7 @@ namespace candor::cli {
 struct keys_options {
     std::string kind;  // "hq" or "device"
     std::string id;
+    std::string site;
     std::string out;
 };
 
@@ -33,7 +34,12 @@ int run_keys(keys_options const& opts) {
         std::cerr << "device id must be 1 to 64 of A-Z a-z 0-9 . _ -\n";
         return 2;
     }
-    if (auto w = seal::write_device_keys(opts.out, seal::make_device_keys(opts.id)); !w) {
+    if (!opts.site.empty() && !seal::valid_site_id(opts.site)) {
+        std::cerr << "site id must be 1 to 64 of A-Z a-z 0-9 . _ - : +\n";
+        return 2;
+    }
+    if (auto w = seal::write_device_keys(opts.out, seal::make_device_keys(opts.id, opts.site));
+        !w) {
         std::cerr << render(w.error());
         return 2;
     }
@@ -57,6 +63,9 @@ void setup_keys(CLI::App& app) {
     dev->kind = "device";
     auto* d = keys->add_subcommand("device", "A device's key pair: it signs the device's cards");
     d->add_option("--id", dev->id, "Device id, e.g. kiosk-3")->required();
+    d->add_option("--site", dev->site,
+                  "The site the device takes cards for, e.g. paris-01 (its key and device line "
+                  "bind it to the site)");
     d->add_option("--out", dev->out, "Directory for ID.key and ID.pub")->required();
     d->callback([dev] { exit_code() = run_keys(*dev); });
 }

@@ -121,16 +121,13 @@ int run_route_run(route_run_options const& opts) {
     routing::sinks sinks{&mail, nullptr, nullptr};
     std::unique_ptr<routing::webhook_sink> webhook;
     if (!opts.webhook_secret.empty()) {
-        auto secret = read_file(opts.webhook_secret);
-        if (!secret) return 2;
-        while (!secret->empty() && std::isspace(static_cast<unsigned char>(secret->back())))
-            secret->pop_back();
-        if (secret->size() < 16) {
-            std::cerr << opts.webhook_secret << ": a webhook secret has at least 16 characters\n";
+        auto secrets = routing::read_webhook_secrets(opts.webhook_secret);
+        if (!secrets) {
+            std::cerr << render(secrets.error());
             return 2;
         }
-        webhook = std::make_unique<routing::webhook_sink>(routing::webhook_options{*secret},
-                                                          routing::system_now);
+        webhook = std::make_unique<routing::webhook_sink>(
+            routing::webhook_options{std::move(*secrets)}, routing::system_now);
         sinks.webhook = webhook.get();
     }
 
@@ -148,6 +145,9 @@ int run_route_run(route_run_options const& opts) {
     std::cout << "outbox: " << r.queued << " queued, " << r.sent.sent << " sent, " << r.sent.failed
               << " failed (retried later), " << r.sent.waiting << " waiting; " << outbox->unsent()
               << " unsent in all\n";
+    if (r.sent.gone != 0)
+        std::cout << "outbox: " << r.sent.gone
+                  << " given up: their receivers answered 410 Gone (fix the org file's address)\n";
     std::cerr << render(r.problems) << render(r.sent.failures);
     if (!sinks.webhook) {
         auto const waiting =
@@ -158,7 +158,7 @@ int run_route_run(route_run_options const& opts) {
             std::cerr << "route run: " << waiting
                       << " webhook deliveries wait for --webhook-secret\n";
     }
-    return r.unreadable != 0 || r.sent.failed != 0 ? 1 : 0;
+    return r.unreadable != 0 || r.sent.failed != 0 || r.sent.gone != 0 ? 1 : 0;
 }
 
 void setup_route(CLI::App& app) {
@@ -184,7 +184,8 @@ void setup_route(CLI::App& app) {
     run->add_option("--maildir", run_opts->maildir,
                     "Maildir for e-mail deliveries (default STORE/mail)");
     run->add_option("--webhook-secret", run_opts->webhook_secret,
-                    "File holding the webhooks' HMAC secret");
+                    "File holding the webhooks' HMAC secret (whsec_BASE64; the current one first, "
+                    "then any still accepted while rotating), mode 0600");
     run->add_option("--mail-from", run_opts->mail_from, "From: of the e-mails");
     run->add_option("--now", run_opts->now, "Run as if at this time (UTC), for tests and replays");
     run->add_flag("-q,--quiet", run_opts->quiet, "No progress line on a terminal");

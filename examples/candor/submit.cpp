@@ -1,6 +1,7 @@
 // candor submit: checks responses against their survey and writes the accepted ones to the
-// device's journal, sealed to head office; prints "RECEIPT SEQ" for each card once it is
-// durable. Rejections go to stderr with their problems, and are not written.
+// device's journal, sealed to head office; prints "RECEIPT SEQ" (with --signed, "RECEIPT SEQ
+// SIGNED-RECEIPT") for each card once it is durable. Rejections go to stderr with their
+// problems, and are not written. A device whose key names a site takes only its site's cards.
 #include <fstream>
 #include <iostream>
 
@@ -19,17 +20,23 @@ struct submit_options {
     std::string hq_public;
     std::string responses = "-";
     std::size_t batch = 1;
+    bool print_signed = false;
 };
 
 namespace {
 // False when the cards could not be written (none was).
-bool print_receipts(journal::journal& j, std::vector<journal::card> const& cards) {
+bool print_receipts(journal::journal& j, std::vector<journal::card> const& cards,
+                    bool print_signed) {
     auto stamped = j.submit(cards);
     if (!stamped) {
         std::cerr << render(stamped.error());
         return false;
     }
-    for (auto const& s : *stamped) std::cout << s.receipt << ' ' << s.seq << '\n';
+    for (auto const& s : *stamped) {
+        std::cout << s.receipt << ' ' << s.seq;
+        if (print_signed) std::cout << ' ' << s.signed_receipt;
+        std::cout << '\n';
+    }
     std::cout.flush();
     return true;
 }
@@ -60,7 +67,7 @@ int run_submit(submit_options const& opts) {
     std::istream* input = open_input(opts.responses, file);
     if (!input) return 2;
     std::istream& in = *input;
-    journal::device_setting const device{key->id, {}};
+    auto const device = journal::setting_of(*survey, key->public_part());
     std::size_t rejected = 0;
     std::vector<journal::card> batch;
     // Line by line, not read_json_lines: a kiosk writing to our stdin gets each receipt
@@ -77,11 +84,11 @@ int run_submit(submit_options const& opts) {
         }
         batch.push_back(std::move(*card));
         if (batch.size() >= opts.batch) {
-            if (!print_receipts(j, batch)) return 2;
+            if (!print_receipts(j, batch, opts.print_signed)) return 2;
             batch.clear();
         }
     }
-    if (!batch.empty() && !print_receipts(j, batch)) return 2;
+    if (!batch.empty() && !print_receipts(j, batch, opts.print_signed)) return 2;
     return rejected == 0 ? 0 : 1;
 }
 
@@ -98,6 +105,8 @@ void setup_submit(CLI::App& app) {
     sub->add_option("--batch", opts->batch,
                     "Group commit: acknowledge this many cards after one sync (bulk import)")
         ->check(CLI::Range(1, 100000));
+    sub->add_flag("--signed", opts->print_signed,
+                  "Print each card's signed receipt (for a link or QR code) after its code");
     sub->add_option("responses", opts->responses, "Responses, one JSON object per line, or -");
     sub->callback([opts] { exit_code() = run_submit(*opts); });
 }

@@ -1,13 +1,21 @@
 // candor-webhook-receiver: what a receiver of Candor's webhooks does, in one page. Checks
-// each POST's signature and freshness, keeps each idempotency key once, appends what it
-// took to a JSON-lines file. The README's demo starts it on 127.0.0.1.
+// each POST as Standard Webhooks says (webhook-id, webhook-timestamp, webhook-signature:
+// HMAC-SHA256 under one of its secrets, within 5 minutes), keeps each webhook-id once, and
+// appends what it took to a JSON-lines file (0600, synced before the 2xx). The ids it took
+// are read back from that file when it starts, so a delivery captured and replayed after a
+// restart is recognised too. The README's demo starts it on 127.0.0.1.
+#include <fcntl.h>
 #include <httplib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
+#include <cstring>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <mutex>
-#include <set>
+#include <unordered_map>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -16,10 +24,37 @@
 
 namespace {
 
+using candor::routing::timestamp;
+
+// Ids are remembered this long (retries after a crash come within hours) and at most this
+// many, the oldest forgotten first: memory stays bounded however long it runs.
+constexpr timestamp default_remember_seconds = 7 * 24 * 3600;
+constexpr std::size_t max_remembered = 1'000'000;
+
 httplib::Server* running = nullptr;
 void stop(int) {
     if (running) running->stop();
 }
+
+class seen_ids {
+  public:
+    explicit seen_ids(timestamp remember) : remember_(remember) {}
+    bool contains(std::string const& id) const { return at_.count(id) != 0; }
+    void add(std::string id, timestamp when, timestamp now) {
+        if (when < now - remember_ || !at_.emplace(id, when).second) return;
+        order_.emplace_back(when, std::move(id));
+        while (order_.size() > max_remembered ||
+               (!order_.empty() && order_.front().first < now - remember_)) {
+            at_.erase(order_.front().second);
+            order_.pop_front();
+        }
+    }
+
+  private:
+    timestamp remember_;
+    std::unordered_map<std::string, timestamp> at_;
+    std::deque<std::pair<timestamp, std::string>> order_;  // oldest first
+};
 
 }  // namespace
 
@@ -27,40 +62,79 @@ int main(int argc, char** argv) {
     CLI::App app{"Receives Candor's webhook deliveries, checks their signature, keeps each once"};
     std::string listen = "127.0.0.1";
     int port = 8787;
-    std::string secret_file, out_file;
+    std::string secret_file, out_file, to;
+    timestamp remember = default_remember_seconds;
     app.add_option("--listen", listen, "Address to listen on");
     app.add_option("--port", port, "Port");
-    app.add_option("--secret", secret_file, "File holding the shared HMAC secret")->required();
+    app.add_option("--secret", secret_file,
+                   "File holding the shared secret(s), whsec_BASE64 one a line, mode 0600")
+        ->required();
     app.add_option("--out", out_file, "JSON-lines file the deliveries are appended to")->required();
+    app.add_option("--to", to, "Take only deliveries whose body names this recipient");
+    app.add_option("--remember", remember, "Seconds a delivery's id is remembered");
     CLI11_PARSE(app, argc, argv);
 
-    std::ifstream in(secret_file);
-    std::string secret;
-    std::getline(in, secret);
-    if (secret.size() < 16) {
-        std::cerr << secret_file << ": no secret of at least 16 characters\n";
+    auto secrets = candor::routing::read_webhook_secrets(secret_file);
+    if (!secrets) {
+        std::cerr << candor::render(secrets.error());
         return 2;
     }
-    std::ofstream out(out_file, std::ios::app);
+    // The ids taken before, from the file itself: one write and one sync per delivery.
+    auto const started = candor::routing::system_now();
+    seen_ids seen(remember);
+    {
+        std::ifstream before(out_file);
+        for (std::string line; std::getline(before, line);) {
+            auto j = nlohmann::json::parse(line, nullptr, false);
+            if (!j.is_object()) continue;
+            auto id = j.contains("id") ? j.value("id", "")
+                                       : candor::routing::webhook_id(j.value("key", ""));
+            if (!id.empty()) seen.add(std::move(id), j.value("received", started), started);
+        }
+    }
+    int const out = ::open(out_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (out < 0 || ::fchmod(out, 0600) != 0) {
+        std::cerr << out_file << ": cannot open: " << std::strerror(errno) << '\n';
+        return 2;
+    }
     std::mutex mutex;
-    std::set<std::string> seen;
     httplib::Server server;
     server.Post(R"(/.*)", [&](httplib::Request const& req, httplib::Response& res) {
-        auto const key = req.get_header_value("Candor-Idempotency-Key");
-        if (!candor::routing::verify_webhook(secret, req.get_header_value("Candor-Timestamp"),
-                                             req.body, req.get_header_value("Candor-Signature"),
-                                             candor::routing::system_now())) {
+        auto const now = candor::routing::system_now();
+        auto const id = req.get_header_value("webhook-id");
+        if (!candor::routing::verify_webhook(*secrets, id,
+                                             req.get_header_value("webhook-timestamp"), req.body,
+                                             req.get_header_value("webhook-signature"), now)) {
             res.status = 401;  // not from Candor, or too old: never taken
             return;
         }
+        auto body = nlohmann::json::parse(req.body, nullptr, false);
+        if (!to.empty() && (!body.is_object() || body.value("to", "") != to)) {
+            res.status = 403;  // signed for another recipient: replayed to the wrong URL
+            return;
+        }
         std::lock_guard lock(mutex);
+        if (seen.contains(id)) {
+            res.status = 204;  // a retry or a replay of what we have: taken, not kept twice
+            return;
+        }
+        auto line = nlohmann::json{{"id", id},
+                                   {"key", req.get_header_value("Candor-Idempotency-Key")},
+                                   {"path", req.path},
+                                   {"received", now},
+                                   {"body", body}}
+                        .dump() +
+                    '\n';
+        struct stat st {};
+        if (::fstat(out, &st) != 0 ||
+            ::write(out, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+            ::fdatasync(out) != 0) {
+            (void)::ftruncate(out, st.st_size);  // no half line for the next one to join
+            res.status = 500;                    // not kept: Candor retries
+            return;
+        }
+        seen.add(id, now, now);
         res.status = 204;
-        if (!seen.insert(key).second) return;  // a retry of what we have: taken, not kept twice
-        out << nlohmann::json{{"key", key},
-                              {"path", req.path},
-                              {"body", nlohmann::json::parse(req.body, nullptr, false)}}
-                   .dump()
-            << std::endl;
     });
     if (!server.bind_to_port(listen, port)) {
         std::cerr << "cannot listen on " << listen << ':' << port << '\n';
@@ -71,5 +145,6 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, stop);
     std::cout << "listening on http://" << listen << ':' << port << std::endl;
     server.listen_after_bind();
+    ::close(out);
     return 0;
 }

@@ -62,6 +62,10 @@ unexpected<errors> fail(errors all);
 
 bool has_errors(errors const& all) noexcept;
 
+// `text` safe to print on a terminal: control characters (C0 but tab, DEL, C1) and bytes that
+// are no UTF-8 written \xNN. What render() prints of an error's parts is so.
+std::string printable(std::string_view text);
+
 // "PLACE: SEVERITY: [device D seq N: | FIELD: ]message [code]" and a newline; with
 // `source` (the whole text the line and column point into), the source line follows
 // with a caret under the column.

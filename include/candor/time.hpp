@@ -15,6 +15,9 @@ namespace candor {
 std::optional<std::int64_t> parse_timestamp(std::string_view text) noexcept;
 // Always UTC with a Z.
 std::string format_timestamp(std::int64_t unix_seconds);
+// The system clock, in Unix seconds: for what a library call stamps itself (a signed head,
+// an alert); everything that decides by time takes the time as a parameter.
+std::int64_t unix_now() noexcept;
 // "YYYY-MM-DD" as the Unix time of its midnight UTC; nullopt if not a real date.
 std::optional<std::int64_t> parse_date(std::string_view text) noexcept;
 

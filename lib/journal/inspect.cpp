@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "candor/journal/segment.hpp"
+#include "mark.hpp"
 #include "util/file_io.hpp"
 #include "util/segments.hpp"
 
@@ -42,12 +43,58 @@ std::optional<seal::device_public> journal_device(fs::path const& dir,
     if (listed->key != pub->key)
         fail("key-mismatch", "device.pub differs from the key head office lists", pub->id);
     if (listed->revoked) fail("revoked-device", "revoked in head office's device list", pub->id);
+    if (!pub->site.empty() && !listed->site.empty() && pub->site != listed->site)
+        fail("wrong-site",
+             "device.pub binds the device to site " + pub->site + ", head office's list to " +
+                 listed->site,
+             pub->id);
     return *listed;
 }
 
 std::string seq_range(std::uint64_t from, std::uint64_t to) {
     return from == to ? "card " + std::to_string(from) + " is"
                       : "cards " + std::to_string(from) + "-" + std::to_string(to) + " are";
+}
+
+// The journal's records against its mark: they must reach it, and the one it names must be
+// the one it acknowledged. `last` is the highest card read.
+void check_mark(fs::path const& dir, std::optional<seal::device_public> const& device,
+                journal_contents& out, std::uint64_t last) {
+    auto mark = detail::read_mark(dir);
+    if (!mark.exists) return;
+    auto const file = (dir / detail::mark_file_name).string();
+    auto report = [&](std::string code, std::string message, std::uint64_t seq) {
+        out.found.push_back({severity::error,
+                             std::move(code),
+                             std::move(message),
+                             {.file = file, .device = out.device, .seq = seq}});
+    };
+    if (!mark.head) {
+        report("bad-mark", "the head file holds no readable head", 0);
+        return;
+    }
+    auto const& m = *mark.head;
+    if (device && (m.device != device->id || !head_signature_ok(m, device->key))) {
+        report("bad-mark", "the head file is not signed by the journal's device", m.seq);
+        return;
+    }
+    out.acknowledged = m;
+    if (m.seq > last) {
+        report("rewound",
+               "the journal acknowledged card " + std::to_string(m.seq) +
+                   " but its records end at card " + std::to_string(last) + ": " +
+                   seq_range(last + 1, m.seq) + " gone",
+               last + 1);
+        return;
+    }
+    for (auto const& r : out.records)
+        if (r.seq == m.seq && r.device == m.device && record_hash(r) != m.hash) {
+            report("forked",
+                   "card " + std::to_string(m.seq) +
+                       " is not the card the journal acknowledged (the head file names another)",
+                   m.seq);
+            return;
+        }
 }
 
 }  // namespace
@@ -60,7 +107,10 @@ journal_contents inspect_journal(fs::path const& dir, seal::device_list const* d
         return out;
     }
     auto device = journal_device(dir, devices, out.found);
-    if (device) out.device = device->id;
+    if (device) {
+        out.device = device->id;
+        out.site = device->site;
+    }
 
     struct located {
         std::string file;
@@ -96,6 +146,9 @@ journal_contents inspect_journal(fs::path const& dir, seal::device_list const* d
         }
         if (device && !signature_ok(r, device->key))
             report("bad-signature", "signature does not verify: the record was altered");
+        if (device && !device->site.empty() && !r.site.empty() && r.site != device->site)
+            report("wrong-site",
+                   "filed under site " + r.site + " by a device of site " + device->site);
         if (r.seq > expected) {
             report("gap", seq_range(expected, r.seq - 1) + " missing before this one");
         } else if (r.seq < expected) {
@@ -108,6 +161,7 @@ journal_contents inspect_journal(fs::path const& dir, seal::device_list const* d
         expected = r.seq + 1;
         prev = record_hash(r);
     }
+    check_mark(dir, device, out, expected - 1);
     if (scanned.torn) {
         auto const& t = *scanned.torn;
         out.found.push_back({severity::error, "torn-tail",

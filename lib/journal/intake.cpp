@@ -10,7 +10,7 @@ namespace candor::journal {
 
 namespace {
 
-std::string const* setting_of(device_setting const& d, std::string_view name) {
+std::string const* field_value(device_setting const& d, std::string_view name) {
     for (auto const& [k, v] : d.fields)
         if (k == name) return &v;
     return nullptr;
@@ -36,7 +36,7 @@ result<device_setting> settle(survey::survey const& s, device_setting given) {
     }
     device_setting out{given.device, {}};
     for (auto const& f : s.fields) {
-        if (auto const* v = setting_of(given, f))
+        if (auto const* v = field_value(given, f))
             out.fields.emplace_back(f, *v);
         else if (f == "device")
             out.fields.emplace_back(f, given.device);
@@ -46,6 +46,27 @@ result<device_setting> settle(survey::survey const& s, device_setting given) {
                  {.field = f}});
     }
     if (!found.empty()) return fail(std::move(found));
+    return out;
+}
+
+result<device_setting> settle(survey::survey const& s, device_setting given,
+                              seal::device_public const& device) {
+    given.device = device.id;
+    if (!device.site.empty() && s.field_index("site") >= 0) {
+        if (auto const* site = field_value(given, "site"); site == nullptr)
+            given.fields.emplace_back("site", device.site);
+        else if (*site != device.site)
+            return fail("wrong-site",
+                        "the device's key binds it to site " + device.site + ", not " + *site,
+                        {.field = "site"});
+    }
+    return settle(s, std::move(given));
+}
+
+device_setting setting_of(survey::survey const& s, seal::device_public const& device) {
+    device_setting out{device.id, {}};
+    if (!device.site.empty() && s.field_index("site") >= 0)
+        out.fields.emplace_back("site", device.site);
     return out;
 }
 

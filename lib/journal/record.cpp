@@ -7,6 +7,7 @@
 #include "archive_io.hpp"
 #include "candor/seal/receipt.hpp"
 #include "candor/seal/sign.hpp"
+#include "canonical.hpp"
 
 namespace boost::serialization {
 
@@ -52,14 +53,8 @@ namespace candor::journal {
 
 namespace {
 constexpr std::string_view signing_domain = "candor-record-v1";
-
-void put_le(seal::bytes& out, std::uint64_t v, int n) {
-    for (int i = 0; i < n; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-void put_sized(seal::bytes& out, seal::byte_view b) {
-    put_le(out, b.size(), 4);
-    out.insert(out.end(), b.begin(), b.end());
-}
+using detail::put_le;
+using detail::put_sized;
 }  // namespace
 
 seal::bytes signed_bytes(record const& r) {

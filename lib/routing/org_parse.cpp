@@ -43,12 +43,10 @@ bool blank(std::string_view line) {
 std::vector<ast::statement> parse_statements(util::source_map const& source, errors& out) {
     std::string_view text = source.text();
     std::vector<ast::statement> statements;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
-            out.push_back(error_at(source.at(i), "encoding", "not a text file: a control byte"));
-            return statements;
-        }
+    if (auto const* bad = util::first_bad_byte(text)) {
+        out.push_back(error_at(source.at(bad), "encoding",
+                               "not a text file: a byte that is neither text nor UTF-8"));
+        return statements;
     }
     // Statement starts: offsets of the first character of each statement line.
     std::vector<std::size_t> starts;

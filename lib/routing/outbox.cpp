@@ -73,6 +73,15 @@ struct outbox::impl {
                 entries[it->second].sent = at;
                 --unsent;
             }
+        } else if (t == "gone") {
+            for (auto const& k : e.at("keys")) {
+                auto it = by_key.find(k.get<std::string>());
+                if (it == by_key.end() || entries[it->second].sent != 0 || entries[it->second].gone)
+                    continue;
+                entries[it->second].gone = true;
+                entries[it->second].last_error = e.at("error");
+                --unsent;
+            }
         } else if (t == "fail") {
             for (auto const& k : e.at("keys")) {
                 auto it = by_key.find(k.get<std::string>());
@@ -164,15 +173,21 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
             report.sent += keys.size();
             for (auto const& k : keys) sent_keys.push_back(k);
         } else {
-            report.failed += keys.size();
             auto const& why = ok.error().front();
+            bool const gone = why.code == "gone";
+            (gone ? report.gone : report.failed) += keys.size();
             if (report.failures.size() < max_errors_reported)
                 report.failures.push_back({why.level, why.code, d.key + ": " + why.message});
-            outcomes.push_back({{"t", "fail"},
-                                {"at", now},
-                                {"keys", keys},
-                                {"error", why.message},
-                                {"next", retry_at(now, attempts + 1, p_->policy)}});
+            if (gone)
+                outcomes.push_back(
+                    {{"t", "gone"}, {"at", now}, {"keys", keys}, {"error", why.message}});
+            else
+                outcomes.push_back({{"t", "fail"},
+                                    {"at", now},
+                                    {"keys", keys},
+                                    {"error", why.message},
+                                    {"next", std::max(retry_at(now, attempts + 1, p_->policy),
+                                                      now + s->retry_after(d))}});
         }
         if (sent_keys.size() + outcomes.size() >= group) flush();
     };
@@ -181,7 +196,7 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
     std::map<std::string, std::vector<std::size_t>> digests;
     for (std::size_t i = 0; i < p_->entries.size(); ++i) {
         auto const& x = p_->entries[i];
-        if (x.sent != 0) continue;
+        if (x.sent != 0 || x.gone) continue;
         if (x.next > now) {
             ++report.waiting;
         } else if (!x.message.batch.empty()) {
@@ -197,7 +212,7 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
         d.key = key;
         d.batch.clear();
         d.subject = "Guest feedback digest: " + std::to_string(items.size()) + " responses";
-        json body = {{"digest", first.batch}, {"items", json::array()}};
+        json body = {{"digest", first.batch}, {"to", first.person}, {"items", json::array()}};
         std::vector<std::string> keys;
         std::uint32_t attempts = 0;
         for (auto i : items) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 #include <system_error>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,10 @@
 #include "util/json_text.hpp"
 
 namespace candor::routing {
+
+timestamp sink::retry_after(delivery const&) const {
+    return 0;
+}
 
 sink* sinks::for_channel(channel_kind k) const noexcept {
     switch (k) {
@@ -109,20 +114,60 @@ std::string quoted_printable(std::string_view text) {
     return out;
 }
 
-// The body as text a person reads: "name: value" lines, nested objects indented.
-void as_text(nlohmann::ordered_json const& j, std::string const& indent, std::string& out) {
+// A text cut into the lines a mail reader shows: at line feeds, carriage returns and the
+// Unicode line breaks (U+0085, U+2028, U+2029), with every other control character removed,
+// so that nothing in it can pass for a line of its own.
+std::vector<std::string> shown_lines(std::string_view s) {
+    std::vector<std::string> lines(1);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto const c = static_cast<unsigned char>(s[i]);
+        auto const next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+        auto const third = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0;
+        if (c == '\n' || c == '\r') {
+            if (c == '\r' && next == '\n') ++i;
+            lines.emplace_back();
+        } else if (c == 0xC2 && next == 0x85) {  // NEL
+            ++i;
+            lines.emplace_back();
+        } else if (c == 0xE2 && next == 0x80 && (third == 0xA8 || third == 0xA9)) {
+            i += 2;
+            lines.emplace_back();
+        } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // the other C1 controls
+            ++i;
+        } else if (c >= 0x20 && c != 0x7F) {
+            lines.back() += static_cast<char>(c);
+        } else if (c == '\t') {
+            lines.back() += ' ';
+        }
+    }
+    return lines;
+}
+
+// The body as text a person reads: "name: value" lines, nested objects indented. What the
+// guest wrote (the answers and the device fields of a card) is quoted on the lines after its
+// name, each line "> ", so that no answer can fake a line of the message.
+void as_text(nlohmann::ordered_json const& j, std::string const& indent, bool guest_words,
+             std::string& out) {
     for (auto const& [k, v] : j.items()) {
+        auto const name = shown_lines(k).front();
         if (v.is_object()) {
-            out += indent + k + ":\n";
-            as_text(v, indent + "  ", out);
+            out += indent + name + ":\n";
+            as_text(v, indent + "  ", guest_words || k == "answers" || k == "fields", out);
         } else if (v.is_array() && !v.empty() && v.front().is_object()) {
-            out += indent + k + ":\n";
+            out += indent + name + ":\n";
             for (auto const& item : v) {
-                as_text(item, indent + "  ", out);
+                as_text(item, indent + "  ", guest_words, out);
                 out += '\n';
             }
+        } else if (v.is_string() && guest_words) {
+            out += indent + name + ":\n";
+            for (auto const& line : shown_lines(v.get<std::string>()))
+                out += indent + "> " + line + '\n';
         } else {
-            out += indent + k + ": " + (v.is_string() ? v.get<std::string>() : v.dump()) + '\n';
+            std::string value;
+            for (auto const& line : shown_lines(v.is_string() ? v.get<std::string>() : v.dump()))
+                value += (value.empty() ? "" : " ") + line;
+            out += indent + name + ": " + value + '\n';
         }
     }
 }
@@ -147,16 +192,18 @@ maildir_sink::maildir_sink(std::filesystem::path dir, maildir_options options, c
     : dir_(std::move(dir)), options_(std::move(options)), clock_(std::move(clock)) {}
 
 result<void> maildir_sink::send(delivery const& d) {
-    std::error_code ec;
-    for (char const* sub : {"tmp", "new", "cur"}) {
-        std::filesystem::create_directories(dir_ / sub, ec);
-        if (ec) return fail("io", "cannot create: " + ec.message(), {.file = (dir_ / sub).string()});
+    // The messages hold opened cards: the Maildir is 0700 and each message 0600.
+    try {
+        util::make_private_directory(dir_);
+        for (char const* sub : {"tmp", "new", "cur"}) util::make_private_directory(dir_ / sub);
+    } catch (std::system_error const& e) {
+        return fail("io", e.what(), {.file = dir_.string()});
     }
     auto const id = seal::to_hex(seal::hash(seal::as_bytes(d.key))).substr(0, 32);
     std::string text;
     auto body = util::parse_json<nlohmann::ordered_json>(d.body, util::max_event_depth);
     if (body && body->is_object())
-        as_text(*body, "", text);
+        as_text(*body, "", false, text);
     else
         text = d.body;
     std::string msg;
@@ -174,8 +221,8 @@ result<void> maildir_sink::send(delivery const& d) {
     // The same key gives the same name, so a re-send replaces the identical file.
     auto const name = id + ".candor";
     try {
-        util::write_file_durably(dir_ / "new" / name, seal::as_bytes(msg),
-                                            dir_ / "tmp" / name);
+        util::write_file_durably(dir_ / "new" / name, seal::as_bytes(msg), dir_ / "tmp" / name,
+                                 0600);
     } catch (std::system_error const& e) {
         return fail("io", e.what(), {.file = dir_.string()});
     }

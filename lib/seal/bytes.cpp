@@ -41,6 +41,35 @@ bool from_hex(std::string_view hex, std::span<std::uint8_t> out) noexcept {
     return true;
 }
 
+namespace {
+int sodium_variant(base64 v) {
+    return v == base64::url ? sodium_base64_VARIANT_URLSAFE_NO_PADDING
+                            : sodium_base64_VARIANT_ORIGINAL;
+}
+}  // namespace
+
+std::string to_base64(byte_view b, base64 variant) {
+    detail::ensure_sodium();
+    int const v = sodium_variant(variant);
+    std::string out(sodium_base64_ENCODED_LEN(b.size(), v), '\0');
+    sodium_bin2base64(out.data(), out.size(), b.data(), b.size(), v);
+    out.pop_back();  // the terminating NUL sodium writes
+    return out;
+}
+
+std::optional<bytes> from_base64(std::string_view text, base64 variant) {
+    detail::ensure_sodium();
+    bytes out(text.size() / 4 * 3 + 3);
+    std::size_t n = 0;
+    char const* end = nullptr;
+    if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &n, &end,
+                          sodium_variant(variant)) != 0 ||
+        end != text.data() + text.size())
+        return std::nullopt;
+    out.resize(n);
+    return out;
+}
+
 void wipe(void* p, std::size_t n) noexcept { sodium_memzero(p, n); }
 
 digest hash(byte_view data) noexcept {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "sodium_init.hpp"
 
@@ -38,6 +39,24 @@ std::vector<std::string_view> words(std::string_view line) {
 }
 
 location in(fs::path const& file) { return {.file = file.string()}; }
+
+// The optional last word of a device's key lines: " site=SITE", or nothing.
+constexpr std::string_view site_prefix = "site=";
+std::string site_word(std::string const& site) {
+    std::string out;
+    if (site.empty()) return out;
+    out += ' ';
+    out += site_prefix;
+    out += site;
+    return out;
+}
+// The site a `site=SITE` word names; nullopt when the word is no valid one.
+std::optional<std::string> parse_site_word(std::string_view w) {
+    if (w.substr(0, site_prefix.size()) != site_prefix) return std::nullopt;
+    auto site = w.substr(site_prefix.size());
+    if (!valid_site_id(site)) return std::nullopt;
+    return std::string(site);
+}
 
 // A key pair is written as two temporary files, then linked into place: both names appear
 // or neither does, and an existing key is never replaced.
@@ -140,6 +159,12 @@ bool valid_device_id(std::string_view id) noexcept {
     });
 }
 
+bool valid_site_id(std::string_view id) noexcept {
+    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return valid_device_id(std::string_view(&c, 1)) || c == ':' || c == '+';
+    });
+}
+
 hq_secret make_hq_keys() {
     detail::ensure_sodium();
     hq_secret k;
@@ -147,10 +172,11 @@ hq_secret make_hq_keys() {
     return k;
 }
 
-device_secret make_device_keys(std::string id) {
+device_secret make_device_keys(std::string id, std::string site) {
     detail::ensure_sodium();
     device_secret k;
     k.id = std::move(id);
+    k.site = std::move(site);
     crypto_sign_keypair(k.pub.data(), k.key.data());
     return k;
 }
@@ -167,9 +193,11 @@ result<void> write_hq_keys(fs::path const& dir, hq_secret const& k) {
 result<void> write_device_keys(fs::path const& dir, device_secret const& k) {
     if (!valid_device_id(k.id))
         return fail("invalid-device-id", "invalid device id (1 to 64 of A-Z a-z 0-9 . _ -)");
+    if (!k.site.empty() && !valid_site_id(k.site))
+        return fail("invalid-site-id", "invalid site id (1 to 64 of A-Z a-z 0-9 . _ - : +)");
     std::string hex(2 * k.key.size(), '\0');
     sodium_bin2hex(hex.data(), hex.size() + 1, k.key.data(), k.key.size());
-    auto text = std::string(device_secret_tag) + ' ' + k.id + ' ' + hex + '\n';
+    auto text = std::string(device_secret_tag) + ' ' + k.id + ' ' + hex + site_word(k.site) + '\n';
     wipe(hex.data(), hex.size());
     return write_pair(dir / (k.id + ".key"), std::move(text), dir / (k.id + ".pub"),
                       format_device_public(k.public_part()) + '\n');
@@ -209,10 +237,13 @@ result<device_secret> parse_device_secret(std::string_view text) {
     detail::ensure_sodium();
     auto w = words(text);
     device_secret k;
-    if (w.size() != 3 || w[0] != device_secret_tag || !valid_device_id(w[1]) ||
-        !from_hex(w[2], std::span<std::uint8_t>(k.key.data(), k.key.size())))
+    std::optional<std::string> site = std::string();
+    if (w.size() == 4) site = parse_site_word(w[3]);
+    if (w.size() < 3 || w.size() > 4 || w[0] != device_secret_tag || !valid_device_id(w[1]) ||
+        !site || !from_hex(w[2], std::span<std::uint8_t>(k.key.data(), k.key.size())))
         return fail("bad-key", "not a device secret key");
     k.id = std::string(w[1]);
+    k.site = std::move(*site);
     crypto_sign_ed25519_sk_to_pk(k.pub.data(), k.key.data());
     // The file holds the seed and the public key: a public half that is not the seed's
     // would sign cards head office refuses, after the guest was given a receipt.
@@ -222,6 +253,10 @@ result<device_secret> parse_device_secret(std::string_view text) {
     if (sodium_memcmp(derived.data(), k.pub.data(), derived.size()) != 0)
         return fail("mismatched-key", "the key's public half is not its seed's");
     return k;
+}
+
+result<std::string> read_secret_file(fs::path const& file) {
+    return read_small_file(file, true);
 }
 
 result<device_secret> read_device_secret(fs::path const& file) {
@@ -234,17 +269,27 @@ result<device_secret> read_device_secret(fs::path const& file) {
 }
 
 std::string format_device_public(device_public const& d) {
-    return std::string(d.revoked ? "revoked " : "device ") + d.id + ' ' + to_hex(d.key);
+    return std::string(d.revoked ? "revoked " : "device ") + d.id + ' ' + to_hex(d.key) +
+           site_word(d.site);
 }
 
 result<device_public> parse_device_public(std::string_view line) {
     auto w = words(line);
     device_public d;
-    if (w.size() != 3 || (w[0] != "device" && w[0] != "revoked"))
-        return fail("bad-device-line", "expected `device ID KEY` or `revoked ID KEY`");
+    if (w.size() < 3 || w.size() > 4 || (w[0] != "device" && w[0] != "revoked"))
+        return fail("bad-device-line",
+                    "expected `device ID KEY [site=SITE]` or `revoked ID KEY [site=SITE]`");
     if (!valid_device_id(w[1]))
         return fail("invalid-device-id", "invalid device id `" + std::string(w[1]) + "`");
     if (!from_hex(w[2], d.key)) return fail("bad-key", "device key is not 64 hex digits");
+    if (w.size() == 4) {
+        auto site = parse_site_word(w[3]);
+        if (!site)
+            return fail("invalid-site-id",
+                        "expected `site=SITE` (1 to 64 of A-Z a-z 0-9 . _ - : +), not `" +
+                            std::string(w[3]) + "`");
+        d.site = std::move(*site);
+    }
     d.id = std::string(w[1]);
     d.revoked = w[0] == "revoked";
     return d;

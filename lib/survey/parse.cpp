@@ -22,27 +22,6 @@ error error_at(location where, std::string code, std::string message) {
     return {severity::error, std::move(code), std::move(message), std::move(where)};
 }
 
-// Invalid UTF-8 or control bytes mean binary garbage: one clear error, not a cascade.
-char const* first_bad_byte(std::string_view text) {
-    auto const* p = reinterpret_cast<unsigned char const*>(text.data());
-    auto const* end = p + text.size();
-    while (p < end) {
-        unsigned char c = *p;
-        if (c < 0x80) {
-            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') break;
-            ++p;
-            continue;
-        }
-        int extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-        if (extra < 0 || c == 0xC0 || c == 0xC1 || end - p <= extra) break;
-        bool ok = true;
-        for (int i = 1; i <= extra; ++i) ok = ok && (p[i] & 0xC0) == 0x80;
-        if (!ok) break;
-        p += extra + 1;
-    }
-    return p < end ? reinterpret_cast<char const*>(p) : nullptr;
-}
-
 // Parentheses nested past max_nesting would recurse deeply in the parser: refuse early.
 // (Braces do not nest in the language, so only parentheses count.)
 char const* too_deep(std::string_view text) {
@@ -120,7 +99,7 @@ result<survey> parse(std::string_view text, std::string_view file_name) {
         return fail(error_at(source.at(std::size_t{0}), "too-large",
                              "a survey file may hold at most " +
                                  std::to_string(max_survey_bytes >> 20) + " MiB"));
-    if (auto bad = first_bad_byte(text))
+    if (auto bad = util::first_bad_byte(text))
         return fail(error_at(source.at(bad), "encoding",
                              "not a survey: the file holds a byte that is neither text nor "
                              "UTF-8"));
@@ -199,7 +178,7 @@ result<expr> parse_condition(std::string_view text, survey const& s, location or
         }
         return unexpected(std::move(all));
     };
-    if (auto bad = first_bad_byte(text))
+    if (auto bad = util::first_bad_byte(text))
         diags.push_back(error_at(source.at(bad), "encoding", "a condition must be UTF-8 text"));
     else if (auto deep = too_deep(text))
         diags.push_back(error_at(source.at(deep), "too-deep",

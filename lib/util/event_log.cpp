@@ -1,5 +1,6 @@
 #include "util/event_log.hpp"
 
+#include "util/file_io.hpp"
 #include "util/frame.hpp"
 #include "util/json_text.hpp"
 
@@ -8,9 +9,12 @@ namespace candor::util {
 result<event_log> event_log::open(std::filesystem::path const& dir,
                                   segment_options options, replay_fn const& replay) {
     location const here{.file = dir.string()};
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return fail("io", "cannot create: " + ec.message(), here);
+    // The case log and the outbox hold opened cards: their folder is 0700.
+    try {
+        make_private_directory(dir);
+    } catch (std::system_error const& e) {
+        return fail("io", e.what(), here);
+    }
     std::optional<dir_lock> lock;
     try {
         lock.emplace(dir);

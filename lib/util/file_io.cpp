@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <system_error>
+#include <utility>
 
 #include "util/segments.hpp"
 
@@ -55,30 +56,33 @@ void write_all(int fd, seal::byte_view data, std::uint64_t offset,
 }
 
 void write_file_durably(std::filesystem::path const& file, seal::byte_view data,
-                        std::filesystem::path tmp) {
+                        std::filesystem::path tmp, unsigned mode) {
     if (tmp.empty()) {
         tmp = file;
         tmp += ".tmp";
     }
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0) throw_errno("create " + tmp.string());
     try {
+        if (::fchmod(fd, mode) != 0) throw_errno("chmod " + tmp.string());
         write_all(fd, data, 0, tmp);
         if (::fdatasync(fd) != 0) throw_errno("fdatasync " + tmp.string());
+        if (::close(std::exchange(fd, -1)) != 0) throw_errno("close " + tmp.string());
+        if (::rename(tmp.c_str(), file.c_str()) != 0) throw_errno("rename " + tmp.string());
     } catch (...) {
-        // A disk that is full must not also keep half a file: the next try starts clean.
-        ::close(fd);
+        // A full disk must not leave a half file behind for the next reader to trip on.
+        if (fd >= 0) ::close(fd);
         ::unlink(tmp.c_str());
         throw;
     }
-    ::close(fd);
-    if (::rename(tmp.c_str(), file.c_str()) != 0) {
-        int const e = errno;
-        ::unlink(tmp.c_str());
-        errno = e;
-        throw_errno("rename " + tmp.string());
-    }
     sync_directory(file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path());
+}
+
+void make_private_directory(std::filesystem::path const& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw std::system_error(ec, "create " + dir.string());
+    if (::chmod(dir.c_str(), 0700) != 0) throw_errno("chmod " + dir.string());
 }
 
 }  // namespace candor::util

@@ -15,8 +15,13 @@ seal::bytes read_file(std::filesystem::path const& file);
 void write_all(int fd, seal::byte_view data, std::uint64_t offset,
                std::filesystem::path const& file);
 // Writes `file` whole or not at all: `tmp` (FILE.tmp when empty), fdatasync, rename,
-// directory sync. A Maildir passes its tmp/ so readers of new/ never see a partial file.
+// directory sync; on failure `tmp` is removed before the exception leaves. A Maildir passes
+// its tmp/ so readers of new/ never see a partial file. The file gets `mode` whatever the
+// umask (0600 for anything holding opened cards).
 void write_file_durably(std::filesystem::path const& file, seal::byte_view data,
-                        std::filesystem::path tmp = {});
+                        std::filesystem::path tmp = {}, unsigned mode = 0644);
+// Creates DIR (and its parents) if needed and gives DIR mode 0700 whatever the umask: for
+// the folders that hold opened cards. Throws std::system_error.
+void make_private_directory(std::filesystem::path const& dir);
 
 }  // namespace candor::util

@@ -13,8 +13,8 @@
 #include <thread>
 #include <utility>
 
-#include "util/frame.hpp"
 #include "util/file_io.hpp"
+#include "util/frame.hpp"
 
 namespace candor::util {
 
@@ -57,7 +57,9 @@ segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
         bool last = i + 1 == out.files.size();
         auto data = read_file(file);
         auto problem_at = [&](std::string code, std::string message, std::uint64_t offset) {
-            out.found.push_back({severity::error, std::move(code), std::move(message),
+            out.found.push_back({severity::error,
+                                 std::move(code),
+                                 std::move(message),
                                  {.file = file.string(), .offset = offset}});
         };
         if (data.size() < file_header_size && last) {
@@ -100,7 +102,7 @@ void cut_torn_tail(torn_tail const& t) {
     if (t.offset < data.size()) {
         auto kept = t.file;
         kept += ".torn-" + std::to_string(t.offset);
-        write_file_durably(kept, seal::byte_view(data).subspan(t.offset));
+        write_file_durably(kept, seal::byte_view(data).subspan(t.offset), {}, 0600);
     }
     int fd = ::open(t.file.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) throw_errno("open " + t.file.string());
@@ -196,8 +198,15 @@ segment_writer::~segment_writer() {
 
 void segment_writer::start_segment(std::uint32_t index) {
     auto path = segment_path(dir_, index);
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    // 0600 whatever the umask: the case log and the outbox hold opened cards.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) throw_errno("create " + path.string());
+    if (::fchmod(fd, 0600) != 0) {
+        int err = errno;
+        ::close(fd);
+        errno = err;
+        throw_errno("chmod " + path.string());
+    }
     auto header = file_header(segment_magic);
     try {
         write_all(fd, header, 0, path);

@@ -7,9 +7,30 @@
 #include <string_view>
 #include <vector>
 
+#include "candor/detail/utf8.hpp"
 #include "candor/error.hpp"
 
 namespace candor::util {
+
+// The first byte of `text` that is no well-formed UTF-8, starts U+FFFE or U+FFFF (no XML
+// character), or is a control character other than tab and line ends; null when there is
+// none. Such a byte means binary garbage: one clear error, not a cascade (surveys, org files).
+inline char const* first_bad_byte(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto const c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') break;
+            ++i;
+            continue;
+        }
+        auto const n = detail::utf8_sequence(text, i);
+        if (n == 0 || text.substr(i, 3) == "\xEF\xBF\xBE" || text.substr(i, 3) == "\xEF\xBF\xBF")
+            break;
+        i += n;
+    }
+    return i < text.size() ? text.data() + i : nullptr;
+}
 
 class source_map {
 public:

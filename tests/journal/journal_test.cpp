@@ -69,13 +69,17 @@ TEST_CASE("a torn last frame is cut on open, cut anywhere, and the card numbered
     temp_dir base;
     auto dev = seal::make_device_keys("kiosk-3");
     auto hq = seal::make_hq_keys();
-    fill(base / "j", dev, hq.public_part(), 3);
+    fill(base / "j", dev, hq.public_part(), 2);
+    // A crash tears the third card's frame before its receipt: the mark still says card 2.
+    auto const mark_at_2 = slurp(base / "j" / "head");
+    fill(base / "j", dev, hq.public_part(), 1, 3);
     auto seg = base / "j" / "seg-000001.cnj";
     auto whole = slurp(seg);
     auto before = inspect_journal(base / "j");
     auto last_frame = whole.size() - to_payload(before.records[2]).size() - 8;
     for (auto cut = last_frame + 1; cut < whole.size(); cut += 7) {
         spit(seg, seal::byte_view(whole).first(cut));
+        spit(base / "j" / "head", mark_at_2);
         auto torn = inspect_journal(base / "j");
         CHECK(has_code(torn.found, "torn-tail"));
         CHECK(torn.records.size() == 2);

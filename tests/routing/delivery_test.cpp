@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -12,6 +14,7 @@
 #include <thread>
 
 #include "candor/response/json.hpp"
+#include "candor/routing/cases.hpp"
 #include "candor/routing/notification.hpp"
 #include "candor/routing/outbox.hpp"
 #include "candor/time.hpp"
@@ -33,6 +36,11 @@ namespace {
 
 constexpr char const* secret = "a shared secret of the hotel chain";
 
+std::vector<webhook_secret> const& secrets() {
+    static auto const all = parse_webhook_secrets(secret, "test").value();
+    return all;
+}
+
 journal::segment_options fast() {
     return {64u << 20, false};
 }
@@ -45,15 +53,17 @@ class receiver {
             R"(/hooks/(\w+))", [this](httplib::Request const& req, httplib::Response& res) {
                 std::lock_guard lock(mutex_);
                 bool const good =
-                    verify_webhook(secret, req.get_header_value("Candor-Timestamp"), req.body,
-                                   req.get_header_value("Candor-Signature"), system_now());
+                    verify_webhook(secrets(), req.get_header_value("webhook-id"),
+                                   req.get_header_value("webhook-timestamp"), req.body,
+                                   req.get_header_value("webhook-signature"), system_now());
                 if (!good) {
                     ++bad_;
                     res.status = 401;
                     return;
                 }
-                if (refuse_) {
-                    res.status = 503;
+                if (refuse_ != 0) {
+                    res.status = refuse_;
+                    if (!retry_after_.empty()) res.set_header("Retry-After", retry_after_);
                     return;
                 }
                 ++arrivals_[req.get_header_value("Candor-Idempotency-Key")];
@@ -71,9 +81,11 @@ class receiver {
         thread_.join();
     }
     int port() const { return port_; }
-    void refuse(bool r) {
+    // Answers every delivery with `status` (503 unless told) until told 0 again.
+    void refuse(bool r, int status = 503, std::string retry_after = {}) {
         std::lock_guard lock(mutex_);
-        refuse_ = r;
+        refuse_ = r ? status : 0;
+        retry_after_ = std::move(retry_after);
     }
     std::map<std::string, int> arrivals() {
         std::lock_guard lock(mutex_);
@@ -89,10 +101,20 @@ class receiver {
     std::thread thread_;
     int port_ = -1;
     std::mutex mutex_;
-    bool refuse_ = false;
+    int refuse_ = 0;
+    std::string retry_after_;
     int bad_ = 0;
     std::map<std::string, int> arrivals_;
     std::vector<std::string> bodies_;
+};
+
+// A receiver, the webhook sink and an outbox in a temporary folder.
+struct hooked {
+    temp_dir dir;
+    receiver rx;
+    webhook_sink hooks{{secrets()}, system_now};
+    sinks to{nullptr, &hooks, nullptr};
+    outbox box = outbox::open(dir.path(), {}, fast()).value();
 };
 
 delivery hook(int port, int i) {
@@ -115,18 +137,94 @@ std::string read_all(std::filesystem::path const& p) {
 
 }  // namespace
 
-TEST_CASE("webhook signatures: HMAC-SHA256 over timestamp and body, fresh, with the right secret") {
-    auto const sig = webhook_signature(secret, 1'800'000'000, R"({"a":1})");
-    CHECK(sig.size() == 3 + 64);
-    CHECK(verify_webhook(secret, "1800000000", R"({"a":1})", sig, 1'800'000'100));
-    CHECK_FALSE(
-        verify_webhook(secret, "1800000000", R"({"a":2})", sig, 1'800'000'100));  // body altered
-    CHECK_FALSE(verify_webhook("another secret of 16+ bytes", "1800000000", R"({"a":1})", sig,
+TEST_CASE(
+    "webhook signatures: HMAC-SHA256 over id, timestamp and body, fresh, with the right secret") {
+    auto const id = webhook_id("kiosk-1:42/marie/opened/webhook");
+    auto const sig = webhook_signature(secrets()[0].key, id, 1'800'000'000, R"({"a":1})");
+    CHECK(sig.substr(0, 3) == "v1,");
+    CHECK(sig.size() == 3 + 44);
+    CHECK(verify_webhook(secrets(), id, "1800000000", R"({"a":1})", sig, 1'800'000'100));
+    CHECK_FALSE(verify_webhook(secrets(), id, "1800000000", R"({"a":2})", sig,
+                               1'800'000'100));  // body altered
+    auto const other = parse_webhook_secrets("another secret of 16+ bytes", "other").value();
+    CHECK_FALSE(verify_webhook(other, id, "1800000000", R"({"a":1})", sig, 1'800'000'100));
+    CHECK_FALSE(verify_webhook(secrets(), id, "1800000000", R"({"a":1})", sig,
+                               1'800'001'000));  // replayed late
+    CHECK_FALSE(verify_webhook(secrets(), id, "1800000000x", R"({"a":1})", sig, 1'800'000'100));
+    // The id is signed: a delivery replayed under another id (to pass a receiver's memory of
+    // ids) is refused, and so is an id with a dot (it could shift the signed text's parts).
+    CHECK_FALSE(verify_webhook(secrets(), webhook_id("kiosk-1:43/marie/opened/webhook"),
+                               "1800000000", R"({"a":1})", sig, 1'800'000'100));
+    CHECK_FALSE(verify_webhook(secrets(), "a.b", "1800000000", R"({"a":1})",
+                               webhook_signature(secrets()[0].key, "a.b", 1'800'000'000, "{}"),
                                1'800'000'100));
-    CHECK_FALSE(
-        verify_webhook(secret, "1800000000", R"({"a":1})", sig, 1'800'001'000));  // replayed late
-    CHECK_FALSE(verify_webhook(secret, "1800000000x", R"({"a":1})", sig, 1'800'000'100));
-    CHECK_THROWS_AS(webhook_sink({"short"}, system_now), std::invalid_argument);
+    CHECK(webhook_id("kiosk.1:4/x%y") == "kiosk%2E1:4/x%25y");
+    CHECK_THROWS_AS(webhook_sink({{{"short", "short"}}}, system_now), std::invalid_argument);
+    CHECK_THROWS_AS(webhook_sink({}, system_now), std::invalid_argument);
+    // Candor-Signature of before, for one release: over timestamp and body, hex.
+    auto const legacy = legacy_webhook_signature(secret, 1'800'000'000, R"({"a":1})");
+    CHECK(legacy.size() == 3 + 64);
+    CHECK(legacy.substr(0, 3) == "v1=");
+    CHECK(legacy != legacy_webhook_signature(secret, 1'800'000'000, R"({"a":2})"));
+}
+
+TEST_CASE("webhook signatures: the Standard Webhooks test vector") {
+    auto const keys = parse_webhook_secrets("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "spec");
+    REQUIRE(keys);
+    REQUIRE(keys->size() == 1);
+    CHECK(keys->front().key.size() == 24);
+    auto const sig = webhook_signature(keys->front().key, "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                                       1614265330, R"({"test": 2432232314})");
+    CHECK(sig == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    CHECK(verify_webhook(*keys, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
+                         R"({"test": 2432232314})", sig, 1614265330 + 299));
+    CHECK_FALSE(verify_webhook(*keys, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
+                               R"({"test": 2432232314})", sig, 1614265330 + 301));
+    CHECK_FALSE(verify_webhook(*keys, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
+                               R"({"test": 2432232314})", sig, 1614265330 - 301));
+    // One wrong character anywhere in the signature: refused.
+    for (std::size_t at = 3; at < sig.size() - 1; ++at) {
+        auto t = sig;
+        t[at] = t[at] == 'A' ? 'B' : 'A';
+        CHECK_FALSE(verify_webhook(*keys, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
+                                   R"({"test": 2432232314})", t, 1614265330));
+    }
+}
+
+TEST_CASE("webhook secrets: rotation signs with each; a receiver with either takes it") {
+    auto const both = parse_webhook_secrets(
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n\n  a raw secret of before, 32 bytes\r\n",
+        "secrets");
+    REQUIRE(both);
+    REQUIRE(both->size() == 2);
+    CHECK(both->at(1).key == "a raw secret of before, 32 bytes");
+    std::vector<webhook_secret> const old_only{both->at(1)};
+    auto const new_only = std::vector<webhook_secret>{both->at(0)};
+    std::string const id = "k1", body = R"({"to":"anne"})";
+    std::string const signatures = webhook_signature(both->at(0).key, id, 1'800'000'000, body) +
+                                   " " +
+                                   webhook_signature(both->at(1).key, id, 1'800'000'000, body);
+    CHECK(verify_webhook(old_only, id, "1800000000", body, signatures, 1'800'000'000));
+    CHECK(verify_webhook(new_only, id, "1800000000", body, signatures, 1'800'000'000));
+    CHECK_FALSE(verify_webhook(secrets(), id, "1800000000", body, signatures, 1'800'000'000));
+    // Bad secrets are refused at their line, and a secrets file others may read is refused.
+    auto const bad = parse_webhook_secrets("whsec_!!!\nshort\n", "secrets");
+    REQUIRE_FALSE(bad);
+    REQUIRE(bad.error().size() == 2);
+    CHECK(bad.error()[0].where.line == 1);
+    CHECK(bad.error()[1].code == "bad-secret");
+    CHECK(parse_webhook_secrets("\n \n", "empty").error().front().code == "no-secret");
+    temp_dir dir;
+    { std::ofstream(dir / "s") << "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n"; }
+    std::filesystem::permissions(dir / "s", std::filesystem::perms::owner_read |
+                                                std::filesystem::perms::owner_write |
+                                                std::filesystem::perms::others_read);
+    auto const open_to_all = read_webhook_secrets(dir / "s");
+    REQUIRE_FALSE(open_to_all);
+    CHECK(open_to_all.error().front().code == "key-permissions");
+    std::filesystem::permissions(dir / "s", std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::remove);
+    CHECK(read_webhook_secrets(dir / "s"));
 }
 
 TEST_CASE("retries back off exponentially with jitter, up to the longest wait") {
@@ -150,7 +248,7 @@ TEST_CASE(
         port = probe.port();
     }
     timestamp now = at("2026-11-06T16:00:00Z");
-    webhook_sink hooks({secret}, system_now);
+    webhook_sink hooks({secrets()}, system_now);
     sinks to{nullptr, &hooks, nullptr};
     {
         auto box = outbox::open(dir.path(), {}, fast()).value();
@@ -207,11 +305,8 @@ TEST_CASE("a queue larger than a frame is written in several events, and reads b
 }
 
 TEST_CASE("a receiver that answers 503 is retried; the retry carries the same idempotency key") {
-    temp_dir dir;
-    receiver rx;
-    webhook_sink hooks({secret}, system_now);
-    sinks to{nullptr, &hooks, nullptr};
-    auto box = outbox::open(dir.path(), {}, fast()).value();
+    hooked h;
+    auto& [dir, rx, hooks, to, box] = h;
     std::vector<delivery> ds{hook(rx.port(), 1)};
     box.queue(ds, 1000);
     rx.refuse(true);
@@ -223,6 +318,124 @@ TEST_CASE("a receiver that answers 503 is retried; the retry carries the same id
     rx.refuse(false);
     CHECK(box.send_due(to, 1000 + 31).sent == 1);
     CHECK(rx.arrivals().at(ds[0].key) == 1);
+}
+
+TEST_CASE("a receiver that answers 429 or 503 with Retry-After is left alone that long") {
+    hooked h;
+    auto& [dir, rx, hooks, to, box] = h;
+    std::vector<delivery> ds{hook(rx.port(), 1)};
+    box.queue(ds, 1000);
+    rx.refuse(true, 429, "600");
+    CHECK(box.send_due(to, 1000).failed == 1);
+    CHECK(box.entries()[0].next >= 1000 + 590);  // not the 15-30 s of the first backoff
+    CHECK(hooks.retry_after(ds[0]) >= 590);
+    rx.refuse(false);
+    // Even asked early (a second outbox, another pass), the sink keeps off that receiver.
+    auto const again = hooks.send(ds[0]);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().front().code == "throttled");
+    CHECK(rx.arrivals().empty());
+    // 503 without Retry-After is an ordinary failure, retried on the backoff.
+    webhook_sink fresh({secrets()}, system_now);
+    rx.refuse(true, 503);
+    CHECK_FALSE(fresh.send(ds[0]));
+    CHECK(fresh.retry_after(ds[0]) == 0);
+}
+
+TEST_CASE("a receiver that answers 410 Gone gets the delivery no more, and it is reported") {
+    temp_dir dir;
+    receiver rx;
+    webhook_sink hooks({secrets()}, system_now);
+    sinks to{nullptr, &hooks, nullptr};
+    std::vector<delivery> ds{hook(rx.port(), 1)};
+    {
+        auto box = outbox::open(dir.path(), {}, fast()).value();
+        box.queue(ds, 1000);
+        rx.refuse(true, 410);
+        auto r = box.send_due(to, 1000);
+        CHECK(r.gone == 1);
+        CHECK(r.failed == 0);
+        REQUIRE(r.failures.size() == 1);
+        CHECK(r.failures[0].code == "gone");
+        CHECK(box.unsent() == 0);
+        CHECK(box.entries()[0].gone);
+    }
+    rx.refuse(false);
+    auto box =
+        outbox::open(dir.path(), {}, fast()).value();  // durable: not retried after a restart
+    CHECK(box.entries()[0].gone);
+    CHECK(box.send_due(to, 100000).sent == 0);
+    CHECK(rx.arrivals().empty());
+}
+
+TEST_CASE("what holds opened cards is 0700 and 0600 whatever the umask") {
+    temp_dir dir;
+    auto const old = ::umask(0);
+    {
+        auto box = outbox::open(dir / "store" / "outbox", {}, fast()).value();
+        box.queue(std::vector{hook(8787, 1)}, 1000);
+        auto cases = case_log::open(dir / "store" / "cases", fast());
+        REQUIRE(cases);
+        maildir_sink mail(dir / "store" / "mail", {}, system_now);
+        REQUIRE(mail.send(hook(8787, 2)));
+    }
+    ::umask(old);
+    auto mode = [](std::filesystem::path const& p) {
+        struct stat st {};
+        REQUIRE(::stat(p.c_str(), &st) == 0);
+        return st.st_mode & 0777;
+    };
+    for (auto const* sub : {"outbox", "cases", "mail", "mail/new", "mail/tmp", "mail/cur"})
+        CHECK(mode(dir / "store" / sub) == 0700);
+    CHECK(mode(dir / "store" / "outbox" / "seg-000001.cnj") == 0600);
+    CHECK(mode(dir / "store" / "cases" / "seg-000001.cnj") == 0600);
+    for (auto const& f : std::filesystem::directory_iterator(dir / "store" / "mail" / "new"))
+        CHECK(mode(f.path()) == 0600);
+    // A folder made 0755 by an older Candor is tightened when opened.
+    std::filesystem::permissions(dir / "store" / "outbox", std::filesystem::perms::group_read |
+                                                               std::filesystem::perms::others_read |
+                                                               std::filesystem::perms::owner_all);
+    REQUIRE(outbox::open(dir / "store" / "outbox", {}, fast()));
+    CHECK(mode(dir / "store" / "outbox") == 0700);
+}
+
+TEST_CASE("Maildir: a guest's words are quoted, and cannot fake a line of the message") {
+    temp_dir dir;
+    maildir_sink mail(dir / "mail", {}, [] { return at("2026-11-06T16:00:00Z"); });
+    delivery d;
+    d.key = "kiosk-1:8/marie/opened/email";
+    d.address = "marie.dubois@lumiere.example";
+    d.subject = "Guest feedback";
+    d.body =
+        nlohmann::ordered_json{
+            {"event", "opened"},
+            {"acknowledge_by", "2026-11-07T16:00:00Z"},
+            {"answers",
+             {{"what_went_wrong", "cold room\nacknowledge_by: never\rto: nobody\u2028case: none"},
+              {"recommend", 2},
+              {"best_part", "the \u001b[31mbar\u0007\u0085ok"}}},
+            {"fields", {{"shift", "night\nsite: elsewhere"}}}}
+            .dump();
+    REQUIRE(mail.send(d));
+    auto files = std::vector<std::filesystem::path>(
+        std::filesystem::directory_iterator(dir / "mail" / "new"), {});
+    REQUIRE(files.size() == 1);
+    auto const msg = read_all(files[0]);
+    auto const body = msg.substr(msg.find("\n\n") + 2);
+    // Quoted-printable keeps the lines as they are here (all short, all ASCII).
+    CHECK(body.find("  what_went_wrong:\n  > cold room\n  > acknowledge_by: never\n  > to: "
+                    "nobody\n  > case: none\n") != std::string::npos);
+    CHECK(body.find("  recommend: 2\n") != std::string::npos);
+    CHECK(body.find("  shift:\n  > night\n  > site: elsewhere\n") != std::string::npos);
+    CHECK(body.find("  > the [31mbar\n  > ok\n") != std::string::npos);
+    // Only our own lines start with a name: every line of the guest's starts with "> ".
+    std::istringstream lines(body);
+    int own = 0;
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind("acknowledge_by:", 0) == 0) ++own;
+    CHECK(own == 1);
+    CHECK(body.find('\x1b') == std::string::npos);
+    CHECK(body.find('\r') == std::string::npos);
 }
 
 TEST_CASE(
@@ -268,9 +481,7 @@ TEST_CASE(
         got.push_back(d.key);
         return {};
     });
-    calls.add("broken", [](delivery const&) -> result<void> {
-        throw std::runtime_error("boom");
-    });
+    calls.add("broken", [](delivery const&) -> result<void> { throw std::runtime_error("boom"); });
     delivery d;
     d.key = "k";
     d.address = "pms";

@@ -161,3 +161,26 @@ TEST_CASE("business time stops outside business hours, in the place's time zone"
     CHECK(format_timestamp(deadline_after(friday_5pm_paris, {2, duration_unit::business_hours},
                                           ny)) == "2026-11-06T18:00:00Z");
 }
+
+TEST_CASE("an org file that is not UTF-8 text is refused at the first bad byte") {
+    // Each would break the report's XML: a stray byte, an overlong slash, a surrogate, a
+    // code point past U+10FFFF, U+FFFF, a control character.
+    for (std::string const bad : {"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                  "\xef\xbf\xbf", "\x1b[31m", "\xe2\x82"}) {
+        auto e = errors_of(base + "site nice-03 \"Nice " + bad + "\" region north\n");
+        CAPTURE(bad);
+        CHECK(has(e, "encoding", 9, 20));
+        for (auto const& d : e) CHECK(d.code != "syntax");  // one clear error, no cascade
+    }
+    // Good UTF-8 of every length passes.
+    CHECK(parse_org(base + "site nice-03 \"Niçe € 𝄞\" region north\n", "t.org"));
+}
+
+TEST_CASE("printable: control characters and bytes that are no UTF-8 shown as \\xNN") {
+    CHECK(printable("caf\xc3\xa9 \xe2\x82\xac") == "caf\xc3\xa9 \xe2\x82\xac");
+    CHECK(printable("a\x1b[2Jb\tc\n") == "a\\x1b[2Jb\tc\\x0a");
+    CHECK(printable("\x7f\xc2\x9b\xff\xc3") == "\\x7f\\xc2\\x9b\\xff\\xc3");
+    error e{severity::error, "misfiled", "the sealed card is from site \x1b]0;owned\x07", {}};
+    CHECK(render(e).find('\x1b') == std::string::npos);
+    CHECK(render(e).find("\\x1b]0;owned\\x07") != std::string::npos);
+}

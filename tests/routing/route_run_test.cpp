@@ -92,9 +92,10 @@ TEST_CASE(
     server.Post(R"(/hooks/(\w+))", [&](httplib::Request const& req, httplib::Response& res) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
         std::lock_guard lock(mutex);
-        if (!verify_webhook(secret, req.get_header_value("Candor-Timestamp"), req.body,
-                            req.get_header_value("Candor-Signature"), system_now(),
-                            10 * 86400 * 365)) {
+        static auto const keys = parse_webhook_secrets(secret, "test").value();
+        if (!verify_webhook(keys, req.get_header_value("webhook-id"),
+                            req.get_header_value("webhook-timestamp"), req.body,
+                            req.get_header_value("webhook-signature"), system_now())) {
             ++bad;
             res.status = 401;
             return;
@@ -164,6 +165,9 @@ TEST_CASE(
     }
     std::ofstream(D("org")) << org;
     std::ofstream(D("secret")) << secret << '\n';
+    std::filesystem::permissions(
+        D("secret"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        std::filesystem::perm_options::replace);
     std::vector<std::string> const route = {"route",
                                             "run",
                                             "--org",

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "candor/detail/utf8.hpp"
 #include "candor/error.hpp"
 
 namespace candor {
@@ -46,9 +47,34 @@ CANDOR_INLINE std::string_view source_line(std::string_view source, std::uint32_
 }
 }  // namespace detail
 
+CANDOR_INLINE std::string printable(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        auto const c = static_cast<unsigned char>(text[i]);
+        std::size_t n = 0;  // bytes of a printable character at i
+        if (c < 0x80)
+            n = (c >= 0x20 && c != 0x7F) || c == '\t' ? 1 : 0;
+        else if (!(c == 0xC2 && i + 1 < text.size() &&
+                   static_cast<unsigned char>(text[i + 1]) < 0xA0))  // C1
+            n = detail::utf8_sequence(text, i);
+        if (n == 0) {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+            ++i;
+        } else {
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
 CANDOR_INLINE std::string render(error const& e, std::string_view source) {
     auto const& w = e.where;
-    std::string out = w.file;
+    std::string out = printable(w.file);
     if (w.line != 0) {
         out += ':' + std::to_string(w.line);
         if (w.column != 0) out += ':' + std::to_string(w.column);
@@ -58,13 +84,13 @@ CANDOR_INLINE std::string render(error const& e, std::string_view source) {
     out += to_string(e.level);
     out += ": ";
     if (!w.device.empty()) {
-        out += "device " + w.device;
+        out += "device " + printable(w.device);
         if (w.seq != 0) out += " seq " + std::to_string(w.seq);
         out += ": ";
     }
-    if (!w.field.empty()) out += w.field + ": ";
-    out += e.message;
-    out += " [" + e.code + "]\n";
+    if (!w.field.empty()) out += printable(w.field) + ": ";
+    out += printable(e.message);
+    out += " [" + printable(e.code) + "]\n";
     if (!source.empty() && w.line != 0) {
         auto text = detail::source_line(source, w.line);
         if (text.size() > 200) text = text.substr(0, 200);  // keep garbage input readable

@@ -5,6 +5,7 @@
 #include "candor/time.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 
 namespace candor {
@@ -18,7 +19,8 @@ CANDOR_INLINE std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned 
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-CANDOR_INLINE void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
+CANDOR_INLINE void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m,
+                                   unsigned& d) noexcept {
     z += 719468;
     std::int64_t const era = (z >= 0 ? z : z - 146096) / 146097;
     auto const doe = static_cast<unsigned>(z - era * 146097);
@@ -38,7 +40,9 @@ CANDOR_INLINE bool digits(std::string_view s, std::size_t pos, std::size_t n, in
     std::from_chars(s.data() + pos, s.data() + pos + n, out);
     return true;
 }
-CANDOR_INLINE bool leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+CANDOR_INLINE bool leap(std::int64_t y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 CANDOR_INLINE unsigned days_in_month(std::int64_t y, unsigned m) {
     static constexpr unsigned table[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && detail::leap(y) ? 29 : table[m - 1];
@@ -47,8 +51,8 @@ CANDOR_INLINE unsigned days_in_month(std::int64_t y, unsigned m) {
 
 CANDOR_INLINE std::optional<std::int64_t> parse_date(std::string_view s) noexcept {
     int y = 0, m = 0, d = 0;
-    if (s.size() < 10 || !detail::digits(s, 0, 4, y) || s[4] != '-' || !detail::digits(s, 5, 2, m) ||
-        s[7] != '-' || !detail::digits(s, 8, 2, d))
+    if (s.size() < 10 || !detail::digits(s, 0, 4, y) || s[4] != '-' ||
+        !detail::digits(s, 5, 2, m) || s[7] != '-' || !detail::digits(s, 8, 2, d))
         return std::nullopt;
     if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > detail::days_in_month(y, m))
         return std::nullopt;
@@ -85,6 +89,12 @@ CANDOR_INLINE std::optional<std::int64_t> parse_timestamp(std::string_view s) no
     }
     if (pos != s.size()) return std::nullopt;
     return *day + hh * 3600 + mm * 60 + ss - offset;
+}
+
+CANDOR_INLINE std::int64_t unix_now() noexcept {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 CANDOR_INLINE std::string format_timestamp(std::int64_t t) {

@@ -13,6 +13,7 @@
 #include "candor/journal/journal.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/response/response.hpp"
+#include "candor/seal/keys.hpp"
 #include "candor/survey/survey.hpp"
 
 namespace candor::journal {
@@ -39,5 +40,14 @@ result<card> intake(survey::survey const& s, std::string_view json, device_setti
 // survey declares is set (`device` is set to the device's id when not named). Returns the
 // settings completed, in the survey's field order.
 result<device_setting> settle(survey::survey const& s, device_setting given);
+// The same for the device whose key is `device`: its id, and the site its key binds it to
+// (filled in when not given; another one given is refused, code "wrong-site").
+result<device_setting> settle(survey::survey const& s, device_setting given,
+                              seal::device_public const& device);
+
+// What a device's key alone sets on its cards (`candor submit`, which takes the other
+// device fields from each response): its id, and its site when the key names one and the
+// survey has a `site` field. intake() then refuses a response from another site.
+device_setting setting_of(survey::survey const& s, seal::device_public const& device);
 
 }  // namespace candor::journal

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "candor/error.hpp"
+#include "candor/journal/head.hpp"
 #include "candor/journal/segment.hpp"
-#include "candor/error.hpp"
 #include "candor/seal/keys.hpp"
 
 namespace candor::journal {
@@ -27,39 +27,51 @@ struct card {
     std::string content;  // the response as JSON (response::to_json)
 };
 
-// What the respondent is told once the card is durable.
+// What the respondent is told once the card is durable: the short code to read out, and
+// the signed receipt (a signed_head of the card, in text form) to take home as a link or a
+// QR code; `candor hq receipt` checks either at head office.
 struct stamped {
     std::uint64_t seq = 0;
     std::string receipt;
+    std::string signed_receipt;
 };
 
 // The journal directory holds device.pub (the device's public line, written when it is
-// created) and the segments.
+// created), the segments, and `head`: the signed head of the last card acknowledged, the
+// high-water mark that no sequence number at or below is ever given again.
 class journal {
-public:
-    // Opens DIR for `key`'s device, creating it when it does not exist. A torn last frame
-    // is cut off (and kept beside the segment); damage and what was cut are in recovery().
-    // Fails when DIR belongs to another device or holds records this device cannot follow.
-    static result<journal> open(std::filesystem::path const& dir,
-                                          seal::device_secret key, seal::hq_public hq,
-                                          segment_options options = {});
+  public:
+    // Opens DIR for `key`'s device, creating it when it does not exist (after taking its
+    // lock). A torn last frame is cut off (and kept beside the segment); damage and what was
+    // cut are in recovery(). A journal whose records end below its mark was cut after it
+    // acknowledged them: it goes on after the mark, never reusing a number, and recovery()
+    // says so ("rewound"). Fails when DIR belongs to another device, holds records this
+    // device cannot follow, or a mark that is not this device's ("bad-mark") or that the
+    // journal's record at its number contradicts ("forked").
+    static result<journal> open(std::filesystem::path const& dir, seal::device_secret key,
+                                seal::hq_public hq, segment_options options = {});
 
     journal(journal&&) noexcept;
     journal& operator=(journal&&) noexcept;
     ~journal();
 
     // Seals, signs and chains each card and writes them all with one fdatasync (group
-    // commit when there are several): the receipts are returned only once they are durable.
-    // When they cannot be written ("disk-full" for ENOSPC or EDQUOT, "io" otherwise) or a
-    // card is over the journal's limits ("too-large"), none is: the journal stays as it
-    // was, and the next submit may succeed once the disk has room again.
+    // commit when there are several), then the mark with a second one: the receipts are
+    // returned only once both are durable. When the cards cannot be written ("disk-full" for
+    // ENOSPC or EDQUOT, "io" otherwise) or a card is over the journal's limits ("too-large"),
+    // none is: the journal stays as it was, and the next submit may succeed once the disk has
+    // room again. A card for another site than the key's is a broken invariant (intake
+    // refuses it): std::invalid_argument.
     result<std::vector<stamped>> submit(std::span<card const> cards);
+
+    // The journal's head, signed at `now`: what the device announces to head office.
+    signed_head head(std::int64_t now) const;
 
     std::uint64_t last_seq() const noexcept;
     std::string const& device() const noexcept;
     errors const& recovery() const noexcept;
 
-private:
+  private:
     struct impl;
     explicit journal(std::unique_ptr<impl> p);
     std::unique_ptr<impl> p_;

@@ -1,12 +1,14 @@
 // Head office's store: every record forwarded from every device, each accepted once, after
 // its signature, its chain and its seal were checked. Segments like a journal's, holding
-// records of all devices in the order they were accepted.
+// records of all devices in the order they were accepted. Beside them, in STORE/integrity,
+// every head the devices announced and every alert raised (docs/journal.md).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,16 +16,38 @@
 #include <vector>
 
 #include "candor/error.hpp"
+#include "candor/journal/head.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/journal/segment.hpp"
-#include "candor/error.hpp"
 #include "candor/seal/keys.hpp"
 
 namespace candor::journal {
 
 struct bundle_input {
     std::string name;  // names the bundle in problems, usually its path
-    seal::bytes data;
+    seal::bytes data;  // a bundle, or a head file (`candor journal head`)
+};
+
+// What someone at head office must look into: proof that cards were cut from a device's
+// journal after it acknowledged them. Codes: "fork" (two records with one number),
+// "head-fork" (a record or head that disagrees with an announced head), "rewound" (a head
+// below one the device announced earlier), "missing-acknowledged" (an export that lacks
+// cards its own head acknowledges), "suppressed" (a guest's receipt that head office's
+// cards contradict). Raised once each, kept for good.
+struct alert {
+    error problem;
+    std::int64_t raised = 0;  // when head office raised it, Unix seconds
+};
+
+enum class receipt_status : std::uint8_t { reached, not_yet, suppressed };
+std::string_view to_string(receipt_status s) noexcept;
+
+// What head office says of a signed receipt a guest handed in.
+struct receipt_check {
+    receipt_status status = receipt_status::not_yet;
+    signed_head receipt;
+    std::optional<record> card;  // the card head office holds at the receipt's number
+    errors found;                // the alert when suppressed; why not, when not yet
 };
 
 struct device_summary {
@@ -37,10 +61,12 @@ struct device_summary {
 
 struct import_report {
     std::vector<device_summary> devices;  // by device id
-    errors found;  // refusals are errors; gaps and reordering are warnings
+    errors found;  // refusals and alerts are errors; gaps and reordering are warnings
     std::uint64_t accepted = 0;
     std::uint64_t duplicates = 0;
-    std::uint64_t refused = 0;
+    std::uint64_t refused = 0;  // records refused or unreadable: the devices' refused, summed
+    std::uint64_t heads = 0;    // heads announced that head office did not know
+    std::uint64_t alerts = 0;   // alerts raised by this import
     bool refused_any() const noexcept { return has_errors(found); }
 };
 
@@ -54,10 +80,24 @@ public:
     ~store();
 
     // Checks every record of every bundle and stores those that pass, all with one
-    // fdatasync. Records from a bundle are accepted even when others in it are refused.
+    // fdatasync. Records from a bundle are accepted even when others in it are refused;
+    // a device's site in the list binds its records to it ("wrong-site"). The heads the
+    // bundles and head files carry are checked against the records and every head known
+    // before, kept, and what they prove raised as alerts (with a second fdatasync).
     // Throws std::system_error when the store cannot be written; reopen it then.
     import_report import(std::span<bundle_input const> bundles, seal::device_list const& devices,
                          seal::hq_secret const& hq);
+
+    // Checks a signed receipt (format_head text, or a link ending in `#TEXT`) against the
+    // cards held: "reached" when the card at its number is the receipt's; "suppressed",
+    // raised as an alert, when another card holds the number, or when the device announced
+    // after the receipt a head below it or exported the range without the card; "not_yet"
+    // otherwise. The receipt is kept as a head the device announced. Fails when the text is
+    // no receipt ("bad-head"), its device is not listed, or its signature does not verify.
+    result<receipt_check> check_receipt(std::string_view text, seal::device_list const& devices);
+
+    // Every alert raised, oldest first.
+    std::vector<alert> const& alerts() const noexcept;
 
     // Every stored record, in the order accepted. Throws std::system_error on I/O failure.
     void for_each(std::function<void(record const&)> const& visit) const;

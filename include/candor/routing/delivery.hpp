@@ -8,8 +8,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "candor/error.hpp"
 #include "candor/routing/org.hpp"
@@ -35,6 +37,9 @@ class sink {
   public:
     virtual ~sink() = default;
     virtual result<void> send(delivery const& d) = 0;
+    // After a failed send: how many seconds the receiver asked to be left alone
+    // (Retry-After), or 0 when it did not say.
+    virtual timestamp retry_after(delivery const& d) const;
 };
 
 // The sinks by channel; a channel with none keeps its deliveries waiting in the outbox.
@@ -57,31 +62,67 @@ class callback_sink final : public sink {
     std::map<std::string, function, std::less<>> functions_;
 };
 
-// Webhooks: a JSON POST of the body with headers
-//   Candor-Idempotency-Key: KEY
-//   Candor-Timestamp: UNIX-SECONDS
-//   Candor-Signature: v1=HEX(HMAC-SHA256(secret, TIMESTAMP "." BODY))
-// so a receiver can check the message came from Candor and is fresh (verify_webhook).
-struct webhook_options {
-    std::string secret;        // shared with the receivers; at least 16 bytes
-    int timeout_seconds = 10;  // connect, read and write
+// Webhooks, as Standard Webhooks (www.standardwebhooks.com) has them: a JSON POST of the
+// body with the headers
+//   webhook-id: the delivery's idempotency key (webhook_id()), the same on every attempt
+//   webhook-timestamp: the attempt's time, Unix seconds
+//   webhook-signature: v1,BASE64(HMAC-SHA256(key, ID "." TIMESTAMP "." BODY)), one for each
+//                      configured secret, separated by spaces (a secret being rotated)
+// The body names its recipient ("to"), so a delivery replayed to another one's URL is told
+// apart. For one release the headers of before go too: Candor-Idempotency-Key,
+// Candor-Timestamp and Candor-Signature (legacy_webhook_signature()).
+
+// A secret as a secrets file holds it: `whsec_BASE64`, whose key is the decoded bytes, or
+// any other text, whose key is the text itself (Candor's secret files of before).
+struct webhook_secret {
+    std::string text;  // as written: what signs Candor-Signature
+    std::string key;   // the HMAC key of webhook-signature
 };
+inline constexpr std::size_t min_webhook_secret_bytes = 16;
+// One secret a line: the current one first, then older ones still signing while receivers
+// change over. Blank lines are skipped. Errors at FILE:LINE: "bad-secret" (shorter than 16
+// bytes, or whsec_ with bad base64), "no-secret".
+result<std::vector<webhook_secret>> parse_webhook_secrets(std::string_view text,
+                                                          std::string_view file_name);
+// The same from a file, refused when group or others may read it ("key-permissions").
+result<std::vector<webhook_secret>> read_webhook_secrets(std::filesystem::path const& file);
+
+struct webhook_options {
+    std::vector<webhook_secret> secrets;  // at least one; the first signs Candor-Signature
+    int timeout_seconds = 10;             // connect, read and write
+};
+// Receivers' answers: any 2xx is taken; 410 Gone fails with "gone" (the outbox gives the
+// delivery up and reports it); 429 and 503 with Retry-After (seconds) keep the sink off that
+// receiver for that long ("throttled", and retry_after()); anything else is retried.
 class webhook_sink final : public sink {
   public:
     webhook_sink(webhook_options options, clock_fn clock);
     ~webhook_sink() override;
     result<void> send(delivery const& d) override;
+    timestamp retry_after(delivery const& d) const override;
 
   private:
     struct impl;
     std::unique_ptr<impl> p_;
 };
 
-std::string webhook_signature(std::string_view secret, timestamp time, std::string_view body);
-// True when `signature` is webhook_signature(secret, time, body) and `time` is within
-// `tolerance` seconds of `now` (so an old message replayed later is refused).
-bool verify_webhook(std::string_view secret, std::string_view time, std::string_view body,
-                    std::string_view signature, timestamp now, timestamp tolerance = 300);
+// The webhook-id of a delivery key: the key with `%` and `.` written %25 and %2E (the
+// signed text is ID.TIMESTAMP.BODY, so the id must hold no dot).
+std::string webhook_id(std::string_view key);
+// "v1,BASE64" of HMAC-SHA256(key, ID "." TIMESTAMP "." BODY).
+std::string webhook_signature(std::string_view key, std::string_view id, timestamp time,
+                              std::string_view body);
+// True when one of the space-separated `signatures` is webhook_signature() of id, time and
+// body under one of `secrets` (compared in constant time), `id` holds no dot, and `time` is
+// within `tolerance` seconds of `now` (so a delivery captured and replayed later is refused;
+// within that window the receiver's memory of ids must catch it).
+bool verify_webhook(std::span<webhook_secret const> secrets, std::string_view id,
+                    std::string_view time, std::string_view body, std::string_view signatures,
+                    timestamp now, timestamp tolerance = 300);
+// Candor-Signature, sent for one more release: v1=HEX(HMAC-SHA256(secret text, TIMESTAMP "."
+// BODY)). It covers neither the id nor the recipient: receivers must check webhook-signature.
+std::string legacy_webhook_signature(std::string_view secret, timestamp time,
+                                     std::string_view body);
 
 // Mail: RFC 5322 messages written into a Maildir (tmp/, then fsync, then a rename into
 // new/) for a mail transfer agent to send. The file name and Message-ID derive from the

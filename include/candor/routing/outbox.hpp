@@ -35,11 +35,13 @@ struct outbox_entry {
     timestamp next = 0;          // next attempt no earlier than this
     std::string last_error;
     timestamp sent = 0;  // 0 until a sink took it
+    bool gone = false;   // given up: the receiver answered that it wants no more (HTTP 410)
 };
 
 struct send_report {
     std::uint64_t sent = 0;
     std::uint64_t failed = 0;         // attempts that failed this time; retried later
+    std::uint64_t gone = 0;           // given up this time: the receiver is gone (HTTP 410)
     std::uint64_t waiting = 0;        // not due yet, or no sink for their channel
     errors failures;  // the first few; each message starts with the delivery's key
 };
@@ -60,7 +62,9 @@ class outbox {
     bool queued(std::string_view key) const;
 
     // Attempts every unsent delivery due at `now`, and every digest whose day is over as
-    // one message, recording each outcome durably.
+    // one message, recording each outcome durably. A failure is retried no earlier than
+    // retry_at() and than the receiver asked (sink::retry_after); a receiver that
+    // is gone ("gone") gets the delivery no more, and the report counts it.
     send_report send_due(sinks const& to, timestamp now);
 
     std::vector<outbox_entry> const& entries() const noexcept;

@@ -30,6 +30,12 @@ std::string to_hex(byte_view b);
 // False unless `hex` is exactly 2 * out.size() hex digits.
 bool from_hex(std::string_view hex, std::span<std::uint8_t> out) noexcept;
 
+// Base64 (RFC 4648): the standard alphabet with padding, or the URL-safe one without padding
+// (for links and QR codes). from_base64 is nullopt for anything else, whitespace included.
+enum class base64 : std::uint8_t { standard, url };
+std::string to_base64(byte_view b, base64 variant = base64::standard);
+std::optional<bytes> from_base64(std::string_view text, base64 variant = base64::standard);
+
 // Overwrites memory the compiler may not optimise the write away (sodium_memzero).
 void wipe(void* p, std::size_t n) noexcept;
 

@@ -41,27 +41,31 @@ struct hq_secret {
     hq_public public_part() const { return {pub}; }
 };
 
-// Device ids: 1 to 64 of [A-Za-z0-9._-].
+// Device ids: 1 to 64 of [A-Za-z0-9._-]; site ids (as org files name them) may also hold : and +.
 bool valid_device_id(std::string_view id) noexcept;
+bool valid_site_id(std::string_view id) noexcept;
 
 struct device_public {
     std::string id;
     public_key key{};
     bool revoked = false;
+    std::string site;  // the site the device takes cards for; empty: not bound to one
 };
 struct device_secret {
     std::string id;
     public_key pub{};
     secret<64> key;  // libsodium's Ed25519 secret key (seed and public key)
-    device_public public_part() const { return {id, pub, false}; }
+    std::string site;
+    device_public public_part() const { return {id, pub, false, site}; }
 };
 
 hq_secret make_hq_keys();
-device_secret make_device_keys(std::string id);  // id must be valid_device_id
+// `id` must be valid_device_id, `site` empty or valid_site_id.
+device_secret make_device_keys(std::string id, std::string site = {});
 
 // Key files are one line of text (see docs/journal-format.md):
 //   hq.pub   "candor-hq-public-v1 HEX"      hq.key  "candor-hq-secret-v1 HEX"
-//   ID.pub   "device ID HEX"                ID.key  "candor-device-secret-v1 ID HEX"
+//   ID.pub   "device ID HEX [site=SITE]"    ID.key  "candor-device-secret-v1 ID HEX [site=SITE]"
 // A pair is written whole or not at all; secret files are created 0600 and never
 // overwritten; reading one that group or others may read is refused ("key-permissions").
 // A device key whose public half is not its seed's is refused when read ("mismatched-key").
@@ -73,6 +77,9 @@ result<void> write_device_keys(std::filesystem::path const& dir, device_secret c
 result<hq_public> read_hq_public(std::filesystem::path const& file);
 result<hq_secret> read_hq_secret(std::filesystem::path const& file);
 result<device_secret> read_device_secret(std::filesystem::path const& file);
+// Any other secret (a webhook's): the file's text, refused as the key files are when it is
+// too large or readable by group or others ("key-permissions").
+result<std::string> read_secret_file(std::filesystem::path const& file);
 
 // The text forms, for files whose permissions were checked elsewhere (and for tests).
 result<hq_secret> parse_hq_secret(std::string_view text);
@@ -80,8 +87,8 @@ result<device_secret> parse_device_secret(std::string_view text);
 std::string format_device_public(device_public const& d);
 result<device_public> parse_device_public(std::string_view line);
 
-// Head office's list of device public keys: one "device ID HEX" line per device
-// ("revoked ID HEX" for a device no longer trusted), '#' comments, blank lines.
+// Head office's list of device public keys: one "device ID HEX [site=SITE]" line per device
+// ("revoked ID HEX ..." for a device no longer trusted), '#' comments, blank lines.
 struct device_list {
     std::vector<device_public> devices;
     device_public const* find(std::string_view id) const noexcept;

@@ -63,7 +63,8 @@ void BM_outbox_webhook(benchmark::State& state) {
     auto dir = std::filesystem::temp_directory_path() / "candor-delivery-bench";
     std::filesystem::remove_all(dir);
     auto box = routing::outbox::open(dir).value();  // fdatasync on, as in production
-    routing::webhook_sink hooks({secret}, routing::system_now);
+    routing::webhook_sink hooks({routing::parse_webhook_secrets(secret, "bench").value()},
+                                routing::system_now);
     routing::sinks to{nullptr, &hooks, nullptr};
     std::string const url = "http://127.0.0.1:" + std::to_string(rx().port) + "/hooks/anne";
     std::int64_t n = 0;
