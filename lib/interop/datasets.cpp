@@ -1,0 +1,1 @@
+#include "candor/interop/import.hpp"
