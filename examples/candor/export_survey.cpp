@@ -33,7 +33,8 @@ int run_export_survey(export_survey_options const& opts) {
 
 void setup_export_survey(CLI::App& app) {
     auto opts = std::make_shared<export_survey_options>();
-    auto* sub = app.add_subcommand("export-survey", "Write a survey for another tool (SurveyJS JSON)");
+    auto* sub =
+        app.add_subcommand("export-survey", "Write a survey for another tool (SurveyJS JSON)");
     sub->add_option("file", opts->file, "Survey file")->required()->check(CLI::ExistingFile);
     sub->add_option("--format", opts->format, "surveyjs (the only one)")
         ->check(CLI::IsMember({"surveyjs"}));

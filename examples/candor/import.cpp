@@ -19,8 +19,9 @@ struct import_options {
 int run_import(import_options const& opts) {
     auto bytes = read_file(opts.file);
     if (!bytes) return 2;
-    auto result = opts.format == "surveyjs" ? interop::import_surveyjs(*bytes, opts.library, opts.file)
-                                            : interop::import_xlsform(*bytes, opts.library, opts.file);
+    auto result = opts.format == "surveyjs"
+                      ? interop::import_surveyjs(*bytes, opts.library, opts.file)
+                      : interop::import_xlsform(*bytes, opts.library, opts.file);
     if (!result) {
         std::cerr << render(result.error());
         std::cerr << opts.file << ": not imported"
@@ -50,19 +51,24 @@ int run_import(import_options const& opts) {
 }
 
 void setup_import(CLI::App& app) {
-    auto* sub = app.add_subcommand("import", "Import a SurveyJS or XLSForm survey as a .survey file");
+    auto* sub =
+        app.add_subcommand("import", "Import a SurveyJS or XLSForm survey as a .survey file");
     sub->require_subcommand(1);
     for (std::string format : {"surveyjs", "xlsform"}) {
         auto opts = std::make_shared<import_options>();
         opts->format = format;
-        auto* f = sub->add_subcommand(format, format == "surveyjs" ? "A SurveyJS survey (JSON)"
-                                                                  : "An XLSForm (.xlsx: ODK, KoboToolbox)");
-        f->add_option("file", opts->file, format == "surveyjs" ? "The .json file" : "The .xlsx file")
+        auto* f = sub->add_subcommand(format, format == "surveyjs"
+                                                  ? "A SurveyJS survey (JSON)"
+                                                  : "An XLSForm (.xlsx: ODK, KoboToolbox)");
+        f->add_option("file", opts->file,
+                      format == "surveyjs" ? "The .json file" : "The .xlsx file")
             ->required()
             ->check(CLI::ExistingFile);
         f->add_option("-o,--out", opts->out, "Write the survey here instead of standard output");
-        f->add_option("--id", opts->library.survey_id, "Survey id (default: the form's, else the file name)");
-        f->add_option("--version", opts->library.version, "Survey version (default: the form's, else 1)");
+        f->add_option("--id", opts->library.survey_id,
+                      "Survey id (default: the form's, else the file name)");
+        f->add_option("--version", opts->library.version,
+                      "Survey version (default: the form's, else 1)");
         f->add_option("--language", opts->library.default_language,
                       "Language of the texts not marked with one (default: the form's, else en)");
         f->add_option("--nps", opts->library.nps,

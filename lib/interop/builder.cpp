@@ -18,13 +18,17 @@ void report::not_carried(std::string place, std::string code, std::string messag
 }
 
 void report::note(std::string place, std::string code, std::string message) {
-    all_.push_back({severity::warning, std::move(code), std::move(message),
+    all_.push_back({severity::warning,
+                    std::move(code),
+                    std::move(message),
                     {.file = file_, .field = std::move(place)}});
 }
 
 void report::broken(std::string place, std::string code, std::string message) {
     failed_ = true;
-    all_.push_back({severity::error, std::move(code), std::move(message),
+    all_.push_back({severity::error,
+                    std::move(code),
+                    std::move(message),
                     {.file = file_, .field = std::move(place)}});
 }
 
@@ -37,8 +41,12 @@ bool reserved(std::string_view w) {
     return false;
 }
 
-bool alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool digit(char c) { return c >= '0' && c <= '9'; }
+bool alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -52,9 +60,12 @@ bool is_name(std::string_view s) {
 std::string make_name(std::string_view source, char prefix) {
     std::string out;
     for (char c : source) {
-        if (alpha(c) || digit(c) || c == '_') out += c;
-        else if (c == '-' && out.empty()) out += 'm';  // -1 -> m1, not _1
-        else if (out.empty() || out.back() != '_') out += '_';
+        if (alpha(c) || digit(c) || c == '_')
+            out += c;
+        else if (c == '-' && out.empty())
+            out += 'm';  // -1 -> m1, not _1
+        else if (out.empty() || out.back() != '_')
+            out += '_';
     }
     while (out.size() > 1 && out.back() == '_') out.pop_back();
     if (out.empty() || out == "_") out = std::string(1, prefix);
@@ -193,9 +204,8 @@ result<imported> builder::finish() {
     auto move_to_source = [&](errors diags) {
         for (auto& d : diags) {
             std::size_t const line = d.where.line;
-            std::size_t const q = line > 0 && line <= line_question.size()
-                                      ? line_question[line - 1]
-                                      : sources_.size();
+            std::size_t const q = line > 0 && line <= line_question.size() ? line_question[line - 1]
+                                                                           : sources_.size();
             std::string place = q < sources_.size() ? sources_[q].place : std::string();
             std::string message = d.message;
             if (q < sources_.size()) message = "`" + sources_[q].name + "`: " + message;

@@ -16,7 +16,7 @@
 namespace candor::interop::detail {
 
 class report {
-public:
+  public:
     report(std::string file, bool lenient) : file_(std::move(file)), lenient_(lenient) {}
     // Something the source says that Candor cannot carry over: an error, or (lenient) a
     // warning that says it was dropped.
@@ -30,7 +30,7 @@ public:
     std::string const& file() const noexcept { return file_; }
     errors& all() noexcept { return all_; }
 
-private:
+  private:
     std::string file_;
     bool lenient_;
     bool failed_ = false;
@@ -47,18 +47,18 @@ bool is_language_code(std::string_view s);
 
 // Unique names in one namespace; each name that differs from its source is noted.
 class namer {
-public:
+  public:
     explicit namer(char prefix) : prefix_(prefix) {}
     std::string take(std::string_view source);
     bool used(std::string const& name) const { return used_.count(name) != 0; }
 
-private:
+  private:
     char prefix_;
     std::set<std::string> used_;
 };
 
 class builder {
-public:
+  public:
     builder(report& r, std::string default_language);
 
     survey::survey& survey() noexcept { return s_; }
@@ -86,7 +86,7 @@ public:
     // The survey written as text and parsed back: the import's result.
     result<imported> finish();
 
-private:
+  private:
     std::optional<survey::expr> condition(std::string const& text, std::string const& place);
 
     report& r_;

@@ -12,16 +12,21 @@ std::optional<double> value::as_number() const {
     char const* first = text.data();
     if (*first == '+') ++first;
     auto [p, ec] = std::from_chars(first, text.data() + text.size(), v);
-    if (ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
+    if (ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v))
+        return std::nullopt;
     return v;
 }
 
 std::string value::json() const {
     switch (k) {
-        case kind::null: return "null";
-        case kind::number: return text.empty() ? number_text(number) : text;
-        case kind::boolean: return flag ? "true" : "false";
-        case kind::string: break;
+        case kind::null:
+            return "null";
+        case kind::number:
+            return text.empty() ? number_text(number) : text;
+        case kind::boolean:
+            return flag ? "true" : "false";
+        case kind::string:
+            break;
     }
     std::string out = "\"";
     for (char c : text) {
@@ -44,11 +49,20 @@ std::string quote(std::string_view text) {
     std::string out = "\"";
     for (char c : text) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            default: out += c;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out += c;
         }
     }
     return out + '"';
@@ -74,9 +88,13 @@ std::string any_code(std::string const& id, std::vector<std::string> const& code
     return out + ")";
 }
 
-std::string parenthesise(std::string const& condition) { return "(" + condition + ")"; }
+std::string parenthesise(std::string const& condition) {
+    return "(" + condition + ")";
+}
 
-std::string negate(std::string const& condition) { return "not " + parenthesise(condition); }
+std::string negate(std::string const& condition) {
+    return "not " + parenthesise(condition);
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);

@@ -20,7 +20,7 @@ struct failure {
 };
 
 class scanner {
-public:
+  public:
     explicit scanner(std::string_view text) : t_(text) {}
 
     void blanks() {
@@ -50,15 +50,17 @@ public:
     std::string word(bool dashes) {
         blanks();
         std::size_t start = i_;
-        while (i_ < t_.size() && (word_char(t_[i_]) || (dashes && (t_[i_] == '-' || t_[i_] == ':')) ||
-                                  (dashes && t_[i_] == '.' && i_ > start)))
+        while (i_ < t_.size() &&
+               (word_char(t_[i_]) || (dashes && (t_[i_] == '-' || t_[i_] == ':')) ||
+                (dashes && t_[i_] == '.' && i_ > start)))
             ++i_;
         return std::string(t_.substr(start, i_ - start));
     }
     std::optional<double> number() {
         blanks();
         std::size_t j = i_;
-        while (j < t_.size() && (std::isdigit(static_cast<unsigned char>(t_[j])) || t_[j] == '.')) ++j;
+        while (j < t_.size() && (std::isdigit(static_cast<unsigned char>(t_[j])) || t_[j] == '.'))
+            ++j;
         if (j == i_) return std::nullopt;
         double v = 0;
         auto [p, ec] = std::from_chars(t_.data() + i_, t_.data() + j, v);
@@ -83,7 +85,7 @@ public:
     std::string_view rest() const { return t_.substr(i_); }
     std::string_view text() const { return t_; }
 
-private:
+  private:
     std::string_view t_;
     std::size_t i_ = 0;
 };
@@ -94,8 +96,9 @@ private:
 
 void deeper(std::uint32_t& depth, std::size_t at) {
     if (++depth > max_expression_depth)
-        throw failure{{"too-deep", "the expression is nested more than " +
-                                       std::to_string(max_expression_depth) + " levels deep",
+        throw failure{{"too-deep",
+                       "the expression is nested more than " +
+                           std::to_string(max_expression_depth) + " levels deep",
                        at}};
 }
 
@@ -148,16 +151,17 @@ void chain(node& left, std::string const& op, node right, std::size_t at) {
 // ---- SurveyJS
 
 class surveyjs_parser {
-public:
+  public:
     explicit surveyjs_parser(std::string_view text) : s_(text) {}
 
     node run() {
         node n = logical_or();
-        if (!s_.done()) fail_at(s_.at(), "unexpected `" + std::string(s_.rest().substr(0, 20)) + "`");
+        if (!s_.done())
+            fail_at(s_.at(), "unexpected `" + std::string(s_.rest().substr(0, 20)) + "`");
         return n;
     }
 
-private:
+  private:
     node logical_or() {
         depth_guard g(depth_, s_.at());
         node n = logical_and();
@@ -201,15 +205,22 @@ private:
     }
     std::string comparison_operator() {
         static constexpr std::pair<std::string_view, std::string_view> symbols[] = {
-            {"==", "="}, {"!=", "!="}, {"<>", "!="}, {"<=", "<="}, {">=", ">="},
-            {"=", "="},  {"<", "<"},   {">", ">"}};
+            {"==", "="},  {"!=", "!="}, {"<>", "!="}, {"<=", "<="},
+            {">=", ">="}, {"=", "="},   {"<", "<"},   {">", ">"}};
         for (auto [sym, op] : symbols)
             if (s_.symbol(sym)) return std::string(op);
         static constexpr std::pair<std::string_view, std::string_view> words[] = {
-            {"notequal", "!="},  {"equal", "="},           {"lessorequal", "<="},
-            {"greaterorequal", ">="}, {"less", "<"},       {"greater", ">"},
-            {"notcontains", "notcontains"}, {"contains", "contains"}, {"anyof", "anyof"},
-            {"allof", "allof"}, {"noneof", "noneof"}};
+            {"notequal", "!="},
+            {"equal", "="},
+            {"lessorequal", "<="},
+            {"greaterorequal", ">="},
+            {"less", "<"},
+            {"greater", ">"},
+            {"notcontains", "notcontains"},
+            {"contains", "contains"},
+            {"anyof", "anyof"},
+            {"allof", "allof"},
+            {"noneof", "noneof"}};
         for (auto [w, op] : words)
             if (s_.symbol(w, true)) return std::string(op);
         return {};
@@ -352,16 +363,17 @@ private:
 // ---- XLSForm (ODK XPath)
 
 class xpath_parser {
-public:
+  public:
     explicit xpath_parser(std::string_view text) : s_(text) {}
 
     node run() {
         node n = logical_or();
-        if (!s_.done()) fail_at(s_.at(), "unexpected `" + std::string(s_.rest().substr(0, 20)) + "`");
+        if (!s_.done())
+            fail_at(s_.at(), "unexpected `" + std::string(s_.rest().substr(0, 20)) + "`");
         return n;
     }
 
-private:
+  private:
     node logical_or() {
         depth_guard g(depth_, s_.at());
         node n = logical_and();
@@ -407,10 +419,14 @@ private:
         for (;;) {
             std::size_t at = s_.at();
             std::string op;
-            if (s_.symbol("*")) op = "*";
-            else if (s_.symbol("div", true)) op = "/";
-            else if (s_.symbol("mod", true)) op = "%";
-            else break;
+            if (s_.symbol("*"))
+                op = "*";
+            else if (s_.symbol("div", true))
+                op = "/";
+            else if (s_.symbol("mod", true))
+                op = "%";
+            else
+                break;
             deeper(depth_, at);
             n = binary(op, std::move(n), prefix(), at);
         }
@@ -459,7 +475,8 @@ private:
             v.text = std::move(*q);
             return literal(std::move(v), at);
         }
-        if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && std::isdigit(static_cast<unsigned char>(s_.peek2())))) {
+        if (std::isdigit(static_cast<unsigned char>(c)) ||
+            (c == '.' && std::isdigit(static_cast<unsigned char>(s_.peek2())))) {
             std::size_t start = s_.at();
             auto d = s_.number();
             if (!d) fail_at(at, "not a number");
@@ -500,7 +517,11 @@ parsed run(std::string_view text) {
 
 }  // namespace
 
-parsed parse_surveyjs(std::string_view text) { return run<surveyjs_parser>(text); }
-parsed parse_xpath(std::string_view text) { return run<xpath_parser>(text); }
+parsed parse_surveyjs(std::string_view text) {
+    return run<surveyjs_parser>(text);
+}
+parsed parse_xpath(std::string_view text) {
+    return run<xpath_parser>(text);
+}
 
 }  // namespace candor::interop::detail

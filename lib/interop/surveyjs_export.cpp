@@ -23,7 +23,7 @@ std::string sjs_string(std::string_view s) {
 }
 
 class exporter {
-public:
+  public:
     explicit exporter(survey::survey const& s) : s_(s) {}
 
     ordered run() {
@@ -50,7 +50,7 @@ public:
         return out;
     }
 
-private:
+  private:
     ordered text(survey::translated_text const& t) const {
         if (t.by_language.size() == 1 && t.by_language.front().first == s_.default_language())
             return t.by_language.front().second;
@@ -75,14 +75,17 @@ private:
             case question_kind::csat:
             case question_kind::ces:
             case question_kind::rating:
-            case question_kind::likert: scale(q.min, q.max); break;
+            case question_kind::likert:
+                scale(q.min, q.max);
+                break;
             case question_kind::choice_one:
             case question_kind::choice_many: {
                 bool const many = q.kind == question_kind::choice_many;
                 j["type"] = many ? "checkbox" : "radiogroup";
                 j["name"] = q.id;
                 ordered choices = ordered::array();
-                for (auto const& o : q.options) choices.push_back({{"value", o.code}, {"text", text(o.label)}});
+                for (auto const& o : q.options)
+                    choices.push_back({{"value", o.code}, {"text", text(o.label)}});
                 j["choices"] = std::move(choices);
                 if (q.other) {
                     j["showOtherItem"] = true;
@@ -92,7 +95,10 @@ private:
                 if (many && q.max_selections) j["maxSelectedChoices"] = q.max_selections;
                 break;
             }
-            case question_kind::yesno: j["type"] = "boolean"; j["name"] = q.id; break;
+            case question_kind::yesno:
+                j["type"] = "boolean";
+                j["name"] = q.id;
+                break;
             case question_kind::text:
                 j["type"] = "comment";
                 j["name"] = q.id;
@@ -109,14 +115,22 @@ private:
                         {{{"type", "numeric"}, {"minValue", q.min}, {"maxValue", q.max}}});
                 }
                 break;
-            case question_kind::date: j["type"] = "text"; j["name"] = q.id; j["inputType"] = "date"; break;
+            case question_kind::date:
+                j["type"] = "text";
+                j["name"] = q.id;
+                j["inputType"] = "date";
+                break;
             case question_kind::email:
                 j["type"] = "text";
                 j["name"] = q.id;
                 j["inputType"] = "email";
                 j["validators"] = ordered::array({{{"type", "email"}}});
                 break;
-            case question_kind::phone: j["type"] = "text"; j["name"] = q.id; j["inputType"] = "tel"; break;
+            case question_kind::phone:
+                j["type"] = "text";
+                j["name"] = q.id;
+                j["inputType"] = "tel";
+                break;
         }
         if (!q.prompt.empty()) j["title"] = text(q.prompt);
         if (survey::is_scale(q.kind) && q.end_labels.size() == 2) {
@@ -133,9 +147,10 @@ private:
     std::string condition(survey::expr const& e) const {
         struct piece {
             std::string text;
-            bool atom = true;                 // needs no parentheses as an operand
-            std::vector<std::string> guards;  // questions that must be answered for it to have a value
-            bool reads_question = false;      // a question's answer, possibly missing
+            bool atom = true;  // needs no parentheses as an operand
+            std::vector<std::string>
+                guards;                   // questions that must be answered for it to have a value
+            bool reads_question = false;  // a question's answer, possibly missing
         };
         std::vector<piece> p(e.nodes.size());
         auto wrap = [](piece const& x) { return x.atom ? x.text : "(" + x.text + ")"; };
@@ -158,37 +173,65 @@ private:
             auto const& a = p[n.a];
             auto const& b = p[n.b];
             switch (n.op) {
-                case opcode::number: out.text = detail::number_text(n.number); break;
-                case opcode::text: out.text = sjs_string(n.text); break;
-                case opcode::boolean: out.text = n.number != 0 ? "true" : "false"; break;
+                case opcode::number:
+                    out.text = detail::number_text(n.number);
+                    break;
+                case opcode::text:
+                    out.text = sjs_string(n.text);
+                    break;
+                case opcode::boolean:
+                    out.text = n.number != 0 ? "true" : "false";
+                    break;
                 case opcode::question:
                     out.text = "{" + s_.questions[n.a].id + "}";
                     out.reads_question = true;
                     break;
-                case opcode::field: out.text = "{" + s_.fields[n.a] + "}"; out.reads_question = true; break;
-                case opcode::answered: out.text = "{" + s_.questions[n.a].id + "} notempty"; out.atom = false; break;
-                case opcode::count: out.text = "{" + s_.questions[n.a].id + ".length}"; break;
-                case opcode::negate:
-                    out.text = "-" + wrap(a);
+                case opcode::field:
+                    out.text = "{" + s_.fields[n.a] + "}";
+                    out.reads_question = true;
+                    break;
+                case opcode::answered:
+                    out.text = "{" + s_.questions[n.a].id + "} notempty";
+                    out.atom = false;
+                    break;
+                case opcode::count:
+                    out.text = "{" + s_.questions[n.a].id + ".length}";
+                    break;
+                case opcode::negate:  // SurveyJS has no unary minus before a {question}
+                    out.text = "0 - " + wrap(a);
+                    out.atom = false;
                     out.guards = a.guards;
                     if (a.reads_question) out.guards.push_back(strip(a.text));
                     break;
-                case opcode::add: case opcode::subtract: case opcode::multiply: case opcode::divide: {
-                    char const sym = n.op == opcode::add ? '+' : n.op == opcode::subtract ? '-'
-                                   : n.op == opcode::multiply ? '*' : '/';
+                case opcode::add:
+                case opcode::subtract:
+                case opcode::multiply:
+                case opcode::divide: {
+                    char const sym = n.op == opcode::add        ? '+'
+                                     : n.op == opcode::subtract ? '-'
+                                     : n.op == opcode::multiply ? '*'
+                                                                : '/';
                     out.text = wrap(a) + " " + sym + " " + wrap(b);
                     out.atom = false;
                     out.guards = merged(a, b);
                     for (auto const* x : {&a, &b})
-                        if (x->reads_question && std::find(out.guards.begin(), out.guards.end(), strip(x->text)) == out.guards.end())
+                        if (x->reads_question && std::find(out.guards.begin(), out.guards.end(),
+                                                           strip(x->text)) == out.guards.end())
                             out.guards.push_back(strip(x->text));
                     break;
                 }
-                case opcode::equal: case opcode::not_equal: case opcode::less:
-                case opcode::less_equal: case opcode::greater: case opcode::greater_equal: {
-                    std::string_view sym = n.op == opcode::equal ? "=" : n.op == opcode::not_equal ? "!="
-                                         : n.op == opcode::less ? "<" : n.op == opcode::less_equal ? "<="
-                                         : n.op == opcode::greater ? ">" : ">=";
+                case opcode::equal:
+                case opcode::not_equal:
+                case opcode::less:
+                case opcode::less_equal:
+                case opcode::greater:
+                case opcode::greater_equal: {
+                    std::string_view sym = n.op == opcode::equal        ? "="
+                                           : n.op == opcode::not_equal  ? "!="
+                                           : n.op == opcode::less       ? "<"
+                                           : n.op == opcode::less_equal ? "<="
+                                           : n.op == opcode::greater    ? ">"
+                                                                        : ">=";
                     auto guards = merged(a, b);
                     bool const both = a.reads_question && b.reads_question;
                     for (auto const* x : {&a, &b})
@@ -210,23 +253,30 @@ private:
                     out.text = wrap(a) + " contains " + wrap(b);
                     out.atom = false;
                     break;
-                case opcode::logical_and: case opcode::logical_or:
+                case opcode::logical_and:
+                case opcode::logical_or:
                     out.text = wrap(a) + (n.op == opcode::logical_and ? " and " : " or ") + wrap(b);
                     out.atom = false;
                     break;
-                case opcode::logical_not: out.text = "!" + ("(" + a.text + ")"); break;
+                case opcode::logical_not:
+                    out.text = "!" + ("(" + a.text + ")");
+                    break;
             }
         }
         return p.back().text;
     }
 
-    static std::string strip(std::string const& braced) { return braced.substr(1, braced.size() - 2); }
+    static std::string strip(std::string const& braced) {
+        return braced.substr(1, braced.size() - 2);
+    }
 
     survey::survey const& s_;
 };
 
 }  // namespace
 
-std::string export_surveyjs(survey::survey const& s) { return exporter(s).run().dump(2) + "\n"; }
+std::string export_surveyjs(survey::survey const& s) {
+    return exporter(s).run().dump(2) + "\n";
+}
 
 }  // namespace candor::interop

@@ -12,43 +12,113 @@ namespace candor::interop {
 
 namespace {
 
-using nlohmann::json;
 using detail::node;
 using detail::value;
+using nlohmann::json;
 
 // Properties that only change how SurveyJS lays out or styles a form, or its buttons'
 // and error messages' wording, not what is asked nor when: skipped without a note.
-constexpr std::string_view presentation[] = {
-    "$schema", "showQuestionNumbers", "showProgressBar", "progressBarType", "showTitle",
-    "showPageTitles", "showPageNumbers", "widthMode", "width", "minWidth", "maxWidth", "logo",
-    "logoPosition", "logoWidth", "logoHeight", "logoFit", "questionTitleLocation",
-    "questionDescriptionLocation", "questionErrorLocation", "showNavigationButtons",
-    "navigationButtonsLocation", "showPrevButton", "showCompletedPage", "goNextPageAutomatic",
-    "autoAdvanceEnabled", "checkErrorsMode", "textUpdateMode", "storeOthersAsComment",
-    "focusFirstQuestionAutomatic", "autoFocusFirstQuestion", "pageNextText", "pagePrevText",
-    "completeText", "previewText", "editText", "startSurveyText", "requiredText",
-    "questionTitlePattern", "questionStartIndex", "clearInvisibleValues", "headerView",
-    "backgroundImage", "backgroundOpacity", "backgroundImageFit", "fitToContainer",
-    "showTOC", "tocLocation", "showBrandInfo", "titleLocation", "descriptionLocation",
-    "hideNumber", "startWithNewLine", "indent", "colCount", "renderAs", "displayMode",
-    "rateType", "rateColorMode", "scaleColorMode", "rateDisplayMode", "autoGenerate",
-    "placeholder", "placeHolder", "otherPlaceholder", "otherPlaceHolder", "commentPlaceholder",
-    "autoGrow", "allowResize", "rows", "cols", "size", "showClearButton", "allowClear",
-    "separateSpecialChoices", "requiredErrorText", "otherErrorText", "maxWidth",
-    "innerIndent", "state", "questionsOnPageMode", "useDisplayValuesInDynamicTexts",
-    "searchEnabled", "hideIfChoicesEmpty", "itemComponent", "choicesLazyLoadEnabled",
-    "hideCaptionsInChoices"};
+constexpr std::string_view presentation[] = {"$schema",
+                                             "showQuestionNumbers",
+                                             "showProgressBar",
+                                             "progressBarType",
+                                             "showTitle",
+                                             "showPageTitles",
+                                             "showPageNumbers",
+                                             "widthMode",
+                                             "width",
+                                             "minWidth",
+                                             "maxWidth",
+                                             "logo",
+                                             "logoPosition",
+                                             "logoWidth",
+                                             "logoHeight",
+                                             "logoFit",
+                                             "questionTitleLocation",
+                                             "questionDescriptionLocation",
+                                             "questionErrorLocation",
+                                             "showNavigationButtons",
+                                             "navigationButtonsLocation",
+                                             "showPrevButton",
+                                             "showCompletedPage",
+                                             "goNextPageAutomatic",
+                                             "autoAdvanceEnabled",
+                                             "checkErrorsMode",
+                                             "textUpdateMode",
+                                             "storeOthersAsComment",
+                                             "focusFirstQuestionAutomatic",
+                                             "autoFocusFirstQuestion",
+                                             "pageNextText",
+                                             "pagePrevText",
+                                             "completeText",
+                                             "previewText",
+                                             "editText",
+                                             "startSurveyText",
+                                             "requiredText",
+                                             "questionTitlePattern",
+                                             "questionStartIndex",
+                                             "clearInvisibleValues",
+                                             "headerView",
+                                             "backgroundImage",
+                                             "backgroundOpacity",
+                                             "backgroundImageFit",
+                                             "fitToContainer",
+                                             "showTOC",
+                                             "tocLocation",
+                                             "showBrandInfo",
+                                             "titleLocation",
+                                             "descriptionLocation",
+                                             "hideNumber",
+                                             "startWithNewLine",
+                                             "indent",
+                                             "colCount",
+                                             "renderAs",
+                                             "displayMode",
+                                             "rateType",
+                                             "rateColorMode",
+                                             "scaleColorMode",
+                                             "rateDisplayMode",
+                                             "autoGenerate",
+                                             "placeholder",
+                                             "placeHolder",
+                                             "otherPlaceholder",
+                                             "otherPlaceHolder",
+                                             "commentPlaceholder",
+                                             "autoGrow",
+                                             "allowResize",
+                                             "rows",
+                                             "cols",
+                                             "size",
+                                             "showClearButton",
+                                             "allowClear",
+                                             "separateSpecialChoices",
+                                             "requiredErrorText",
+                                             "otherErrorText",
+                                             "maxWidth",
+                                             "innerIndent",
+                                             "state",
+                                             "questionsOnPageMode",
+                                             "useDisplayValuesInDynamicTexts",
+                                             "searchEnabled",
+                                             "hideIfChoicesEmpty",
+                                             "itemComponent",
+                                             "choicesLazyLoadEnabled",
+                                             "hideCaptionsInChoices"};
 
 bool is_presentation(std::string_view key) {
-    return std::find(std::begin(presentation), std::end(presentation), key) != std::end(presentation);
+    return std::find(std::begin(presentation), std::end(presentation), key) !=
+           std::end(presentation);
 }
 
 std::string pointer(std::string const& base, std::string_view key) {
     std::string out = base + "/";
     for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
     }
     return out;
 }
@@ -95,9 +165,11 @@ int sjs_order(value const& a, value const& b) {  // -1, 0, 1
 using detail::refuse;
 
 class sjs_import {
-public:
+  public:
     sjs_import(json const& root, import_options const& opts, std::string const& file)
-        : root_(root), opts_(opts), report_(file, opts.lenient),
+        : root_(root),
+          opts_(opts),
+          report_(file, opts.lenient),
           build_(report_, default_language(root, opts)) {}
 
     result<imported> run(std::string_view file_name) {
@@ -115,13 +187,16 @@ public:
         }
         for (auto const& [key, v] : root_.items()) {
             std::string const at = pointer("", key);
-            if (key == "title") text(s.title, v, at);
+            if (key == "title")
+                text(s.title, v, at);
             else if (key == "locale" || key == "pages" || key == "elements" || key == "questions")
                 continue;
-            else if (!is_presentation(key)) unsupported_property(key, at);
+            else if (!is_presentation(key))
+                unsupported_property(key, at);
         }
         if (auto p = root_.find("pages"); p != root_.end()) {
-            if (!p->is_array()) report_.broken("/pages", "bad-surveyjs", "`pages` is not an array");
+            if (!p->is_array())
+                report_.broken("/pages", "bad-surveyjs", "`pages` is not an array");
             else
                 for (std::size_t i = 0; i < p->size(); ++i) page((*p)[i], pointer("/pages", i), i);
         }
@@ -130,7 +205,7 @@ public:
         return build_.finish();
     }
 
-private:
+  private:
     struct inherited {
         std::string expression;
         std::string place;
@@ -139,7 +214,8 @@ private:
     static std::string default_language(json const& root, import_options const& opts) {
         if (!opts.default_language.empty()) return opts.default_language;
         if (root.is_object())
-            if (auto l = root.find("locale"); l != root.end() && l->is_string() && !l->get<std::string>().empty())
+            if (auto l = root.find("locale");
+                l != root.end() && l->is_string() && !l->get<std::string>().empty())
                 return l->get<std::string>();
         return "en";
     }
@@ -159,10 +235,12 @@ private:
                     report_.broken(pointer(at, lang), "bad-surveyjs", "a text is a string");
                     continue;
                 }
-                build_.add_text(t, lang == "default" ? "" : lang, s.get<std::string>(), pointer(at, lang));
+                build_.add_text(t, lang == "default" ? "" : lang, s.get<std::string>(),
+                                pointer(at, lang));
             }
         } else {
-            report_.broken(at, "bad-surveyjs", "a text is a string or an object of strings by language");
+            report_.broken(at, "bad-surveyjs",
+                           "a text is a string or an object of strings by language");
         }
     }
 
@@ -176,12 +254,16 @@ private:
         for (auto const& [key, v] : p.items()) {
             std::string const here = pointer(at, key);
             if (key == "name" || key == "elements" || key == "questions") continue;
-            if (key == "title") text(title, v, here);
-            else if (key == "visibleIf" && v.is_string()) conditions.push_back({v.get<std::string>(), here});
-            else if (!is_presentation(key)) unsupported_property(key, here);
+            if (key == "title")
+                text(title, v, here);
+            else if (key == "visibleIf" && v.is_string())
+                conditions.push_back({v.get<std::string>(), here});
+            else if (!is_presentation(key))
+                unsupported_property(key, here);
         }
         std::string name = "page" + std::to_string(index + 1);
-        if (auto n = p.find("name"); n != p.end() && n->is_string() && !n->get<std::string>().empty())
+        if (auto n = p.find("name");
+            n != p.end() && n->is_string() && !n->get<std::string>().empty())
             name = n->get<std::string>();
         current_page_ = build_.add_page(name, std::move(title));
         for (char const* key : {"elements", "questions"})
@@ -194,7 +276,8 @@ private:
             report_.broken(at, "bad-surveyjs", "`elements` is not an array");
             return;
         }
-        for (std::size_t i = 0; i < list.size(); ++i) element(list[i], pointer(at, i), conditions, depth);
+        for (std::size_t i = 0; i < list.size(); ++i)
+            element(list[i], pointer(at, i), conditions, depth);
     }
 
     void element(json const& e, std::string const& at, std::vector<inherited> conditions,
@@ -206,15 +289,19 @@ private:
         std::string const type = e["type"].get<std::string>();
         if (type == "panel") {
             if (depth >= max_panel_depth) {
-                report_.broken(at, "too-deep", "panels nested more than " +
-                                                   std::to_string(max_panel_depth) + " deep");
+                report_.broken(
+                    at, "too-deep",
+                    "panels nested more than " + std::to_string(max_panel_depth) + " deep");
                 return;
             }
             for (auto const& [key, v] : e.items()) {
                 std::string const here = pointer(at, key);
-                if (key == "type" || key == "name" || key == "elements" || key == "questions") continue;
-                if (key == "visibleIf" && v.is_string()) conditions.push_back({v.get<std::string>(), here});
-                else if (!is_presentation(key)) unsupported_property(key, here);
+                if (key == "type" || key == "name" || key == "elements" || key == "questions")
+                    continue;
+                if (key == "visibleIf" && v.is_string())
+                    conditions.push_back({v.get<std::string>(), here});
+                else if (!is_presentation(key))
+                    unsupported_property(key, here);
             }
             for (char const* key : {"elements", "questions"})
                 if (auto sub = e.find(key); sub != e.end())
@@ -227,11 +314,13 @@ private:
     void question(json const& e, std::string const& type, std::string const& at,
                   std::vector<inherited> conditions) {
         static constexpr std::string_view kinds[] = {"rating", "radiogroup", "dropdown", "checkbox",
-                                                     "tagbox", "boolean", "comment", "text"};
+                                                     "tagbox", "boolean",    "comment",  "text"};
         if (std::find(std::begin(kinds), std::end(kinds), type) == std::end(kinds)) {
-            std::string name = e.contains("name") && e["name"].is_string() ? e["name"].get<std::string>() : "";
+            std::string name =
+                e.contains("name") && e["name"].is_string() ? e["name"].get<std::string>() : "";
             report_.not_carried(at, "unsupported-type",
-                                "a `" + type + "` element" + (name.empty() ? "" : " (`" + name + "`)") +
+                                "a `" + type + "` element" +
+                                    (name.empty() ? "" : " (`" + name + "`)") +
                                     " has no Candor equivalent");
             return;
         }
@@ -242,7 +331,8 @@ private:
         std::string const name = e["name"].get<std::string>();
         current_name_ = name;
         if (build_.find(name)) {
-            report_.broken(pointer(at, "name"), "duplicate-question", "`" + name + "` is named twice");
+            report_.broken(pointer(at, "name"), "duplicate-question",
+                           "`" + name + "` is named twice");
             return;
         }
         survey::question q;
@@ -261,21 +351,32 @@ private:
         for (auto const& [key, v] : e.items()) {
             std::string const here = pointer(at, key);
             if (key == "type" || key == "name") continue;
-            if (key == "title") text(q.prompt, v, here);
-            else if (key == "isRequired" && v.is_boolean()) q.required = v.get<bool>();
-            else if (key == "visibleIf" && v.is_string()) conditions.push_back({v.get<std::string>(), here});
-            else if (key == "requiredIf" && v.is_string()) require.push_back({v.get<std::string>(), here});
-            else if (type == "rating" && key == "rateMin" && v.is_number()) rate_min = v.get<double>();
-            else if (type == "rating" && key == "rateMax" && v.is_number()) rate_max = v.get<double>();
-            else if (type == "rating" && key == "rateCount" && v.is_number()) rate_count = v.get<double>();
-            else if (type == "rating" && key == "rateStep" && v.is_number() && v.get<double>() == 1) continue;
-            else if (type == "rating" && key == "rateValues" && v.is_array()) rate_values = v;
-            else if (type == "rating" && (key == "minRateDescription" || key == "maxRateDescription")) {
+            if (key == "title")
+                text(q.prompt, v, here);
+            else if (key == "isRequired" && v.is_boolean())
+                q.required = v.get<bool>();
+            else if (key == "visibleIf" && v.is_string())
+                conditions.push_back({v.get<std::string>(), here});
+            else if (key == "requiredIf" && v.is_string())
+                require.push_back({v.get<std::string>(), here});
+            else if (type == "rating" && key == "rateMin" && v.is_number())
+                rate_min = v.get<double>();
+            else if (type == "rating" && key == "rateMax" && v.is_number())
+                rate_max = v.get<double>();
+            else if (type == "rating" && key == "rateCount" && v.is_number())
+                rate_count = v.get<double>();
+            else if (type == "rating" && key == "rateStep" && v.is_number() && v.get<double>() == 1)
+                continue;
+            else if (type == "rating" && key == "rateValues" && v.is_array())
+                rate_values = v;
+            else if (type == "rating" &&
+                     (key == "minRateDescription" || key == "maxRateDescription")) {
                 q.end_labels.resize(2);
                 text(q.end_labels[key == "minRateDescription" ? 0 : 1], v, here);
             } else if (is_choice(type) && key == "choices" && v.is_array()) {
                 choices = v;
-            } else if (is_choice(type) && (key == "showOtherItem" || key == "hasOther") && v.is_boolean()) {
+            } else if (is_choice(type) && (key == "showOtherItem" || key == "hasOther") &&
+                       v.is_boolean()) {
                 has_other = has_other || v.get<bool>();
             } else if (is_choice(type) && key == "otherText") {
                 text(other_text, v, here);
@@ -288,15 +389,18 @@ private:
                 continue;
             } else if ((type == "checkbox" || type == "tagbox") && key == "maxSelectedChoices" &&
                        v.is_number_unsigned()) {
-                q.max_selections = static_cast<std::uint32_t>(std::min<std::uint64_t>(v.get<std::uint64_t>(), 1000000000));
+                q.max_selections = static_cast<std::uint32_t>(
+                    std::min<std::uint64_t>(v.get<std::uint64_t>(), 1000000000));
             } else if ((type == "checkbox" || type == "tagbox") && key == "minSelectedChoices" &&
                        v.is_number_unsigned()) {
-                q.min_selections = static_cast<std::uint32_t>(std::min<std::uint64_t>(v.get<std::uint64_t>(), 1000000000));
+                q.min_selections = static_cast<std::uint32_t>(
+                    std::min<std::uint64_t>(v.get<std::uint64_t>(), 1000000000));
             } else if (type == "text" && key == "inputType" && v.is_string()) {
                 input_type = v.get<std::string>();
             } else if (type == "text" && (key == "min" || key == "max") && v.is_number()) {
                 (key == "min" ? number_min : number_max) = v.get<double>();
-            } else if ((type == "text" || type == "comment") && key == "maxLength" && v.is_number_unsigned()) {
+            } else if ((type == "text" || type == "comment") && key == "maxLength" &&
+                       v.is_number_unsigned()) {
                 if (v.get<std::uint64_t>() > 0) max_length = v.get<std::uint64_t>();
             } else if (key == "validators" && v.is_array()) {
                 validators(v, here, type, input_type, number_min, number_max);
@@ -312,7 +416,8 @@ private:
 
         if (type == "rating") {
             if (!rating(q, at, rate_min, rate_max, rate_count, rate_values)) return;
-        } else if (type == "radiogroup" || type == "dropdown" || type == "checkbox" || type == "tagbox") {
+        } else if (type == "radiogroup" || type == "dropdown" || type == "checkbox" ||
+                   type == "tagbox") {
             q.kind = type == "checkbox" || type == "tagbox" ? survey::question_kind::choice_many
                                                             : survey::question_kind::choice_one;
             if (!choice(q, src, at, choices, has_other, std::move(other_text), has_none,
@@ -328,16 +433,19 @@ private:
         if (max_length) {
             if (q.kind == survey::question_kind::text) {
                 // SurveyJS counts characters, Candor bytes of UTF-8: up to 4 bytes each.
-                q.max_length = static_cast<std::uint32_t>(std::min<std::uint64_t>(*max_length * 4, 1000000000));
+                q.max_length = static_cast<std::uint32_t>(
+                    std::min<std::uint64_t>(*max_length * 4, 1000000000));
                 report_.note(pointer(at, "maxLength"), "length-in-bytes",
                              "at most " + std::to_string(*max_length) + " characters is at most " +
-                                 std::to_string(q.max_length) + " bytes in Candor, which counts bytes");
+                                 std::to_string(q.max_length) +
+                                 " bytes in Candor, which counts bytes");
             } else {
                 unsupported_property("maxLength", pointer(at, "maxLength"));
             }
         }
-        build_.add_question(std::move(q), std::move(src), combine(conditions), first_place(conditions, at),
-                            combine(require), first_place(require, at));
+        build_.add_question(std::move(q), std::move(src), combine(conditions),
+                            first_place(conditions, at), combine(require),
+                            first_place(require, at));
         // Text typed into the comment box of `other` has no question of its own here.
     }
 
@@ -354,7 +462,8 @@ private:
             auto const& v = list[i];
             std::string const here = pointer(at, i);
             std::string const vt = v.is_object() && v.contains("type") && v["type"].is_string()
-                                       ? v["type"].get<std::string>() : "";
+                                       ? v["type"].get<std::string>()
+                                       : "";
             bool ok = false;
             if (vt == "numeric" && (type == "rating" || type == "text")) {
                 ok = true;
@@ -395,12 +504,14 @@ private:
                 }
                 nums.push_back(v.get<double>());
                 if (item.is_object() && item.contains("text")) {
-                    std::string shown = item["text"].is_string() ? item["text"].get<std::string>() : "";
+                    std::string shown =
+                        item["text"].is_string() ? item["text"].get<std::string>() : "";
                     if (shown != v.dump())
-                        report_.not_carried(pointer(pointer(pointer(at, "rateValues"), i), "text"),
-                                            "unsupported-property",
-                                            "a label on one point of a scale cannot be carried over "
-                                            "(Candor labels only the two ends)");
+                        report_.not_carried(
+                            pointer(pointer(pointer(at, "rateValues"), i), "text"),
+                            "unsupported-property",
+                            "a label on one point of a scale cannot be carried over "
+                            "(Candor labels only the two ends)");
                 }
             }
             for (std::size_t i = 1; i < nums.size(); ++i)
@@ -414,7 +525,8 @@ private:
         }
         if (std::floor(min) != min || std::floor(max) != max || !(min < max) || max - min > 100) {
             report_.not_carried(at, "unsupported-scale",
-                                "the scale " + detail::number_text(min) + ".." + detail::number_text(max) +
+                                "the scale " + detail::number_text(min) + ".." +
+                                    detail::number_text(max) +
                                     " is not whole numbers, low below high, at most 100 apart");
             return false;
         }
@@ -434,8 +546,9 @@ private:
     }
 
     bool choice(survey::question& q, source_question& src, std::string const& at,
-                std::optional<json> const& choices, bool has_other, survey::translated_text other_text,
-                bool has_none, survey::translated_text none_text) {
+                std::optional<json> const& choices, bool has_other,
+                survey::translated_text other_text, bool has_none,
+                survey::translated_text none_text) {
         detail::namer codes('v');
         if (has_other) codes.take("other");  // the code of Candor's `other`
         std::vector<std::string> renamed;
@@ -448,7 +561,8 @@ private:
         };
         if (!choices || choices->empty()) {
             report_.not_carried(at, "unsupported-property",
-                                "a choice without `choices` (or with choices from elsewhere) cannot be carried over");
+                                "a choice without `choices` (or with choices from elsewhere) "
+                                "cannot be carried over");
             return false;
         }
         for (std::size_t i = 0; i < choices->size(); ++i) {
@@ -464,17 +578,21 @@ private:
                 v = &item["value"];
                 for (auto const& [key, x] : item.items()) {
                     if (key == "value") continue;
-                    if (key == "text") text(label, x, pointer(here, key));
-                    else unsupported_property(key, pointer(here, key));
+                    if (key == "text")
+                        text(label, x, pointer(here, key));
+                    else
+                        unsupported_property(key, pointer(here, key));
                 }
             }
             if (!(v->is_string() || v->is_number() || v->is_boolean())) {
-                report_.broken(here, "bad-surveyjs", "a choice's value is a string, a number or a boolean");
+                report_.broken(here, "bad-surveyjs",
+                               "a choice's value is a string, a number or a boolean");
                 continue;
             }
             value const val = of_json(*v);
             if (label.empty())  // SurveyJS shows the value
-                build_.add_text(label, "", val.k == value::kind::string ? val.text : val.json(), here);
+                build_.add_text(label, "", val.k == value::kind::string ? val.text : val.json(),
+                                here);
             add(val, std::move(label));
         }
         if (has_none) {
@@ -501,10 +619,14 @@ private:
     bool text_question(survey::question& q, std::string const& at, std::string const& input_type,
                        std::optional<double> lo, std::optional<double> hi) {
         using survey::question_kind;
-        if (input_type == "text") q.kind = question_kind::text;
-        else if (input_type == "email") q.kind = question_kind::email;
-        else if (input_type == "date") q.kind = question_kind::date;
-        else if (input_type == "tel") q.kind = question_kind::phone;
+        if (input_type == "text")
+            q.kind = question_kind::text;
+        else if (input_type == "email")
+            q.kind = question_kind::email;
+        else if (input_type == "date")
+            q.kind = question_kind::date;
+        else if (input_type == "tel")
+            q.kind = question_kind::phone;
         else if (input_type == "number") {
             q.kind = question_kind::number;
             q.integer = false;
@@ -518,8 +640,9 @@ private:
                                     "(Candor ranges have both ends)");
             }
         } else {
-            report_.not_carried(pointer(at, "inputType"), "unsupported-type",
-                                "a text input of type `" + input_type + "` has no Candor equivalent");
+            report_.not_carried(
+                pointer(at, "inputType"), "unsupported-type",
+                "a text input of type `" + input_type + "` has no Candor equivalent");
             return false;
         }
         return true;
@@ -532,7 +655,8 @@ private:
         for (auto const& c : list) {
             std::string one = condition(c.expression, c.place);
             if (one.empty()) continue;
-            out = out.empty() ? one : detail::parenthesise(out) + " and " + detail::parenthesise(one);
+            out =
+                out.empty() ? one : detail::parenthesise(out) + " and " + detail::parenthesise(one);
         }
         return out;
     }
@@ -572,10 +696,12 @@ private:
         out.src = build_.source(name);
         if (!out.q) {
             if (mentioned_later(name))
-                refuse("forward-reference", "`{" + name +
-                                                "}` is asked later; a Candor condition reads only earlier questions");
-            refuse("unknown-variable", "`{" + name +
-                                           "}` is no question asked before (a variable or calculated value?)");
+                refuse("forward-reference",
+                       "`{" + name +
+                           "}` is asked later; a Candor condition reads only earlier questions");
+            refuse(
+                "unknown-variable",
+                "`{" + name + "}` is no question asked before (a variable or calculated value?)");
         }
         if (out.length && out.q->kind != survey::question_kind::choice_many)
             refuse("unsupported-expression", "`.length` is carried over only on a multiple choice");
@@ -589,7 +715,8 @@ private:
             json const* j = todo.back();
             todo.pop_back();
             if (j->is_object()) {
-                if (auto n = j->find("name"); n != j->end() && *n == name && j->contains("type")) return true;
+                if (auto n = j->find("name"); n != j->end() && *n == name && j->contains("type"))
+                    return true;
                 for (auto const& [k, v] : j->items())
                     if (v.is_structured()) todo.push_back(&v);
             } else if (j->is_array()) {
@@ -610,22 +737,26 @@ private:
         if (n.k == K::unary && n.name == "not") return detail::negate(boolean(n.args[0]));
         if (n.k == K::unary && (n.name == "empty" || n.name == "notempty")) {
             if (n.args[0].k != K::variable)
-                refuse("unsupported-expression", "`" + n.name + "` is carried over on a question only");
+                refuse("unsupported-expression",
+                       "`" + n.name + "` is carried over on a question only");
             auto op = question_of(n.args[0]);
             if (op.length) refuse("unsupported-expression", "`.length` is a number, never empty");
             std::string const answered = "answered(" + op.q->id + ")";
             return n.name == "empty" ? "not " + answered : answered;
         }
-        if (n.k == K::literal && n.literal.k == value::kind::boolean) return n.literal.flag ? "yes" : "no";
+        if (n.k == K::literal && n.literal.k == value::kind::boolean)
+            return n.literal.flag ? "yes" : "no";
         if (n.k == K::variable) {
             auto op = question_of(n);
             if (op.q->kind != survey::question_kind::yesno || op.length)
-                refuse("unsupported-expression", "`{" + n.name + "}` alone is a condition only for a boolean");
+                refuse("unsupported-expression",
+                       "`{" + n.name + "}` alone is a condition only for a boolean");
             return op.q->id + " == yes";
         }
         if (n.k == K::binary) return comparison(n);
         if (n.k == K::call)
-            refuse("unsupported-function", "the function `" + n.name + "` has no Candor equivalent");
+            refuse("unsupported-function",
+                   "the function `" + n.name + "` has no Candor equivalent");
         refuse("unsupported-expression", "this is not a condition Candor can carry over");
     }
 
@@ -634,8 +765,9 @@ private:
         std::string op = n.name;
         static constexpr std::string_view arithmetic[] = {"+", "-", "*", "/", "%"};
         if (std::find(std::begin(arithmetic), std::end(arithmetic), op) != std::end(arithmetic))
-            refuse("unsupported-expression", "arithmetic is not carried over (SurveyJS counts an "
-                                             "unanswered question as 0, Candor as no value)");
+            refuse("unsupported-expression",
+                   "arithmetic is not carried over (SurveyJS counts an "
+                   "unanswered question as 0, Candor as no value)");
         node const* left = &n.args[0];
         node const* right = &n.args[1];
         if (left->k != K::variable && right->k == K::variable && detail::is_ordering(op)) {
@@ -643,7 +775,8 @@ private:
             op = detail::mirror(op);
         }
         if (left->k != K::variable)
-            refuse("unsupported-expression", "a comparison is carried over when it reads a question");
+            refuse("unsupported-expression",
+                   "a comparison is carried over when it reads a question");
         auto const a = question_of(*left);
         if (right->k == K::variable) return two_questions(a, op, question_of(*right));
         if (right->k != K::literal && right->k != K::list)
@@ -656,12 +789,19 @@ private:
         using survey::question_kind;
         if (a.length) return count_comparison(a, op, *right);
         switch (a.q->kind) {
-            case question_kind::choice_one: return one_choice(a, op, *right);
-            case question_kind::choice_many: return many_choices(a, op, *right);
-            case question_kind::yesno: return yes_no(a, op, *right);
-            case question_kind::text: case question_kind::email: case question_kind::phone:
-            case question_kind::date: return text_comparison(a, op, *right);
-            default: return number_comparison(a.q->id, op, *right);
+            case question_kind::choice_one:
+                return one_choice(a, op, *right);
+            case question_kind::choice_many:
+                return many_choices(a, op, *right);
+            case question_kind::yesno:
+                return yes_no(a, op, *right);
+            case question_kind::text:
+            case question_kind::email:
+            case question_kind::phone:
+            case question_kind::date:
+                return text_comparison(a, op, *right);
+            default:
+                return number_comparison(a.q->id, op, *right);
         }
     }
 
@@ -673,7 +813,8 @@ private:
 
     std::string number_comparison(std::string const& id, std::string const& op, node const& right) {
         if (op == "anyof" || op == "noneof") {
-            if (right.k != node::kind::list) refuse("unsupported-expression", "`" + op + "` takes a list");
+            if (right.k != node::kind::list)
+                refuse("unsupported-expression", "`" + op + "` takes a list");
             std::vector<std::string> items;
             for (auto const& item : right.args) {
                 auto d = item.literal.as_number();
@@ -689,8 +830,9 @@ private:
         value const v = single(right, op);
         auto d = v.as_number();
         if (!d || !detail::is_ordering(op))
-            refuse("unsupported-expression",
-                   "a number question is compared with numbers (=, !=, <, >, <=, >=, anyof, noneof)");
+            refuse(
+                "unsupported-expression",
+                "a number question is compared with numbers (=, !=, <, >, <=, >=, anyof, noneof)");
         return detail::compare_text(id, op, detail::number_text(*d));
     }
 
@@ -704,13 +846,15 @@ private:
             return x.length || survey::is_scale(x.q->kind) || x.q->kind == question_kind::number;
         };
         if (!numeric(a) || !numeric(b) || !detail::is_ordering(op))
-            refuse("unsupported-expression", "two questions are compared only when both are numbers");
+            refuse("unsupported-expression",
+                   "two questions are compared only when both are numbers");
         auto term = [](operand const& x) { return x.length ? "count(" + x.q->id + ")" : x.q->id; };
         auto missing = [&](operand const& x) {
             return x.length ? std::string("no") : "not answered(" + x.q->id + ")";
         };
         // SurveyJS: two unanswered questions are equal, and unequal to any value.
-        std::string const equal = term(a) + " == " + term(b) + " or " + missing(a) + " and " + missing(b);
+        std::string const equal =
+            term(a) + " == " + term(b) + " or " + missing(a) + " and " + missing(b);
         if (op == "=") return equal;
         if (op == "!=") return detail::negate(equal);
         return term(a) + " " + op + " " + term(b);
@@ -719,7 +863,8 @@ private:
     std::string yes_no(operand const& a, std::string const& op, node const& right) {
         value const v = single(right, op);
         std::optional<bool> b;
-        if (v.k == value::kind::boolean) b = v.flag;
+        if (v.k == value::kind::boolean)
+            b = v.flag;
         else if (v.k == value::kind::string && (folded(v) == "true" || folded(v) == "false"))
             b = folded(v) == "true";
         if (!b || (op != "=" && op != "!="))
@@ -735,9 +880,10 @@ private:
                 refuse("unsupported-expression", "text contains a non-empty text");
             for (unsigned char c : v.text)
                 if (c >= 0x80)
-                    refuse("unsupported-expression",
-                           "`contains` with letters beyond ASCII: SurveyJS ignores their case, Candor "
-                           "only that of A-Z");
+                    refuse(
+                        "unsupported-expression",
+                        "`contains` with letters beyond ASCII: SurveyJS ignores their case, Candor "
+                        "only that of A-Z");
             std::string const has = a.q->id + " contains " + detail::quote(v.text);
             return op == "contains" ? has : detail::negate(has);
         }
@@ -763,7 +909,8 @@ private:
             return codes.size() == all ? "answered(" + id + ")" : detail::any_code(id, codes);
         };
         if (op == "anyof" || op == "noneof") {
-            if (right.k != node::kind::list) refuse("unsupported-expression", "`" + op + "` takes a list");
+            if (right.k != node::kind::list)
+                refuse("unsupported-expression", "`" + op + "` takes a list");
             auto codes = codes_where(a, [&](value const& v) {
                 return std::any_of(right.args.begin(), right.args.end(),
                                    [&](node const& item) { return sjs_equal(v, item.literal); });
@@ -782,7 +929,8 @@ private:
                 return op == "<" ? c < 0 : op == ">" ? c > 0 : op == "<=" ? c <= 0 : c >= 0;
             });
         } else if (op == "contains" || op == "notcontains") {
-            std::string const needle = detail::lower(lit.k == value::kind::string ? lit.text : lit.json());
+            std::string const needle =
+                detail::lower(lit.k == value::kind::string ? lit.text : lit.json());
             if (needle.empty()) refuse("unsupported-expression", "contains a non-empty text");
             codes = codes_where(a, [&](value const& v) {
                 return detail::lower(v.k == value::kind::string ? v.text : v.json()).find(needle) !=
@@ -820,11 +968,13 @@ private:
             for (auto const& p : parts) out += (out.empty() ? "" : join) + p;
             if (op == "=" || op == "!=") {
                 // The same set: every item chosen, and nothing else.
-                out += (out.empty() ? "" : " and ") + ("count(" + id + ") == " + std::to_string(parts.size()));
+                out += (out.empty() ? "" : " and ") +
+                       ("count(" + id + ") == " + std::to_string(parts.size()));
                 if (parts.empty()) out = "count(" + id + ") == 0";
                 return op == "=" ? out : detail::negate(out);
             }
-            if (parts.empty()) return op == "allof" ? "answered(" + id + ")" : op == "anyof" ? "no" : "yes";
+            if (parts.empty())
+                return op == "allof" ? "answered(" + id + ")" : op == "anyof" ? "no" : "yes";
             return op == "noneof" ? detail::negate(out) : out;
         }
         refuse("unsupported-expression", "`" + op + "` is not carried over on a multiple choice");
@@ -844,8 +994,9 @@ result<imported> import_surveyjs(std::string_view text, import_options const& op
                                  std::string_view file_name) {
     std::string const file(file_name);
     if (text.size() > max_import_bytes)
-        return fail("too-large", "a SurveyJS file is at most " + std::to_string(max_import_bytes >> 20) +
-                                     " MiB", {.file = file});
+        return fail("too-large",
+                    "a SurveyJS file is at most " + std::to_string(max_import_bytes >> 20) + " MiB",
+                    {.file = file});
     json root;
     try {
         root = json::parse(text);

@@ -58,8 +58,10 @@ std::string cell(detail::sheet_row const& r, std::uint32_t col) {
 // "label" -> ("label", ""); "label::English" -> ("label", "?English").
 std::pair<std::string, std::string> column_name(std::string const& header) {
     auto sep = header.find("::");
-    if (sep == std::string::npos) sep = header.find(':') != std::string::npos && header.rfind("jr:", 0) != 0
-                                           ? header.find(':') : std::string::npos;
+    if (sep == std::string::npos)
+        sep = header.find(':') != std::string::npos && header.rfind("jr:", 0) != 0
+                  ? header.find(':')
+                  : std::string::npos;
     std::string base = detail::lower(trim(header.substr(0, sep)));
     if (sep == std::string::npos) return {base, ""};
     std::string lang = trim(header.substr(sep + (header.compare(sep, 2, "::") == 0 ? 2 : 1)));
@@ -97,9 +99,12 @@ struct option_source {
 };
 
 class xls_import {
-public:
-    xls_import(std::vector<detail::sheet> const& sheets, import_options const& opts, std::string const& file)
-        : sheets_(sheets), opts_(opts), report_(file, opts.lenient),
+  public:
+    xls_import(std::vector<detail::sheet> const& sheets, import_options const& opts,
+               std::string const& file)
+        : sheets_(sheets),
+          opts_(opts),
+          report_(file, opts.lenient),
           build_(report_, default_language(sheets, opts)) {}
 
     result<imported> run(std::string_view file_name) {
@@ -114,16 +119,20 @@ public:
         return build_.finish();
     }
 
-private:
-    static detail::sheet const* find_sheet(std::vector<detail::sheet> const& sheets, std::string_view name) {
+  private:
+    static detail::sheet const* find_sheet(std::vector<detail::sheet> const& sheets,
+                                           std::string_view name) {
         for (auto const& s : sheets)
             if (detail::lower(trim(s.name)) == name) return &s;
         return nullptr;
     }
-    detail::sheet const* find_sheet(std::string_view name) const { return find_sheet(sheets_, name); }
+    detail::sheet const* find_sheet(std::string_view name) const {
+        return find_sheet(sheets_, name);
+    }
 
     // The option's, else the settings' default_language ("English (en)" or "en"), else en.
-    static std::string default_language(std::vector<detail::sheet> const& sheets, import_options const& opts) {
+    static std::string default_language(std::vector<detail::sheet> const& sheets,
+                                        import_options const& opts) {
         if (!opts.default_language.empty()) return opts.default_language;
         if (auto const* s = find_sheet(sheets, "settings"); s && s->rows.size() >= 2)
             for (auto const& [col, name] : s->rows.front().cells)
@@ -157,16 +166,22 @@ private:
                     std::string v = cell(row, col);
                     if (v.empty()) continue;
                     auto [base, lang] = column_name(name);
-                    if (base == "form_id") id = v;
-                    else if (base == "version") version = v;
-                    else if (base == "form_title") title = v, title_place = t.place(row.index, col);
-                    else if (base == "default_language") continue;  // read first
-                    else if (base == "style" || base == "instance_name" || base == "submission_url" ||
-                             base == "public_key" || base == "allow_choice_duplicates")
+                    if (base == "form_id")
+                        id = v;
+                    else if (base == "version")
+                        version = v;
+                    else if (base == "form_title")
+                        title = v, title_place = t.place(row.index, col);
+                    else if (base == "default_language")
+                        continue;  // read first
+                    else if (base == "style" || base == "instance_name" ||
+                             base == "submission_url" || base == "public_key" ||
+                             base == "allow_choice_duplicates")
                         continue;  // how ODK lays out or sends the form, not what it asks
                     else
-                        report_.not_carried(t.place(row.index, col), "unsupported-setting",
-                                            "the setting `" + name + "` cannot be carried over to Candor");
+                        report_.not_carried(
+                            t.place(row.index, col), "unsupported-setting",
+                            "the setting `" + name + "` cannot be carried over to Candor");
                 }
                 break;  // settings are the one row under the header
             }
@@ -182,13 +197,15 @@ private:
         if (!out.version) {
             std::uint64_t v = 0;
             auto [p, ec] = std::from_chars(version.data(), version.data() + version.size(), v);
-            if (!version.empty() && (ec != std::errc() || p != version.data() + version.size() || v == 0 ||
-                                     v > 4294967295u))
+            if (!version.empty() && (ec != std::errc() || p != version.data() + version.size() ||
+                                     v == 0 || v > 4294967295u))
                 report_.note("settings", "bad-version",
-                             "the version `" + version + "` is not a whole number from 1 to 4294967295: "
-                             "version 1 is used (or give one)");
+                             "the version `" + version +
+                                 "` is not a whole number from 1 to 4294967295: "
+                                 "version 1 is used (or give one)");
             out.version = ec == std::errc() && !version.empty() && v > 0 && v <= 4294967295u
-                              ? static_cast<std::uint32_t>(v) : 1;
+                              ? static_cast<std::uint32_t>(v)
+                              : 1;
         }
         if (!title.empty()) build_.add_text(out.title, "", title, title_place);
     }
@@ -200,14 +217,18 @@ private:
         std::vector<std::pair<std::uint32_t, std::string>> labels;  // (column, language)
         for (auto const& [col, name] : t.header) {
             auto [base, lang] = column_name(name);
-            if (base == "list_name" || base == "list name") list_col = col;
-            else if (base == "name" || base == "value") name_col = col;
-            else if (base == "label") labels.emplace_back(col, lang);
+            if (base == "list_name" || base == "list name")
+                list_col = col;
+            else if (base == "name" || base == "value")
+                name_col = col;
+            else if (base == "label")
+                labels.emplace_back(col, lang);
             else if (base == "media" || base == "image" || base == "audio" || base == "video")
                 for (auto const& row : *t.rows)
                     if (row.index != t.header_row && !cell(row, col).empty()) {
-                        report_.not_carried(t.place(row.index, col), "unsupported-column",
-                                            "pictures and sounds on choices cannot be carried over");
+                        report_.not_carried(
+                            t.place(row.index, col), "unsupported-column",
+                            "pictures and sounds on choices cannot be carried over");
                         break;
                     }
         }
@@ -221,12 +242,13 @@ private:
             std::string list = cell(row, *list_col), name = cell(row, *name_col);
             if (list.empty() && name.empty()) continue;
             if (list.empty() || name.empty()) {
-                report_.broken(t.place(row.index, list.empty() ? *list_col : *name_col), "bad-xlsform",
-                               "a choice has a list name and a name");
+                report_.broken(t.place(row.index, list.empty() ? *list_col : *name_col),
+                               "bad-xlsform", "a choice has a list name and a name");
                 continue;
             }
             option_source o{name, {}, t.place(row.index, *name_col)};
-            for (auto const& [col, lang] : labels) label(o.label, lang, cell(row, col), t.place(row.index, col));
+            for (auto const& [col, lang] : labels)
+                label(o.label, lang, cell(row, col), t.place(row.index, col));
             lists_[list].push_back(std::move(o));
         }
     }
@@ -253,18 +275,22 @@ private:
         std::optional<std::uint32_t> type_col, name_col;
         for (auto const& [col, name] : t.header) {
             auto base = column_name(name).first;
-            if (base == "type") type_col = col;
-            else if (base == "name") name_col = col;
+            if (base == "type")
+                type_col = col;
+            else if (base == "name")
+                name_col = col;
         }
         if (!type_col || !name_col) {
-            report_.broken(t.place(t.header_row, 0), "bad-xlsform", "the survey sheet has `type` and `name` columns");
+            report_.broken(t.place(t.header_row, 0), "bad-xlsform",
+                           "the survey sheet has `type` and `name` columns");
             return;
         }
         // Pages: top-level groups; questions outside them get pages of their own.
-        bool const paged = std::any_of(t.rows->begin(), t.rows->end(), [&](detail::sheet_row const& r) {
-            auto w = words(detail::lower(cell(r, *type_col)));
-            return !w.empty() && (w[0] == "begin" || w[0] == "begin_group");
-        });
+        bool const paged =
+            std::any_of(t.rows->begin(), t.rows->end(), [&](detail::sheet_row const& r) {
+                auto w = words(detail::lower(cell(r, *type_col)));
+                return !w.empty() && (w[0] == "begin" || w[0] == "begin_group");
+            });
         std::vector<group> groups;
         std::size_t skipping_repeat = 0;
         bool outside_page = true;
@@ -273,8 +299,10 @@ private:
             std::string const type_text = cell(row, *type_col);
             std::string const type_place = t.place(row.index, *type_col);
             auto type = words(detail::lower(type_text));
-            if (type.size() >= 2 && type[0] == "begin" ) type = {"begin_" + type[1]};
-            else if (type.size() >= 2 && type[0] == "end") type = {"end_" + type[1]};
+            if (type.size() >= 2 && type[0] == "begin")
+                type = {"begin_" + type[1]};
+            else if (type.size() >= 2 && type[0] == "end")
+                type = {"end_" + type[1]};
             if (type.empty()) {
                 if (!cell(row, *name_col).empty())
                     report_.broken(type_place, "bad-xlsform", "a row with a name has a type");
@@ -282,20 +310,24 @@ private:
             }
             std::string const& kind = type[0];
             if (skipping_repeat) {
-                if (kind == "begin_repeat") ++skipping_repeat;
-                else if (kind == "end_repeat") --skipping_repeat;
+                if (kind == "begin_repeat")
+                    ++skipping_repeat;
+                else if (kind == "end_repeat")
+                    --skipping_repeat;
                 continue;
             }
             if (kind == "begin_repeat") {
-                report_.not_carried(type_place, "unsupported-type",
-                                    "a repeat (`" + cell(row, *name_col) + "`) has no Candor equivalent");
+                report_.not_carried(
+                    type_place, "unsupported-type",
+                    "a repeat (`" + cell(row, *name_col) + "`) has no Candor equivalent");
                 skipping_repeat = 1;
                 continue;
             }
             if (kind == "begin_group") {
                 if (groups.size() >= max_panel_depth) {
-                    report_.broken(type_place, "too-deep", "groups nested more than " +
-                                                               std::to_string(max_panel_depth) + " deep");
+                    report_.broken(
+                        type_place, "too-deep",
+                        "groups nested more than " + std::to_string(max_panel_depth) + " deep");
                     return;
                 }
                 group g{cell(row, *name_col), {}};
@@ -305,26 +337,33 @@ private:
                     if (v.empty() || col == *type_col || col == *name_col) continue;
                     auto [base, lang] = column_name(name);
                     std::string const place = t.place(row.index, col);
-                    if (base == "relevant") g.relevant.emplace_back(v, place);
-                    else if (base == "label" && groups.empty()) label(title, lang, v, place);
-                    else if (base == "appearance") continue;
+                    if (base == "relevant")
+                        g.relevant.emplace_back(v, place);
+                    else if (base == "label" && groups.empty())
+                        label(title, lang, v, place);
+                    else if (base == "appearance")
+                        continue;
                     else if (base == "label")
-                        report_.not_carried(place, "unsupported-property",
-                                            "the label of a group within a group cannot be carried over");
+                        report_.not_carried(
+                            place, "unsupported-property",
+                            "the label of a group within a group cannot be carried over");
                     else
                         report_.not_carried(place, "unsupported-column",
                                             "`" + name + "` on a group cannot be carried over");
                 }
                 if (groups.empty()) {
-                    current_page_ = build_.add_page(g.name.empty() ? "group" : g.name, std::move(title));
+                    current_page_ =
+                        build_.add_page(g.name.empty() ? "group" : g.name, std::move(title));
                     outside_page = false;
                 }
                 groups.push_back(std::move(g));
                 continue;
             }
             if (kind == "end_group") {
-                if (groups.empty()) report_.broken(type_place, "bad-xlsform", "`end group` without `begin group`");
-                else groups.pop_back();
+                if (groups.empty())
+                    report_.broken(type_place, "bad-xlsform", "`end group` without `begin group`");
+                else
+                    groups.pop_back();
                 if (groups.empty()) outside_page = true;
                 continue;
             }
@@ -338,19 +377,22 @@ private:
             }
             question(t, row, type, type_place, *name_col, groups);
         }
-        if (!groups.empty()) report_.broken(sheet.name, "bad-xlsform", "a group is not closed (`end group`)");
+        if (!groups.empty())
+            report_.broken(sheet.name, "bad-xlsform", "a group is not closed (`end group`)");
     }
 
-    void question(table const& t, detail::sheet_row const& row, std::vector<std::string> const& type,
-                  std::string const& type_place, std::uint32_t name_col, std::vector<group> const& groups) {
+    void question(table const& t, detail::sheet_row const& row,
+                  std::vector<std::string> const& type, std::string const& type_place,
+                  std::uint32_t name_col, std::vector<group> const& groups) {
         using survey::question_kind;
         std::string const& kind = type[0];
         std::string const name = cell(row, name_col);
         static constexpr std::string_view timestamps[] = {"start", "end", "today"};
         if (std::find(std::begin(timestamps), std::end(timestamps), kind) != std::end(timestamps)) {
             report_.note(type_place, "metadata",
-                         "`" + kind + "` is what Candor records anyway, as each response's started "
-                         "and submitted times");
+                         "`" + kind +
+                             "` is what Candor records anyway, as each response's started "
+                             "and submitted times");
             return;
         }
         if (name.empty()) {
@@ -365,12 +407,14 @@ private:
         if (kind == "select_one" || kind == "select_multiple") {
             q.kind = kind == "select_one" ? question_kind::choice_one : question_kind::choice_many;
             if (type.size() < 2 || type.size() > 3 || (type.size() == 3 && type[2] != "or_other")) {
-                report_.broken(type_place, "bad-xlsform", "write `" + kind + " LIST` or `" + kind + " LIST or_other`");
+                report_.broken(type_place, "bad-xlsform",
+                               "write `" + kind + " LIST` or `" + kind + " LIST or_other`");
                 return;
             }
             list = type[1];
             other = type.size() == 3;
-        } else if (type.size() > 1 && !(kind == "select_one_from_file" || kind == "select_multiple_from_file")) {
+        } else if (type.size() > 1 &&
+                   !(kind == "select_one_from_file" || kind == "select_multiple_from_file")) {
             report_.broken(type_place, "bad-xlsform", "`" + kind + "` takes no list");
             return;
         } else if (kind == "integer" || kind == "decimal") {
@@ -383,9 +427,10 @@ private:
         } else if (kind == "range") {
             q.kind = question_kind::rating;  // set from `parameters` below
         } else {
-            std::string why = kind == "note" ? "a note (text without a question) has no Candor equivalent"
-                              : kind == "calculate" ? "a calculated value has no Candor equivalent"
-                              : "the type `" + kind + "` has no Candor equivalent";
+            std::string why =
+                kind == "note"        ? "a note (text without a question) has no Candor equivalent"
+                : kind == "calculate" ? "a calculated value has no Candor equivalent"
+                                      : "the type `" + kind + "` has no Candor equivalent";
             report_.not_carried(type_place, "unsupported-type", "`" + name + "`: " + why);
             return;
         }
@@ -395,7 +440,8 @@ private:
         }
 
         std::vector<std::pair<std::string, std::string>> relevant;
-        for (auto const& g : groups) relevant.insert(relevant.end(), g.relevant.begin(), g.relevant.end());
+        for (auto const& g : groups)
+            relevant.insert(relevant.end(), g.relevant.begin(), g.relevant.end());
         std::string require_if, require_place;
         std::string parameters, parameters_place;
         for (auto const& [col, header] : t.header) {
@@ -408,19 +454,24 @@ private:
                 label(q.prompt, lang, v, place);
             } else if (base == "required") {
                 std::string const r = detail::lower(v);
-                if (r == "yes" || r == "true" || r == "true()" || r == "1") q.required = true;
-                else if (r == "no" || r == "false" || r == "false()" || r == "0") continue;
-                else require_if = v, require_place = place;
+                if (r == "yes" || r == "true" || r == "true()" || r == "1")
+                    q.required = true;
+                else if (r == "no" || r == "false" || r == "false()" || r == "0")
+                    continue;
+                else
+                    require_if = v, require_place = place;
             } else if (base == "relevant") {
                 relevant.emplace_back(v, place);
             } else if (base == "parameters" && kind == "range") {
                 parameters = v, parameters_place = place;
-            } else if (base == "appearance" || base == "required_message" || base == "constraint_message" ||
-                       base == "jr:requiredmsg" || base == "jr:constraintmsg") {
+            } else if (base == "appearance" || base == "required_message" ||
+                       base == "constraint_message" || base == "jr:requiredmsg" ||
+                       base == "jr:constraintmsg") {
                 continue;  // layout, and the wording of error messages
             } else {
-                report_.not_carried(place, "unsupported-column",
-                                    "`" + header + "` (`" + v + "`) cannot be carried over to Candor");
+                report_.not_carried(
+                    place, "unsupported-column",
+                    "`" + header + "` (`" + v + "`) cannot be carried over to Candor");
             }
         }
         q.id = build_.question_id(name, src.place);
@@ -434,10 +485,13 @@ private:
         for (auto const& [expr, place] : relevant) {
             std::string one = condition(expr, place);
             if (one.empty()) continue;
-            show_if = show_if.empty() ? one : detail::parenthesise(show_if) + " and " + detail::parenthesise(one);
+            show_if = show_if.empty()
+                          ? one
+                          : detail::parenthesise(show_if) + " and " + detail::parenthesise(one);
             show_place = place;
         }
-        std::string require = require_if.empty() ? std::string() : condition(require_if, require_place);
+        std::string require =
+            require_if.empty() ? std::string() : condition(require_if, require_place);
         build_.add_question(std::move(q), std::move(src), show_if, show_place, require,
                             require_place.empty() ? type_place : require_place);
     }
@@ -468,7 +522,8 @@ private:
             src.options.push_back({"other", "\"other\""});
         }
         if (!renamed.empty())
-            report_.note(place, "renamed-codes", "choice names that are not Candor names are coded " + renamed);
+            report_.note(place, "renamed-codes",
+                         "choice names that are not Candor names are coded " + renamed);
         return true;
     }
 
@@ -491,9 +546,10 @@ private:
         }
         if (step != 1 || std::floor(start) != start || std::floor(end) != end || !(start < end) ||
             end - start > 100) {
-            report_.not_carried(place, "unsupported-scale",
-                                "a range is carried over as a Candor scale: whole numbers in steps of 1, "
-                                "start below end, at most 100 apart");
+            report_.not_carried(
+                place, "unsupported-scale",
+                "a range is carried over as a Candor scale: whole numbers in steps of 1, "
+                "start below end, at most 100 apart");
             return false;
         }
         bool const nps = start == 0 && end == 10 &&
@@ -529,12 +585,17 @@ private:
     };
 
     operand question_of(node const& n) {
-        if (n.name == ".") refuse("unsupported-expression", "`.` (the question itself) has no Candor equivalent here");
+        if (n.name == ".")
+            refuse("unsupported-expression",
+                   "`.` (the question itself) has no Candor equivalent here");
         operand out{build_.find(n.name), build_.source(n.name)};
         if (!out.q) {
             if (later(n.name))
-                refuse("forward-reference", "`${" + n.name + "}` is asked later; a Candor condition reads only earlier questions");
-            refuse("unknown-variable", "`${" + n.name + "}` is no question asked before (a calculation?)");
+                refuse("forward-reference",
+                       "`${" + n.name +
+                           "}` is asked later; a Candor condition reads only earlier questions");
+            refuse("unknown-variable",
+                   "`${" + n.name + "}` is no question asked before (a calculation?)");
         }
         return out;
     }
@@ -549,7 +610,8 @@ private:
     }
 
     static bool is_empty_string(node const& n) {
-        return n.k == node::kind::literal && n.literal.k == value::kind::string && n.literal.text.empty();
+        return n.k == node::kind::literal && n.literal.k == value::kind::string &&
+               n.literal.text.empty();
     }
 
     std::string boolean(node const& n) {
@@ -562,9 +624,11 @@ private:
         }
         if (n.k == K::call) {
             if (n.name == "not" && n.args.size() == 1) return detail::negate(boolean(n.args[0]));
-            if ((n.name == "true" || n.name == "false") && n.args.empty()) return n.name == "true" ? "yes" : "no";
+            if ((n.name == "true" || n.name == "false") && n.args.empty())
+                return n.name == "true" ? "yes" : "no";
             if (n.name == "selected" && n.args.size() == 2) return selected(n.args[0], n.args[1]);
-            refuse("unsupported-function", "the function `" + n.name + "()` has no Candor equivalent");
+            refuse("unsupported-function",
+                   "the function `" + n.name + "()` has no Candor equivalent");
         }
         if (n.k == K::binary && detail::is_ordering(n.name)) return comparison(n);
         refuse("unsupported-expression", "this is not a condition Candor can carry over");
@@ -591,7 +655,8 @@ private:
         std::vector<std::string> out;
         for (auto const& o : a.src->options) {
             // Option values were stored as JSON strings: "name".
-            std::string name = o.value.size() >= 2 ? o.value.substr(1, o.value.size() - 2) : o.value;
+            std::string name =
+                o.value.size() >= 2 ? o.value.substr(1, o.value.size() - 2) : o.value;
             std::string unescaped;
             for (std::size_t i = 0; i < name.size(); ++i) {
                 if (name[i] == '\\' && i + 1 < name.size()) ++i;
@@ -619,7 +684,8 @@ private:
                 refuse("unsupported-expression", "`${" + n.name + "}` is not a number");
             return a.q->id;
         }
-        if (n.k == K::call && n.name == "count-selected" && n.args.size() == 1 && n.args[0].k == K::variable) {
+        if (n.k == K::call && n.name == "count-selected" && n.args.size() == 1 &&
+            n.args[0].k == K::variable) {
             auto a = question_of(n.args[0]);
             if (a.q->kind != question_kind::choice_many)
                 refuse("unsupported-expression", "count-selected() reads a select_multiple");
@@ -636,7 +702,9 @@ private:
                 refuse("unsupported-expression", "`div` is carried over only by a non-zero number");
             return detail::cat("(", number(n.args[0]), ") / ", number(d));
         }
-        if (n.k == K::call) refuse("unsupported-function", "the function `" + n.name + "()` has no Candor equivalent");
+        if (n.k == K::call)
+            refuse("unsupported-function",
+                   "the function `" + n.name + "()` has no Candor equivalent");
         refuse("unsupported-expression", detail::cat("`", n.name, "` has no Candor equivalent"));
     }
 
@@ -658,21 +726,28 @@ private:
         if (left->k == K::variable) {
             auto a = question_of(*left);
             switch (a.q->kind) {
-                case question_kind::choice_one: return one_choice(a, op, *right);
+                case question_kind::choice_one:
+                    return one_choice(a, op, *right);
                 case question_kind::choice_many:
-                    refuse("unsupported-expression", "a select_multiple is read with selected() or count-selected()");
-                case question_kind::text: case question_kind::date: {
-                    if (right->k != K::literal || right->literal.k != value::kind::string || (op != "=" && op != "!="))
-                        refuse("unsupported-expression", "a text is compared with = or != and a text");
+                    refuse("unsupported-expression",
+                           "a select_multiple is read with selected() or count-selected()");
+                case question_kind::text:
+                case question_kind::date: {
+                    if (right->k != K::literal || right->literal.k != value::kind::string ||
+                        (op != "=" && op != "!="))
+                        refuse("unsupported-expression",
+                               "a text is compared with = or != and a text");
                     return detail::compare_text(a.q->id, op, detail::quote(right->literal.text));
                 }
-                default: break;
+                default:
+                    break;
             }
             if (right->k == K::variable && (op == "=" || op == "!=")) {
                 std::string const x = number(*left), y = number(*right);
                 {
                     // Two empty answers are equal strings in XPath.
-                    std::string eq = x + " == " + y + " or not answered(" + x + ") and not answered(" + y + ")";
+                    std::string eq =
+                        x + " == " + y + " or not answered(" + x + ") and not answered(" + y + ")";
                     return op == "=" ? eq : detail::negate(eq);
                 }
             }
@@ -681,7 +756,8 @@ private:
     }
 
     std::string one_choice(operand const& a, std::string const& op, node const& right) {
-        if (right.k != node::kind::literal) refuse("unsupported-expression", "a select_one is compared with a value");
+        if (right.k != node::kind::literal)
+            refuse("unsupported-expression", "a select_one is compared with a value");
         value const lit = right.literal;
         std::vector<std::string> codes;
         bool negated = false;
@@ -690,18 +766,23 @@ private:
             negated = op == "!=";
         } else {
             auto bound = lit.as_number();
-            if (!bound) refuse("unsupported-expression", "a select_one is ordered only against a number");
+            if (!bound)
+                refuse("unsupported-expression", "a select_one is ordered only against a number");
             codes = codes_where(a, [&](std::string const& name) {
                 value v;
                 v.k = value::kind::string;
                 v.text = name;
                 auto d = v.as_number();
                 if (!d) return false;
-                return op == "<" ? *d < *bound : op == ">" ? *d > *bound : op == "<=" ? *d <= *bound : *d >= *bound;
+                return op == "<"    ? *d < *bound
+                       : op == ">"  ? *d > *bound
+                       : op == "<=" ? *d <= *bound
+                                    : *d >= *bound;
             });
         }
-        std::string in = codes.size() == a.src->options.size() && !codes.empty() ? "answered(" + a.q->id + ")"
-                                                                                : detail::any_code(a.q->id, codes);
+        std::string in = codes.size() == a.src->options.size() && !codes.empty()
+                             ? "answered(" + a.q->id + ")"
+                             : detail::any_code(a.q->id, codes);
         return negated ? detail::negate(in) : in;
     }
 

@@ -59,12 +59,14 @@ bool parse_xml(std::string const& text, Handler& h) {
         c.h.text(std::string_view(s, static_cast<std::size_t>(len)));
         if (c.h.failed) XML_StopParser(c.parser, XML_FALSE);
     });
-    XML_SetStartDoctypeDeclHandler(p.get(), [](void* u, char const*, char const*, char const*, int) {
-        auto& c = *static_cast<context*>(u);
-        c.h.failed = true;
-        XML_StopParser(c.parser, XML_FALSE);
-    });
-    return XML_Parse(p.get(), text.data(), static_cast<int>(text.size()), XML_TRUE) == XML_STATUS_OK &&
+    XML_SetStartDoctypeDeclHandler(p.get(),
+                                   [](void* u, char const*, char const*, char const*, int) {
+                                       auto& c = *static_cast<context*>(u);
+                                       c.h.failed = true;
+                                       XML_StopParser(c.parser, XML_FALSE);
+                                   });
+    return XML_Parse(p.get(), text.data(), static_cast<int>(text.size()), XML_TRUE) ==
+               XML_STATUS_OK &&
            !h.failed;
 }
 
@@ -99,14 +101,19 @@ struct strings_handler {
     bool failed = false;
     int in_t = 0, in_phonetic = 0;
     void open(std::string_view name, char const**) {
-        if (name == "si") strings.emplace_back();
-        else if (name == "t") ++in_t;
-        else if (name == "rPh") ++in_phonetic;
+        if (name == "si")
+            strings.emplace_back();
+        else if (name == "t")
+            ++in_t;
+        else if (name == "rPh")
+            ++in_phonetic;
         failed = failed || strings.size() > max_sheet_cells;
     }
     void close(std::string_view name) {
-        if (name == "t") --in_t;
-        else if (name == "rPh") --in_phonetic;
+        if (name == "t")
+            --in_t;
+        else if (name == "rPh")
+            --in_phonetic;
     }
     void text(std::string_view s) {
         if (in_t > 0 && in_phonetic == 0 && !strings.empty()) strings.back() += s;
@@ -116,9 +123,11 @@ struct strings_handler {
 bool parse_ref(std::string_view ref, std::uint32_t& row, std::uint32_t& col) {
     std::size_t i = 0;
     std::uint64_t c = 0, r = 0;
-    while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z' && i < 4) c = c * 26 + static_cast<std::uint64_t>(ref[i++] - 'A' + 1);
+    while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z' && i < 4)
+        c = c * 26 + static_cast<std::uint64_t>(ref[i++] - 'A' + 1);
     std::size_t digits = i;
-    while (i < ref.size() && ref[i] >= '0' && ref[i] <= '9' && i - digits < 8) r = r * 10 + static_cast<std::uint64_t>(ref[i++] - '0');
+    while (i < ref.size() && ref[i] >= '0' && ref[i] <= '9' && i - digits < 8)
+        r = r * 10 + static_cast<std::uint64_t>(ref[i++] - '0');
     if (i != ref.size() || c == 0 || r == 0 || c > max_columns || r > max_rows) return false;
     row = static_cast<std::uint32_t>(r - 1);
     col = static_cast<std::uint32_t>(c - 1);
@@ -141,7 +150,10 @@ struct sheet_handler {
             if (char const* r = attribute(attrs, "r")) {
                 std::string_view rs(r);
                 std::uint64_t n = 0;
-                for (char ch : rs) n = ch >= '0' && ch <= '9' && n < max_rows ? n * 10 + static_cast<std::uint64_t>(ch - '0') : max_rows + 1;
+                for (char ch : rs)
+                    n = ch >= '0' && ch <= '9' && n < max_rows
+                            ? n * 10 + static_cast<std::uint64_t>(ch - '0')
+                            : max_rows + 1;
                 if (n == 0 || n > max_rows) return bad("a row number out of range");
                 row = static_cast<std::uint32_t>(n - 1);
             }
@@ -152,7 +164,8 @@ struct sheet_handler {
             col = next_col;
             if (char const* r = attribute(attrs, "r")) {
                 std::uint32_t rr = 0;
-                if (!parse_ref(r, rr, col)) return bad(std::string("a bad cell reference `") + r + "`");
+                if (!parse_ref(r, rr, col))
+                    return bad(std::string("a bad cell reference `") + r + "`");
             }
             next_col = col + 1;
             char const* t = attribute(attrs, "t");
@@ -167,9 +180,12 @@ struct sheet_handler {
         }
     }
     void close(std::string_view name) {
-        if (name == "v") in_v = false;
-        else if (name == "t") in_t = false;
-        else if (name == "is") in_is = false;
+        if (name == "v")
+            in_v = false;
+        else if (name == "t")
+            in_t = false;
+        else if (name == "is")
+            in_is = false;
         else if (name == "c" && in_cell) {
             in_cell = false;
             store();
@@ -190,10 +206,12 @@ struct sheet_handler {
         if (type == "s") {
             std::size_t i = 0;
             for (char ch : value) {
-                if (ch < '0' || ch > '9' || i > strings.size()) return bad("a shared string index out of range");
+                if (ch < '0' || ch > '9' || i > strings.size())
+                    return bad("a shared string index out of range");
                 i = i * 10 + static_cast<std::size_t>(ch - '0');
             }
-            if (value.empty() || i >= strings.size()) return bad("a shared string index out of range");
+            if (value.empty() || i >= strings.size())
+                return bad("a shared string index out of range");
             text = strings[i];
         } else if (type == "b") {
             text = value == "1" ? "TRUE" : "FALSE";
@@ -203,13 +221,15 @@ struct sheet_handler {
             text = value;  // n, str, inlineStr
         }
         if (text.empty()) return;
-        if (++cells > max_sheet_cells) return bad("more than " + std::to_string(max_sheet_cells) + " cells");
+        if (++cells > max_sheet_cells)
+            return bad("more than " + std::to_string(max_sheet_cells) + " cells");
         if (out.rows.empty() || out.rows.back().index != row) {
             if (!out.rows.empty() && out.rows.back().index > row) return bad("rows out of order");
             out.rows.push_back({row, {}});
         }
         auto& cells_of_row = out.rows.back().cells;
-        if (!cells_of_row.empty() && cells_of_row.back().first >= col) return bad("cells out of order");
+        if (!cells_of_row.empty() && cells_of_row.back().first >= col)
+            return bad("cells out of order");
         cells_of_row.emplace_back(col, std::move(text));
     }
 };
@@ -222,7 +242,8 @@ struct reader {
     result<std::optional<std::string>> part(std::string const& name) {
         zip_int64_t const index = zip_name_locate(z, name.c_str(), 0);
         if (index < 0) return std::optional<std::string>{};
-        std::unique_ptr<zip_file_t, decltype(&zip_fclose)> f(zip_fopen_index(z, static_cast<zip_uint64_t>(index), 0), &zip_fclose);
+        std::unique_ptr<zip_file_t, decltype(&zip_fclose)> f(
+            zip_fopen_index(z, static_cast<zip_uint64_t>(index), 0), &zip_fclose);
         if (!f) return fail("bad-xlsx", "cannot unzip " + name, {.file = file});
         std::string out;
         char buf[1 << 16];
@@ -231,8 +252,10 @@ struct reader {
             if (n < 0) return fail("bad-xlsx", "cannot unzip " + name, {.file = file});
             if (n == 0) break;
             if (out.size() + static_cast<std::size_t>(n) > max_xlsx_part_bytes)
-                return fail("too-large", name + " is over " + std::to_string(max_xlsx_part_bytes >> 20) +
-                                             " MiB unzipped", {.file = file});
+                return fail("too-large",
+                            name + " is over " + std::to_string(max_xlsx_part_bytes >> 20) +
+                                " MiB unzipped",
+                            {.file = file});
             out.append(buf, static_cast<std::size_t>(n));
         }
         return std::optional<std::string>(std::move(out));
@@ -255,7 +278,8 @@ std::string cell_name(std::uint32_t row, std::uint32_t column) {
 
 result<std::vector<sheet>> read_xlsx(std::string_view bytes, std::string const& file) {
     if (bytes.size() > max_xlsx_bytes)
-        return fail("too-large", "an .xlsx file is at most " + std::to_string(max_xlsx_bytes >> 20) + " MiB",
+        return fail("too-large",
+                    "an .xlsx file is at most " + std::to_string(max_xlsx_bytes >> 20) + " MiB",
                     {.file = file});
     zip_error_t err;
     zip_error_init(&err);
@@ -280,19 +304,22 @@ result<std::vector<sheet>> read_xlsx(std::string_view bytes, std::string const& 
     auto rels_part = r.part("xl/_rels/workbook.xml.rels");
     if (!rels_part) return unexpected(std::move(rels_part.error()));
     rels_handler rels;
-    if (*rels_part && !parse_xml(**rels_part, rels)) return bad("xl/_rels/workbook.xml.rels is not well-formed XML");
+    if (*rels_part && !parse_xml(**rels_part, rels))
+        return bad("xl/_rels/workbook.xml.rels is not well-formed XML");
 
     strings_handler strings;
     auto shared = r.part("xl/sharedStrings.xml");
     if (!shared) return unexpected(std::move(shared.error()));
-    if (*shared && !parse_xml(**shared, strings)) return bad("xl/sharedStrings.xml is not well-formed XML");
+    if (*shared && !parse_xml(**shared, strings))
+        return bad("xl/sharedStrings.xml is not well-formed XML");
 
     std::vector<sheet> out;
     std::size_t n = 1;
     for (auto const& [name, id] : book.sheets) {
         auto it = rels.targets.find(id);
-        std::string path = it != rels.targets.end() ? resolve(it->second)
-                                                    : "xl/worksheets/sheet" + std::to_string(n) + ".xml";
+        std::string path = it != rels.targets.end()
+                               ? resolve(it->second)
+                               : "xl/worksheets/sheet" + std::to_string(n) + ".xml";
         ++n;
         auto text = r.part(path);
         if (!text) return unexpected(std::move(text.error()));
@@ -300,9 +327,10 @@ result<std::vector<sheet>> read_xlsx(std::string_view bytes, std::string const& 
         sheet s{name, {}};
         sheet_handler h{strings.strings, s};
         if (!parse_xml(**text, h))
-            return fail(h.failed && h.why.find("cells") != std::string::npos ? "too-large" : "bad-xlsx",
-                        "sheet `" + name + "`: " + (h.why.empty() ? "not well-formed XML" : h.why),
-                        {.file = file});
+            return fail(
+                h.failed && h.why.find("cells") != std::string::npos ? "too-large" : "bad-xlsx",
+                "sheet `" + name + "`: " + (h.why.empty() ? "not well-formed XML" : h.why),
+                {.file = file});
         out.push_back(std::move(s));
     }
     return out;

@@ -14,7 +14,7 @@
 namespace candor::interop::detail {
 
 struct sheet_row {
-    std::uint32_t index = 0;  // 0-based row number
+    std::uint32_t index = 0;                                   // 0-based row number
     std::vector<std::pair<std::uint32_t, std::string>> cells;  // (0-based column, text), by column
 };
 
