@@ -152,6 +152,12 @@ source_question const* builder::source(std::string_view source_name) const {
 std::optional<survey::expr> builder::condition(std::string const& text, std::string const& place) {
     if (text.empty()) return std::nullopt;
     auto e = survey::parse_condition(text, s_);
+    if (e && e->nodes.size() > max_condition_nodes) {
+        r_.not_carried(place, "too-large",
+                       "the condition has more than " + std::to_string(max_condition_nodes) +
+                           " terms and operators");
+        return std::nullopt;
+    }
     if (e) return std::move(*e);
     std::string why;
     for (auto const& d : e.error())

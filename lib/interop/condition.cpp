@@ -96,6 +96,15 @@ std::string negate(std::string const& condition) {
     return "not " + parenthesise(condition);
 }
 
+std::string excerpt(std::string_view text) {
+    constexpr std::size_t shown = 80;
+    if (text.size() <= shown) return cat("`", text, "`");
+    std::size_t cut = shown;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;  // whole characters
+    return cat("`", text.substr(0, cut), "...`");
+}
+
 std::string lower(std::string_view s) {
     std::string out(s);
     for (char& c : out)

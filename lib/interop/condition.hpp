@@ -66,6 +66,9 @@ std::string cat(Pieces const&... pieces) {
     return out;
 }
 
+// A condition as quoted in a message: at most 80 bytes of it, then "...".
+std::string excerpt(std::string_view text);
+
 // ASCII letters folded to lower case.
 std::string lower(std::string_view s);
 

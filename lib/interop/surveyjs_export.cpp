@@ -30,21 +30,21 @@ class exporter {
         ordered out;
         if (!s_.title.empty()) out["title"] = text(s_.title);
         if (s_.default_language() != "en") out["locale"] = s_.default_language();
+        if (s_.pages.empty()) {  // a survey without pages is one list of elements
+            ordered elements = ordered::array();
+            for (auto const& q : s_.questions) elements.push_back(question(q));
+            out["elements"] = std::move(elements);
+            return out;
+        }
         ordered pages = ordered::array();
-        ordered* current = nullptr;
-        std::string page_id = "\x01";
-        for (auto const& q : s_.questions) {
-            if (!current || q.page != page_id) {
-                page_id = q.page;
-                ordered p;
-                p["name"] = q.page.empty() ? "page1" : q.page;
-                for (auto const& page : s_.pages)
-                    if (page.id == q.page && !page.title.empty()) p["title"] = text(page.title);
-                p["elements"] = ordered::array();
-                pages.push_back(std::move(p));
-                current = &pages.back();
-            }
-            (*current)["elements"].push_back(question(q));
+        for (auto const& page : s_.pages) {
+            ordered p;
+            p["name"] = page.id;
+            if (!page.title.empty()) p["title"] = text(page.title);
+            p["elements"] = ordered::array();
+            for (auto const& q : s_.questions)
+                if (q.page == page.id) p["elements"].push_back(question(q));
+            pages.push_back(std::move(p));
         }
         out["pages"] = std::move(pages);
         return out;
@@ -84,8 +84,11 @@ class exporter {
                 j["type"] = many ? "checkbox" : "radiogroup";
                 j["name"] = q.id;
                 ordered choices = ordered::array();
-                for (auto const& o : q.options)
-                    choices.push_back({{"value", o.code}, {"text", text(o.label)}});
+                for (auto const& o : q.options) {
+                    ordered c = {{"value", o.code}};
+                    if (!o.label.empty()) c["text"] = text(o.label);  // else both show the code
+                    choices.push_back(std::move(c));
+                }
                 j["choices"] = std::move(choices);
                 if (q.other) {
                     j["showOtherItem"] = true;

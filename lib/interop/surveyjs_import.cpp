@@ -552,10 +552,13 @@ class sjs_import {
         detail::namer codes('v');
         if (has_other) codes.take("other");  // the code of Candor's `other`
         std::vector<std::string> renamed;
-        auto add = [&](value const& v, survey::translated_text label) {
+        auto add = [&](value const& v, survey::translated_text label, std::string const& here) {
             std::string const written = v.k == value::kind::string ? v.text : v.json();
             std::string code = codes.take(written);
             if (code != written) renamed.push_back(written + " -> " + code);
+            // SurveyJS shows the value of a choice without text, Candor the code: the same
+            // unless the code had to differ.
+            if (label.empty() && code != written) build_.add_text(label, "", written, here);
             q.options.push_back({code, std::move(label)});
             src.options.push_back({code, v.json()});
         };
@@ -590,17 +593,14 @@ class sjs_import {
                 continue;
             }
             value const val = of_json(*v);
-            if (label.empty())  // SurveyJS shows the value
-                build_.add_text(label, "", val.k == value::kind::string ? val.text : val.json(),
-                                here);
-            add(val, std::move(label));
+            add(val, std::move(label), here);
         }
         if (has_none) {
             if (none_text.empty()) build_.add_text(none_text, "", "None", at);
             value none;
             none.k = value::kind::string;
             none.text = "none";
-            add(none, std::move(none_text));
+            add(none, std::move(none_text), at);
         }
         if (has_other) {
             if (other_text.empty()) build_.add_text(other_text, "", "Other (describe)", at);
@@ -666,14 +666,14 @@ class sjs_import {
         auto tree = detail::parse_surveyjs(text);
         if (!tree.tree) {
             report_.not_carried(place, tree.why.code == "too-deep" ? "too-deep" : "bad-expression",
-                                "`" + text + "`: " + tree.why.message + " (at character " +
-                                    std::to_string(tree.why.offset + 1) + ")");
+                                detail::excerpt(text) + ": " + tree.why.message +
+                                    " (at character " + std::to_string(tree.why.offset + 1) + ")");
             return {};
         }
         try {
             return boolean(*tree.tree);
         } catch (detail::untranslatable const& f) {
-            report_.not_carried(place, f.code, "`" + text + "`: " + f.message);
+            report_.not_carried(place, f.code, detail::excerpt(text) + ": " + f.message);
             return {};
         }
     }
@@ -770,6 +770,15 @@ class sjs_import {
                    "unanswered question as 0, Candor as no value)");
         node const* left = &n.args[0];
         node const* right = &n.args[1];
+        for (auto const* side : {left, right}) {
+            if (side->k == K::call)
+                refuse("unsupported-function",
+                       "the function `" + side->name + "` has no Candor equivalent");
+            if (side->k == K::binary || side->k == K::unary)
+                refuse("unsupported-expression",
+                       "arithmetic is not carried over (SurveyJS counts an "
+                       "unanswered question as 0, Candor as no value)");
+        }
         if (left->k != K::variable && right->k == K::variable && detail::is_ordering(op)) {
             std::swap(left, right);
             op = detail::mirror(op);

@@ -371,8 +371,8 @@ class xls_import {
                 report_.broken(type_place, "bad-xlsform", "`end repeat` without `begin repeat`");
                 continue;
             }
-            if (paged && groups.empty() && outside_page) {
-                current_page_ = build_.add_page("page", {});
+            if (paged && groups.empty() && outside_page && !is_timestamp(kind)) {
+                current_page_ = build_.add_page("section", {});
                 outside_page = false;
             }
             question(t, row, type, type_place, *name_col, groups);
@@ -381,14 +381,17 @@ class xls_import {
             report_.broken(sheet.name, "bad-xlsform", "a group is not closed (`end group`)");
     }
 
+    static bool is_timestamp(std::string const& kind) {
+        return kind == "start" || kind == "end" || kind == "today";
+    }
+
     void question(table const& t, detail::sheet_row const& row,
                   std::vector<std::string> const& type, std::string const& type_place,
                   std::uint32_t name_col, std::vector<group> const& groups) {
         using survey::question_kind;
         std::string const& kind = type[0];
         std::string const name = cell(row, name_col);
-        static constexpr std::string_view timestamps[] = {"start", "end", "today"};
-        if (std::find(std::begin(timestamps), std::end(timestamps), kind) != std::end(timestamps)) {
+        if (is_timestamp(kind)) {
             report_.note(type_place, "metadata",
                          "`" + kind +
                              "` is what Candor records anyway, as each response's started "
@@ -510,7 +513,7 @@ class xls_import {
             std::string code = codes.take(o.name);
             if (code != o.name) renamed += (renamed.empty() ? "" : ", ") + o.name + " -> " + code;
             survey::translated_text label = o.label;
-            if (label.empty()) build_.add_text(label, "", o.name, o.place);
+            if (label.empty() && code != o.name) build_.add_text(label, "", o.name, o.place);
             q.options.push_back({code, std::move(label)});
             value v;
             v.k = value::kind::string;
@@ -567,14 +570,14 @@ class xls_import {
         auto tree = detail::parse_xpath(text);
         if (!tree.tree) {
             report_.not_carried(place, tree.why.code == "too-deep" ? "too-deep" : "bad-expression",
-                                "`" + text + "`: " + tree.why.message + " (at character " +
-                                    std::to_string(tree.why.offset + 1) + ")");
+                                detail::excerpt(text) + ": " + tree.why.message +
+                                    " (at character " + std::to_string(tree.why.offset + 1) + ")");
             return {};
         }
         try {
             return boolean(*tree.tree);
         } catch (detail::untranslatable const& f) {
-            report_.not_carried(place, f.code, "`" + text + "`: " + f.message);
+            report_.not_carried(place, f.code, detail::excerpt(text) + ": " + f.message);
             return {};
         }
     }

@@ -24,6 +24,9 @@ inline constexpr std::size_t max_xlsx_part_bytes = 64u << 20;  // one part, unzi
 inline constexpr std::size_t max_sheet_cells = 1u << 20;       // cells of one XLSForm sheet
 inline constexpr std::uint32_t max_expression_depth = survey::max_nesting;  // (, not(), {}
 inline constexpr std::uint32_t max_panel_depth = 16;  // panels or groups in groups
+// Nodes of one translated condition: survey::format writes a condition recursively, so a
+// longer chain of `and`s would be a deep recursion there.
+inline constexpr std::size_t max_condition_nodes = 4096;
 
 struct import_options {
     std::string survey_id;      // empty: the form's own id, else the file's stem
