@@ -12,6 +12,7 @@
 #include "candor/error.hpp"
 #include "candor/interop/import.hpp"
 #include "candor/survey/survey.hpp"
+#include "condition.hpp"
 
 namespace candor::interop::detail {
 
@@ -56,6 +57,34 @@ class namer {
     char prefix_;
     std::set<std::string> used_;
 };
+
+// One condition of the source in Candor's language: `tree` parsed from `text`, then
+// `lower` (which throws untranslatable); "" after reporting at `place` why not.
+template <class Lower>
+std::string translate(report& r, parsed const& tree, std::string const& text,
+                      std::string const& place, Lower lower) {
+    if (!tree.tree) {
+        r.not_carried(place, tree.why.code == "too-deep" ? "too-deep" : "bad-expression",
+                      excerpt(text) + ": " + tree.why.message + " (at character " +
+                          std::to_string(tree.why.offset + 1) + ")");
+        return {};
+    }
+    try {
+        return lower(*tree.tree);
+    } catch (untranslatable const& f) {
+        r.not_carried(place, f.code, excerpt(text) + ": " + f.message);
+        return {};
+    }
+}
+
+// An `and` or `or` chain, each operand translated by `each` and parenthesised.
+template <class Each>
+std::string join(node const& chain, Each each) {
+    std::string out;
+    for (auto const& a : chain.args)
+        out += (out.empty() ? "" : " " + chain.name + " ") + parenthesise(each(a));
+    return out;
+}
 
 class builder {
   public:

@@ -148,29 +148,170 @@ void chain(node& left, std::string const& op, node right, std::size_t at) {
     left = binary(op, std::move(left), std::move(right), at);
 }
 
-// ---- SurveyJS
-
-class surveyjs_parser {
+// What both grammars share: arithmetic, unary minus, parentheses, strings, numbers and
+// calls. `Derived` gives logical_and(), primary() and the operators of `or` and of products.
+template <class Derived>
+class descent {
   public:
-    explicit surveyjs_parser(std::string_view text) : s_(text) {}
+    explicit descent(std::string_view text) : s_(text) {}
 
     node run() {
-        node n = logical_or();
+        node n = self().logical_or();
         if (!s_.done())
             fail_at(s_.at(), "unexpected `" + std::string(s_.rest().substr(0, 20)) + "`");
         return n;
     }
 
-  private:
+    // a or b or c: one node.
     node logical_or() {
         depth_guard g(depth_, s_.at());
-        node n = logical_and();
+        node n = self().logical_and();
         for (;;) {
             std::size_t at = s_.at();
-            if (!(s_.symbol("||") || s_.symbol("or", true))) return n;
-            chain(n, "or", logical_and(), at);
+            if (!self().or_operator()) return n;
+            chain(n, "or", self().logical_and(), at);
         }
     }
+
+  protected:
+    Derived& self() { return static_cast<Derived&>(*this); }
+
+    // a + b - c: a chain is as deep as it is long.
+    node additive() {
+        std::uint32_t const outer = depth_;
+        node n = multiplicative();
+        for (;;) {
+            std::size_t at = s_.at();
+            char c = s_.peek();
+            if (c != '+' && c != '-') break;
+            s_.skip(1);
+            deeper(depth_, at);
+            n = binary(std::string(1, c), std::move(n), multiplicative(), at);
+        }
+        depth_ = outer;
+        return n;
+    }
+    node multiplicative() {
+        std::uint32_t const outer = depth_;
+        node n = prefix();
+        for (;;) {
+            std::size_t at = s_.at();
+            std::string op = self().product_operator();
+            if (op.empty()) break;
+            deeper(depth_, at);
+            n = binary(op, std::move(n), prefix(), at);
+        }
+        depth_ = outer;
+        return n;
+    }
+    node prefix() {
+        std::size_t at = s_.at();
+        if (s_.peek() != '-') return self().primary();
+        s_.skip(1);
+        depth_guard g(depth_, at);
+        node inner = prefix();
+        if (inner.k == node::kind::literal && inner.literal.k == value::kind::number) {
+            inner.literal.number = -inner.literal.number;
+            inner.literal.text.clear();
+            return inner;
+        }
+        node x = make(node::kind::unary, "-", at);
+        x.args.push_back(std::move(inner));
+        return x;
+    }
+    // ( expression ), the `(` next.
+    node parenthesised() {
+        s_.skip(1);
+        node n = self().logical_or();
+        if (!s_.symbol(")")) fail_at(s_.at(), "expected `)`");
+        return n;
+    }
+    // The text up to `}` as a variable name, the opening already read.
+    node variable(std::size_t at, std::size_t opening) {
+        s_.skip(opening);
+        std::string_view rest = s_.rest();
+        auto close = rest.find('}');
+        if (close == std::string_view::npos) fail_at(at, "`{` is not closed");
+        std::string name(rest.substr(0, close));
+        s_.skip(close + 1);
+        auto b = name.find_first_not_of(' '), e = name.find_last_not_of(' ');
+        return make(node::kind::variable, b == std::string::npos ? "" : name.substr(b, e - b + 1),
+                    at);
+    }
+    // A quoted string or a number here, if there is one.
+    std::optional<node> string_or_number(std::size_t at) {
+        if (auto q = s_.quoted()) {
+            value v;
+            v.k = value::kind::string;
+            v.text = std::move(*q);
+            return literal(std::move(v), at);
+        }
+        char const c = s_.peek();
+        if (!std::isdigit(static_cast<unsigned char>(c)) &&
+            !(c == '.' && std::isdigit(static_cast<unsigned char>(s_.peek2()))))
+            return std::nullopt;
+        std::size_t start = s_.at();
+        auto d = s_.number();
+        if (!d) fail_at(at, "not a number");
+        value v = number_value(*d);
+        v.text = std::string(s_.text().substr(start, s_.at() - start));
+        return literal(std::move(v), at);
+    }
+    // name( a, b ), the `(` next; also [a, b] with kind list.
+    node arguments(node n, char close) {
+        s_.skip(1);
+        depth_guard g(depth_, n.offset);
+        if (!s_.symbol(std::string_view(&close, 1))) {
+            do n.args.push_back(self().logical_or());
+            while (s_.symbol(","));
+            if (!s_.symbol(std::string_view(&close, 1)))
+                fail_at(s_.at(), std::string("expected `") + close + "`");
+        }
+        return n;
+    }
+
+    scanner s_;
+    std::uint32_t depth_ = 0;
+};
+
+// ---- SurveyJS
+
+class surveyjs_parser : public descent<surveyjs_parser> {
+  public:
+    using descent::descent;
+
+    bool or_operator() { return s_.symbol("||") || s_.symbol("or", true); }
+    std::string product_operator() {
+        char c = s_.peek();
+        if (c != '*' && c != '/' && c != '%') return {};
+        s_.skip(1);
+        return std::string(1, c);
+    }
+    node primary() {
+        std::size_t at = s_.at();
+        char c = s_.peek();
+        if (c == '\0') fail_at(at, "the expression ends too soon");
+        if (c == '(') return parenthesised();
+        if (c == '{') return variable(at, 1);
+        if (c == '[') return arguments(make(node::kind::list, {}, at), ']');
+        if (auto n = string_or_number(at)) return std::move(*n);
+        std::string w = s_.word(false);
+        if (w.empty()) fail_at(at, "unexpected `" + std::string(1, c) + "`");
+        if (s_.peek() == '(') return arguments(make(node::kind::call, lower(w), at), ')');
+        std::string lw = lower(w);
+        value v;
+        if (lw == "true" || lw == "false") {
+            v.k = value::kind::boolean;
+            v.flag = lw == "true";
+        } else if (lw == "null" || lw == "undefined") {
+            v.k = value::kind::null;
+        } else {  // SurveyJS reads a bare word as a string
+            v.k = value::kind::string;
+            v.text = w;
+        }
+        return literal(std::move(v), at);
+    }
+
     node logical_and() {
         node n = logical_not();
         for (;;) {
@@ -238,151 +379,38 @@ class surveyjs_parser {
         if (op.empty()) return n;
         return binary(op, std::move(n), additive(), at);
     }
-    node additive() {
-        std::uint32_t const outer = depth_;
-        node n = multiplicative();
-        for (;;) {
-            std::size_t at = s_.at();
-            char c = s_.peek();
-            if (c != '+' && c != '-') break;
-            s_.skip(1);
-            deeper(depth_, at);  // a chain is as deep as it is long
-            n = binary(std::string(1, c), std::move(n), multiplicative(), at);
-        }
-        depth_ = outer;
-        return n;
-    }
-    node multiplicative() {
-        std::uint32_t const outer = depth_;
-        node n = prefix();
-        for (;;) {
-            std::size_t at = s_.at();
-            char c = s_.peek();
-            if (c != '*' && c != '/' && c != '%') break;
-            s_.skip(1);
-            deeper(depth_, at);
-            n = binary(std::string(1, c), std::move(n), prefix(), at);
-        }
-        depth_ = outer;
-        return n;
-    }
-    node prefix() {
-        std::size_t at = s_.at();
-        if (s_.peek() == '-') {
-            s_.skip(1);
-            depth_guard g(depth_, at);
-            node inner = prefix();
-            if (inner.k == node::kind::literal && inner.literal.k == value::kind::number) {
-                inner.literal.number = -inner.literal.number;
-                inner.literal.text.clear();
-                return inner;
-            }
-            node x = make(node::kind::unary, "-", at);
-            x.args.push_back(std::move(inner));
-            return x;
-        }
-        return primary();
+};
+
+// ---- XLSForm (ODK XPath)
+
+class xpath_parser : public descent<xpath_parser> {
+  public:
+    using descent::descent;
+
+    bool or_operator() { return s_.symbol("or", true); }
+    std::string product_operator() {
+        if (s_.symbol("*")) return "*";
+        if (s_.symbol("div", true)) return "/";
+        if (s_.symbol("mod", true)) return "%";
+        return {};
     }
     node primary() {
         std::size_t at = s_.at();
         char c = s_.peek();
         if (c == '\0') fail_at(at, "the expression ends too soon");
-        if (c == '(') {
+        if (c == '(') return parenthesised();
+        if (c == '$' && s_.peek2() == '{') return variable(at, 2);
+        if (auto n = string_or_number(at)) return std::move(*n);
+        if (c == '.') {
             s_.skip(1);
-            node n = logical_or();
-            if (!s_.symbol(")")) fail_at(s_.at(), "expected `)`");
-            return n;
+            return make(node::kind::variable, ".", at);
         }
-        if (c == '{') {
-            s_.skip(1);
-            std::string_view rest = s_.rest();
-            auto close = rest.find('}');
-            if (close == std::string_view::npos) fail_at(at, "`{` is not closed");
-            std::string name(rest.substr(0, close));
-            while (!name.empty() && name.back() == ' ') name.pop_back();
-            while (!name.empty() && name.front() == ' ') name.erase(name.begin());
-            s_.skip(close + 1);
-            return make(node::kind::variable, std::move(name), at);
-        }
-        if (c == '[') {
-            s_.skip(1);
-            depth_guard g(depth_, at);
-            node n = make(node::kind::list, {}, at);
-            if (!s_.symbol("]")) {
-                do n.args.push_back(logical_or());
-                while (s_.symbol(","));
-                if (!s_.symbol("]")) fail_at(s_.at(), "expected `]`");
-            }
-            return n;
-        }
-        if (auto q = s_.quoted()) {
-            value v;
-            v.k = value::kind::string;
-            v.text = std::move(*q);
-            return literal(std::move(v), at);
-        }
-        if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
-            std::size_t start = s_.at();
-            auto d = s_.number();
-            if (!d) fail_at(at, "not a number");
-            value v = number_value(*d);
-            v.text = std::string(s_.text().substr(start, s_.at() - start));
-            return literal(std::move(v), at);
-        }
-        std::string w = s_.word(false);
+        std::string w = s_.word(true);
         if (w.empty()) fail_at(at, "unexpected `" + std::string(1, c) + "`");
-        if (s_.peek() == '(') {
-            s_.skip(1);
-            depth_guard g(depth_, at);
-            node n = make(node::kind::call, lower(w), at);
-            if (!s_.symbol(")")) {
-                do n.args.push_back(logical_or());
-                while (s_.symbol(","));
-                if (!s_.symbol(")")) fail_at(s_.at(), "expected `)`");
-            }
-            return n;
-        }
-        std::string lw = lower(w);
-        value v;
-        if (lw == "true" || lw == "false") {
-            v.k = value::kind::boolean;
-            v.flag = lw == "true";
-        } else if (lw == "null" || lw == "undefined") {
-            v.k = value::kind::null;
-        } else {  // SurveyJS reads a bare word as a string
-            v.k = value::kind::string;
-            v.text = w;
-        }
-        return literal(std::move(v), at);
+        if (s_.peek() != '(') fail_at(at, "`" + w + "` is not a value: write ${name} or 'text'");
+        return arguments(make(node::kind::call, w, at), ')');
     }
 
-    scanner s_;
-    std::uint32_t depth_ = 0;
-};
-
-// ---- XLSForm (ODK XPath)
-
-class xpath_parser {
-  public:
-    explicit xpath_parser(std::string_view text) : s_(text) {}
-
-    node run() {
-        node n = logical_or();
-        if (!s_.done())
-            fail_at(s_.at(), "unexpected `" + std::string(s_.rest().substr(0, 20)) + "`");
-        return n;
-    }
-
-  private:
-    node logical_or() {
-        depth_guard g(depth_, s_.at());
-        node n = logical_and();
-        for (;;) {
-            std::size_t at = s_.at();
-            if (!s_.symbol("or", true)) return n;
-            chain(n, "or", logical_and(), at);
-        }
-    }
     node logical_and() {
         node n = comparison();
         for (;;) {
@@ -391,6 +419,8 @@ class xpath_parser {
             chain(n, "and", comparison(), at);
         }
     }
+
+  private:
     node comparison() {
         node n = additive();
         std::size_t at = s_.at();
@@ -399,111 +429,6 @@ class xpath_parser {
             if (s_.symbol(op)) return binary(std::string(op), std::move(n), additive(), at);
         return n;
     }
-    node additive() {
-        std::uint32_t const outer = depth_;
-        node n = multiplicative();
-        for (;;) {
-            std::size_t at = s_.at();
-            char c = s_.peek();
-            if (c != '+' && c != '-') break;
-            s_.skip(1);
-            deeper(depth_, at);
-            n = binary(std::string(1, c), std::move(n), multiplicative(), at);
-        }
-        depth_ = outer;
-        return n;
-    }
-    node multiplicative() {
-        std::uint32_t const outer = depth_;
-        node n = prefix();
-        for (;;) {
-            std::size_t at = s_.at();
-            std::string op;
-            if (s_.symbol("*"))
-                op = "*";
-            else if (s_.symbol("div", true))
-                op = "/";
-            else if (s_.symbol("mod", true))
-                op = "%";
-            else
-                break;
-            deeper(depth_, at);
-            n = binary(op, std::move(n), prefix(), at);
-        }
-        depth_ = outer;
-        return n;
-    }
-    node prefix() {
-        std::size_t at = s_.at();
-        if (s_.peek() == '-') {
-            s_.skip(1);
-            depth_guard g(depth_, at);
-            node inner = prefix();
-            if (inner.k == node::kind::literal && inner.literal.k == value::kind::number) {
-                inner.literal.number = -inner.literal.number;
-                inner.literal.text.clear();
-                return inner;
-            }
-            node x = make(node::kind::unary, "-", at);
-            x.args.push_back(std::move(inner));
-            return x;
-        }
-        return primary();
-    }
-    node primary() {
-        std::size_t at = s_.at();
-        char c = s_.peek();
-        if (c == '\0') fail_at(at, "the expression ends too soon");
-        if (c == '(') {
-            s_.skip(1);
-            node n = logical_or();
-            if (!s_.symbol(")")) fail_at(s_.at(), "expected `)`");
-            return n;
-        }
-        if (c == '$' && s_.peek2() == '{') {
-            s_.skip(2);
-            std::string_view rest = s_.rest();
-            auto close = rest.find('}');
-            if (close == std::string_view::npos) fail_at(at, "`${` is not closed");
-            std::string name(rest.substr(0, close));
-            s_.skip(close + 1);
-            return make(node::kind::variable, std::move(name), at);
-        }
-        if (auto q = s_.quoted()) {
-            value v;
-            v.k = value::kind::string;
-            v.text = std::move(*q);
-            return literal(std::move(v), at);
-        }
-        if (std::isdigit(static_cast<unsigned char>(c)) ||
-            (c == '.' && std::isdigit(static_cast<unsigned char>(s_.peek2())))) {
-            std::size_t start = s_.at();
-            auto d = s_.number();
-            if (!d) fail_at(at, "not a number");
-            value v = number_value(*d);
-            v.text = std::string(s_.text().substr(start, s_.at() - start));
-            return literal(std::move(v), at);
-        }
-        if (c == '.') {
-            s_.skip(1);
-            return make(node::kind::variable, ".", at);
-        }
-        std::string w = s_.word(true);
-        if (w.empty()) fail_at(at, "unexpected `" + std::string(1, c) + "`");
-        if (s_.peek() != '(') fail_at(at, "`" + w + "` is not a value: write ${name} or 'text'");
-        s_.skip(1);
-        depth_guard g(depth_, at);
-        node n = make(node::kind::call, w, at);
-        if (!s_.symbol(")")) {
-            do n.args.push_back(logical_or());
-            while (s_.symbol(","));
-            if (!s_.symbol(")")) fail_at(s_.at(), "expected `)`");
-        }
-        return n;
-    }
-
-    scanner s_;
-    std::uint32_t depth_ = 0;
 };
 
 template <class Parser>

@@ -64,20 +64,13 @@ class exporter {
     ordered question(survey::question const& q) const {
         using survey::question_kind;
         ordered j;
-        auto scale = [&](double lo, double hi) {
+        if (survey::is_scale(q.kind)) {
             j["type"] = "rating";
             j["name"] = q.id;
-            j["rateMin"] = lo;
-            j["rateMax"] = hi;
-        };
+            j["rateMin"] = q.min;
+            j["rateMax"] = q.max;
+        }
         switch (q.kind) {
-            case question_kind::nps:
-            case question_kind::csat:
-            case question_kind::ces:
-            case question_kind::rating:
-            case question_kind::likert:
-                scale(q.min, q.max);
-                break;
             case question_kind::choice_one:
             case question_kind::choice_many: {
                 bool const many = q.kind == question_kind::choice_many;
@@ -134,6 +127,8 @@ class exporter {
                 j["name"] = q.id;
                 j["inputType"] = "tel";
                 break;
+            default:
+                break;  // the scales, above
         }
         if (!q.prompt.empty()) j["title"] = text(q.prompt);
         if (survey::is_scale(q.kind) && q.end_labels.size() == 2) {

@@ -663,19 +663,8 @@ class sjs_import {
 
     // The Candor text of one SurveyJS condition, or "" after reporting why not.
     std::string condition(std::string const& text, std::string const& place) {
-        auto tree = detail::parse_surveyjs(text);
-        if (!tree.tree) {
-            report_.not_carried(place, tree.why.code == "too-deep" ? "too-deep" : "bad-expression",
-                                detail::excerpt(text) + ": " + tree.why.message +
-                                    " (at character " + std::to_string(tree.why.offset + 1) + ")");
-            return {};
-        }
-        try {
-            return boolean(*tree.tree);
-        } catch (detail::untranslatable const& f) {
-            report_.not_carried(place, f.code, detail::excerpt(text) + ": " + f.message);
-            return {};
-        }
+        return detail::translate(report_, detail::parse_surveyjs(text), text, place,
+                                 [&](node const& n) { return boolean(n); });
     }
 
     struct operand {
@@ -728,12 +717,8 @@ class sjs_import {
 
     std::string boolean(node const& n) {
         using K = node::kind;
-        if (n.k == K::binary && (n.name == "and" || n.name == "or")) {
-            std::string out;
-            for (auto const& a : n.args)
-                out += (out.empty() ? "" : " " + n.name + " ") + detail::parenthesise(boolean(a));
-            return out;
-        }
+        if (n.k == K::binary && (n.name == "and" || n.name == "or"))
+            return detail::join(n, [&](node const& a) { return boolean(a); });
         if (n.k == K::unary && n.name == "not") return detail::negate(boolean(n.args[0]));
         if (n.k == K::unary && (n.name == "empty" || n.name == "notempty")) {
             if (n.args[0].k != K::variable)
