@@ -12,6 +12,13 @@ PACKAGES=(
   libsodium-dev nlohmann-json3-dev libcpp-httplib-dev libbenchmark-dev libsqlite3-dev
   clang python3 python3-pandas pybind11-dev python3-dev python3-numpy python3-pytest
   chromium  # the kiosk's browser test (playwright-core, from tests/kiosk/package-lock.json)
+  # candor::interop: .xlsx read (libzip, expat), .sav (ReadStat) and .xlsx (libxlsxwriter)
+  # written; openpyxl writes the XLSForm test files and reads the .xlsx exports back.
+  libzip-dev libexpat1-dev libreadstat-dev libxlsxwriter-dev python3-openpyxl
+  # Time zones with summer time for routing: Howard Hinnant's date/tz over the system's tzdata.
+  libhowardhinnant-date-dev tzdata
+  # pip install ./bindings/python into a venv, offline, with Debian's setuptools and wheel.
+  python3-pip python3-setuptools python3-wheel python3-venv
 )
 # Node from elsewhere (e.g. NodeSource) already brings npm; Debian's npm would conflict with it.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

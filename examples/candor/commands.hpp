@@ -13,6 +13,8 @@ void setup_check(CLI::App& app);
 void setup_fmt(CLI::App& app);
 void setup_validate(CLI::App& app);
 void setup_export(CLI::App& app);
+void setup_import(CLI::App& app);
+void setup_export_survey(CLI::App& app);
 void setup_keys(CLI::App& app);
 void setup_submit(CLI::App& app);
 void setup_journal(CLI::App& app);

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
     candor::cli::setup_fmt(app);
     candor::cli::setup_validate(app);
     candor::cli::setup_export(app);
+    candor::cli::setup_import(app);
+    candor::cli::setup_export_survey(app);
     candor::cli::setup_keys(app);
     candor::cli::setup_submit(app);
     candor::cli::setup_journal(app);

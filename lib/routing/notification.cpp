@@ -29,14 +29,6 @@ char const* to_string(notice_kind k) {
     return "?";
 }
 
-// The end of the local day that holds `now` at head office, in UTC.
-timestamp end_of_day(timestamp now, local_time const& place) {
-    constexpr timestamp day = 86400;
-    timestamp const local = now + place.utc_offset * 60;
-    timestamp const start = local - ((local % day) + day) % day;
-    return start + day - place.utc_offset * 60;
-}
-
 }  // namespace
 
 result<std::vector<delivery>> deliveries_for(router const& router, response::response const& r,
@@ -99,9 +91,8 @@ result<std::vector<delivery>> deliveries_for(router const& router, response::res
         d.subject = subject;
         d.body = text;
         if (n.kind == notice_kind::digest) {
-            auto const until = end_of_day(now, org.head_office_time);
-            auto const day =
-                format_timestamp(until - 1 + org.head_office_time.utc_offset * 60).substr(0, 10);
+            auto const until = end_of_local_day(now, org.head_office_time);
+            auto const day = local_date(until - 1, org.head_office_time);
             d.batch = "digest/" + person.id + "/" + day + d.key.substr(d.key.rfind('/'));
             d.not_before = until;
         }

@@ -52,8 +52,8 @@ x3::rule<rule_option_class, ast::option> const rule_option = "within, escalate, 
 
 using words = std::vector<ast::word>;
 
-// Names, places, time zones (utc+01:00), hours (mon-fri 09:00-18:00), digest targets.
-auto const word_chars = lexeme[(alnum | char_('_')) >> *(alnum | char_("-_.:+"))];
+// Names, places, time zones (utc+01:00, Europe/Paris), hours (mon-fri 09:00-18:00), digest targets.
+auto const word_chars = lexeme[(alnum | char_('_')) >> *(alnum | char_("-_.:+/"))];
 auto const word_def = x3::raw[word_chars][text_from_raw<&ast::word::text>{}];
 
 auto const option_keyword = kw("within") | kw("escalate") | kw("after") | kw("daily");

@@ -129,7 +129,10 @@ public:
         for (auto const& s : statements)
             if (auto const* p = boost::get<ast::person_stmt>(&s)) person(*p);
         for (auto& site : org_.sites) {
-            if (!has_timezone_.count(site.id)) site.time.utc_offset = org_.head_office_time.utc_offset;
+            if (!has_timezone_.count(site.id)) {
+                site.time.utc_offset = org_.head_office_time.utc_offset;
+                site.time.zone = org_.head_office_time.zone;
+            }
             if (!has_hours_.count(site.id)) site.time.hours = org_.head_office_time.hours;
         }
         check_escalation();
@@ -173,10 +176,18 @@ private:
 
     void place_time(ast::option const& o, local_time& t) {
         if (o.key == "timezone") {
-            if (auto off = parse_utc_offset(o.values[0].text)) t.utc_offset = *off;
-            else
+            if (auto off = parse_utc_offset(o.values[0].text)) {
+                t.utc_offset = *off;
+                t.zone.clear();
+            } else if (known_time_zone(o.values[0].text)) {
+                t.utc_offset = 0;
+                t.zone = o.values[0].text;
+            } else {
                 error(at(o.values[0]), "bad-timezone",
-                      "`" + o.values[0].text + "` is no time zone: write utc, utc+01:00 or utc-05:30");
+                      "`" + o.values[0].text +
+                          "` is no time zone: write a name such as Europe/Paris, or utc, "
+                          "utc+01:00, utc-05:30");
+            }
         } else if (o.key == "hours") {
             if (auto h = parse_business_hours(o.values[0].text, o.values[1].text)) t.hours = *h;
             else
