@@ -82,7 +82,10 @@ reply desk::submit(std::string_view body, std::int64_t now) {
                                     {"code", why.code}}
                          .dump()};
     }
-    return {200, nlohmann::json{{"receipt", stamped->receipt}, {"seq", stamped->seq}}.dump()};
+    return {200, nlohmann::json{{"receipt", stamped->receipt},
+                                {"seq", stamped->seq},
+                                {"signed_receipt", stamped->signed_receipt}}
+                     .dump()};
 }
 
 }  // namespace candor::kiosk

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "candor/journal/head.hpp"
 #include "candor/kiosk/assets.hpp"
 #include "fixture.hpp"
 
@@ -88,6 +89,11 @@ TEST_CASE("an accepted card gets its receipt once it is in the journal") {
     auto body = json::parse(r.body);
     CHECK(body["seq"] == 1);
     CHECK(body["receipt"].get<std::string>().size() > 4);
+    // The guest's proof: the card's head, signed by this device.
+    auto proof = journal::parse_head(body["signed_receipt"].get<std::string>());
+    REQUIRE(proof.has_value());
+    CHECK(proof->seq == 1);
+    CHECK(proof->device == k.desk.device().device);
     CHECK(k.written() == 1);
 }
 

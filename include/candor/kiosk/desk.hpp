@@ -26,7 +26,8 @@ namespace candor::kiosk {
 inline constexpr std::size_t max_json_depth = 64;
 
 // The answer to a submission: an HTTP status and a JSON body.
-//   200 {"receipt":"…","seq":N}                       durable
+//   200 {"receipt":"…","seq":N,"signed_receipt":"…"}  durable; the signed receipt is the
+//                                                      guest's proof (journal::check_receipt)
 //   422 {"problems":[{"question","code","message"}]}   the guest has something to fix
 //   400 {"error":"…"}                                  not a submission (or nested too deep)
 //   503 {"error":"…","code":"disk-full"|"io"|…}        not kept; the guest may send it again

@@ -13,6 +13,7 @@
       fix: "Some answers need a look before we can save your card.",
       thanks: "Thank you!", receipt: "Your receipt code", done: "Done",
       note: "Your card has been saved. Keep the code if you wish to refer to it.",
+      proof: "Signed receipt (proof for head office that your card was taken)",
       disagree: "Strongly disagree", agree: "Strongly agree", upTo: "up to" },
     fr: { next: "Suivant", back: "Retour", send: "Envoyer", sending: "Envoi…", required: "Obligatoire", optional: "Facultatif",
       yes: "Oui", no: "Non", answer: "Merci de répondre à cette question.", check: "Merci de vérifier cette réponse.",
@@ -22,6 +23,7 @@
       fix: "Quelques réponses sont à revoir avant d'enregistrer votre carte.",
       thanks: "Merci !", receipt: "Votre code de reçu", done: "Terminer",
       note: "Votre carte est enregistrée. Gardez le code si vous souhaitez y faire référence.",
+      proof: "Reçu signé (la preuve pour le siège que votre carte a été reçue)",
       disagree: "Pas du tout d'accord", agree: "Tout à fait d'accord", upTo: "jusqu'à" },
     de: { next: "Weiter", back: "Zurück", send: "Senden", sending: "Senden…", required: "Pflichtfeld", optional: "Freiwillig",
       yes: "Ja", no: "Nein", answer: "Bitte beantworten Sie diese Frage.", check: "Bitte prüfen Sie diese Antwort.",
@@ -30,7 +32,9 @@
       other: "Bitte erläutern", failed: "Ihre Karte konnte nicht gespeichert werden. Bitte wenden Sie sich an das Personal.",
       fix: "Einige Antworten müssen geprüft werden.",
       thanks: "Vielen Dank!", receipt: "Ihr Belegcode", done: "Fertig",
-      note: "Ihre Karte wurde gespeichert.", disagree: "Stimme gar nicht zu", agree: "Stimme voll zu", upTo: "bis zu" },
+      note: "Ihre Karte wurde gespeichert.",
+      proof: "Signierter Beleg (der Nachweis für die Zentrale, dass Ihre Karte angenommen wurde)",
+      disagree: "Stimme gar nicht zu", agree: "Stimme voll zu", upTo: "bis zu" },
   };
   const languageNames = { en: "English", fr: "Français", de: "Deutsch", es: "Español", it: "Italiano",
     nl: "Nederlands", pt: "Português", ja: "日本語", zh: "中文" };
@@ -274,7 +278,7 @@
       reply = null;
     }
     guest.problems.clear();
-    if (reply && reply.status === 200) return thanks(body.receipt);
+    if (reply && reply.status === 200) return thanks(body.receipt, body.signed_receipt);
     if (reply && reply.status === 422) {
       const ids = new Set(card.questions.map((q) => q.id));
       for (const p of body.problems) {
@@ -292,12 +296,15 @@
     if (invalid) invalid.scrollIntoView({ block: "center" }); else window.scrollTo(0, 0);
   }
 
-  function thanks(receipt) {
+  // The code to quote, and the signed receipt: what the guest can hand head office to prove
+  // the card was taken, should it ever be missing.
+  function thanks(receipt, proof) {
     progress.hidden = true;
     screen.dataset.group = "";
     screen.replaceChildren(el("div", { class: "thanks" },
       el("h1", {}, say("thanks")), el("p", { class: "label" }, say("receipt")),
-      el("p", { class: "receipt", id: "receipt" }, receipt), el("p", { class: "note" }, say("note"))));
+      el("p", { class: "receipt", id: "receipt" }, receipt), el("p", { class: "note" }, say("note")),
+      el("p", { class: "label" }, say("proof")), el("p", { class: "proof", id: "proof" }, proof || "")));
     nav.replaceChildren(el("button", { type: "button", id: "done", class: "primary", onclick: reset }, say("done")));
     clearTimeout(idleTimer);
     idleTimer = setTimeout(reset, Math.min(card.idleSeconds, 20) * 1000);
