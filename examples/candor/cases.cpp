@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "candor/routing/cases.hpp"
+#include "candor/routing/pass.hpp"
 #include "candor/time.hpp"
 #include "commands.hpp"
 
@@ -49,7 +50,7 @@ int run_cases(cases_options const& opts) {
         }
         now = *t;
     }
-    auto log = routing::case_log::open(std::filesystem::path(opts.store) / "cases");
+    auto log = routing::case_log::open(routing::layout_of(opts.store).cases);
     if (!log) {
         std::cerr << "cases: " << render(log.error());
         return 2;

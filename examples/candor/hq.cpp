@@ -1,8 +1,8 @@
 // candor hq import|responses|receipt|alerts: head office's store of forwarded cards.
 #include <iostream>
 
-#include "candor/journal/store.hpp"
 #include "candor/journal/opening.hpp"
+#include "candor/journal/store.hpp"
 #include "candor/response/json.hpp"
 #include "candor/seal/receipt.hpp"
 #include "candor/time.hpp"
@@ -18,6 +18,7 @@ struct hq_options {
     std::string devices;
     std::vector<std::string> bundles;
     std::string code;
+    bool quiet = false;  // import: no progress line
 };
 
 namespace {
@@ -126,7 +127,7 @@ int run_hq(hq_options const& opts) {
         if (!data) return 2;
         bundles.push_back({path, seal::bytes(data->begin(), data->end())});
     }
-    auto report = store->import(bundles, *devices, *hq);
+    auto report = store->import(bundles, *devices, *hq, progress_line(opts.quiet));
     print_report(report);
     return report.refused_any() ? 1 : 0;
 }
@@ -143,6 +144,7 @@ void setup_hq(CLI::App& app) {
     i->add_option("--devices", imp->devices, "Device list: `device ID KEY` lines")->required();
     i->add_option("bundles", imp->bundles, "Bundle files and head files (`candor journal head`)")
         ->required();
+    i->add_flag("-q,--quiet", imp->quiet, "No progress line on a terminal");
     i->callback([imp] { exit_code() = run_hq(*imp); });
 
     auto resp = std::make_shared<hq_options>();

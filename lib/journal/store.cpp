@@ -266,7 +266,7 @@ struct announced {
 }  // namespace
 
 import_report store::import(std::span<bundle_input const> bundles, seal::device_list const& devices,
-                            seal::hq_secret const& hq) {
+                            seal::hq_secret const& hq, progress_fn const& progress) {
     import_report report;
     auto const now = unix_now();
     std::map<std::string, device_summary, std::less<>> summary;
@@ -284,6 +284,7 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
 
     std::vector<announced> heads;
     std::vector<candidate> candidates;
+    std::uint64_t checked = 0;  // records read, for `progress`
     for (auto const& bundle : bundles) {
         if (!is_bundle(bundle.data)) {
             if (auto h = parse_head(seal::as_chars(bundle.data))) {
@@ -311,6 +312,7 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
                  {.file = bundle.name, .device = contents.header->device}});
         std::map<std::string, std::uint64_t, std::less<>> last_seen;
         for (auto& in_bundle : contents.records) {
+            if (progress && ++checked % progress_every == 0) progress({"import", checked, 0});
             auto& r = in_bundle.value;
             auto const offset = in_bundle.offset;
             auto fail = [&](std::string code, std::string message) {
@@ -429,6 +431,7 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
     }
     if (!frames.empty()) p_->writer.append(frames);
     p_->size += report.accepted;
+    if (progress) progress({"import", checked, checked});
 
     // What each new head says, against the cards held and the heads known.
     for (auto const& a : fresh) {

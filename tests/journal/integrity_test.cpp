@@ -506,3 +506,19 @@ TEST_CASE("a bundle whose head was taken out, from a device that announces heads
     CHECK(r.accepted == 2);
     CHECK(has_code(r.found, "no-head"));
 }
+
+TEST_CASE("an import reports how far along it is, ending at every record it read") {
+    scene s;
+    auto const n = static_cast<int>(progress_every) * 2 + 5;
+    s.take(n);
+    std::vector<progress> heard;
+    auto r = s.hq_store.import(std::vector{s.bundle(0)}, s.devices, s.hq,
+                               [&](progress const& p) { heard.push_back(p); });
+    CHECK(r.accepted == static_cast<std::uint64_t>(n));
+    REQUIRE(heard.size() == 3);  // at 4096 and 8192 records, and at the end
+    CHECK(heard[0].stage == "import");
+    CHECK(heard[0].done == progress_every);
+    CHECK(heard[1].done == 2 * progress_every);
+    CHECK(heard.back().done == static_cast<std::uint64_t>(n));
+    CHECK(heard.back().total == static_cast<std::uint64_t>(n));
+}

@@ -19,6 +19,7 @@
 #include "candor/journal/head.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/journal/segment.hpp"
+#include "candor/progress.hpp"
 #include "candor/seal/keys.hpp"
 
 namespace candor::journal {
@@ -55,7 +56,7 @@ struct device_summary {
     std::uint64_t accepted = 0;
     std::uint64_t duplicates = 0;  // already in the store: imported before, added nothing
     std::uint64_t refused = 0;
-    std::uint64_t highest = 0;     // highest sequence number in the store after the import
+    std::uint64_t highest = 0;  // highest sequence number in the store after the import
     std::vector<std::pair<std::uint64_t, std::uint64_t>> missing;  // [from, to] not received
 };
 
@@ -71,10 +72,9 @@ struct import_report {
 };
 
 class store {
-public:
+  public:
     // Opens the store in DIR, creating it if needed; a torn last frame is cut off.
-    static result<store> open(std::filesystem::path const& dir,
-                                        segment_options options = {});
+    static result<store> open(std::filesystem::path const& dir, segment_options options = {});
     store(store&&) noexcept;
     store& operator=(store&&) noexcept;
     ~store();
@@ -84,9 +84,11 @@ public:
     // a device's site in the list binds its records to it ("wrong-site"). The heads the
     // bundles and head files carry are checked against the records and every head known
     // before, kept, and what they prove raised as alerts (with a second fdatasync).
-    // Throws std::system_error when the store cannot be written; reopen it then.
+    // `progress` hears of the records checked ("import"; their total is not known before
+    // the last bundle is read). Throws std::system_error when the store cannot be written;
+    // reopen it then.
     import_report import(std::span<bundle_input const> bundles, seal::device_list const& devices,
-                         seal::hq_secret const& hq);
+                         seal::hq_secret const& hq, progress_fn const& progress = {});
 
     // Checks a signed receipt (format_head text, or a link ending in `#TEXT`) against the
     // cards held: "reached" when the card at its number is the receipt's; "suppressed",
@@ -107,7 +109,7 @@ public:
     std::uint64_t size() const noexcept;
     errors const& recovery() const noexcept;
 
-private:
+  private:
     struct impl;
     explicit store(std::unique_ptr<impl> p);
     std::unique_ptr<impl> p_;
