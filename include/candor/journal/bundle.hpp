@@ -1,6 +1,8 @@
 // Bundles: what a device forwards to head office. A bundle file is a file header (magic
 // "CNDRBDL") and frames: first a bundle header, then one record per frame. The header
 // carries the device's signed head, so that head office knows how far the journal reached.
+// Thread safety: value types and functions of their arguments. The journal is only read,
+// never locked; calls may run on distinct threads when they write distinct files.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,6 @@
 // Reading a journal without writing to it: verify, list and export all start here.
+// Thread safety: inspect_journal only reads and takes no lock, so calls may run on many
+// threads at once; journal_contents is a value.
 #pragma once
 
 #include <filesystem>

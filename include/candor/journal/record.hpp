@@ -1,5 +1,7 @@
 // A record: one sealed card as the device wrote it. Outside the seal only what forwarding
 // and checking need; the response itself is in `sealed`, readable by head office alone.
+// Thread safety: a value type and pure functions (sign_record writes only the record it is
+// given; each payload call uses an archive of its own).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 // How a directory of segment files (seg-000001.cnj, seg-000002.cnj...: append-only, each a
 // file header and CRC-checked frames) is written: the device journal, head office's store,
 // the case log and the outbox all keep their records so (docs/journal-format.md).
+// Thread safety: segment_options is a value type.
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,9 @@
 // its signature, its chain and its seal were checked. Segments like a journal's, holding
 // records of all devices in the order they were accepted. Beside them, in STORE/integrity,
 // every head the devices announced and every alert raised (docs/journal.md).
+// Thread safety: a store is used by one thread at a time (import and check_receipt write; the
+// const members only read, and may run together while nothing writes). Its directory lock
+// keeps a second opener, in this process or another, out.
 #pragma once
 
 #include <cstdint>

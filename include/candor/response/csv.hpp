@@ -1,4 +1,6 @@
 // Responses exported as CSV (RFC 4180): one row per response, one column per question.
+// Thread safety: pure functions; each call writes only the stream it is given (one stream
+// per thread).
 #pragma once
 
 #include <ostream>

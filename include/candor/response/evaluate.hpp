@@ -1,4 +1,5 @@
 // Evaluating a condition (show if, require if, routing rules) on one response.
+// Thread safety: pure functions; index_answers writes only `out`.
 #pragma once
 
 #include <span>

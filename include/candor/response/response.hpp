@@ -1,4 +1,6 @@
 // A response: one filled-in card, the answers of one respondent to one survey version.
+// Thread safety: a value type; distinct objects may be used from distinct threads, one read
+// from many.
 #pragma once
 
 #include <cstdint>

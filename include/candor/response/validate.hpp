@@ -1,4 +1,5 @@
 // Checking a response against its survey, before anything is stored.
+// Thread safety: pure functions of their arguments.
 #pragma once
 
 #include <cstdint>

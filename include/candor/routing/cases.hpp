@@ -5,6 +5,9 @@
 // The log is append-only segments of CRC-checked frames (candor::journal's), synced on
 // every write, so nothing acknowledged is lost in a crash and timers survive a restart:
 // deadlines are times in the log, not timers in memory.
+// Thread safety: a case log is used by one thread at a time (due() and the other const
+// members only read it); its directory lock keeps a second opener, in this process or
+// another, out. first_deadline() is a pure function.
 #pragma once
 
 #include <cstdint>

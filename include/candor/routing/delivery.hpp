@@ -1,6 +1,9 @@
 // Deliveries: one message to one person on one channel, and the sinks that take them.
 // A delivery carries an idempotency key that every attempt repeats, so a receiver that
 // sees a retry (or a re-send after a crash) can tell it has the message already.
+// Thread safety: deliveries and secrets are values, the free functions pure. A sink is used
+// by one thread at a time, except webhook_sink: send() and retry_after() take its mutex, so
+// one may be shared (its clock is then called from those threads).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 // What a person is told about a response: the minimum they need to act on it. Answers to
 // personal questions (contact details, and text marked `personal`) go only to roles that
 // contact guests; the others learn that such answers exist, not what they are.
+// Thread safety: value types; deliveries_for is a pure function (the router is only read).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,8 @@
 // The organisation a response is routed in: sites grouped into regions and brands, roles
 // (front-line or management) and the people holding them, read from an org file
 // (docs/routing.md) and checked like a survey: every error at its line and column.
+// Thread safety: value types and pure functions; an organisation once parsed may be read from
+// many threads at once (const members only).
 #pragma once
 
 #include <cstdint>

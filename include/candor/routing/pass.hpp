@@ -2,6 +2,8 @@
 // response in the store not routed before, escalate the cases that are due, send what the
 // outbox holds. Each step is durable before the next starts (deliveries are queued before
 // their cases are recorded), so a pass killed at any point is finished by the next one.
+// Thread safety: route_pass writes the case log and the outbox it is given (one thread at a
+// time for them) and only reads the store, the key and the router.
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,9 @@
 // they name at the response's site, region, brand or head office, with the bypass
 // guarantee applied again (no front-line person of the site, nor the staff named on duty
 // in the response's duty field) and the head-office fallback for what no rule takes.
+// Thread safety: a router is immutable once built: decide() and the other const members may
+// be called from many threads at once (each with its own decision), while the org, survey
+// and rules it refers to do not change.
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,8 @@
 //   when contact_me == yes  notify customer_care within 1 business day
 //   always                  notify customer_care.digest daily
 // Conditions are the survey's expression language, compiled against the survey.
+// Thread safety: value types and pure functions; a rule_set once loaded may be read from
+// many threads at once.
 #pragma once
 
 #include <cstdint>

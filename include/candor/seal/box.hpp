@@ -1,5 +1,7 @@
 // Sealing a card to head office (libsodium sealed box: X25519 + XSalsa20-Poly1305).
 // Only the holder of head office's secret key can open it; the sealer cannot.
+// Thread safety: pure functions; they may be called from many threads at once (the first
+// call initialises libsodium, once and thread-safely).
 #pragma once
 
 #include <optional>

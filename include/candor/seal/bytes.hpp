@@ -1,4 +1,6 @@
 // Byte strings, digests and hex: the vocabulary of candor::seal and candor::journal.
+// Thread safety: value types and pure functions; they may be called from many threads at
+// once (libsodium is initialised on first use, once and thread-safely).
 #pragma once
 
 #include <array>

@@ -1,6 +1,7 @@
 // Receipt codes: what the respondent takes home ("7KQ-4M2"), six Crockford base32 digits
 // (30 bits) of a record's hash. Short enough to read out; so not unique over millions of
 // cards: a lookup can return several records, and the device and time tell them apart.
+// Thread safety: pure functions.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,5 @@
 // Ed25519 signatures by a device's key.
+// Thread safety: pure functions; they may be called from many threads at once.
 #pragma once
 
 #include "candor/seal/bytes.hpp"

@@ -1,5 +1,7 @@
 // A condition or computed value over a response: the expression language of
 // `show if`, `require if` and routing rules, after names are resolved and types checked.
+// Thread safety: value types; distinct objects may be used from distinct threads, one read
+// from many.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,6 @@
 // Reading and writing the survey language.
+// Thread safety: pure functions of their arguments (parse_file reads its file); calls may run
+// on distinct threads at once.
 #pragma once
 
 #include <string>

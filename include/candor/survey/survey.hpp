@@ -1,4 +1,6 @@
 // The typed model of a survey: what a `.survey` file says once parsed and checked.
+// Thread safety: value types; a survey once built may be read from many threads at once
+// (const members only); reindex() and edits need it to themselves.
 #pragma once
 
 #include <cstdint>

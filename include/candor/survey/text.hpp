@@ -1,4 +1,6 @@
 // A piece of text shown to respondents, in each of the survey's languages.
+// Thread safety: a value type; distinct objects may be used from distinct threads, one read
+// from many.
 #pragma once
 
 #include <string>
