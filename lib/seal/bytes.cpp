@@ -73,6 +73,7 @@ std::optional<bytes> from_base64(std::string_view text, base64 variant) {
 void wipe(void* p, std::size_t n) noexcept { sodium_memzero(p, n); }
 
 digest hash(byte_view data) noexcept {
+    detail::ensure_sodium();  // the first init swaps BLAKE2b's implementation under readers
     digest d;
     crypto_generichash(d.data(), d.size(), data.data(), data.size(), nullptr, 0);
     return d;
