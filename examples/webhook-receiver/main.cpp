@@ -30,6 +30,11 @@ using candor::routing::timestamp;
 // many, the oldest forgotten first: memory stays bounded however long it runs.
 constexpr timestamp default_remember_seconds = 7 * 24 * 3600;
 constexpr std::size_t max_remembered = 1'000'000;
+// A body is read no further than this, whatever its transfer encoding, before its signature
+// is checked: Candor's notifications are a few KiB, and an unsigned 300 MB body must not
+// be buffered to be refused.
+constexpr std::size_t max_body_bytes = 1 << 20;
+constexpr time_t read_timeout_seconds = 10;
 
 httplib::Server* running = nullptr;
 void stop(int) {
@@ -99,16 +104,30 @@ int main(int argc, char** argv) {
     }
     std::mutex mutex;
     httplib::Server server;
-    server.Post(R"(/.*)", [&](httplib::Request const& req, httplib::Response& res) {
+    server.set_payload_max_length(max_body_bytes);
+    server.set_read_timeout(read_timeout_seconds, 0);
+    server.Post(R"(/.*)", [&](httplib::Request const& req, httplib::Response& res,
+                              httplib::ContentReader const& read) {
+        std::string body_text;
+        bool over = false;
+        bool const whole = read([&](char const* data, std::size_t size) {
+            over = body_text.size() + size > max_body_bytes;
+            if (!over) body_text.append(data, size);
+            return !over;
+        });
+        if (over || !whole) {
+            res.status = over ? 413 : 400;
+            return;
+        }
         auto const now = candor::routing::system_now();
         auto const id = req.get_header_value("webhook-id");
         if (!candor::routing::verify_webhook(*secrets, id,
-                                             req.get_header_value("webhook-timestamp"), req.body,
+                                             req.get_header_value("webhook-timestamp"), body_text,
                                              req.get_header_value("webhook-signature"), now)) {
             res.status = 401;  // not from Candor, or too old: never taken
             return;
         }
-        auto body = nlohmann::json::parse(req.body, nullptr, false);
+        auto body = nlohmann::json::parse(body_text, nullptr, false);
         if (!to.empty() && (!body.is_object() || body.value("to", "") != to)) {
             res.status = 403;  // signed for another recipient: replayed to the wrong URL
             return;

@@ -207,3 +207,36 @@ TEST_CASE("the receiver does not start on a secret others may read") {
     text << log.rdbuf();
     CHECK(text.str().find("key-permissions") != std::string::npos);
 }
+
+TEST_CASE("the receiver reads no more than its limit of a body, chunked or not, before refusing it") {
+    REQUIRE(std::filesystem::exists(receiver_bin));
+    temp_dir dir;
+    write_secret(dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    int const port = free_port();
+    receiver_process rx(dir, port);
+    httplib::Client client("127.0.0.1", port);
+    // 50 MB announced by Content-Length: refused before it is read.
+    std::string const big(50 << 20, ' ');
+    auto sized = client.Post("/hooks/anne", big, "application/json");
+    CHECK((!sized || sized->status == 413));
+    // 50 MB in chunks, unsigned: the receiver stops at its limit and hangs up.
+    std::size_t sent = 0;
+    auto chunked = client.Post(
+        "/hooks/anne",
+        [&](std::size_t, httplib::DataSink& sink) {
+            if (sent >= std::size_t(50) << 20) {
+                sink.done();
+                return true;
+            }
+            std::string const chunk(1 << 20, ' ');
+            sent += chunk.size();
+            return sink.write(chunk.data(), chunk.size());
+        },
+        "application/json");
+    CHECK((!chunked || chunked->status == 413));
+    CHECK(sent < std::size_t(24) << 20);  // what the kernel's buffers took before it hung up
+    CHECK(lines_of(dir / "taken.jsonl").empty());
+    // And it goes on taking what is signed.
+    CHECK(post(port, sign("kiosk-1:12/anne/opened/webhook", "anne", system_now())) == 204);
+    CHECK(lines_of(dir / "taken.jsonl").size() == 1);
+}
