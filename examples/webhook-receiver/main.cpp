@@ -108,13 +108,14 @@ int main(int argc, char** argv) {
     server.set_read_timeout(read_timeout_seconds, 0);
     server.Post(R"(/.*)", [&](httplib::Request const& req, httplib::Response& res,
                               httplib::ContentReader const& read) {
+        // Announced too long: refused unread.
+        bool over = req.get_header_value<std::uint64_t>("Content-Length") > max_body_bytes;
         std::string body_text;
-        bool over = false;
-        bool const whole = read([&](char const* data, std::size_t size) {
-            over = body_text.size() + size > max_body_bytes;
-            if (!over) body_text.append(data, size);
-            return !over;
-        });
+        bool const whole = over || read([&](char const* data, std::size_t size) {
+                               over = body_text.size() + size > max_body_bytes;
+                               if (!over) body_text.append(data, size);
+                               return !over;
+                           });
         if (over || !whole) {
             res.status = over ? 413 : 400;
             return;
