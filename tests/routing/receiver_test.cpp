@@ -208,7 +208,8 @@ TEST_CASE("the receiver does not start on a secret others may read") {
     CHECK(text.str().find("key-permissions") != std::string::npos);
 }
 
-TEST_CASE("the receiver reads no more than its limit of a body, chunked or not, before refusing it") {
+TEST_CASE(
+    "the receiver reads no more than its limit of a body, chunked or not, before refusing it") {
     REQUIRE(std::filesystem::exists(receiver_bin));
     temp_dir dir;
     write_secret(dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
