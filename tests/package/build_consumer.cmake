@@ -18,7 +18,9 @@ if(MODE STREQUAL "find_package")
 elseif(MODE STREQUAL "header_only")
   # The statistics kernel alone: built with -H, so every header the compiler opened is in
   # the build's output; none may be a dependency's other than Eigen's.
-  run(${CMAKE_COMMAND} -S ${SOURCE} -B ${BUILD} -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${PREFIX})
+  # No compiler cache: one would replay the -H list another tree's build wrote.
+  run(${CMAKE_COMMAND} -S ${SOURCE} -B ${BUILD} -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${PREFIX}
+      -DCMAKE_CXX_COMPILER_LAUNCHER=)
   execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD} RESULT_VARIABLE rc
                   OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
