@@ -22,8 +22,10 @@ bool has_comment(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"' || c == '\n') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"' || c == '\n')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '#') {
@@ -56,21 +58,7 @@ int run_fmt(fmt_options const& opts) {
                      "rerun with --drop-comments to rewrite it anyway\n";
         return 1;
     }
-    // Write beside, then rename: a crash never leaves half a survey.
-    std::string tmp = opts.file + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << formatted;
-        if (!out.flush()) {
-            std::cerr << tmp << ": cannot write\n";
-            return 1;
-        }
-    }
-    if (std::rename(tmp.c_str(), opts.file.c_str()) != 0) {
-        std::cerr << opts.file << ": cannot replace\n";
-        return 1;
-    }
-    return 0;
+    return replace_file(opts.file, formatted) ? 0 : 1;
 }
 
 void setup_fmt(CLI::App& app) {
@@ -79,7 +67,8 @@ void setup_fmt(CLI::App& app) {
     sub->add_option("file", opts->file, "Survey file")->required()->check(CLI::ExistingFile);
     sub->add_flag("-i,--in-place", opts->in_place, "Rewrite the file");
     sub->add_flag("--check", opts->check, "Exit 1 if the file is not in canonical form");
-    sub->add_flag("--drop-comments", opts->drop_comments, "With -i: rewrite even if comments are lost");
+    sub->add_flag("--drop-comments", opts->drop_comments,
+                  "With -i: rewrite even if comments are lost");
     sub->callback([opts] { exit_code() = run_fmt(*opts); });
 }
 

@@ -32,16 +32,8 @@ int run_import(import_options const& opts) {
     std::cerr << render(result->notes);
     if (opts.out.empty()) {
         std::cout << result->text;
-    } else {
-        // Beside, then renamed: never half a survey under the final name.
-        std::string const tmp = opts.out + ".tmp";
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << result->text;
-        if (!out.flush() || (out.close(), std::rename(tmp.c_str(), opts.out.c_str()) != 0)) {
-            std::cerr << opts.out << ": cannot write\n";
-            std::remove(tmp.c_str());
-            return 2;
-        }
+    } else if (!replace_file(opts.out, result->text)) {
+        return 2;
     }
     auto const& s = result->survey;
     std::cerr << opts.file << ": imported survey \"" << s.id << "\" version " << s.version << ", "

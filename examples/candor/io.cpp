@@ -23,6 +23,18 @@ std::optional<std::string> read_file(std::string const& path) {
     return buffer.str();
 }
 
+bool replace_file(std::string const& path, std::string_view text) {
+    std::string const tmp = path + ".tmp";
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush() || (out.close(), std::rename(tmp.c_str(), path.c_str()) != 0)) {
+        std::cerr << path << ": cannot write\n";
+        std::remove(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+
 std::istream* open_input(std::string const& path, std::ifstream& file) {
     if (path == "-") return &std::cin;
     file.open(path, std::ios::binary);
@@ -67,8 +79,9 @@ progress_fn progress_line(bool quiet) {
         double const seconds = std::chrono::duration<double>(now - s->start).count();
         double const rate = seconds > 0 ? static_cast<double>(p.done) / seconds : 0;
         char line[160];
-        int n = std::snprintf(line, sizeof line, "\r\033[K%.*s: %llu", static_cast<int>(p.stage.size()),
-                              p.stage.data(), static_cast<unsigned long long>(p.done));
+        int n =
+            std::snprintf(line, sizeof line, "\r\033[K%.*s: %llu", static_cast<int>(p.stage.size()),
+                          p.stage.data(), static_cast<unsigned long long>(p.done));
         if (p.total != 0)
             n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), " of %llu",
                                static_cast<unsigned long long>(p.total));

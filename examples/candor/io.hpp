@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "candor/journal/store.hpp"
 #include "candor/progress.hpp"
@@ -14,6 +15,10 @@ namespace candor::cli {
 
 // The whole file, or nullopt after printing why it could not be read.
 std::optional<std::string> read_file(std::string const& path);
+
+// `text` as the whole of `path`, written beside it and renamed over it, so that a crash
+// never leaves half a file under the name; false after printing why not (nothing changed).
+bool replace_file(std::string const& path, std::string_view text);
 
 // The named file opened into `file`, or standard input for "-"; null after printing why
 // the file could not be opened.
