@@ -3,11 +3,14 @@
 #include "candor/routing/outbox.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <random>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "util/crc32c.hpp"
 #include "util/event_log.hpp"
 #include "util/json_text.hpp"
 
@@ -101,7 +104,7 @@ struct outbox::impl {
 };
 
 result<outbox> outbox::open(std::filesystem::path const& dir, retry_policy policy,
-                                         journal::segment_options options) {
+                            journal::segment_options options) {
     auto p = std::make_unique<impl>();
     p->policy = policy;
     auto log = util::event_log::open(dir, options, [&](json const& e) { p->apply(e); });
@@ -206,24 +209,40 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
             attempt(d, {d.key}, x.attempts);
         }
     }
-    for (auto const& [key, items] : digests) {
-        auto const& first = p_->entries[items.front()].message;
-        delivery d = first;
-        d.key = key;
-        d.batch.clear();
-        d.subject = "Guest feedback digest: " + std::to_string(items.size()) + " responses";
-        json body = {{"digest", first.batch}, {"to", first.person}, {"items", json::array()}};
-        std::vector<std::string> keys;
-        std::uint32_t attempts = 0;
-        for (auto i : items) {
-            auto const& x = p_->entries[i];
-            auto item = util::parse_json(x.message.body, util::max_event_depth);
-            body["items"].push_back(item ? std::move(*item) : json(x.message.body));
-            keys.push_back(x.message.key);
-            attempts = std::max(attempts, x.attempts);
+    for (auto const& [key, all] : digests) {
+        auto const& first = p_->entries[all.front()].message;
+        std::size_t const parts = (all.size() + max_digest_items - 1) / max_digest_items;
+        for (std::size_t part = 0; part < parts; ++part) {
+            std::span<std::size_t const> items(all);
+            items = items.subspan(part * max_digest_items,
+                                  std::min(max_digest_items, all.size() - part * max_digest_items));
+            delivery d = first;
+            d.key = key;
+            d.batch.clear();
+            d.subject = "Guest feedback digest: " + std::to_string(items.size()) + " responses";
+            json body = {{"digest", first.batch}, {"to", first.person}, {"items", json::array()}};
+            std::vector<std::string> keys;
+            std::uint32_t attempts = 0;
+            std::uint32_t crc = 0;
+            for (auto i : items) {
+                auto const& x = p_->entries[i];
+                auto item = util::parse_json(x.message.body, util::max_event_depth);
+                body["items"].push_back(item ? std::move(*item) : json(x.message.body));
+                keys.push_back(x.message.key);
+                crc = util::crc32c(seal::as_bytes(x.message.key + '\n'), crc);
+                attempts = std::max(attempts, x.attempts);
+            }
+            // A part's key names its items: a retry of the same items is the same message to
+            // the receiver, and a part holding other items never looks like one.
+            char tag[10];
+            std::snprintf(tag, sizeof tag, ".%08x", crc);
+            d.key.insert(d.key.rfind('/'), tag);
+            if (parts > 1)
+                d.subject +=
+                    " (part " + std::to_string(part + 1) + " of " + std::to_string(parts) + ")";
+            d.body = body.dump();
+            attempt(d, keys, attempts);
         }
-        d.body = body.dump();
-        attempt(d, keys, attempts);
     }
     flush();
     return report;

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -28,7 +29,6 @@ static response::response card(std::string const& site, std::string const& answe
     return routing::testing::card(site, answers, "leo");
 }
 using routing::testing::hotel;
-using routing::testing::hotel_with_staff;
 using routing::testing::sample_org;
 using routing::testing::temp_dir;
 
@@ -521,9 +521,8 @@ TEST_CASE("a delivery carries the minimum: contact details only to roles that co
 
 TEST_CASE("the bypass guarantee holds again at delivery time") {
     auto rules =
-        load_rules("always notify site_manager\n", "t.rules", sample_org(), hotel_with_staff())
-            .value();
-    router r(sample_org(), hotel_with_staff(), rules);
+        load_rules("always notify site_manager\n", "t.rules", sample_org(), hotel()).value();
+    router r(sample_org(), hotel(), rules);
     auto resp = card("paris-01", R"("recommend":3)");
     auto const& org = sample_org();
     auto index = [&](char const* id) {
@@ -580,10 +579,69 @@ TEST_CASE("digest items wait for the end of head office's day and go out as one 
     CHECK(sent.sent == 6);  // 3 items on 2 channels
     REQUIRE(got.size() == 2);
     for (auto const& d : got) {
-        CHECK(d.key.find("digest/care/2026-11-06/") == 0);
+        CHECK(d.key.starts_with("digest/care/2026-11-06."));
         CHECK((d.key.ends_with("/email") || d.key.ends_with("/webhook")));
         auto body = nlohmann::json::parse(d.body);
         CHECK(body["items"].size() == 3);
     }
+    CHECK(box.unsent() == 0);
+}
+
+TEST_CASE("a big digest goes out in parts, each item once, each part under its own key") {
+    temp_dir dir;
+    auto rules =
+        load_rules("always notify customer_care.digest daily\n", "t.rules", sample_org(), hotel())
+            .value();
+    router r(sample_org(), hotel(), rules);
+    auto box = outbox::open(dir.path(), {}, fast()).value();
+    std::size_t const n = 2 * max_digest_items + 50;
+    std::vector<delivery> ds;
+    auto resp = card("lyon-02", R"("recommend":7)");
+    auto d = r.decide(resp);
+    REQUIRE(d.recipients.size() == 1);
+    for (std::size_t i = 0; i < n; ++i) {
+        auto items =
+            deliveries_for(r, resp,
+                           {notice_kind::digest, "k:" + std::to_string(i), "", d.recipients[0], 0},
+                           at("2026-11-06T11:00:00Z"))
+                .value();
+        for (auto& x : items)
+            if (x.key.ends_with("/webhook")) ds.push_back(std::move(x));
+    }
+    box.queue(ds, at("2026-11-06T11:00:00Z"));
+    std::vector<delivery> got;
+    struct recorder final : sink {
+        std::vector<delivery>& out;
+        bool fail_second = true;
+        explicit recorder(std::vector<delivery>& o) : out(o) {}
+        result<void> send(delivery const& d) override {
+            out.push_back(d);
+            if (fail_second && out.size() == 2) return fail("http-status", "HTTP 503");
+            return {};
+        }
+    } rec(got);
+    sinks to{&rec, &rec, &rec};
+    auto const sent = box.send_due(to, at("2026-11-06T23:00:00Z"));
+    CHECK(sent.sent == n - max_digest_items);
+    REQUIRE(got.size() == 3);
+    std::set<std::string> keys, items;
+    for (auto const& x : got) {
+        keys.insert(x.key);
+        CHECK(x.key.starts_with("digest/care/2026-11-06."));
+        CHECK(x.key.ends_with("/webhook"));
+        auto body = nlohmann::json::parse(x.body);
+        CHECK(x.subject.ends_with(" of 3)"));
+        CHECK(body["items"].size() <= max_digest_items);
+        for (auto const& item : body["items"]) items.insert(item.dump());
+    }
+    CHECK(keys.size() == 3);
+    CHECK(items.size() == n);
+    // The failed part is retried whole, as the same message.
+    rec.fail_second = false;
+    auto const retried = box.send_due(to, at("2026-11-08T00:00:00Z"));
+    CHECK(retried.sent == max_digest_items);
+    REQUIRE(got.size() == 4);
+    CHECK(got[3].key == got[1].key);
+    CHECK((got[3].body == got[1].body));  // (not printed when it fails: 200 items)
     CHECK(box.unsent() == 0);
 }

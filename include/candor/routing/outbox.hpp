@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "candor/journal/segment.hpp"
 #include "candor/error.hpp"
+#include "candor/journal/segment.hpp"
 #include "candor/routing/delivery.hpp"
 
 namespace candor::routing {
@@ -31,6 +31,10 @@ struct retry_policy {
 // with a jitter drawn from [1/2, 1] of that so retries from many deliveries spread out.
 timestamp retry_at(timestamp now, std::uint32_t attempts, retry_policy const& policy);
 
+// A digest goes out in parts of at most this many items, so one message stays readable and
+// under a receiver's body limit (the sample receiver takes 1 MiB) on a busy day.
+inline constexpr std::size_t max_digest_items = 200;
+
 struct outbox_entry {
     delivery message;
     timestamp queued = 0;
@@ -43,18 +47,17 @@ struct outbox_entry {
 
 struct send_report {
     std::uint64_t sent = 0;
-    std::uint64_t failed = 0;         // attempts that failed this time; retried later
-    std::uint64_t gone = 0;           // given up this time: the receiver is gone (HTTP 410)
-    std::uint64_t waiting = 0;        // not due yet, or no sink for their channel
-    errors failures;  // the first few; each message starts with the delivery's key
+    std::uint64_t failed = 0;   // attempts that failed this time; retried later
+    std::uint64_t gone = 0;     // given up this time: the receiver is gone (HTTP 410)
+    std::uint64_t waiting = 0;  // not due yet, or no sink for their channel
+    errors failures;            // the first few; each message starts with the delivery's key
 };
 
 class outbox {
   public:
     // Opens (creating) the outbox in DIR; a torn last frame from a crash is cut off.
-    static result<outbox> open(std::filesystem::path const& dir,
-                                            retry_policy policy = {},
-                                            journal::segment_options options = {});
+    static result<outbox> open(std::filesystem::path const& dir, retry_policy policy = {},
+                               journal::segment_options options = {});
     outbox(outbox&&) noexcept;
     outbox& operator=(outbox&&) noexcept;
     ~outbox();
