@@ -6,7 +6,6 @@
 
 #include "candor/report/figures.hpp"
 #include "candor/report/render.hpp"
-#include "candor/stats/csv.hpp"
 #include "candor/time.hpp"
 #include "commands.hpp"
 #include "io.hpp"
@@ -83,38 +82,26 @@ result<report::figures_options> figures_options_of(stats_options const& o) {
 int run_stats(stats_options const& o) {
     auto options = figures_options_of(o);
     if (!options) return refuse(options.error());
-    std::vector<std::pair<std::string, std::string>> rake;  // column, margins file
+    report::csv_input in{o.data};
     for (auto const& spec : o.rake) {
         auto eq = spec.find('=');
         if (eq == std::string::npos)
             return refuse(fail("bad-option", "--rake takes COL=MARGINS.csv").error());
-        rake.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
+        in.margin_files.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
     }
     std::optional<survey::survey> survey;
     if (!o.survey.empty()) {
         survey = load_survey(o.survey);
         if (!survey) return 1;
-        report::use_survey_questions(*options, *survey);
+        in.survey = &*survey;
     }
-    std::vector<std::string> raked;
-    for (auto const& [column, file] : rake) raked.push_back(column);
-    auto f = stats::read_csv(o.data,
-                             report::csv_options_of(*options, raked, survey ? &*survey : nullptr));
-    if (!f) {
-        std::cerr << render(f.error());
+    auto figures = report::figures_of_csv(*options, in);
+    if (!figures) {
+        // What a file holds is shown at its place; what was asked of it, as the command's.
+        if (figures.error().front().where.file.empty()) return refuse(figures.error());
+        std::cerr << render(figures.error());
         return 1;
     }
-    std::vector<stats::margin> margins;
-    for (auto const& [column, file] : rake) {
-        auto m = stats::read_margin(file, column);
-        if (!m) {
-            std::cerr << render(m.error());
-            return 1;
-        }
-        margins.push_back(std::move(*m));
-    }
-    auto figures = report::compute_figures(*options, *f, margins);
-    if (!figures) return refuse(figures.error());
     std::cout << (o.json ? report::to_json(*figures) + '\n' : report::to_text(*figures));
     return 0;
 }

@@ -241,4 +241,21 @@ result<figures> compute_figures(figures_options const& o, stats::frame const& f,
     return out;
 }
 
+result<figures> figures_of_csv(figures_options o, csv_input const& in) {
+    if (in.survey) use_survey_questions(o, *in.survey);
+    std::vector<std::string> raked;
+    for (auto const& [column, file] : in.margin_files) raked.push_back(column);
+    for (auto const& m : in.margins) raked.push_back(m.column);
+    auto frame = stats::read_csv(in.path, csv_options_of(o, raked, in.survey));
+    if (!frame) return unexpected(std::move(frame).error());
+    std::vector<stats::margin> margins;
+    for (auto const& [column, file] : in.margin_files) {
+        auto m = stats::read_margin(file, column);
+        if (!m) return unexpected(std::move(m).error());
+        margins.push_back(std::move(*m));
+    }
+    margins.insert(margins.end(), in.margins.begin(), in.margins.end());
+    return compute_figures(o, *frame, margins);
+}
+
 }  // namespace candor::report

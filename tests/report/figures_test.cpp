@@ -181,3 +181,38 @@ TEST_CASE("figures: the change at a date, and the column kinds the options imply
     CHECK(csv.scales[0].second.lo == 0);
     CHECK(csv.scales[0].second.hi == 10);
 }
+
+TEST_CASE("figures of a CSV export: the same as reading it and computing, errors at their file") {
+    std::string const data = CANDOR_SOURCE_DIR "/examples/data/stats-sample.csv";
+    std::string const margins = CANDOR_SOURCE_DIR "/examples/data/stats-site-margins.csv";
+    report::figures_options o;
+    o.nps = "rec";
+    o.by = {"site"};
+    report::csv_input in{data};
+    in.margin_files = {{"site", margins}};
+    auto r = report::figures_of_csv(o, in);
+    REQUIRE(r.has_value());
+    auto f = stats::read_csv(data, report::csv_options_of(o, {"site"}));
+    REQUIRE(f.has_value());
+    auto m = stats::read_margin(margins, "site");
+    REQUIRE(m.has_value());
+    auto by_hand = report::compute_figures(o, *f, {*m});
+    REQUIRE(by_hand.has_value());
+    CHECK(report::to_json(*r) == report::to_json(*by_hand));
+    REQUIRE(r->weights);
+    CHECK(r->weights->converged);
+
+    // Margins given as targets weigh the same as the file holding them.
+    report::csv_input given{data};
+    given.margins = {*m};
+    CHECK(report::to_json(report::figures_of_csv(o, given).value()) == report::to_json(*r));
+
+    in.margin_files = {{"site", data + ".missing"}};
+    auto unread = report::figures_of_csv(o, in);
+    REQUIRE_FALSE(unread);
+    CHECK(unread.error().front().where.file == data + ".missing");
+    o.nps = "no_such_column";
+    auto unknown = report::figures_of_csv(o, report::csv_input{data});
+    REQUIRE_FALSE(unknown);
+    CHECK(unknown.error().front().where.file.empty());
+}

@@ -68,21 +68,10 @@ void register_report(py::module_& m) {
                 o.alpha = std::move(alpha);
                 o.weights = std::move(weights);
                 o.min_n = min_n;
-                if (survey) report::use_survey_questions(o, *survey);
-                std::vector<std::string> raked;
-                for (auto const& [column, file] : rake_files) raked.push_back(column);
-                for (auto const& [column, targets] : rake_targets) raked.push_back(column);
-                auto frame = stats::read_csv(data, report::csv_options_of(o, raked, survey));
-                if (!frame) return unexpected(frame.error());
-                std::vector<stats::margin> margins;
-                for (auto const& [column, file] : rake_files) {
-                    auto read = stats::read_margin(file, column);
-                    if (!read) return unexpected(read.error());
-                    margins.push_back(std::move(*read));
-                }
+                report::csv_input in{data, survey, rake_files, {}};
                 for (auto const& [column, targets] : rake_targets)
-                    margins.push_back({column, targets});
-                return report::compute_figures(o, *frame, margins);
+                    in.margins.push_back({column, targets});
+                return report::figures_of_csv(std::move(o), in);
             };
             result<report::figures> r = [&] {
                 py::gil_scoped_release nogil;

@@ -113,4 +113,18 @@ breakdown const* find_breakdown(figures const& f, std::string_view column);
 result<figures> compute_figures(figures_options const& o, stats::frame const& f,
                                 std::vector<stats::margin> const& margins = {});
 
+// A CSV export and what is read beside it.
+struct csv_input {
+    std::string path;                        // the export, with a header row
+    survey::survey const* survey = nullptr;  // columns' kinds and the headline questions
+    std::vector<std::pair<std::string, std::string>> margin_files{};  // column, margins CSV
+    std::vector<stats::margin> margins{};                             // margins given
+};
+
+// The figures of `candor stats`: the survey's first NPS, CSAT and CES for those `o` does not
+// name, the export read for them (csv_options_of), raked to the margins files and the
+// margins given. Errors: what read_csv and read_margin found (each at its file), then those
+// of compute_figures (at no file).
+result<figures> figures_of_csv(figures_options o, csv_input const& in);
+
 }  // namespace candor::report
