@@ -24,7 +24,7 @@ set_tests_properties(cli_validate_bad_output PROPERTIES
 add_test(NAME cli_export_csv COMMAND candor_cli export --csv --survey ${_surveys}/hotel-stay.survey
          ${_surveys}/hotel-stay.responses.jsonl)
 set_tests_properties(cli_export_csv PROPERTIES
-  PASS_REGULAR_EXPRESSION "hotel-stay,3,fr,2026-11-02T23:40:05Z,2026-11-02T23:35:10Z,paris-01,kiosk-1,kiosk,night,3,2,6")
+  PASS_REGULAR_EXPRESSION "hotel-stay,3,fr,2026-11-02T23:40:05Z,2026-11-02T23:35:10Z,paris-01,kiosk-1,kiosk,night,,3,2,6")
 add_test(NAME cli_fmt COMMAND candor_cli fmt ${_surveys}/support-followup.survey)
 set_tests_properties(cli_fmt PROPERTIES
   PASS_REGULAR_EXPRESSION "question effort: ces required \"How easy")

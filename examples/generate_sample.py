@@ -10,7 +10,10 @@ What is in it, so the report has something to show:
 - the ratings drive the recommendation (staff most, then cleanliness, then breakfast),
   and check-in effort (CES, 7 = hardest) follows staff;
 - detractors explain in English or French; some ask to be contacted by email or phone;
-- a few careless cards: speeders, straight-liners, a burst of taps on one kiosk.
+- a few careless cards: speeders, straight-liners, a burst of taps on one kiosk;
+- at night the kiosk names the manager on duty (`on_duty`, the org's duty-field): Léo, the
+  duty manager at paris-01, and Bastien, lille-04's site manager, who covers its nights, so
+  routing shows cards about them going above them.
 """
 
 import datetime as dt
@@ -90,6 +93,8 @@ PRAISE = {
            "Le petit-déjeuner !", "Chambre calme, lit très confortable.", "{name} à l'accueil était formidable.",
            "Très bien situé, proche de tout."],
 }
+# Who signs in at the kiosk at night, by site (person ids of examples/org/hotel-chain.org).
+ON_DUTY_AT_NIGHT = {"paris-01": "leo", "lille-04": "bastien"}
 NAMES = ["Camille", "Hugo", "Nadia", "Léa", "Karim", "Sophie", "Tom", "Inès", "Lucas", "Emma"]
 FIRST = ["claire", "jean", "marc", "julie", "paul", "anna", "david", "sarah", "pierre", "laura", "ali", "emma"]
 LAST = ["martin", "bernard", "dubois", "smith", "jones", "moreau", "garcia", "lambert", "brown", "roux"]
@@ -186,11 +191,14 @@ def card(rng, site, device, when, lang, shift):
 
     seconds = rng.randint(45, 420)
     started = when - dt.timedelta(seconds=seconds)
+    fields = {"site": site, "device": device, "channel": "kiosk", "shift": shift}
+    if shift == "night" and site in ON_DUTY_AT_NIGHT:
+        fields["on_duty"] = ON_DUTY_AT_NIGHT[site]
     return {
         "survey": "hotel-stay",
         "version": 3,
         "language": lang,
-        "fields": {"site": site, "device": device, "channel": "kiosk", "shift": shift},
+        "fields": fields,
         "started": stamp(started),
         "submitted": stamp(when),
         "answers": answers,

@@ -40,10 +40,11 @@ result<device_setting> settle(survey::survey const& s, device_setting given) {
             out.fields.emplace_back(f, *v);
         else if (f == "device")
             out.fields.emplace_back(f, given.device);
-        else
-            found.push_back(
-                {severity::error, "missing-field", "the survey needs device field `" + f + "`",
-                 {.field = f}});
+        else if (s.field_required(f))
+            found.push_back({severity::error,
+                             "missing-field",
+                             "the survey needs device field `" + f + "`",
+                             {.field = f}});
     }
     if (!found.empty()) return fail(std::move(found));
     return out;

@@ -27,7 +27,11 @@ bool valid_utf8(std::string_view s) {
     auto const* end = p + s.size();
     while (p < end) {
         unsigned char c = *p;
-        int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+        int extra = c < 0x80             ? 0
+                    : (c & 0xE0) == 0xC0 ? 1
+                    : (c & 0xF0) == 0xE0 ? 2
+                    : (c & 0xF8) == 0xF0 ? 3
+                                         : -1;
         if (extra < 0 || (extra == 1 && c < 0xC2) || end - p <= extra) return extra == 0;
         for (int i = 1; i <= extra; ++i)
             if ((p[i] & 0xC0) != 0x80) return false;
@@ -77,9 +81,12 @@ bool valid_phone(std::string_view s) {
     int digits = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
         char c = s[i];
-        if (c >= '0' && c <= '9') ++digits;
-        else if (c == '+' && i == 0) continue;
-        else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') return false;
+        if (c >= '0' && c <= '9')
+            ++digits;
+        else if (c == '+' && i == 0)
+            continue;
+        else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')')
+            return false;
     }
     return digits >= 6 && digits <= 15;
 }
@@ -92,18 +99,18 @@ bool is_blank(answer const& a) {
 }
 
 class checker {
-public:
+  public:
     checker(survey::survey const& s, response const& r, errors& out) : s_(s), r_(r), out_(out) {}
 
     void add(std::string_view question, char const* code, std::string message) {
-        out_.push_back({severity::error, code, std::move(message), {.field = std::string(question)}});
+        out_.push_back(
+            {severity::error, code, std::move(message), {.field = std::string(question)}});
     }
 
     // Returns whether the answer is usable (right type and in range).
     bool check_answer(survey::question const& q, answer const& a) {
         auto wrong = [&](std::string_view expected) {
-            add(q.id, "wrong-type",
-                "`" + q.id + "` takes " + std::string(expected));
+            add(q.id, "wrong-type", "`" + q.id + "` takes " + std::string(expected));
             return false;
         };
         switch (q.kind) {
@@ -114,9 +121,13 @@ public:
             case question_kind::likert:
             case question_kind::number: {
                 double v = 0;
-                if (auto const* i = std::get_if<std::int64_t>(&a)) v = static_cast<double>(*i);
-                else if (auto const* d = std::get_if<double>(&a)) v = *d;
-                else return wrong(q.kind == question_kind::number ? "a number" : "a whole number on its scale");
+                if (auto const* i = std::get_if<std::int64_t>(&a))
+                    v = static_cast<double>(*i);
+                else if (auto const* d = std::get_if<double>(&a))
+                    v = *d;
+                else
+                    return wrong(q.kind == question_kind::number ? "a number"
+                                                                 : "a whole number on its scale");
                 bool const integral = v == std::floor(v);
                 if (!std::isfinite(v) || ((survey::is_scale(q.kind) || q.integer) && !integral)) {
                     add(q.id, "out-of-range", "`" + q.id + "` takes a whole number");
@@ -207,7 +218,7 @@ public:
 
     void run();
 
-private:
+  private:
     survey::survey const& s_;
     response const& r_;
     errors& out_;
@@ -222,8 +233,7 @@ void checker::run() {
     }
     if (!r_.language.empty() &&
         std::find(s_.languages.begin(), s_.languages.end(), r_.language) == s_.languages.end())
-        add({}, "unknown-language",
-            "the survey is not offered in `" + r_.language + "`");
+        add({}, "unknown-language", "the survey is not offered in `" + r_.language + "`");
     if (r_.started && *r_.started > r_.submitted)
         add({}, "bad-time", "the response was started after it was submitted");
 
@@ -238,7 +248,7 @@ void checker::run() {
                 add(name, "device-field", "device field `" + name + "` is set twice");
     }
     for (auto const& f : s_.fields)
-        if (r_.field(f).empty())
+        if (r_.field(f).empty() && s_.field_required(f))
             add(f, "missing-field", "the device did not set `" + f + "`");
 
     std::size_t const n = s_.questions.size();
@@ -297,7 +307,8 @@ void checker::run() {
         auto const& q = s_.questions[i];
         answer_table table{s_, r_, answers};
         bool const shown = !q.show_if || evaluate(*q.show_if, table);
-        bool const required = shown && (q.required || (q.require_if && evaluate(*q.require_if, table)));
+        bool const required =
+            shown && (q.required || (q.require_if && evaluate(*q.require_if, table)));
         if (!shown && answers[i]) {
             add(q.id, "not-shown",
                 "`" + q.id + "` was answered but is not shown for these answers");
@@ -314,7 +325,8 @@ void checker::run() {
         auto const& q = s_.questions[base];
         auto const* chosen = answers[base];
         bool const picked_other =
-            chosen && ((std::holds_alternative<std::string>(*chosen) && std::get<std::string>(*chosen) == "other") ||
+            chosen && ((std::holds_alternative<std::string>(*chosen) &&
+                        std::get<std::string>(*chosen) == "other") ||
                        (std::holds_alternative<choice_codes>(*chosen) &&
                         std::ranges::find(std::get<choice_codes>(*chosen), "other") !=
                             std::get<choice_codes>(*chosen).end()));

@@ -17,15 +17,37 @@ namespace x3 = boost::spirit::x3;
 // ---- Expressions (the calc9 example's shape: a chain of operations per precedence level)
 
 enum class optoken {
-    logical_or, logical_and, equal, not_equal, less, less_equal, greater, greater_equal,
-    in, contains, plus, minus, times, divide, negative, logical_not
+    logical_or,
+    logical_and,
+    equal,
+    not_equal,
+    less,
+    less_equal,
+    greater,
+    greater_equal,
+    in,
+    contains,
+    plus,
+    minus,
+    times,
+    divide,
+    negative,
+    logical_not
 };
 
 struct nil {};
-struct number_literal : x3::position_tagged { std::string text; };
-struct string_literal : x3::position_tagged { std::string text; };
-struct bool_literal : x3::position_tagged { bool value = false; };
-struct name_ref : x3::position_tagged { std::string name; };
+struct number_literal : x3::position_tagged {
+    std::string text;
+};
+struct string_literal : x3::position_tagged {
+    std::string text;
+};
+struct bool_literal : x3::position_tagged {
+    bool value = false;
+};
+struct name_ref : x3::position_tagged {
+    std::string name;
+};
 struct unary;
 struct expression;
 struct list;
@@ -43,7 +65,8 @@ struct call : x3::position_tagged {
     std::vector<name_ref> arguments;
 };
 
-// Prefix operators (`not` at its level, unary minus at its own) are a list, not recursion, so "not not not ..." cannot exhaust the stack.
+// Prefix operators (`not` at its level, unary minus at its own) are a list, not recursion, so "not
+// not not ..." cannot exhaust the stack.
 struct unary : x3::position_tagged {
     std::vector<optoken> operators;
     operand operand_;
@@ -83,9 +106,9 @@ struct option : x3::position_tagged {
 };
 
 struct kind_spec : x3::position_tagged {
-    name_ref name;                        // nps, rating, choice, ...
-    boost::optional<std::string> mode;    // choice: one | many
-    std::vector<option> options;  // empty unless `of (...)` was written
+    name_ref name;                      // nps, rating, choice, ...
+    boost::optional<std::string> mode;  // choice: one | many
+    std::vector<option> options;        // empty unless `of (...)` was written
     boost::optional<range> bounds;
     boost::optional<std::string> number_type;  // integer | decimal
 };
@@ -131,17 +154,21 @@ struct title_stmt : x3::position_tagged {
     std::string keyword;
     text title;
 };
+// A device field, and whether a device may leave it unset (`optional` after its name).
+struct field_decl {
+    name_ref name;
+    bool optional = false;
+};
 struct fields_stmt : x3::position_tagged {
     std::string keyword;
-    std::vector<name_ref> names;
+    std::vector<field_decl> names;
 };
 struct page_stmt : x3::position_tagged {
     std::string keyword;
     name_ref id;
     boost::optional<text> title;
 };
-struct statement
-    : x3::variant<question_stmt, languages_stmt, title_stmt, fields_stmt, page_stmt> {
+struct statement : x3::variant<question_stmt, languages_stmt, title_stmt, fields_stmt, page_stmt> {
     using base_type::base_type;
     using base_type::operator=;
 };

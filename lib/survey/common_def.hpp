@@ -45,7 +45,8 @@ x3::rule<number_class, ast::number_literal> const number_literal = "a number";
 x3::rule<class raw_number_class, std::string> const raw_number = "a number";
 x3::rule<class identifier_class, std::string> const identifier = "a name";
 x3::rule<class language_class, std::string> const language = "a language code such as en or pt-BR";
-x3::rule<language_ref_class, ast::name_ref> const language_ref = "a language code such as en or pt-BR";
+x3::rule<language_ref_class, ast::name_ref> const language_ref =
+    "a language code such as en or pt-BR";
 
 auto const identifier_def = !reserved_word >> identifier_chars;
 auto const name_ref_def = x3::raw[identifier][text_from_raw<&ast::name_ref::name>{}];
@@ -58,6 +59,7 @@ auto const string_literal_def = x3::raw[quoted][from_raw<&ast::string_literal::t
 auto const raw_number_def = x3::raw[lexeme[-char_('-') >> +digit >> -('.' >> +digit)]];
 auto const number_literal_def = x3::raw[raw_number][text_from_raw<&ast::number_literal::text>{}];
 
-BOOST_SPIRIT_DEFINE(identifier, name_ref, language, language_ref, string_literal, number_literal, raw_number)
+BOOST_SPIRIT_DEFINE(identifier, name_ref, language, language_ref, string_literal, number_literal,
+                    raw_number)
 
 }  // namespace candor::survey::parser

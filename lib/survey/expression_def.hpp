@@ -92,8 +92,8 @@ auto const relation_def = relational_op > additive;
 auto const membership_def = (kw("in") >> x3::attr(ast::optoken::in)) > value_list;
 auto const containment_def = (kw("contains") >> x3::attr(ast::optoken::contains)) > additive;
 // `in` lists and yes/no are reported by their enclosing operation, so they need no tag.
-auto const value_list_def = ('(' > list_items > ')')[(
-    [](auto& ctx) { x3::_val(ctx).items = std::move(x3::_attr(ctx)); })];
+auto const value_list_def =
+    ('(' > list_items > ')')[([](auto& ctx) { x3::_val(ctx).items = std::move(x3::_attr(ctx)); })];
 auto const additive_def = multiplicative >> *(additive_op > multiplicative);
 auto const multiplicative_def = unary >> *(multiplicative_op > unary);
 auto const unary_def = *unary_op >> primary;
@@ -105,7 +105,8 @@ auto const primary_def = number_literal | string_literal | bool_literal | call |
                          ('(' > expression_rule > ')');
 
 BOOST_SPIRIT_DEFINE(list_items, arguments)
-BOOST_SPIRIT_DEFINE(expression_rule, logical_and, negation, relational, relation, membership, containment,
-                    value_list, additive, multiplicative, unary, call, bool_literal, primary)
+BOOST_SPIRIT_DEFINE(expression_rule, logical_and, negation, relational, relation, membership,
+                    containment, value_list, additive, multiplicative, unary, call, bool_literal,
+                    primary)
 
 }  // namespace candor::survey::parser

@@ -21,19 +21,28 @@ std::string quote(std::string_view s) {
     std::string out = "\"";
     for (char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            default: out += c;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out += c;
         }
     }
     return out + '"';
 }
 
 bool is_reserved(std::string_view w) {
-    for (auto r : {"and", "or", "not", "in", "contains", "yes", "no", "answered", "count", "any", "all",
-                   "survey", "question", "page", "title", "languages", "field", "fields"})
+    for (auto r : {"and", "or", "not", "in", "contains", "yes", "no", "answered", "count", "any",
+                   "all", "survey", "question", "page", "title", "languages", "field", "fields"})
         if (w == r) return true;
     return false;
 }
@@ -46,7 +55,7 @@ bool is_identifier(std::string_view w) {
 }
 
 class writer {
-public:
+  public:
     explicit writer(survey const& s) : s_(s) {}
 
     std::string text(translated_text const& t) const {
@@ -58,43 +67,73 @@ public:
     }
 
     std::string expression(expr const& e) const {
-        return e.empty() ? std::string() : node(e, static_cast<std::uint32_t>(e.nodes.size() - 1), 0);
+        return e.empty() ? std::string()
+                         : node(e, static_cast<std::uint32_t>(e.nodes.size() - 1), 0);
     }
 
     std::string question(candor::survey::question const& q) const;
     std::string all() const;
 
-private:
+  private:
     static int precedence(opcode op) {
         switch (op) {
-            case opcode::logical_or: return 1;
-            case opcode::logical_and: return 2;
-            case opcode::logical_not: return 3;
-            case opcode::equal: case opcode::not_equal: case opcode::less:
-            case opcode::less_equal: case opcode::greater: case opcode::greater_equal:
-            case opcode::in: case opcode::contains: return 4;
-            case opcode::add: case opcode::subtract: return 5;
-            case opcode::multiply: case opcode::divide: return 6;
-            case opcode::negate: return 7;
-            default: return 8;
+            case opcode::logical_or:
+                return 1;
+            case opcode::logical_and:
+                return 2;
+            case opcode::logical_not:
+                return 3;
+            case opcode::equal:
+            case opcode::not_equal:
+            case opcode::less:
+            case opcode::less_equal:
+            case opcode::greater:
+            case opcode::greater_equal:
+            case opcode::in:
+            case opcode::contains:
+                return 4;
+            case opcode::add:
+            case opcode::subtract:
+                return 5;
+            case opcode::multiply:
+            case opcode::divide:
+                return 6;
+            case opcode::negate:
+                return 7;
+            default:
+                return 8;
         }
     }
     static std::string_view symbol(opcode op) {
         switch (op) {
-            case opcode::logical_or: return " or ";
-            case opcode::logical_and: return " and ";
-            case opcode::equal: return " == ";
-            case opcode::not_equal: return " != ";
-            case opcode::less: return " < ";
-            case opcode::less_equal: return " <= ";
-            case opcode::greater: return " > ";
-            case opcode::greater_equal: return " >= ";
-            case opcode::contains: return " contains ";
-            case opcode::add: return " + ";
-            case opcode::subtract: return " - ";
-            case opcode::multiply: return " * ";
-            case opcode::divide: return " / ";
-            default: return " ? ";
+            case opcode::logical_or:
+                return " or ";
+            case opcode::logical_and:
+                return " and ";
+            case opcode::equal:
+                return " == ";
+            case opcode::not_equal:
+                return " != ";
+            case opcode::less:
+                return " < ";
+            case opcode::less_equal:
+                return " <= ";
+            case opcode::greater:
+                return " > ";
+            case opcode::greater_equal:
+                return " >= ";
+            case opcode::contains:
+                return " contains ";
+            case opcode::add:
+                return " + ";
+            case opcode::subtract:
+                return " - ";
+            case opcode::multiply:
+                return " * ";
+            case opcode::divide:
+                return " / ";
+            default:
+                return " ? ";
         }
     }
     // A code is written bare when that reads back as the same code, else quoted.
@@ -201,13 +240,16 @@ std::string writer::question(candor::survey::question const& q) const {
         case question_kind::rating:
             out += "rating " + number_text(q.min) + ".." + number_text(q.max);
             break;
-        case question_kind::likert: out += "likert " + number_text(q.max); break;
+        case question_kind::likert:
+            out += "likert " + number_text(q.max);
+            break;
         case question_kind::number:
             out += "number";
             if (q.has_range) out += ' ' + number_text(q.min) + ".." + number_text(q.max);
             out += q.integer ? " integer" : " decimal";
             break;
-        default: out += std::string(to_string(q.kind));
+        default:
+            out += std::string(to_string(q.kind));
     }
     if (!q.end_labels.empty())
         out += " labels (" + text(q.end_labels[0]) + ", " + text(q.end_labels[1]) + ")";
@@ -244,6 +286,7 @@ std::string writer::all() const {
         for (std::size_t i = 0; i < s_.fields.size(); ++i) {
             if (i) out += ", ";
             out += s_.fields[i];
+            if (!s_.field_required(s_.fields[i])) out += " optional";
         }
         out += '\n';
     }
@@ -263,8 +306,12 @@ std::string writer::all() const {
 
 }  // namespace
 
-std::string format(survey const& s) { return writer(s).all(); }
+std::string format(survey const& s) {
+    return writer(s).all();
+}
 
-std::string format(expr const& e, survey const& s) { return writer(s).expression(e); }
+std::string format(expr const& e, survey const& s) {
+    return writer(s).expression(e);
+}
 
 }  // namespace candor::survey

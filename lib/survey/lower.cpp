@@ -15,15 +15,22 @@ namespace {
 
 namespace x3 = boost::spirit::x3;
 
-bool is_numeric(value_type t) { return t == value_type::number; }
+bool is_numeric(value_type t) {
+    return t == value_type::number;
+}
 
 std::string_view describe(value_type t) {
     switch (t) {
-        case value_type::boolean: return "yes/no";
-        case value_type::number: return "a number";
-        case value_type::text: return "text";
-        case value_type::choice: return "a choice";
-        case value_type::choices: return "a set of choices";
+        case value_type::boolean:
+            return "yes/no";
+        case value_type::number:
+            return "a number";
+        case value_type::text:
+            return "text";
+        case value_type::choice:
+            return "a choice";
+        case value_type::choices:
+            return "a set of choices";
     }
     return "a value";
 }
@@ -43,14 +50,19 @@ constexpr kind_info kinds[] = {
 
 value_type type_of(question_kind k) {
     switch (k) {
-        case question_kind::yesno: return value_type::boolean;
+        case question_kind::yesno:
+            return value_type::boolean;
         case question_kind::text:
         case question_kind::date:
         case question_kind::email:
-        case question_kind::phone: return value_type::text;
-        case question_kind::choice_one: return value_type::choice;
-        case question_kind::choice_many: return value_type::choices;
-        default: return value_type::number;
+        case question_kind::phone:
+            return value_type::text;
+        case question_kind::choice_one:
+            return value_type::choice;
+        case question_kind::choice_many:
+            return value_type::choices;
+        default:
+            return value_type::number;
     }
 }
 
@@ -70,13 +82,13 @@ struct typed {
 };
 
 class lowering {
-public:
+  public:
     lowering(source_map const& source, errors& out) : source_(source), out_(out) {}
 
     survey run(ast::header const& header, std::vector<ast::statement> const& statements);
     std::optional<expr> standalone(ast::expression const& e, survey const& s);
 
-private:
+  private:
     location at(x3::position_tagged const& node) const {
         return source_.at(static_cast<std::size_t>(std::max(node.id_first, 0)));
     }
@@ -184,8 +196,7 @@ translated_text lowering::text(ast::text const& t, x3::position_tagged const& ow
     for (auto const& e : t) {
         std::string lang = e.language.empty() ? s_.default_language() : e.language;
         if (std::find(s_.languages.begin(), s_.languages.end(), lang) == s_.languages.end()) {
-            error(e, "unknown-language",
-                  "language `" + lang + "` is not declared in `languages`");
+            error(e, "unknown-language", "language `" + lang + "` is not declared in `languages`");
             continue;
         }
         if (out.has(lang)) {
@@ -233,22 +244,33 @@ void lowering::lower_kind(ast::kind_spec const& k, question& q) {
     }
 
     switch (q.kind) {
-        case question_kind::nps: q.min = 0, q.max = 10; break;
-        case question_kind::csat: q.min = 1, q.max = 5; break;
-        case question_kind::ces: q.min = 1, q.max = 7; break;
-        case question_kind::likert: q.min = 1, q.max = 5; break;
-        default: break;
+        case question_kind::nps:
+            q.min = 0, q.max = 10;
+            break;
+        case question_kind::csat:
+            q.min = 1, q.max = 5;
+            break;
+        case question_kind::ces:
+            q.min = 1, q.max = 7;
+            break;
+        case question_kind::likert:
+            q.min = 1, q.max = 5;
+            break;
+        default:
+            break;
     }
     bool const takes_range = q.kind == question_kind::rating || q.kind == question_kind::likert ||
                              q.kind == question_kind::number;
     if (k.bounds && !takes_range) {
         bool const fixed = is_scale(q.kind);
         error(*k.bounds, "no-range",
-              fixed ? "a " + std::string(to_string(q.kind)) + " question has a fixed scale; remove the range"
+              fixed ? "a " + std::string(to_string(q.kind)) +
+                          " question has a fixed scale; remove the range"
                     : "a " + std::string(to_string(q.kind)) + " question takes no range");
     } else if (q.kind == question_kind::likert) {
         if (k.bounds && (k.bounds->high || (k.bounds->low != "5" && k.bounds->low != "7")))
-            error(*k.bounds, "bad-range", "a likert scale has 5 or 7 points: `likert 5` or `likert 7`");
+            error(*k.bounds, "bad-range",
+                  "a likert scale has 5 or 7 points: `likert 5` or `likert 7`");
         else if (k.bounds)
             q.max = k.bounds->low == "7" ? 7 : 5;
     } else if (k.bounds) {
@@ -260,8 +282,7 @@ void lowering::lower_kind(ast::kind_spec const& k, question& q) {
             if (lo && hi) {
                 q.min = *lo, q.max = *hi, q.has_range = true;
                 if (*lo >= *hi)
-                    error(*k.bounds, "bad-range",
-                          "the range's low end must be below its high end");
+                    error(*k.bounds, "bad-range", "the range's low end must be below its high end");
                 if (q.kind == question_kind::rating &&
                     (*lo != std::floor(*lo) || *hi != std::floor(*hi) || *hi - *lo > 100))
                     error(*k.bounds, "bad-range",
@@ -324,14 +345,16 @@ void lowering::lower_attribute(ast::attribute const& a, question& q) {
                 }
                 seen = true;
                 if (q.kind == question_kind::text && v.keyword == "max") {
-                    if (limit == 0) self.error(v, "bad-limit", "a text's maximum length must be above 0");
+                    if (limit == 0)
+                        self.error(v, "bad-limit", "a text's maximum length must be above 0");
                     q.max_length = limit;
                 } else if (q.kind == question_kind::choice_many) {
                     (v.keyword == "max" ? q.max_selections : q.min_selections) = limit;
                 } else {
                     self.error(v, "bad-limit",
-                               "`" + v.keyword + " N` applies to text (max length) and choice many "
-                               "(selections)");
+                               "`" + v.keyword +
+                                   " N` applies to text (max length) and choice many "
+                                   "(selections)");
                 }
             }
         }
@@ -412,8 +435,8 @@ survey lowering::run(ast::header const& header, std::vector<ast::statement> cons
     s_.id = header.id;
     if (s_.id.empty()) error(header, "bad-id", "the survey id must not be empty");
     std::uint32_t version = 0;
-    auto [p, ec] = std::from_chars(header.version.data(), header.version.data() + header.version.size(),
-                                   version);
+    auto [p, ec] = std::from_chars(header.version.data(),
+                                   header.version.data() + header.version.size(), version);
     if (ec != std::errc() || version == 0)
         error(header, "bad-version", "the version is a whole number from 1 to 4294967295");
     s_.version = version;
@@ -428,25 +451,28 @@ survey lowering::run(ast::header const& header, std::vector<ast::statement> cons
         lowering& self;
         void operator()(ast::languages_stmt const&) const {}
         void operator()(ast::title_stmt const& t) const {
-            if (self.has_title_) self.error(t, "duplicate-statement", "`title` may be written only once");
+            if (self.has_title_)
+                self.error(t, "duplicate-statement", "`title` may be written only once");
             self.has_title_ = true;
             self.s_.title = self.text(t.title, t);
         }
         void operator()(ast::fields_stmt const& f) const {
-            for (auto const& n : f.names) {
+            for (auto const& [n, optional] : f.names) {
                 if (self.field_ids_.count(n.name) || self.question_ids_.count(n.name)) {
                     self.error(n, "duplicate-field", "`" + n.name + "` is already defined");
                     continue;
                 }
                 self.field_ids_[n.name] = self.s_.fields.size();
                 self.s_.fields.push_back(n.name);
+                if (optional) self.s_.optional_fields.push_back(n.name);
             }
         }
         void operator()(ast::page_stmt const& p) const {
             for (auto const& existing : self.s_.pages)
                 if (existing.id == p.id.name)
                     self.error(p.id, "duplicate-page", "page `" + p.id.name + "` is defined twice");
-            self.s_.pages.push_back({p.id.name, p.title ? self.text(*p.title, p) : translated_text{}});
+            self.s_.pages.push_back(
+                {p.id.name, p.title ? self.text(*p.title, p) : translated_text{}});
             self.current_page_ = p.id.name;
         }
         void operator()(ast::question_stmt const& q) const { self.add_question(q); }
@@ -485,7 +511,8 @@ void lowering::conditions() {
         for (auto const& a : question_ast_[i]->attributes) {
             auto const* c = boost::get<ast::condition_attr>(&a);
             if (!c) continue;
-            auto& slot = c->keyword == "show" ? s_.questions[i].show_if : s_.questions[i].require_if;
+            auto& slot =
+                c->keyword == "show" ? s_.questions[i].show_if : s_.questions[i].require_if;
             if (!slot || !slot->empty()) continue;  // a duplicate, reported already
             auto lowered = condition(c->condition, i);
             if (lowered)
@@ -503,8 +530,10 @@ void lowering::conditions() {
             if (state[d] == 1 && !reported[d]) {
                 reported[d] = true;
                 error(*question_ast_[d], "condition-cycle",
-                      "the conditions of `" + s_.questions[d].id + "` depend on themselves "
-                      "(through `" + s_.questions[q].id + "`)");
+                      "the conditions of `" + s_.questions[d].id +
+                          "` depend on themselves "
+                          "(through `" +
+                          s_.questions[q].id + "`)");
             } else if (state[d] == 0) {
                 self(self, d);
             }
@@ -616,8 +645,8 @@ typed lowering::lower(ast::operand const& o) {
                 if (grouping) {
                     if (!group.group.empty() && q.type != group.type) {
                         self.error(arg, "type-mismatch",
-                                   "`" + c.function + "` needs questions of one type; `" + arg.name +
-                                       "` is " + std::string(describe(q.type)));
+                                   "`" + c.function + "` needs questions of one type; `" +
+                                       arg.name + "` is " + std::string(describe(q.type)));
                         return self.failed();
                     }
                     group.type = q.type;
@@ -643,9 +672,7 @@ typed lowering::lower(ast::operand const& o) {
             group.all = c.function == "all";
             return group;
         }
-        typed operator()(x3::forward_ast<ast::unary> const& u) const {
-            return self.lower(u.get());
-        }
+        typed operator()(x3::forward_ast<ast::unary> const& u) const { return self.lower(u.get()); }
         typed operator()(x3::forward_ast<ast::expression> const& e) const {
             return self.lower(e.get());
         }
@@ -667,9 +694,10 @@ typed lowering::lower(ast::unary const& u) {
         }
         value_type const want = logical ? value_type::boolean : value_type::number;
         if (t.type != want || !t.group.empty()) {
-            error(u, "type-mismatch",
-                  std::string(logical ? "`not` applies to a condition" : "`-` applies to a number") +
-                      ", not " + std::string(describe(t.type)));
+            error(
+                u, "type-mismatch",
+                std::string(logical ? "`not` applies to a condition" : "`-` applies to a number") +
+                    ", not " + std::string(describe(t.type)));
             return failed();
         }
         expr::node node;
@@ -707,8 +735,8 @@ bool lowering::settle_code(typed& t, typed const& other, x3::position_tagged con
     if (other_is_choice && node.op == opcode::text) {
         auto const& q = s_.questions[static_cast<std::size_t>(other.choice_question)];
         if (!q.option(node.text) && !(q.other && node.text == "other")) {
-            error(t.name ? static_cast<x3::position_tagged const&>(*t.name) : where, "unknown-option",
-                  "`" + q.id + "` has no option `" + node.text + "`");
+            error(t.name ? static_cast<x3::position_tagged const&>(*t.name) : where,
+                  "unknown-option", "`" + q.id + "` has no option `" + node.text + "`");
             return false;
         }
         t.name = nullptr;
@@ -792,16 +820,18 @@ typed lowering::apply(ast::optoken op, typed left, ast::operand const& right_ast
     switch (op) {
         case optoken::logical_or:
         case optoken::logical_and: {
-            if (!settle_code(left, right, where) || !settle_code(right, left, where)) return failed();
+            if (!settle_code(left, right, where) || !settle_code(right, left, where))
+                return failed();
             if (left.type != value_type::boolean || right.type != value_type::boolean)
                 return mismatch("`and` and `or` join conditions, not " +
-                                std::string(describe(left.type != value_type::boolean ? left.type
-                                                                                     : right.type)));
+                                std::string(describe(
+                                    left.type != value_type::boolean ? left.type : right.type)));
             return binary(op == optoken::logical_or ? opcode::logical_or : opcode::logical_and,
                           value_type::boolean, left, right);
         }
         case optoken::contains: {
-            if (!settle_code(right, left, where) || !settle_code(left, right, where)) return failed();
+            if (!settle_code(right, left, where) || !settle_code(left, right, where))
+                return failed();
             if (left.type == value_type::choices && right.type == value_type::choice)
                 return binary(opcode::contains, value_type::boolean, left, right);
             if (left.type == value_type::text && right.type == value_type::text)
@@ -814,7 +844,8 @@ typed lowering::apply(ast::optoken op, typed left, ast::operand const& right_ast
         case optoken::less_equal:
         case optoken::greater:
         case optoken::greater_equal: {
-            if (!settle_code(left, right, where) || !settle_code(right, left, where)) return failed();
+            if (!settle_code(left, right, where) || !settle_code(right, left, where))
+                return failed();
             bool const ordering = op != optoken::equal && op != optoken::not_equal;
             bool const same = left.type == right.type ||
                               (left.type == value_type::choice && right.type == value_type::text) ||
@@ -839,32 +870,37 @@ typed lowering::apply(ast::optoken op, typed left, ast::operand const& right_ast
         case optoken::minus:
         case optoken::times:
         case optoken::divide: {
-            if (!settle_code(left, right, where) || !settle_code(right, left, where)) return failed();
+            if (!settle_code(left, right, where) || !settle_code(right, left, where))
+                return failed();
             if (left.type != value_type::number || right.type != value_type::number)
                 return mismatch("arithmetic needs numbers, not " +
-                                std::string(describe(left.type != value_type::number ? left.type
-                                                                                    : right.type)));
+                                std::string(describe(
+                                    left.type != value_type::number ? left.type : right.type)));
             opcode code = op == optoken::plus    ? opcode::add
                           : op == optoken::minus ? opcode::subtract
                           : op == optoken::times ? opcode::multiply
                                                  : opcode::divide;
             return binary(code, value_type::number, left, right);
         }
-        default: return mismatch("this operator cannot join these values");
+        default:
+            return mismatch("this operator cannot join these values");
     }
 }
 
 // ---- Piping: `{question}` in a text shows an earlier answer.
 
 void lowering::check_pipes() {
-    auto check_text = [&](translated_text const& t, std::size_t index, x3::position_tagged const& node) {
+    auto check_text = [&](translated_text const& t, std::size_t index,
+                          x3::position_tagged const& node) {
         for (auto const& [lang, s] : t.by_language) {
             for (std::size_t i = s.find('{'); i != std::string::npos; i = s.find('{', i + 1)) {
                 auto close = s.find('}', i);
                 if (close == std::string::npos) break;
                 std::string name = s.substr(i + 1, close - i - 1);
-                bool ident = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
-                for (char c : name) ident = ident && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+                bool ident = !name.empty() &&
+                             (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
+                for (char c : name)
+                    ident = ident && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
                 if (!ident) continue;  // not a pipe: braces written as text
                 auto it = question_ids_.find(name);
                 if (it == question_ids_.end())
@@ -919,8 +955,10 @@ struct shown_analysis {
     truth of_node(expr const& e, std::uint32_t i, std::vector<truth> const& t) const {
         auto const& n = e.nodes[i];
         switch (n.op) {
-            case opcode::boolean: return n.number != 0 ? truth::maybe : truth::never;
-            case opcode::answered: return never_shown[n.a] ? truth::never : truth::maybe;
+            case opcode::boolean:
+                return n.number != 0 ? truth::maybe : truth::never;
+            case opcode::answered:
+                return never_shown[n.a] ? truth::never : truth::maybe;
             case opcode::logical_and:
                 return t[n.a] == truth::never || t[n.b] == truth::never ? truth::never
                                                                         : truth::maybe;
@@ -943,17 +981,32 @@ struct shown_analysis {
                 if (!l || !r) return truth::maybe;
                 bool possible = true;
                 switch (n.op) {
-                    case opcode::equal: possible = l->first <= r->second && r->first <= l->second; break;
-                    case opcode::not_equal: possible = !(l->first == l->second && r->first == r->second && l->first == r->first); break;
-                    case opcode::less: possible = l->first < r->second; break;
-                    case opcode::less_equal: possible = l->first <= r->second; break;
-                    case opcode::greater: possible = l->second > r->first; break;
-                    case opcode::greater_equal: possible = l->second >= r->first; break;
-                    default: break;
+                    case opcode::equal:
+                        possible = l->first <= r->second && r->first <= l->second;
+                        break;
+                    case opcode::not_equal:
+                        possible = !(l->first == l->second && r->first == r->second &&
+                                     l->first == r->first);
+                        break;
+                    case opcode::less:
+                        possible = l->first < r->second;
+                        break;
+                    case opcode::less_equal:
+                        possible = l->first <= r->second;
+                        break;
+                    case opcode::greater:
+                        possible = l->second > r->first;
+                        break;
+                    case opcode::greater_equal:
+                        possible = l->second >= r->first;
+                        break;
+                    default:
+                        break;
                 }
                 return possible ? truth::maybe : truth::never;
             }
-            default: return truth::maybe;
+            default:
+                return truth::maybe;
         }
     }
 };

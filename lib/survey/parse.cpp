@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <fstream>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 
-#include "util/x3/config.hpp"
 #include "grammar.hpp"
 #include "lower.hpp"
+#include "util/x3/config.hpp"
 
 namespace candor::survey {
 
@@ -32,8 +32,10 @@ char const* too_deep(std::string_view text) {
         if (in_comment) {
             in_comment = c != '\n';
         } else if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"' || c == '\n') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"' || c == '\n')
+                in_string = false;
         } else if (c == '#') {
             in_comment = true;
         } else if (c == '"') {
@@ -54,13 +56,13 @@ void skip_blanks(iterator_type& first, iterator_type last) {
 }
 
 bool starts_statement(iterator_type p, iterator_type last) {
-    static constexpr std::string_view keywords[] = {"question", "page", "fields", "field",
-                                                    "title", "languages"};
+    static constexpr std::string_view keywords[] = {"question", "page",  "fields",
+                                                    "field",    "title", "languages"};
     std::string_view rest(p, static_cast<std::size_t>(last - p));
     for (auto k : keywords) {
         if (rest.substr(0, k.size()) == k &&
-            (rest.size() == k.size() || !(std::isalnum(static_cast<unsigned char>(rest[k.size()])) ||
-                                          rest[k.size()] == '_')))
+            (rest.size() == k.size() ||
+             !(std::isalnum(static_cast<unsigned char>(rest[k.size()])) || rest[k.size()] == '_')))
             return true;
     }
     return false;
@@ -96,9 +98,9 @@ result<survey> parse(std::string_view text, std::string_view file_name) {
         return result<survey>(unexpected(std::move(diags)));
     };
     if (text.size() > max_survey_bytes)
-        return fail(error_at(source.at(std::size_t{0}), "too-large",
-                             "a survey file may hold at most " +
-                                 std::to_string(max_survey_bytes >> 20) + " MiB"));
+        return fail(error_at(
+            source.at(std::size_t{0}), "too-large",
+            "a survey file may hold at most " + std::to_string(max_survey_bytes >> 20) + " MiB"));
     if (auto bad = util::first_bad_byte(text))
         return fail(error_at(source.at(bad), "encoding",
                              "not a survey: the file holds a byte that is neither text nor "
@@ -129,8 +131,8 @@ result<survey> parse(std::string_view text, std::string_view file_name) {
     for (;;) {
         skip_blanks(first, last);
         if (first == last) {
-            diags.push_back(error_at(source.at(first), "syntax",
-                                     "the survey's closing } is missing"));
+            diags.push_back(
+                error_at(source.at(first), "syntax", "the survey's closing } is missing"));
             break;
         }
         if (*first == '}') {
@@ -147,11 +149,11 @@ result<survey> parse(std::string_view text, std::string_view file_name) {
             statements.push_back(std::move(statement));
             continue;
         }
-        diags.push_back(error_at(
-            source.at(tracker.has_error() ? tracker.where() : start), "syntax",
-            tracker.has_error()
-                ? tracker.what()
-                : "expected a statement: languages, title, field, page or question"));
+        diags.push_back(
+            error_at(source.at(tracker.has_error() ? tracker.where() : start), "syntax",
+                     tracker.has_error()
+                         ? tracker.what()
+                         : "expected a statement: languages, title, field, page or question"));
         if (diags.size() >= max_diagnostics) break;
         first = resume_point(std::max(start, tracker.has_error() ? tracker.where() : start), last);
     }
@@ -181,8 +183,9 @@ result<expr> parse_condition(std::string_view text, survey const& s, location or
     if (auto bad = util::first_bad_byte(text))
         diags.push_back(error_at(source.at(bad), "encoding", "a condition must be UTF-8 text"));
     else if (auto deep = too_deep(text))
-        diags.push_back(error_at(source.at(deep), "too-deep",
-                                 "nested more than " + std::to_string(max_nesting) + " levels deep"));
+        diags.push_back(
+            error_at(source.at(deep), "too-deep",
+                     "nested more than " + std::to_string(max_nesting) + " levels deep"));
     if (!diags.empty()) return place(diags);
 
     iterator_type first = text.data();
@@ -190,13 +193,14 @@ result<expr> parse_condition(std::string_view text, survey const& s, location or
     parser::tracker tracker(text.data());
     std::reference_wrapper<parser::tracker> tracker_ref(tracker);
     ast::expression tree;
-    bool const ok = x3::phrase_parse(first, last,
-                                     x3::with<x3::error_handler_tag>(tracker_ref)[parser::expression()],
-                                     parser::skipper, tree);
+    bool const ok = x3::phrase_parse(
+        first, last, x3::with<x3::error_handler_tag>(tracker_ref)[parser::expression()],
+        parser::skipper, tree);
     if (!ok || first != last || tracker.has_error()) {
         auto where = tracker.has_error() ? tracker.where() : first;
-        diags.push_back(error_at(source.at(where), "syntax",
-                                 tracker.has_error() ? tracker.what() : "expected the end of the condition"));
+        diags.push_back(
+            error_at(source.at(where), "syntax",
+                     tracker.has_error() ? tracker.what() : "expected the end of the condition"));
         return place(diags);
     }
     auto condition = lower_condition(tree, s, source, diags);

@@ -9,7 +9,8 @@ namespace candor::survey::parser {
 struct header_class : x3::annotate_on_success, report_errors {};
 struct statement_class : x3::annotate_on_success, report_errors {};
 // X3 tells rules apart by their ID type, so every rule has its own.
-#define CANDOR_TAGGED_RULE_ID(name) struct name : x3::annotate_on_success {};
+#define CANDOR_TAGGED_RULE_ID(name) \
+    struct name : x3::annotate_on_success {};
 CANDOR_TAGGED_RULE_ID(lang_entry_class)
 CANDOR_TAGGED_RULE_ID(bare_entry_class)
 CANDOR_TAGGED_RULE_ID(range_class)
@@ -35,8 +36,7 @@ expression_type const condition = "a condition";
 
 x3::rule<lang_entry_class, ast::text_entry> const lang_entry = "a language and a quoted string";
 x3::rule<bare_entry_class, ast::text_entry> const bare_entry = "a quoted string";
-x3::rule<text_class, ast::text> const text =
-    "a quoted string or { language \"text\" ... }";
+x3::rule<text_class, ast::text> const text = "a quoted string or { language \"text\" ... }";
 x3::rule<range_class, ast::range> const bounds = "a range such as 1..5";
 x3::rule<option_class, ast::option> const option = "an option: code \"label\"";
 x3::rule<class options_class, std::vector<ast::option>> const options = "of (options)";
@@ -65,14 +65,16 @@ x3::rule<class option_list_class, std::vector<ast::option>> const option_list =
     "options: code \"label\", ...";
 x3::rule<class language_list_class, std::vector<ast::name_ref>> const language_list =
     "language codes such as en fr";
-x3::rule<class field_list_class, std::vector<ast::name_ref>> const field_list =
+x3::rule<class field_list_class, std::vector<ast::field_decl>> const field_list =
     "field names separated by commas";
+x3::rule<class field_decl_class, ast::field_decl> const field_decl = "a field name";
 auto const version_kw_def = kw("version");
 auto const if_kw_def = kw("if");
 auto const lang_entries_def = +lang_entry;
 auto const option_list_def = option % ',';
 auto const language_list_def = +language_ref;
-auto const field_list_def = name_ref % ',';
+auto const field_decl_def = name_ref >> x3::matches[kw("optional")];
+auto const field_list_def = field_decl % ',';
 auto const version_number_def = x3::raw[lexeme[+digit]];
 auto const header_rule_def = kw("survey") > quoted > version_kw > version_number > '{';
 
@@ -87,9 +89,9 @@ auto const kind_def = name_ref >> -(kw_string("one") | kw_string("many")) >> opt
                       -(kw_string("integer") | kw_string("decimal"));
 
 auto const condition_attr_def = (kw_string("show") | kw_string("require")) > if_kw > condition;
-auto const value_attr_def = ((kw_string("max") | kw_string("min")) > raw_number) |
-                            ((kw_string("required") | kw_string("personal")) >>
-                             x3::attr(std::string()));
+auto const value_attr_def =
+    ((kw_string("max") | kw_string("min")) > raw_number) |
+    ((kw_string("required") | kw_string("personal")) >> x3::attr(std::string()));
 auto const labels_attr_def = kw_string("labels") > '(' > text > ',' > text > ')';
 auto const other_attr_def = kw_string("other") > text;
 // One member, so filled by an action (see common_def.hpp); it takes the position of the
@@ -102,17 +104,17 @@ auto const prompt_attr_def = text[([](auto& ctx) {
 auto const attribute_def = condition_attr | value_attr | labels_attr | other_attr | prompt_attr;
 
 auto const question_def = kw_string("question") > name_ref > ':' > kind > *attribute;
-auto const languages_def =
-    kw_string("languages") > language_list > -(kw("default") > language_ref);
+auto const languages_def = kw_string("languages") > language_list > -(kw("default") > language_ref);
 auto const title_def = kw_string("title") > text;
 auto const fields_def = (kw_string("fields") | kw_string("field")) > field_list;
 auto const page_def = kw_string("page") > name_ref > -text;
 
 auto const statement_rule_def = question | languages | title | fields | page;
 
-BOOST_SPIRIT_DEFINE(version_kw, if_kw, lang_entries, option_list, language_list, field_list)
-BOOST_SPIRIT_DEFINE(header_rule, version_number, statement_rule, lang_entry, bare_entry, text, bounds, option, options,
-                    kind, condition_attr, value_attr, labels_attr, other_attr, prompt_attr, attribute,
-                    question, languages, title, fields, page)
+BOOST_SPIRIT_DEFINE(version_kw, if_kw, lang_entries, option_list, language_list, field_list,
+                    field_decl)
+BOOST_SPIRIT_DEFINE(header_rule, version_number, statement_rule, lang_entry, bare_entry, text,
+                    bounds, option, options, kind, condition_attr, value_attr, labels_attr,
+                    other_attr, prompt_attr, attribute, question, languages, title, fields, page)
 
 }  // namespace candor::survey::parser

@@ -4,19 +4,32 @@ namespace candor::survey {
 
 std::string_view to_string(question_kind k) noexcept {
     switch (k) {
-        case question_kind::nps: return "nps";
-        case question_kind::csat: return "csat";
-        case question_kind::ces: return "ces";
-        case question_kind::rating: return "rating";
-        case question_kind::likert: return "likert";
-        case question_kind::choice_one: return "choice one";
-        case question_kind::choice_many: return "choice many";
-        case question_kind::yesno: return "yesno";
-        case question_kind::text: return "text";
-        case question_kind::number: return "number";
-        case question_kind::date: return "date";
-        case question_kind::email: return "email";
-        case question_kind::phone: return "phone";
+        case question_kind::nps:
+            return "nps";
+        case question_kind::csat:
+            return "csat";
+        case question_kind::ces:
+            return "ces";
+        case question_kind::rating:
+            return "rating";
+        case question_kind::likert:
+            return "likert";
+        case question_kind::choice_one:
+            return "choice one";
+        case question_kind::choice_many:
+            return "choice many";
+        case question_kind::yesno:
+            return "yesno";
+        case question_kind::text:
+            return "text";
+        case question_kind::number:
+            return "number";
+        case question_kind::date:
+            return "date";
+        case question_kind::email:
+            return "email";
+        case question_kind::phone:
+            return "phone";
     }
     return "text";
 }

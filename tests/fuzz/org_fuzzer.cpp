@@ -40,7 +40,7 @@ struct world {
         routing::parse_org_file(CANDOR_SOURCE_DIR "/examples/org/hotel-chain.org").value();
     response::response card =
         response::from_json(
-            R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":"paris-01","device":"kiosk-1","channel":"kiosk","shift":"night"},"submitted":"2026-11-06T16:00:00Z","answers":{"recommend":3,"satisfaction":2,"what_went_wrong":"rude staff","contact_me":true}})")
+            R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":"paris-01","device":"kiosk-1","channel":"kiosk","shift":"night","on_duty":"leo"},"submitted":"2026-11-06T16:00:00Z","answers":{"recommend":3,"satisfaction":2,"what_went_wrong":"rude staff","contact_me":true}})")
             .value();
 };
 

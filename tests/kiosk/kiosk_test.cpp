@@ -50,7 +50,7 @@ TEST_CASE("the card model carries every question, its texts and its conditions a
     auto s = hotel();
     auto m = json::parse(kiosk::page_model(s, {kiosk::layout::page, 60, {{"site", "paris-01"}}}));
     CHECK(m["languages"] == json{"en", "fr"});
-    CHECK(m["fields"] == json{"paris-01", "", "", ""});
+    CHECK(m["fields"] == json{"paris-01", "", "", "", ""});
     REQUIRE(m["questions"].size() == s.questions.size());
     auto const& wrong =
         m["questions"][static_cast<std::size_t>(s.question_index("what_went_wrong"))];

@@ -98,8 +98,8 @@ TEST_CASE("export writes the good lines of a hostile file and counts the others"
     std::size_t rows = 0;
     for (std::size_t p = 0; (p = r.out.find("\r\n", p)) != std::string::npos; p += 2) ++rows;
     CHECK(rows == 3);  // the header and two responses
-    CHECK(contains(r.out, "hotel-stay,3,en,2026-11-02T10:16:12Z,,paris-01,kiosk-1,kiosk,day,9,"));
-    CHECK(contains(r.out, "hotel-stay,3,en,2026-11-02T10:16:12Z,,paris-01,kiosk-1,kiosk,day,3,"));
+    CHECK(contains(r.out, "hotel-stay,3,en,2026-11-02T10:16:12Z,,paris-01,kiosk-1,kiosk,day,,9,"));
+    CHECK(contains(r.out, "hotel-stay,3,en,2026-11-02T10:16:12Z,,paris-01,kiosk-1,kiosk,day,,3,"));
 }
 
 TEST_CASE("submit journals the good lines of a hostile file and reports the others at their line") {

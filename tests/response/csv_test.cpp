@@ -32,12 +32,15 @@ TEST_CASE("a CSV export has one column per question and one row per response") {
     auto nl = text.find("\r\n");
     std::string header = text.substr(0, nl);
     std::string row = text.substr(nl + 2, text.size() - nl - 4);
-    CHECK(header ==
-          "survey,version,language,submitted,started,site,device,channel,shift,recommend,satisfaction,"
-          "checkin_effort,cleanliness,staff,breakfast,reason,reason.other,amenities,what_went_wrong,"
-          "best_part,contact_me,phone,email");
+    CHECK(
+        header ==
+        "survey,version,language,submitted,started,site,device,channel,shift,on_duty,recommend,"
+        "satisfaction,"
+        "checkin_effort,cleanliness,staff,breakfast,reason,reason.other,amenities,what_went_wrong,"
+        "best_part,contact_me,phone,email");
     CHECK(row ==
-          "hotel-stay,3,en,2026-11-02T10:16:12Z,2026-11-02T10:14:00Z,paris-01,kiosk-1,kiosk,day,9,5,,,,,"
+          "hotel-stay,3,en,2026-11-02T10:16:12Z,2026-11-02T10:14:00Z,paris-01,kiosk-1,kiosk,day,,9,"
+          "5,,,,,"
           "leisure,'=cmd,spa;bar,,,no,,");
     auto count = [](std::string const& s) { return std::count(s.begin(), s.end(), ','); };
     CHECK(count(header) == count(row));

@@ -43,7 +43,9 @@ TEST_CASE("each kind rejects the wrong type and out-of-range values") {
     CHECK(has(ps, "staff", "out-of-range"));
     // A wrong answer to a required question is a problem of its own, not also "missing".
     CHECK_FALSE(has(ps, "satisfaction", "required-missing"));
-    auto const& msg = std::find_if(ps.begin(), ps.end(), [](auto const& p) { return p.where.field == "recommend"; })->message;
+    auto const& msg = std::find_if(ps.begin(), ps.end(), [](auto const& p) {
+                          return p.where.field == "recommend";
+                      })->message;
     CHECK(msg == "`recommend` is answered from 0 to 10, not 11");
 }
 
@@ -72,7 +74,8 @@ TEST_CASE("required answers are required only when shown") {
 
 TEST_CASE("an answer to a question hidden by these answers is refused") {
     auto r = good_hotel_response();
-    set(r, "what_went_wrong", std::string("nothing"));  // shown only if recommend <= 6 or satisfaction <= 2
+    set(r, "what_went_wrong",
+        std::string("nothing"));  // shown only if recommend <= 6 or satisfaction <= 2
     CHECK(has(response::validate(hotel(), r), "what_went_wrong", "not-shown"));
     set(r, "recommend", std::int64_t{4});
     CHECK(response::validate(hotel(), r).empty());
@@ -129,6 +132,11 @@ TEST_CASE("device fields: the respondent may not set one, the device must set th
     CHECK(has(response::validate(hotel(), r), "shift", "missing-field"));
     r.fields.emplace_back("mood", "sunny");
     CHECK(has(response::validate(hotel(), r), "mood", "device-field"));
+    // `on_duty` is optional: a card without it is whole, one with it names its person.
+    r = good_hotel_response();
+    CHECK(response::validate(hotel(), r).empty());
+    r.fields.emplace_back("on_duty", "leo");
+    CHECK(response::validate(hotel(), r).empty());
 }
 
 TEST_CASE("the response must answer this survey and version, in one of its languages") {
@@ -172,14 +180,18 @@ TEST_CASE("conditions follow the documented semantics") {
     r.survey = "e";
     r.version = 1;
     r.fields = {{"channel", "kiosk"}};
-    auto shown = [&](char const* id) { return response::is_shown(s, r, static_cast<std::size_t>(s.question_index(id))); };
+    auto shown = [&](char const* id) {
+        return response::is_shown(s, r, static_cast<std::size_t>(s.question_index(id)));
+    };
     // Nothing answered: comparisons with a missing answer are false, so `not` makes x1 shown.
     CHECK(shown("x1"));
     CHECK_FALSE(shown("x2"));
     CHECK_FALSE(shown("x3"));
     CHECK_FALSE(shown("x4"));
     CHECK_FALSE(shown("x5"));
-    r.answers = {{"n", std::int64_t{9}}, {"m", response::choice_codes{"a", "c"}}, {"t", std::string("We were late")}};
+    r.answers = {{"n", std::int64_t{9}},
+                 {"m", response::choice_codes{"a", "c"}},
+                 {"t", std::string("We were late")}};
     CHECK(shown("x1"));
     CHECK(shown("x2"));  // 9*2-3 = 15
     CHECK(shown("x3"));  // case-insensitive contains
@@ -191,7 +203,8 @@ TEST_CASE("conditions follow the documented semantics") {
     CHECK_FALSE(shown("x5"));
 }
 
-TEST_CASE("check agrees with a direct reading of the hotel card's conditions on generated responses") {
+TEST_CASE(
+    "check agrees with a direct reading of the hotel card's conditions on generated responses") {
     // An independent oracle: the card's show-if rules written out by hand in C++.
     std::mt19937 rng(7);
     auto const& s = hotel();

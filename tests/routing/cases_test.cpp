@@ -12,7 +12,7 @@ using routing::testing::at;
 static response::response card(std::string const& site, std::string const& answers) {
     return routing::testing::card(site, answers, "leo");
 }
-using routing::testing::hotel_with_staff;
+using routing::testing::hotel;
 using routing::testing::sample_org;
 
 namespace {
@@ -29,9 +29,9 @@ TEST_CASE(
                      "when recommend <= 6 notify site_manager within 4h escalate regional_director "
                      "after 24h\n"
                      "when contact_me == yes notify customer_care within 1 business day\n",
-                     "t.rules", sample_org(), hotel_with_staff())
+                     "t.rules", sample_org(), hotel())
                      .value();
-    router r(sample_org(), hotel_with_staff(), rules);
+    router r(sample_org(), hotel(), rules);
     routing::testing::temp_dir dir;
     timestamp const friday_5pm_paris = at("2026-11-06T16:00:00Z");
     {
@@ -74,9 +74,9 @@ TEST_CASE(
 TEST_CASE(
     "an acknowledged case stops escalating; resolution keeps the note; all survives a restart") {
     auto rules = load_rules("when recommend <= 6 notify site_manager within 2 business hours\n",
-                            "t.rules", sample_org(), hotel_with_staff())
+                            "t.rules", sample_org(), hotel())
                      .value();
-    router r(sample_org(), hotel_with_staff(), rules);
+    router r(sample_org(), hotel(), rules);
     routing::testing::temp_dir dir;
     // Saturday 19:00 in Nice, open every day 08:00-20:00: one hour today, one tomorrow.
     timestamp const saturday = at("2026-11-07T18:00:00Z");

@@ -25,16 +25,6 @@ inline survey::survey const& hotel() {
     static survey::survey const s = survey::parse_file(hotel_survey_path).value();
     return s;
 }
-// The hotel card with a device field naming the staff on duty, for the bypass tests.
-inline survey::survey const& hotel_with_staff() {
-    static survey::survey const s = [] {
-        auto copy = hotel();
-        copy.fields.push_back("staff");
-        return copy;
-    }();
-    return s;
-}
-
 // Whether any error has this code at this line and column.
 inline bool has(errors const& all, std::string const& code, std::uint32_t line,
                 std::uint32_t column) {
@@ -45,13 +35,13 @@ inline bool has(errors const& all, std::string const& code, std::uint32_t line,
 
 using candor::test::temp_dir;
 
-// A hotel card from `site` with these answers (JSON members), on the night shift; `staff`
-// names the person on duty in the device field of hotel_with_staff().
+// A hotel card from `site` with these answers (JSON members), on the night shift; `on_duty`
+// names the person on duty (the survey's `on_duty` field, the sample org's duty-field).
 inline response::response card(std::string const& site, std::string const& answers,
-                              std::string const& staff = "") {
+                               std::string const& on_duty = "") {
     std::string json = R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":")" +
                        site + R"(","shift":"night")" +
-                       (staff.empty() ? "" : R"(,"staff":")" + staff + "\"") +
+                       (on_duty.empty() ? "" : R"(,"on_duty":")" + on_duty + "\"") +
                        R"(},"submitted":"2026-11-06T16:00:00Z","answers":{)" + answers + "}}";
     return response::from_json(json).value();
 }

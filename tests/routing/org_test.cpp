@@ -44,7 +44,7 @@ TEST_CASE("the sample org parses with its sites, roles and people") {
     CHECK(org.find_role("regional_director")->level == scope::region);
     CHECK(org.find_role("customer_care")->contacts_guests);
     CHECK(org.fallback_role == "guest_relations");
-    CHECK(org.duty_field == "staff");
+    CHECK(org.duty_field == "on_duty");
     CHECK(org.default_deadline == duration{1, duration_unit::business_days});
     auto const* marie = org.find_person("marie");
     REQUIRE(marie);
@@ -68,12 +68,12 @@ TEST_CASE("syntax errors are reported at their line and column, each statement o
 }
 
 TEST_CASE("semantic errors: unknown names, bad times, duplicates, missing fallback") {
-    auto e =
-        errors_of(base +
-               "site nice-03 region south brand nope timezone utc+25:00 hours mon-xyz 09:00-18:00\n"
-               "person x holds boss at nowhere, ghost at paris-01 webhook \"ftp://x\"\n"
-               "person y holds rd at paris-01\n"
-               "site paris-01\n");
+    auto e = errors_of(
+        base +
+        "site nice-03 region south brand nope timezone utc+25:00 hours mon-xyz 09:00-18:00\n"
+        "person x holds boss at nowhere, ghost at paris-01 webhook \"ftp://x\"\n"
+        "person y holds rd at paris-01\n"
+        "site paris-01\n");
     CHECK(has(e, "unknown-region", 9, 21));
     CHECK(has(e, "unknown-brand", 9, 33));
     CHECK(has(e, "bad-timezone", 9, 47));
@@ -106,8 +106,8 @@ TEST_CASE("the fallback must exist, be held, and sit at head office") {
 
 TEST_CASE("roles must say front-line or management and where they are held") {
     auto e = errors_of(base +
-                    "role x at site\nrole y management front-line at site\nrole z management\n"
-                    "role w front-line at region\n");
+                       "role x at site\nrole y management front-line at site\nrole z management\n"
+                       "role w front-line at region\n");
     CHECK(has(e, "role-kind", 9, 6));
     CHECK(has(e, "role-kind", 10, 6));
     CHECK(has(e, "bad-scope", 11, 6));

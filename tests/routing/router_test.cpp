@@ -10,13 +10,13 @@
 using namespace candor;
 using namespace candor::routing;
 using routing::testing::card;
-using routing::testing::hotel_with_staff;
+using routing::testing::hotel;
 using routing::testing::sample_org;
 
 namespace {
 
 rule_set sample_rules(std::string const& text) {
-    auto r = load_rules(text, "t.rules", sample_org(), hotel_with_staff());
+    auto r = load_rules(text, "t.rules", sample_org(), hotel());
     if (!r) FAIL(render(r.error(), text));
     return std::move(*r);
 }
@@ -38,7 +38,7 @@ TEST_CASE("a rude night manager's card reaches the site manager, not the night m
         "when recommend <= 6 or what_went_wrong contains \"rude\" notify duty_manager, "
         "site_manager "
         "escalate regional_director after 24h\n");
-    router r(sample_org(), hotel_with_staff(), rules);
+    router r(sample_org(), hotel(), rules);
     auto d = r.decide(
         card("paris-01", R"("recommend":3,"what_went_wrong":"the night manager was RUDE")", "leo"));
     CHECK(names(r, d) == list{"marie"});  // leo, the duty manager, was on duty
@@ -49,14 +49,28 @@ TEST_CASE("a rude night manager's card reaches the site manager, not the night m
         card("paris-01", "", "leo")));
 }
 
+TEST_CASE("a card about the site manager on duty at night goes over their head") {
+    // The sample: bastien runs lille-04 and covers its nights; the rules name its site manager.
+    auto rules = routing::load_rules_file(routing::testing::sample_dir + "/hotel-stay.rules",
+                                          sample_org(), hotel())
+                     .value();
+    router r(sample_org(), hotel(), rules);
+    auto night = r.decide(
+        card("lille-04", R"("recommend":2,"cleanliness":1,"contact_me":false)", "bastien"));
+    CHECK(names(r, night) == list{"anne", "care*"});
+    CHECK(night.bypassed == 2);  // as site manager, and as the duty manager lille-04 lacks
+    auto day = r.decide(card("lille-04", R"("recommend":2,"cleanliness":1,"contact_me":false)"));
+    CHECK(names(r, day) == list{"bastien", "care*"});
+    CHECK(day.bypassed == 0);
+}
+
 TEST_CASE("front-line staff never receive cards about their site, even holding a management role") {
     organisation org = sample_org();
     org.people.push_back(
         {"hugo2", "", {{"front_desk", "paris-01"}, {"site_manager", "paris-01"}}, {}, {}});
     auto rules =
-        load_rules("when recommend <= 6 notify site_manager\n", "t.rules", org, hotel_with_staff())
-            .value();
-    router r(org, hotel_with_staff(), rules);
+        load_rules("when recommend <= 6 notify site_manager\n", "t.rules", org, hotel()).value();
+    router r(org, hotel(), rules);
     auto d = r.decide(card("paris-01", R"("recommend":2)"));
     CHECK(names(r, d) == list{"marie"});
     auto hugo2 = static_cast<std::uint32_t>(org.people.size() - 1);
@@ -66,7 +80,7 @@ TEST_CASE("front-line staff never receive cards about their site, even holding a
 
 TEST_CASE("a role nobody holds at the site passes the card up the chain") {
     auto rules = sample_rules("when any(cleanliness, staff) <= 2 notify duty_manager\n");
-    router r(sample_org(), hotel_with_staff(), rules);
+    router r(sample_org(), hotel(), rules);
     // nice-03 has no duty manager: its site manager hears instead.
     CHECK(names(r, r.decide(card("nice-03", R"("cleanliness":1)"))) == list{"julien"});
     CHECK(names(r, r.decide(card("paris-01", R"("staff":2)"))) == list{"leo"});
@@ -76,7 +90,7 @@ TEST_CASE("a role nobody holds at the site passes the card up the chain") {
 
 TEST_CASE("nothing falls through: no rule matched goes to the head-office fallback") {
     auto rules = sample_rules("when recommend <= 6 notify site_manager\n");
-    router r(sample_org(), hotel_with_staff(), rules);
+    router r(sample_org(), hotel(), rules);
     auto d = r.decide(card("paris-01", R"("recommend":9)"));
     CHECK(d.fallback);
     CHECK(names(r, d) == list{"isabelle"});
@@ -88,9 +102,9 @@ TEST_CASE("nothing falls through: no rule matched goes to the head-office fallba
 
 TEST_CASE("the sample rules: digest, contact, several rules to one person") {
     auto rules = routing::load_rules_file(routing::testing::sample_dir + "/hotel-stay.rules",
-                                          sample_org(), hotel_with_staff())
+                                          sample_org(), hotel())
                      .value();
-    router r(sample_org(), hotel_with_staff(), rules);
+    router r(sample_org(), hotel(), rules);
     auto happy = r.decide(card("lyon-02", R"("recommend":10,"contact_me":false)"));
     CHECK(names(r, happy) == list{"care*"});
     auto unhappy =
@@ -108,7 +122,7 @@ TEST_CASE("the matcher agrees with response::evaluate on random responses") {
         "when 5 < recommend and answered(best_part) notify site_manager\n"
         "when all(cleanliness, staff, breakfast) >= 4 or recommend + 1 > 10 notify site_manager\n"
         "when staff in (1, 2) or shift == \"night\" notify site_manager\n");
-    auto const& s = hotel_with_staff();
+    auto const& s = hotel();
     router r(sample_org(), s, rules);
     std::mt19937 rng(7);
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
@@ -134,7 +148,8 @@ TEST_CASE("the matcher agrees with response::evaluate on random responses") {
         response::index_answers(s, resp, idx);
         std::vector<std::uint32_t> expected;
         for (std::uint32_t k = 0; k < rules.rules.size(); ++k)
-            if (response::evaluate(*rules.rules[k].condition, {s, resp, idx})) expected.push_back(k);
+            if (response::evaluate(*rules.rules[k].condition, {s, resp, idx}))
+                expected.push_back(k);
         CHECK(r.decide(resp).matched == expected);
     }
 }

@@ -3,6 +3,7 @@
 // (const members only); reindex() and edits need it to themselves.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,13 +57,13 @@ struct question {
     double min = 0;
     double max = 0;
     bool integer = true;
-    bool has_range = false;             // number: a range was written
+    bool has_range = false;                   // number: a range was written
     std::vector<translated_text> end_labels;  // rating/likert: low and high labels
 
     // Choices.
     std::vector<choice_option> options;
-    std::uint32_t min_selections = 0;  // choice_many; 0 = no minimum
-    std::uint32_t max_selections = 0;  // choice_many; 0 = no maximum
+    std::uint32_t min_selections = 0;      // choice_many; 0 = no minimum
+    std::uint32_t max_selections = 0;      // choice_many; 0 = no maximum
     std::optional<translated_text> other;  // an "other" option with free text
 
     std::uint32_t max_length = 0;  // text (bytes of UTF-8); 0 = the default limit
@@ -101,9 +102,11 @@ struct survey {
     std::string fallback_language;       // used when a text lacks the asked language
     translated_text title;
     std::vector<std::string> fields;  // set by the device (site, device, channel, shift)
+    // The fields a device may leave unset (the staff on duty, when nobody is signed in).
+    std::vector<std::string> optional_fields;
     std::vector<page> pages;
     std::vector<question> questions;  // in the order shown
-    errors warnings;            // what the checker noted but did not refuse
+    errors warnings;                  // what the checker noted but did not refuse
     // Question ids to indices, for surveys too large to scan; parse() fills it. Lookups
     // verify each hit, so a survey edited afterwards stays correct (if slower) until reindex().
     std::unordered_map<std::string, std::uint32_t> question_ids;
@@ -113,6 +116,10 @@ struct survey {
     // Index of a question or device field by id, or -1.
     int question_index(std::string_view id) const;
     int field_index(std::string_view id) const noexcept;
+    bool field_required(std::string_view id) const noexcept {
+        return std::find(optional_fields.begin(), optional_fields.end(), id) ==
+               optional_fields.end();
+    }
     question const* find(std::string_view id) const {
         int i = question_index(id);
         return i < 0 ? nullptr : &questions[static_cast<std::size_t>(i)];
@@ -120,7 +127,8 @@ struct survey {
     friend bool operator==(survey const& a, survey const& b) {
         return a.id == b.id && a.version == b.version && a.languages == b.languages &&
                a.fallback_language == b.fallback_language && a.title == b.title &&
-               a.fields == b.fields && a.pages == b.pages && a.questions == b.questions;
+               a.fields == b.fields && a.optional_fields == b.optional_fields &&
+               a.pages == b.pages && a.questions == b.questions;
     }
 };
 

@@ -20,7 +20,8 @@ def test_version_is_the_projects():
 def test_load_a_survey(hotel):
     assert hotel.id == "hotel-stay" and hotel.version == 3
     assert hotel.languages == ["en", "fr"]
-    assert hotel.fields == ["site", "device", "channel", "shift"]
+    assert hotel.fields == ["site", "device", "channel", "shift", "on_duty"]
+    assert hotel.optional_fields == ["on_duty"]
     q = {q.id: q for q in hotel.questions}
     assert q["recommend"].kind == "nps" and q["recommend"].required
     assert (q["recommend"].min, q["recommend"].max) == (0, 10)
