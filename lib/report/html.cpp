@@ -391,8 +391,8 @@ void changes(std::string& out, report_model const& r) {
                    double scale) {
         double diff = x.change.diff;
         auto n = std::min(x.before.n, x.after.n);
-        rows += "<tr" + std::string(few_cards(r, n) ? " class=\"few\"" : "") + "><td>" +
-                html_escape(label) + "</td><td>" + figure + "</td><td class=\"num\">" +
+        rows += "<tr" + std::string(few_cards(r, n) ? " class=\"few\"" : "") + "><td>" + figure +
+                " &middot; " + html_escape(label) + "</td><td class=\"num\">" +
                 number(format, scale * x.change.before) + "</td><td class=\"num\">" +
                 number(format, scale * x.change.after) + "</td><td class=\"num" +
                 (x.significant ? diff > 0 ? " up" : " down" : "") + "\">" +
@@ -417,7 +417,7 @@ void changes(std::string& out, report_model const& r) {
                          s.ces ? &*s.ces : nullptr, false) > 0;
     if (!rows.empty())
         out +=
-            "<table><tr><th></th><th></th><th class=\"num\">before</th><th "
+            "<table><tr><th></th><th class=\"num\">before</th><th "
             "class=\"num\">after</th>"
             "<th class=\"num\">change</th><th class=\"num\">p</th><th class=\"num\">adjusted "
             "p</th><th class=\"num\">cards</th></tr>\n" +
