@@ -269,19 +269,21 @@ std::string to_text(report_model const& r) {
                detail::day_of(c.before) +
                "; significant: Benjamini-Hochberg adjusted p < 0.05 over the chain and the " +
                std::to_string(c.by.size()) + " site(s) tested:\n";
-        auto line = [&](std::string const& label, auto const& x, char const* format, double scale) {
-            out += "  " + pad(label, 38) + number(format, scale * x.change.before) + " -> " +
-                   number(format, scale * x.change.after) + "  " +
-                   number(format, scale * x.change.diff) + " (p = " + number("%.3g", x.change.p) +
+        // Levels in `level` format, the change in `diff`'s; CSAT in percent and points.
+        auto line = [&](std::string const& label, auto const& x, char const* level,
+                        char const* diff, double scale) {
+            out += "  " + pad(label, 38) + number(level, scale * x.change.before) + " -> " +
+                   number(level, scale * x.change.after) + "  " +
+                   number(diff, scale * x.change.diff) + " (p = " + number("%.3g", x.change.p) +
                    ", adjusted " + number("%.3g", x.p_adjusted) + ")" +
                    (x.significant ? "" : " not significant") +
                    few(r, std::min(x.before.n, x.after.n)) + '\n';
         };
         auto figures = [&](std::string const& label, nps_change const* n, csat_change const* s,
                            ces_change const* e, bool all) {
-            if (n && (all || n->significant)) line("NPS  " + label, *n, "%+.1f", 1);
-            if (s && (all || s->significant)) line("CSAT " + label, *s, "%+.1f", 100);
-            if (e && (all || e->significant)) line("CES  " + label, *e, "%+.2f", 1);
+            if (n && (all || n->significant)) line("NPS  " + label, *n, "%+.1f", "%+.1f", 1);
+            if (s && (all || s->significant)) line("CSAT " + label, *s, "%.1f%%", "%+.1f", 100);
+            if (e && (all || e->significant)) line("CES  " + label, *e, "%.2f", "%+.2f", 1);
         };
         if (!c.overall)
             out +=
