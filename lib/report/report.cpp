@@ -26,6 +26,18 @@ void adjust(std::vector<Change*> const& tests) {
         tests[k]->p_adjusted = q[k], tests[k]->significant = q[k] < significant_p;
 }
 
+// The change of a figure from histogram a to b; nullopt when a side has fewer than min_n
+// answers or they do not vary (no test).
+template <class Row, class Figure, class Test>
+std::optional<Row> tested(stats::histogram const& a, stats::histogram const& b, std::uint64_t min_n,
+                          Figure figure, Test test) {
+    auto x = figure(a), y = figure(b);
+    if (x.n < min_n || y.n < min_n) return std::nullopt;
+    auto c = test(x, y);
+    if (!std::isfinite(c.p)) return std::nullopt;
+    return Row{x, y, c};
+}
+
 // NPS, CSAT and CES of the last calendar period with cards against the one before, overall
 // and per group of `by`.
 std::optional<period_change> changes(figures_options const& fo, stats::frame const& f,
@@ -79,29 +91,22 @@ std::optional<period_change> changes(figures_options const& fo, stats::frame con
         per = stats::histograms_by(gg, asked).value();
     }
     // The change of each figure between histograms k (before) and k + 1, if tested.
-    auto nps_row = [&](std::vector<stats::histogram> const& h,
-                       std::size_t k) -> std::optional<nps_change> {
-        auto x = stats::nps(h[k], fo.interval), y = stats::nps(h[k + 1], fo.interval);
-        if (x.n < min_n || y.n < min_n) return std::nullopt;
-        auto c = stats::compare(x.score, x.se, y.score, y.se);
-        if (!std::isfinite(c.p)) return std::nullopt;  // no spread on either side: no test
-        return nps_change{x, y, c};
+    auto nps_row = [&](std::vector<stats::histogram> const& h, std::size_t k) {
+        return tested<nps_change>(
+            h[k], h[k + 1], min_n, [&](auto const& x) { return stats::nps(x, fo.interval); },
+            [](auto const& x, auto const& y) {
+                return stats::compare(x.score, x.se, y.score, y.se);
+            });
     };
-    auto csat_row = [&](std::vector<stats::histogram> const& h,
-                        std::size_t k) -> std::optional<csat_change> {
-        auto x = stats::csat(h[k]), y = stats::csat(h[k + 1]);
-        if (x.n < min_n || y.n < min_n) return std::nullopt;
-        auto c = stats::compare_shares(x, y);
-        if (!std::isfinite(c.p)) return std::nullopt;
-        return csat_change{x, y, c};
+    auto csat_row = [&](std::vector<stats::histogram> const& h, std::size_t k) {
+        return tested<csat_change>(
+            h[k], h[k + 1], min_n, [](auto const& x) { return stats::csat(x); },
+            [](auto const& x, auto const& y) { return stats::compare_shares(x, y); });
     };
-    auto ces_row = [&](std::vector<stats::histogram> const& h,
-                       std::size_t k) -> std::optional<ces_change> {
-        auto x = stats::scale_mean(h[k]), y = stats::scale_mean(h[k + 1]);
-        if (x.n < min_n || y.n < min_n) return std::nullopt;
-        auto c = stats::welch(x, y);
-        if (!std::isfinite(c.p)) return std::nullopt;
-        return ces_change{x, y, c};
+    auto ces_row = [&](std::vector<stats::histogram> const& h, std::size_t k) {
+        return tested<ces_change>(
+            h[k], h[k + 1], min_n, [](auto const& x) { return stats::scale_mean(x); },
+            [](auto const& x, auto const& y) { return stats::welch(x, y); });
     };
     period_change out{p, before * 86400, after * 86400, nps_row(overall[0], 0), {}, {}, {}};
     if (cols[1]) out.csat = csat_row(*at(overall, 1), 0);

@@ -162,9 +162,14 @@ std::string to_text(figures const& r) {
                 from.c_str(), c.before, c.after, c.diff, c.se, c.z, c.p);
         auto const& s = r.csat_change;
         auto const& m = r.ces_change;
-        if (s && !std::isfinite(s->p))
-            out += "change in CSAT from " + from + ": not enough cards on both sides\n";
-        else if (s)
+        // Says so when a change has no test (too few cards on a side).
+        auto tested = [&](char const* figure, double p) {
+            if (!std::isfinite(p))
+                out += std::string("change in ") + figure + " from " + from +
+                       ": not enough cards on both sides\n";
+            return std::isfinite(p);
+        };
+        if (s && tested("CSAT", s->p))
             out += printf_text(
                 "change in CSAT from %s: %s -> %s, %s points (95%% CI %s to %s, Newcombe; "
                 "z %.2f, p = %.3g)\n",
@@ -172,9 +177,7 @@ std::string to_text(figures const& r) {
                 number("%.1f%%", 100 * s->after).c_str(), number("%+.1f", 100 * s->diff).c_str(),
                 number("%+.1f", 100 * s->ci95.lo).c_str(),
                 number("%+.1f", 100 * s->ci95.hi).c_str(), s->z, s->p);
-        if (m && !std::isfinite(m->p))
-            out += "change in CES from " + from + ": not enough cards on both sides\n";
-        else if (m)
+        if (m && tested("CES", m->p))
             out += printf_text(
                 "change in CES from %s: %s -> %s, %s (95%% CI %s to %s; Welch t %.2f, df %.1f, "
                 "p = %.3g)\n",
