@@ -79,7 +79,7 @@ table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e6eaee; vertical-align: top; }
 th { color: #5b6b7b; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.up { color: #2f7d4f; font-weight: 600; } .down { color: #b3362c; font-weight: 600; }
+.better { color: #2f7d4f; font-weight: 600; } .worse { color: #b3362c; font-weight: 600; }
 .note { color: #5b6b7b; font-size: 13px; margin: 8px 0 0; }
 .few { opacity: .5; } .few-tag { color: #5b6b7b; font-size: 12px; font-style: italic; }
 blockquote { margin: 0; padding: 8px 12px; border-left: 3px solid #b3362c; background: #fbf3f2; }
@@ -387,26 +387,28 @@ void changes(std::string& out, report_model const& r) {
            std::to_string(c.by.size()) + " sites tested, figure by figure.</p>\n";
     std::string rows;
     auto p_cell = [](double p) { return p < 0.001 ? "&lt; 0.001" : number("%.3f", p); };
-    auto row = [&](std::string const& label, char const* figure, auto const& x, char const* format,
-                   double scale) {
+    // Green when better, red when worse: a lower CES (less effort) is better.
+    auto row = [&](std::string const& label, char const* figure, auto const& x, char const* level,
+                   char const* change, double scale) {
+        bool higher_is_better = std::string_view(figure) != "CES";
         double diff = x.change.diff;
         auto n = std::min(x.before.n, x.after.n);
         rows += "<tr" + std::string(few_cards(r, n) ? " class=\"few\"" : "") + "><td>" + figure +
                 " &middot; " + html_escape(label) + "</td><td class=\"num\">" +
-                number(format, scale * x.change.before) + "</td><td class=\"num\">" +
-                number(format, scale * x.change.after) + "</td><td class=\"num" +
-                (x.significant ? diff > 0 ? " up" : " down" : "") + "\">" +
-                number(format, scale * diff) + "</td><td class=\"num\">" + p_cell(x.change.p) +
-                "</td><td class=\"num\">" + p_cell(x.p_adjusted) + "</td><td class=\"num\">" +
-                num(x.before.n) + " / " + num(x.after.n) + few_tag(r, n) + "</td></tr>\n";
+                number(level, scale * x.change.before) + "</td><td class=\"num\">" +
+                number(level, scale * x.change.after) + "</td><td class=\"num" +
+                (x.significant ? (diff > 0) == higher_is_better ? " better" : " worse" : "") +
+                "\">" + number(change, scale * diff) + "</td><td class=\"num\">" +
+                p_cell(x.change.p) + "</td><td class=\"num\">" + p_cell(x.p_adjusted) +
+                "</td><td class=\"num\">" + num(x.before.n) + " / " + num(x.after.n) +
+                few_tag(r, n) + "</td></tr>\n";
     };
-    // For CES a rise is worse (more effort), but up and down only say which way it moved.
     auto figures = [&](std::string const& label, nps_change const* n, csat_change const* s,
                        ces_change const* e, bool all) {
         std::size_t shown = 0;
-        if (n && (all || n->significant)) row(label, "NPS", *n, "%+.1f", 1), ++shown;
-        if (s && (all || s->significant)) row(label, "CSAT", *s, "%.1f", 100), ++shown;
-        if (e && (all || e->significant)) row(label, "CES", *e, "%.2f", 1), ++shown;
+        if (n && (all || n->significant)) row(label, "NPS", *n, "%+.1f", "%+.1f", 1), ++shown;
+        if (s && (all || s->significant)) row(label, "CSAT", *s, "%.1f%%", "%+.1f", 100), ++shown;
+        if (e && (all || e->significant)) row(label, "CES", *e, "%.2f", "%+.2f", 1), ++shown;
         return shown;
     };
     figures("All sites", c.overall ? &*c.overall : nullptr, c.csat ? &*c.csat : nullptr,
