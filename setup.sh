@@ -19,6 +19,9 @@ PACKAGES=(
   libhowardhinnant-date-dev tzdata
   # pip install ./bindings/python into a venv, offline, with Debian's setuptools and wheel.
   python3-pip python3-setuptools python3-wheel python3-venv
+  # R (Rscript) gives the reference values of the change tests and Benjamini-Hochberg
+  # (prop.test, t.test, p.adjust) in tests/stats/reference_test.cpp; the test fails without it.
+  r-base-core
 )
 # Node from elsewhere (e.g. NodeSource) already brings npm; Debian's npm would conflict with it.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

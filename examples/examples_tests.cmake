@@ -90,9 +90,15 @@ set(_stats_csv ${PROJECT_SOURCE_DIR}/examples/data/stats-sample.csv)
 add_test(NAME cli-stats-nps-json COMMAND candor_cli stats ${_stats_csv} --nps rec --csat sat --json)
 set_tests_properties(cli-stats-nps-json PROPERTIES
   PASS_REGULAR_EXPRESSION "\"score\": -14\\.4578313253012")
-add_test(NAME cli-stats-by-site COMMAND candor_cli stats ${_stats_csv} --nps rec --by site)
+# Wald's interval by --interval wald; by default Rocks's adjusted-Wald, not centred on the score.
+add_test(NAME cli-stats-by-site COMMAND candor_cli stats ${_stats_csv} --nps rec --by site --interval wald)
 set_tests_properties(cli-stats-by-site PROPERTIES
   PASS_REGULAR_EXPRESSION "lyon +24 +-4\\.8 ± 37\\.0.*1 segment\\(s\\) under the minimum n suppressed")
+add_test(NAME cli-stats-by-site-adjusted-wald COMMAND candor_cli stats ${_stats_csv} --nps rec --by site)
+set_tests_properties(cli-stats-by-site-adjusted-wald PROPERTIES
+  PASS_REGULAR_EXPRESSION "adjusted-Wald.*lyon +24 +-4\\.8 \\(-37\\.3 to 29\\.0\\).*1 segment\\(s\\) under the minimum n suppressed")
+add_test(NAME cli-stats-bad-interval COMMAND candor_cli stats ${_stats_csv} --nps rec --interval exact)
+set_tests_properties(cli-stats-bad-interval PROPERTIES WILL_FAIL ON)
 add_test(NAME cli-stats-unknown-column COMMAND candor_cli stats ${_stats_csv} --nps nope)
 set_tests_properties(cli-stats-unknown-column PROPERTIES WILL_FAIL ON)
 # The language tour of docs/survey-language.md: every construct, accepted by `candor check`.

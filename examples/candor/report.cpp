@@ -27,6 +27,8 @@ struct report_options {
     std::string compare = "month";
     std::size_t verbatims = report::default_verbatims;
     std::uint64_t min_n = stats::default_min_n;
+    std::uint64_t few_cards = report::default_few_cards;
+    std::string interval = "adjusted-wald";
     std::string format = "html";
     std::string out = "-";
 };
@@ -70,6 +72,10 @@ int run_report(report_options const& o) {
     options.by = o.by;
     options.verbatims = o.verbatims;
     options.min_n = o.min_n;
+    options.few_cards = o.few_cards;
+    auto interval = stats::parse_nps_interval(o.interval);
+    if (!interval) return refuse(interval.error());
+    options.interval = *interval;
     options.reader_role = o.reader_role;
     auto survey = load_survey(o.survey);
     if (!survey) return 1;
@@ -132,6 +138,13 @@ void setup_report(CLI::App& app) {
     sub->add_option("--verbatims", opts->verbatims, "How many detractors' comments to show")
         ->capture_default_str();
     sub->add_option("--min-n", opts->min_n, "Suppress segments and figures under this many cards")
+        ->capture_default_str();
+    sub->add_option("--few-cards", opts->few_cards,
+                    "Grey the figures of fewer cards than this, marked \"few cards\"")
+        ->capture_default_str();
+    sub->add_option("--interval", opts->interval,
+                    "NPS's 95% interval: adjusted-wald (Rocks 2016) or wald (R survey's)")
+        ->check(CLI::IsMember({"adjusted-wald", "wald"}))
         ->capture_default_str();
     sub->add_option("--format", opts->format, "html, text or json")
         ->check(CLI::IsMember({"html", "text", "json"}))

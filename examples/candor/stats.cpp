@@ -26,6 +26,7 @@ struct stats_options {
     std::string weights;
     std::vector<std::string> rake;
     std::uint64_t min_n = stats::default_min_n;
+    std::string interval = "adjusted-wald";
     bool json = false;
 };
 
@@ -74,6 +75,9 @@ result<report::figures_options> figures_options_of(stats_options const& o) {
     if (!o.alpha.empty()) f.alpha = split(o.alpha, ',');
     f.weights = o.weights;
     f.min_n = o.min_n;
+    auto interval = stats::parse_nps_interval(o.interval);
+    if (!interval) return unexpected(interval.error());
+    f.interval = *interval;
     return f;
 }
 
@@ -125,12 +129,16 @@ void setup_stats(CLI::App& app) {
     sub->add_option("--date", opts->date, "Date column of --period and --compare")
         ->capture_default_str();
     sub->add_option("--compare", opts->compare,
-                    "NPS change between before and from this date (YYYY-MM-DD)");
+                    "NPS, CSAT and CES change between before and from this date (YYYY-MM-DD)");
     sub->add_option("--drivers", opts->drivers, "Key drivers: OUTCOME=COL,COL,...");
     sub->add_option("--alpha", opts->alpha, "Cronbach's alpha of COL,COL,...");
     sub->add_option("--weights", opts->weights, "Column of base weights");
     sub->add_option("--rake", opts->rake, "Rake to COL=MARGINS.csv (value,count rows; repeatable)");
     sub->add_option("--min-n", opts->min_n, "Suppress segments and figures under this many cards")
+        ->capture_default_str();
+    sub->add_option("--interval", opts->interval,
+                    "NPS's 95% interval: adjusted-wald (Rocks 2016) or wald (R survey's)")
+        ->check(CLI::IsMember({"adjusted-wald", "wald"}))
         ->capture_default_str();
     sub->add_flag("--json", opts->json, "One JSON object (keys in docs/statistics.md)");
     sub->callback([opts] { exit_code() = run_stats(*opts); });

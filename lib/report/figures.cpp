@@ -10,10 +10,6 @@ namespace candor::report {
 
 namespace {
 
-stats::mean_figure scale_mean(stats::histogram const& h) {
-    return stats::mean(h.moments_of([](int x) { return static_cast<double>(x); }));
-}
-
 // The figures asked for, over the whole frame or per group of a grouping.
 class calculator {
   public:
@@ -84,11 +80,11 @@ class calculator {
         std::vector<stats::histogram const*> at(scales_.size(), nullptr);
         for (std::size_t k = 0, next = 0; k < scales_.size(); ++k)
             if (scales_[k]) at[k] = h[next++];
-        if (at[0] && enough(at[0]->count())) out.nps = stats::nps(*at[0]);
+        if (at[0] && enough(at[0]->count())) out.nps = stats::nps(*at[0], opts_.interval);
         if (at[1] && enough(at[1]->count())) out.csat = stats::csat(*at[1]);
-        if (at[2] && enough(at[2]->count())) out.ces = scale_mean(*at[2]);
+        if (at[2] && enough(at[2]->count())) out.ces = stats::scale_mean(*at[2]);
         for (auto const& [column, scale, index] : means_) {
-            auto fig = scale ? scale_mean(*at[index]) : stats::mean(*m[index]);
+            auto fig = scale ? stats::scale_mean(*at[index]) : stats::mean(*m[index]);
             out.means.push_back({*column, enough(fig.n) ? std::optional(fig) : std::nullopt});
         }
         return out;
@@ -141,9 +137,10 @@ result<std::optional<weighting>> weigh(figures_options const& o, stats::frame co
     return out;
 }
 
-// NPS of the cards before the cut against those from it.
-stats::change change_at(stats::frame const& f, stats::time_column const& date,
-                        stats::scale_column const& nps, std::int64_t cut, stats::weights const& w) {
+// NPS, CSAT and CES of the cards before the cut against those from it.
+void change_at(figures& out, stats::frame const& f, stats::time_column const& date,
+               std::int64_t cut, stats::weights const& w) {
+    auto const& o = out.asked;
     stats::grouping g;
     g.labels = {"before", "after"};
     g.owned.resize(f.rows());
@@ -152,10 +149,19 @@ stats::change change_at(stats::frame const& f, stats::time_column const& date,
         g.owned[i] = t == stats::missing_time ? stats::missing_code : t < cut ? 0 : 1;
     }
     g.codes = g.owned;
-    std::vector<stats::scale_column const*> col{&nps};
-    auto h = stats::histograms_by(g, col, w).value();
+    std::vector<stats::scale_column const*> cols;
+    for (auto const* c : {&o.nps, &o.csat, &o.ces})
+        if (!c->empty()) cols.push_back(*f.get<stats::scale_column>(*c));
+    auto h = stats::histograms_by(g, cols, w).value();  // columns of one frame
     auto a = stats::nps(h[0][0]), b = stats::nps(h[0][1]);
-    return stats::compare(a.score, a.se, b.score, b.se);
+    out.change = stats::compare(a.score, a.se, b.score, b.se);
+    std::size_t next = 1;
+    if (!o.csat.empty()) {
+        out.csat_change = stats::compare_shares(stats::csat(h[next][0]), stats::csat(h[next][1]));
+        ++next;
+    }
+    if (!o.ces.empty())
+        out.ces_change = stats::welch(stats::scale_mean(h[next][0]), stats::scale_mean(h[next][1]));
 }
 
 }  // namespace
@@ -226,7 +232,7 @@ result<figures> compute_figures(figures_options const& o, stats::frame const& f,
     if (o.compare) {
         if (o.nps.empty())
             return fail("no-nps", "the change at a date compares NPS: no NPS column is named");
-        out.change = change_at(f, *date, **f.get<stats::scale_column>(o.nps), *o.compare, w);
+        change_at(out, f, *date, *o.compare, w);
     }
     if (o.drivers) {
         auto d = stats::key_drivers(f, o.drivers->outcome, o.drivers->attributes, w);

@@ -79,8 +79,9 @@ table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e6eaee; vertical-align: top; }
 th { color: #5b6b7b; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.up { color: #2f7d4f; font-weight: 600; } .down { color: #b3362c; font-weight: 600; }
+.better { color: #2f7d4f; font-weight: 600; } .worse { color: #b3362c; font-weight: 600; }
 .note { color: #5b6b7b; font-size: 13px; margin: 8px 0 0; }
+.few { opacity: .5; } .few-tag { color: #5b6b7b; font-size: 12px; font-style: italic; }
 blockquote { margin: 0; padding: 8px 12px; border-left: 3px solid #b3362c; background: #fbf3f2; }
 .meta { color: #5b6b7b; font-size: 13px; margin-bottom: 3px; }
 .verbatim { margin-bottom: 12px; }
@@ -121,9 +122,19 @@ std::pair<double, double> nps_range(double lo, double hi) {
     return {lo, hi};
 }
 
+// " few cards" as a tag, after a figure of fewer cards than the report's threshold.
+std::string few_tag(report_model const& r, std::uint64_t n) {
+    return few_cards(r, n) ? " <span class=\"few-tag\">few cards</span>" : "";
+}
+// The class of a figure's element: greyed when it has few cards.
+std::string few_class(report_model const& r, std::uint64_t n, char const* base) {
+    return std::string(base) + (few_cards(r, n) ? " few" : "");
+}
+
 // One headline figure's box; the NPS's also holds its split.
-void kpi(std::string& out, char const* label, std::string const& value, std::string const& note) {
-    out += std::string("<div class=\"kpi\"><div class=\"label\">") + label +
+void kpi(std::string& out, char const* label, std::string const& value, std::string const& note,
+         std::string const& css = "kpi") {
+    out += "<div class=\"" + css + "\"><div class=\"label\">" + label +
            "</div><div class=\"value\">" + value + "</div><div class=\"ci\">" + note +
            "</div></div>\n";
 }
@@ -132,19 +143,20 @@ void kpi_suppressed(std::string& out, char const* label, std::uint64_t min_n) {
     kpi(out, label, "&ndash;", "not shown: " + detail::under_min_n(min_n));
 }
 
-void kpis(std::string& out, figures const& f) {
+void kpis(std::string& out, report_model const& r) {
+    auto const& f = r.figures;
     auto const& all = f.all;
     auto const min_n = f.asked.min_n;
     out += "<div class=\"kpis\">\n";
     if (all.nps) {
         auto const& n = *all.nps;
         auto total = static_cast<double>(n.n);
-        out +=
-            "<div class=\"kpi\"><div class=\"label\">Net Promoter Score</div><div "
-            "class=\"value\">" +
-            number("%+.1f", n.score) + "</div><div class=\"ci\">95% interval " +
-            number("%+.1f", n.ci95.lo) + " to " + number("%+.1f", n.ci95.hi) +
-            " &middot; n = " + num(n.n) + "</div>\n";
+        out += "<div class=\"" + few_class(r, n.n, "kpi") +
+               "\"><div class=\"label\">Net Promoter Score</div><div "
+               "class=\"value\">" +
+               number("%+.1f", n.score) + "</div><div class=\"ci\">95% interval " +
+               number("%+.1f", n.ci95.lo) + " to " + number("%+.1f", n.ci95.hi) +
+               " &middot; n = " + num(n.n) + few_tag(r, n.n) + "</div>\n";
         // Promoters, passives, detractors as one stacked bar.
         out +=
             "<svg viewBox=\"0 0 300 34\" role=\"img\" aria-label=\"promoters, passives and "
@@ -167,7 +179,9 @@ void kpis(std::string& out, figures const& f) {
         auto const& c = *all.csat;
         kpi(out, "Satisfaction (CSAT)", number("%.1f%%", 100 * c.share),
             "answered 4 or 5 of 5 &middot; 95% interval " + number("%.1f", 100 * c.ci95.lo) +
-                " to " + number("%.1f%%", 100 * c.ci95.hi) + " &middot; n = " + num(c.n));
+                " to " + number("%.1f%%", 100 * c.ci95.hi) + " &middot; n = " + num(c.n) +
+                few_tag(r, c.n),
+            few_class(r, c.n, "kpi"));
     } else if (!f.asked.csat.empty()) {
         kpi_suppressed(out, "Satisfaction (CSAT)", min_n);
     }
@@ -175,7 +189,9 @@ void kpis(std::string& out, figures const& f) {
         auto const& c = *all.ces;
         kpi(out, "Check-in effort (CES)", number("%.2f", c.mean),
             "mean of 1 (easy) to 7 (hard) &middot; 95% interval " + number("%.2f", c.ci95.lo) +
-                " to " + number("%.2f", c.ci95.hi) + " &middot; n = " + num(c.n));
+                " to " + number("%.2f", c.ci95.hi) + (c.clipped ? ", clipped to 1-7" : "") +
+                " &middot; n = " + num(c.n) + few_tag(r, c.n),
+            few_class(r, c.n, "kpi"));
     } else if (!f.asked.ces.empty()) {
         kpi_suppressed(out, "Check-in effort (CES)", min_n);
     }
@@ -228,9 +244,14 @@ void by_site(std::string& out, report_model const& r) {
         auto const& s = *rows[k];
         auto const& n = *s.figures.nps;
         double y = top + step * static_cast<double>(k) + step / 2;
-        char const* color = n.ci95.lo > ohi ? good : n.ci95.hi < olo ? bad : neutral;
-        out += "<g><text x=\"290\" y=\"" + px(y + 4) + "\" text-anchor=\"end\">" +
-               html_escape(site_label(r, s.label)) + "</text>" + "<line x1=\"" + px(x(n.ci95.lo)) +
+        bool few = few_cards(r, s.figures.n);
+        char const* color = few               ? neutral
+                            : n.ci95.lo > ohi ? good
+                            : n.ci95.hi < olo ? bad
+                                              : neutral;
+        out += std::string(few ? "<g class=\"few\">" : "<g>") + "<text x=\"290\" y=\"" + px(y + 4) +
+               "\" text-anchor=\"end\">" + html_escape(site_label(r, s.label)) +
+               (few ? " &#183; few cards" : "") + "</text>" + "<line x1=\"" + px(x(n.ci95.lo)) +
                "\" x2=\"" + px(x(n.ci95.hi)) + "\" y1=\"" + px(y) + "\" y2=\"" + px(y) +
                "\" stroke=\"" + color + "\" stroke-width=\"2\"/>";
         for (double e : {n.ci95.lo, n.ci95.hi})
@@ -240,17 +261,19 @@ void by_site(std::string& out, report_model const& r) {
                color + "\"/>" + "<text x=\"940\" y=\"" + px(y + 4) + "\" class=\"axis\">" +
                number("%+.0f", n.score) + "</text>" + "<title>" + html_escape(s.label) + ": NPS " +
                number("%+.1f", n.score) + " (" + number("%+.1f", n.ci95.lo) + " to " +
-               number("%+.1f", n.ci95.hi) + "), n = " + num(s.figures.n) + "</title></g>\n";
+               number("%+.1f", n.ci95.hi) + "), n = " + num(s.figures.n) +
+               (few ? ", few cards" : "") + "</title></g>\n";
     }
     out +=
         "</svg>\n<p class=\"note\">Dots: NPS; whiskers: 95% interval; shaded: the interval of "
         "all cards. Green: "
-        "above all cards beyond doubt; red: below." +
-        hidden + "</p></section>\n";
+        "above all cards beyond doubt; red: below. Greyed: few cards (under " +
+        num(r.few_cards) + "), the interval wide." + hidden + "</p></section>\n";
 }
 
 // Weekly NPS as a line, its 95% interval as a band.
-void trend(std::string& out, figures const& f) {
+void trend(std::string& out, report_model const& r) {
+    auto const& f = r.figures;
     if (!f.periods) return;
     std::vector<segment const*> weeks;
     for (auto const& p : f.periods->shown)
@@ -290,10 +313,12 @@ void trend(std::string& out, figures const& f) {
         auto const& w = *weeks[k];
         auto const& n = *w.figures.nps;
         auto start = html_escape(w.label);
+        bool few = few_cards(r, w.figures.n);
         out += "<circle cx=\"" + px(x(double(k))) + "\" cy=\"" + px(y(n.score)) +
-               "\" r=\"3\" fill=\"" + accent + "\"><title>week of " + start + ": NPS " +
-               number("%+.1f", n.score) + " (" + number("%+.1f", n.ci95.lo) + " to " +
-               number("%+.1f", n.ci95.hi) + "), n = " + num(w.figures.n) + "</title></circle>\n";
+               "\" r=\"3\" fill=\"" + (few ? "#a9b4bf" : accent) + "\"><title>week of " + start +
+               ": NPS " + number("%+.1f", n.score) + " (" + number("%+.1f", n.ci95.lo) + " to " +
+               number("%+.1f", n.ci95.hi) + "), n = " + num(w.figures.n) +
+               (few ? ", few cards" : "") + "</title></circle>\n";
         if (k % every == 0)
             out += "<text x=\"" + px(x(double(k))) +
                    "\" y=\"295\" text-anchor=\"middle\" class=\"axis\">" + start.substr(5) +
@@ -301,7 +326,9 @@ void trend(std::string& out, figures const& f) {
     }
     out +=
         "</svg>\n<p class=\"note\">Weeks start on Monday (labelled month-day); the band is the "
-        "95% interval. "
+        "95% interval; grey points: few cards (under " +
+        num(r.few_cards) +
+        "). "
         "Weeks with fewer cards than the minimum are left out.</p></section>\n";
 }
 
@@ -352,31 +379,50 @@ void changes(std::string& out, report_model const& r) {
     if (!r.change) return;
     auto const& c = *r.change;
     auto period = std::string(stats::to_string(c.period));
-    out += "<section><h2>What changed</h2>\n<p class=\"sub\">NPS in the " + period + " from " +
-           detail::day_of(c.after) + " against the " + period + " from " +
+    out += "<section><h2>What changed</h2>\n<p class=\"sub\">NPS, CSAT and CES in the " + period +
+           " from " + detail::day_of(c.after) + " against the " + period + " from " +
            detail::day_of(c.before) +
-           "; a change is shown when it is significant (p &lt; 0.05).</p>\n";
+           "; a site's change is shown when it is significant: Benjamini-Hochberg adjusted p "
+           "&lt; 0.05 over the chain and the " +
+           std::to_string(c.by.size()) + " sites tested, figure by figure.</p>\n";
     std::string rows;
-    auto row = [&](std::string const& label, nps_change const& x) {
+    auto p_cell = [](double p) { return p < 0.001 ? "&lt; 0.001" : number("%.3f", p); };
+    // Green when better, red when worse: a lower CES (less effort) is better.
+    auto row = [&](std::string const& label, char const* figure, auto const& x, char const* level,
+                   char const* change, double scale) {
+        bool higher_is_better = std::string_view(figure) != "CES";
         double diff = x.change.diff;
-        rows += "<tr><td>" + html_escape(label) + "</td><td class=\"num\">" +
-                number("%+.1f", x.before.score) + "</td><td class=\"num\">" +
-                number("%+.1f", x.after.score) + "</td><td class=\"num" +
-                (x.significant ? diff > 0 ? " up" : " down" : "") + "\">" + number("%+.1f", diff) +
-                "</td><td class=\"num\">" +
-                (x.change.p < 0.001 ? "&lt; 0.001" : number("%.3f", x.change.p)) +
+        auto n = std::min(x.before.n, x.after.n);
+        rows += "<tr" + std::string(few_cards(r, n) ? " class=\"few\"" : "") + "><td>" + figure +
+                " &middot; " + html_escape(label) + "</td><td class=\"num\">" +
+                number(level, scale * x.change.before) + "</td><td class=\"num\">" +
+                number(level, scale * x.change.after) + "</td><td class=\"num" +
+                (x.significant ? (diff > 0) == higher_is_better ? " better" : " worse" : "") +
+                "\">" + number(change, scale * diff) + "</td><td class=\"num\">" +
+                p_cell(x.change.p) + "</td><td class=\"num\">" + p_cell(x.p_adjusted) +
                 "</td><td class=\"num\">" + num(x.before.n) + " / " + num(x.after.n) +
-                "</td></tr>\n";
+                few_tag(r, n) + "</td></tr>\n";
     };
-    if (c.overall) row("All sites", *c.overall);
+    auto figures = [&](std::string const& label, nps_change const* n, csat_change const* s,
+                       ces_change const* e, bool all) {
+        std::size_t shown = 0;
+        if (n && (all || n->significant)) row(label, "NPS", *n, "%+.1f", "%+.1f", 1), ++shown;
+        if (s && (all || s->significant)) row(label, "CSAT", *s, "%.1f%%", "%+.1f", 100), ++shown;
+        if (e && (all || e->significant)) row(label, "CES", *e, "%.2f", "%+.2f", 1), ++shown;
+        return shown;
+    };
+    figures("All sites", c.overall ? &*c.overall : nullptr, c.csat ? &*c.csat : nullptr,
+            c.ces ? &*c.ces : nullptr, true);
     std::size_t shown = 0;
     for (auto const& s : c.by)
-        if (s.change.significant) row(site_label(r, s.site), s.change), ++shown;
+        shown += figures(site_label(r, s.site), &s.change, s.csat ? &*s.csat : nullptr,
+                         s.ces ? &*s.ces : nullptr, false) > 0;
     if (!rows.empty())
         out +=
-            "<table><tr><th></th><th class=\"num\">before</th><th class=\"num\">after</th>"
-            "<th class=\"num\">change</th><th class=\"num\">p</th><th "
-            "class=\"num\">cards</th></tr>\n" +
+            "<table><tr><th></th><th class=\"num\">before</th><th "
+            "class=\"num\">after</th>"
+            "<th class=\"num\">change</th><th class=\"num\">p</th><th class=\"num\">adjusted "
+            "p</th><th class=\"num\">cards</th></tr>\n" +
             rows + "</table>\n";
     out += "<p class=\"note\">";
     if (!c.overall)
@@ -386,7 +432,8 @@ void changes(std::string& out, report_model const& r) {
     out += (shown ? std::to_string(shown) + " of " + std::to_string(c.by.size()) +
                         " sites changed significantly."
                   : std::string("No site changed significantly.")) +
-           "</p></section>\n";
+           " Tests: NPS two-sided z, CSAT two-sample proportions with Newcombe's interval, CES "
+           "Welch's t.</p></section>\n";
 }
 
 void cases(std::string& out, report_model const& r) {
@@ -477,9 +524,9 @@ std::string to_html(report_model const& r) {
         out += " from " + html_escape(detail::day_of(*r.from)) + " to " +
                html_escape(detail::day_of(*r.to));
     out += " &middot; made " + html_escape(format_timestamp(r.generated)) + "</div></header>\n";
-    kpis(out, f);
+    kpis(out, r);
     by_site(out, r);
-    trend(out, f);
+    trend(out, r);
     drivers(out, r);
     changes(out, r);
     cases(out, r);

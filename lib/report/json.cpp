@@ -24,22 +24,24 @@ json pair(stats::interval i) {
 }
 
 json to_json(stats::nps_figure const& f) {
-    return {{"score", num(f.score)},
-            {"se", num(f.se)},
-            {"ci95", pair(f.ci95)},
-            {"promoters", f.promoters},
-            {"passives", f.passives},
-            {"detractors", f.detractors},
-            {"n", f.n}};
+    return {{"score", num(f.score)},      {"se", num(f.se)},
+            {"ci95", pair(f.ci95)},       {"interval", stats::to_string(f.method)},
+            {"promoters", f.promoters},   {"passives", f.passives},
+            {"detractors", f.detractors}, {"n", f.n}};
 }
 json to_json(stats::share_figure const& f) {
     return {{"share", num(f.share)}, {"top2", num(f.hits)}, {"n", f.n}, {"ci95", pair(f.ci95)}};
 }
 json to_json(stats::mean_figure const& f) {
-    return {{"mean", num(f.mean)}, {"sd", num(f.sd)}, {"n", f.n}, {"ci95", pair(f.ci95)}};
+    return {{"mean", num(f.mean)},
+            {"sd", num(f.sd)},
+            {"n", f.n},
+            {"ci95", pair(f.ci95)},
+            {"clipped", f.clipped}};
 }
 
-json to_json(nps_change const& c);
+template <class Figure, class Change>
+json to_json(figure_change<Figure, Change> const& c);
 
 template <class F>
 json or_null(std::optional<F> const& f) {
@@ -60,9 +62,20 @@ json to_json(figure_set const& s, figures_options const& asked) {
     return out;
 }
 
-json change_json(stats::change const& c) {
+json to_json(stats::change const& c) {
     return {{"before", num(c.before)}, {"after", num(c.after)}, {"diff", num(c.diff)},
             {"se", num(c.se)},         {"z", num(c.z)},         {"p", num(c.p)}};
+}
+
+json to_json(stats::share_change const& c) {
+    return {{"before", num(c.before)}, {"after", num(c.after)}, {"diff", num(c.diff)},
+            {"z", num(c.z)},           {"p", num(c.p)},         {"ci95", pair(c.ci95)}};
+}
+
+json to_json(stats::mean_change const& c) {
+    return {{"before", num(c.before)}, {"after", num(c.after)}, {"diff", num(c.diff)},
+            {"se", num(c.se)},         {"t", num(c.t)},         {"df", num(c.df)},
+            {"p", num(c.p)},           {"ci95", pair(c.ci95)}};
 }
 
 json figures_json(figures const& f) {
@@ -86,7 +99,9 @@ json figures_json(figures const& f) {
         }
         out["periods"] = rows;
     }
-    if (f.change) out["change"] = change_json(*f.change);
+    if (f.change) out["change"] = to_json(*f.change);
+    if (f.csat_change) out["csat_change"] = to_json(*f.csat_change);
+    if (f.ces_change) out["ces_change"] = to_json(*f.ces_change);
     if (f.drivers) {
         auto const& d = *f.drivers;
         json dj = {{"outcome", d.outcome}, {"n", d.n}, {"r2", d.r2}};
@@ -114,11 +129,15 @@ json suppressed_json(figures const& f) {
     return out;
 }
 
-json to_json(nps_change const& c) {
-    return {{"before", to_json(c.before)}, {"after", to_json(c.after)},
-            {"diff", num(c.change.diff)},  {"se", num(c.change.se)},
-            {"z", num(c.change.z)},        {"p", num(c.change.p)},
-            {"significant", c.significant}};
+// A change in the report: the figures on both sides, the test's numbers beside them.
+template <class Figure, class Change>
+json to_json(figure_change<Figure, Change> const& c) {
+    json out = to_json(c.change);
+    out["before"] = to_json(c.before);
+    out["after"] = to_json(c.after);
+    out["p_adjusted"] = num(c.p_adjusted);
+    out["significant"] = c.significant;
+    return out;
 }
 
 json to_json(period_change const& c) {
@@ -126,8 +145,15 @@ json to_json(period_change const& c) {
                 {"before", detail::day_of(c.before)},
                 {"after", detail::day_of(c.after)},
                 {"overall", or_null(c.overall)},
+                {"csat", or_null(c.csat)},
+                {"ces", or_null(c.ces)},
+                {"adjustment", "benjamini-hochberg"},
                 {"by", json::object()}};
-    for (auto const& s : c.by) out["by"][s.site] = to_json(s.change);
+    for (auto const& s : c.by) {
+        auto& site = out["by"][s.site] = to_json(s.change);
+        if (s.csat) site["csat"] = to_json(*s.csat);
+        if (s.ces) site["ces"] = to_json(*s.ces);
+    }
     return out;
 }
 
@@ -181,6 +207,8 @@ json stats_args(report_model const& r) {
     json out = {"--by",     r.by,
                 "--period", stats::to_string(a.period.value_or(stats::period::week)),
                 "--min-n",  std::to_string(a.min_n)};
+    if (a.interval != stats::nps_interval::adjusted_wald)
+        out.insert(out.end(), {"--interval", stats::to_string(a.interval)});
     if (a.drivers) {
         std::string spec = a.drivers->outcome + "=";
         for (std::size_t k = 0; k < a.drivers->attributes.size(); ++k)
@@ -205,6 +233,7 @@ std::string to_json(report_model const& r) {
                 {"personal_data", r.personal_data},
                 {"reader_role", r.reader_role.empty() ? json(nullptr) : json(r.reader_role)},
                 {"by", r.by},
+                {"few_cards", r.few_cards},
                 {"suppressed", suppressed_json(r.figures)},
                 {"stats_args", stats_args(r)},
                 {"figures", figures_json(r.figures)},

@@ -16,12 +16,33 @@ std::int64_t floor_day(std::int64_t s) {
     return s >= 0 ? s / 86400 : (s - 86399) / 86400;
 }
 
-// The NPS of the last calendar period with cards against the one before, overall and per
-// group of `by`.
+// Sets p_adjusted and significant on each tested change of one figure: one family.
+template <class Change>
+void adjust(std::vector<Change*> const& tests) {
+    std::vector<double> p;
+    for (auto const* t : tests) p.push_back(t->change.p);
+    auto q = stats::adjust_bh(p);
+    for (std::size_t k = 0; k < tests.size(); ++k)
+        tests[k]->p_adjusted = q[k], tests[k]->significant = q[k] < significant_p;
+}
+
+// The change of a figure from histogram a to b; nullopt when a side has fewer than min_n
+// answers or they do not vary (no test).
+template <class Row, class Figure, class Test>
+std::optional<Row> tested(stats::histogram const& a, stats::histogram const& b, std::uint64_t min_n,
+                          Figure figure, Test test) {
+    auto x = figure(a), y = figure(b);
+    if (x.n < min_n || y.n < min_n) return std::nullopt;
+    auto c = test(x, y);
+    if (!std::isfinite(c.p)) return std::nullopt;
+    return Row{x, y, c};
+}
+
+// NPS, CSAT and CES of the last calendar period with cards against the one before, overall
+// and per group of `by`.
 std::optional<period_change> changes(figures_options const& fo, stats::frame const& f,
                                      stats::period p, std::string const& by, std::uint64_t min_n) {
     auto const& t = **f.get<stats::time_column>(fo.date);
-    auto const* nps = *f.get<stats::scale_column>(fo.nps);
     std::int64_t last = stats::missing_time;
     for (auto s : t.seconds)
         if (s != stats::missing_time) last = std::max(last, s);
@@ -41,9 +62,20 @@ std::optional<period_change> changes(figures_options const& fo, stats::frame con
                                               : stats::missing_code;
     }
     g.codes = g.owned;
-    std::vector<stats::scale_column const*> cols{nps};
-    auto overall = stats::histograms_by(g, cols).value()[0];  // columns of one frame
-    std::vector<stats::histogram> per;
+    // NPS first, then CSAT and CES when the survey has them.
+    std::vector<stats::scale_column const*> cols;
+    for (auto const* c : {&fo.nps, &fo.csat, &fo.ces})
+        cols.push_back(c->empty() ? nullptr : *f.get<stats::scale_column>(*c));
+    std::vector<stats::scale_column const*> asked;
+    for (auto const* c : cols)
+        if (c) asked.push_back(c);
+    auto at = [&](std::vector<std::vector<stats::histogram>> const& h, std::size_t figure) {
+        std::size_t k = 0;
+        for (std::size_t j = 0; j < figure; ++j) k += cols[j] != nullptr;
+        return &h[k];
+    };
+    auto overall = stats::histograms_by(g, asked).value();  // columns of one frame
+    std::vector<std::vector<stats::histogram>> per;
     auto const* groups = f.get<stats::category_column>(by).value_or(nullptr);
     if (groups) {
         stats::grouping gg;
@@ -56,21 +88,55 @@ std::optional<period_change> changes(figures_options const& fo, stats::frame con
                                                                                : 2 * c + s;
         }
         gg.codes = gg.owned;
-        per = stats::histograms_by(gg, cols).value()[0];
+        per = stats::histograms_by(gg, asked).value();
     }
-    auto row = [&](stats::histogram const& a,
-                   stats::histogram const& b) -> std::optional<nps_change> {
-        auto x = stats::nps(a), y = stats::nps(b);
-        if (x.n < min_n || y.n < min_n) return std::nullopt;
-        auto c = stats::compare(x.score, x.se, y.score, y.se);
-        if (!std::isfinite(c.p)) return std::nullopt;  // no spread on either side: no test
-        return nps_change{x, y, c, c.p < significant_p};
+    // The change of each figure between histograms k (before) and k + 1, if tested.
+    auto nps_row = [&](std::vector<stats::histogram> const& h, std::size_t k) {
+        return tested<nps_change>(
+            h[k], h[k + 1], min_n, [&](auto const& x) { return stats::nps(x, fo.interval); },
+            [](auto const& x, auto const& y) {
+                return stats::compare(x.score, x.se, y.score, y.se);
+            });
     };
-    period_change out{p, before * 86400, after * 86400, row(overall[0], overall[1]), {}};
+    auto csat_row = [&](std::vector<stats::histogram> const& h, std::size_t k) {
+        return tested<csat_change>(
+            h[k], h[k + 1], min_n, [](auto const& x) { return stats::csat(x); },
+            [](auto const& x, auto const& y) { return stats::compare_shares(x, y); });
+    };
+    auto ces_row = [&](std::vector<stats::histogram> const& h, std::size_t k) {
+        return tested<ces_change>(
+            h[k], h[k + 1], min_n, [](auto const& x) { return stats::scale_mean(x); },
+            [](auto const& x, auto const& y) { return stats::welch(x, y); });
+    };
+    period_change out{p, before * 86400, after * 86400, nps_row(overall[0], 0), {}, {}, {}};
+    if (cols[1]) out.csat = csat_row(*at(overall, 1), 0);
+    if (cols[2]) out.ces = ces_row(*at(overall, 2), 0);
     for (std::size_t k = 0; groups && k < groups->labels.size(); ++k)
-        if (auto r = row(per[2 * k], per[2 * k + 1])) out.by.push_back({groups->labels[k], *r});
+        if (auto r = nps_row(per[0], 2 * k)) {
+            site_change s{groups->labels[k], *r, {}, {}};
+            if (cols[1]) s.csat = csat_row(*at(per, 1), 2 * k);
+            if (cols[2]) s.ces = ces_row(*at(per, 2), 2 * k);
+            out.by.push_back(std::move(s));
+        }
     std::sort(out.by.begin(), out.by.end(),
               [](site_change const& a, site_change const& b) { return a.site < b.site; });
+    std::vector<nps_change*> nps_tests;
+    std::vector<csat_change*> csat_tests;
+    std::vector<ces_change*> ces_tests;
+    auto add = [](auto& tests, auto& x) {
+        if (x) tests.push_back(&*x);
+    };
+    add(nps_tests, out.overall);
+    add(csat_tests, out.csat);
+    add(ces_tests, out.ces);
+    for (auto& s : out.by) {
+        nps_tests.push_back(&s.change);
+        add(csat_tests, s.csat);
+        add(ces_tests, s.ces);
+    }
+    adjust(nps_tests);
+    adjust(csat_tests);
+    adjust(ces_tests);
     return out;
 }
 
@@ -276,6 +342,7 @@ figures_options report_figures(survey::survey const& s, report_options const& o)
     fo.by = {o.by};
     fo.period = stats::period::week;
     fo.min_n = o.min_n;
+    fo.interval = o.interval;
     use_survey_questions(fo, s);
     drivers_spec d{fo.nps, {}};
     for (auto const& q : s.questions)
@@ -322,6 +389,7 @@ result<report_model> build_report(survey::survey const& s, stats::frame const& c
     r.personal_data = personal;
     r.reader_role = o.reader_role;
     r.by = o.by;
+    r.few_cards = o.few_cards;
     if (auto t = cards.get<stats::time_column>(fo.date)) {
         auto lo = std::numeric_limits<std::int64_t>::max(), hi = stats::missing_time;
         for (auto x : (*t)->seconds)

@@ -17,19 +17,23 @@ using ull = unsigned long long;
 
 // ---- candor stats ----
 
+// Wald's interval is score ± half; the adjusted-Wald one is not centred on the score.
 std::string table_cell_nps(std::optional<stats::nps_figure> const& f) {
     if (!f) return "-";
     if (!std::isfinite(f->se)) return number("%.1f", f->score);
-    return number("%.1f", f->score) + " ± " + number("%.1f", stats::nps_z * f->se);
+    if (f->method == stats::nps_interval::wald)
+        return number("%.1f", f->score) + " ± " + number("%.1f", stats::nps_z * f->se);
+    return number("%.1f", f->score) + " (" + number("%.1f", f->ci95.lo) + " to " +
+           number("%.1f", f->ci95.hi) + ")";
 }
 
 void print_table(std::string& out, std::string const& title, std::string const& key,
                  breakdown const& b) {
     out += '\n' + title + '\n';
-    out += printf_text("  %-20s %8s %16s %16s %12s\n", key.c_str(), "n", "NPS", "CSAT", "CES");
+    out += printf_text("  %-20s %8s %24s %12s %12s\n", key.c_str(), "n", "NPS", "CSAT", "CES");
     for (auto const& s : b.shown) {
         auto const& f = s.figures;
-        out += printf_text("  %-20s %8llu %16s %16s %12s\n", s.label.c_str(), ull(f.n),
+        out += printf_text("  %-20s %8llu %24s %12s %12s\n", s.label.c_str(), ull(f.n),
                            table_cell_nps(f.nps).c_str(),
                            f.csat ? number("%.1f%%", 100 * f.csat->share).c_str() : "-",
                            f.ces ? number("%.2f", f.ces->mean).c_str() : "-");
@@ -49,8 +53,9 @@ void mean_line(std::string& out, std::string const& label,
     }
     out += printf_text("%s: mean %s", label.c_str(), number("%.2f", f->mean).c_str());
     if (std::isfinite(f->sd))
-        out += printf_text(", sd %.2f (95%% CI %s to %s)", f->sd,
-                           number("%.2f", f->ci95.lo).c_str(), number("%.2f", f->ci95.hi).c_str());
+        out += printf_text(", sd %.2f (95%% CI %s to %s%s)", f->sd,
+                           number("%.2f", f->ci95.lo).c_str(), number("%.2f", f->ci95.hi).c_str(),
+                           f->clipped ? ", clipped to the scale" : "");
     out += printf_text(", n = %llu", ull(f->n));
     if (!std::isfinite(f->sd)) out += " (too few answers for an SD and an interval)";
     out += '\n';
@@ -70,6 +75,11 @@ std::string fixed8(double x) {
 }
 
 // ---- the report ----
+
+// " (few cards)" after a figure of fewer cards than the report's threshold.
+std::string few(report_model const& r, std::uint64_t n) {
+    return few_cards(r, n) ? " (few cards)" : "";
+}
 
 std::string nps_cell(std::optional<stats::nps_figure> const& f) {
     if (!f || !std::isfinite(f->score)) return "-";
@@ -105,9 +115,12 @@ std::string to_text(figures const& r) {
         } else {
             auto const& f = *all.nps;
             out += printf_text("NPS (%s): %s", o.nps.c_str(), number("%.1f", f.score).c_str());
-            if (std::isfinite(f.se))
-                out += printf_text(" ± %.1f (95%% CI %.1f to %.1f)", stats::nps_z * f.se, f.ci95.lo,
-                                   f.ci95.hi);
+            if (std::isfinite(f.se) && f.method == stats::nps_interval::wald)
+                out += printf_text(" ± %.1f (95%% CI %.1f to %.1f, Wald)", stats::nps_z * f.se,
+                                   f.ci95.lo, f.ci95.hi);
+            else if (std::isfinite(f.se))
+                out += printf_text(" (95%% CI %.1f to %.1f, adjusted-Wald), SE %.1f", f.ci95.lo,
+                                   f.ci95.hi, f.se);
             out += printf_text(", n = %llu: %llu promoters, %llu passives, %llu detractors",
                                ull(f.n), ull(f.promoters), ull(f.passives), ull(f.detractors));
             if (!std::isfinite(f.se)) out += " (too few answers for an interval)";
@@ -147,6 +160,30 @@ std::string to_text(figures const& r) {
             out += printf_text(
                 "\nchange in NPS from %s: %.1f -> %.1f, %+.1f (SE %.1f, z %.2f, p = %.3g)\n",
                 from.c_str(), c.before, c.after, c.diff, c.se, c.z, c.p);
+        auto const& s = r.csat_change;
+        auto const& m = r.ces_change;
+        // Says so when a change has no test (too few cards on a side).
+        auto tested = [&](char const* figure, double p) {
+            if (!std::isfinite(p))
+                out += std::string("change in ") + figure + " from " + from +
+                       ": not enough cards on both sides\n";
+            return std::isfinite(p);
+        };
+        if (s && tested("CSAT", s->p))
+            out += printf_text(
+                "change in CSAT from %s: %s -> %s, %s points (95%% CI %s to %s, Newcombe; "
+                "z %.2f, p = %.3g)\n",
+                from.c_str(), number("%.1f%%", 100 * s->before).c_str(),
+                number("%.1f%%", 100 * s->after).c_str(), number("%+.1f", 100 * s->diff).c_str(),
+                number("%+.1f", 100 * s->ci95.lo).c_str(),
+                number("%+.1f", 100 * s->ci95.hi).c_str(), s->z, s->p);
+        if (m && tested("CES", m->p))
+            out += printf_text(
+                "change in CES from %s: %s -> %s, %s (95%% CI %s to %s; Welch t %.2f, df %.1f, "
+                "p = %.3g)\n",
+                from.c_str(), number("%.2f", m->before).c_str(), number("%.2f", m->after).c_str(),
+                number("%+.2f", m->diff).c_str(), number("%+.2f", m->ci95.lo).c_str(),
+                number("%+.2f", m->ci95.hi).c_str(), m->t, m->df, m->p);
     }
     if (r.drivers) {
         auto const& d = *r.drivers;
@@ -181,18 +218,19 @@ std::string to_text(report_model const& r) {
         out += "NPS   " + nps_cell(f.all.nps) + ", n = " + std::to_string(f.all.nps->n) + ": " +
                std::to_string(f.all.nps->promoters) + " promoters, " +
                std::to_string(f.all.nps->passives) + " passives, " +
-               std::to_string(f.all.nps->detractors) + " detractors\n";
+               std::to_string(f.all.nps->detractors) + " detractors" + few(r, f.all.nps->n) + '\n';
     if (f.all.csat)
         out += "CSAT  " + number("%.1f%%", 100 * f.all.csat->share) + " (" +
                number("%.1f", 100 * f.all.csat->ci95.lo) + " to " +
                number("%.1f%%", 100 * f.all.csat->ci95.hi) +
-               "), n = " + std::to_string(f.all.csat->n) + '\n';
+               "), n = " + std::to_string(f.all.csat->n) + few(r, f.all.csat->n) + '\n';
     else if (!f.asked.csat.empty())
         suppressed("CSAT  ");
     if (f.all.ces)
         out += "CES   " + number("%.2f", f.all.ces->mean) + " of 7 (" +
                number("%.2f", f.all.ces->ci95.lo) + " to " + number("%.2f", f.all.ces->ci95.hi) +
-               "), n = " + std::to_string(f.all.ces->n) + '\n';
+               (f.all.ces->clipped ? ", clipped to 1-7" : "") +
+               "), n = " + std::to_string(f.all.ces->n) + few(r, f.all.ces->n) + '\n';
     else if (!f.asked.ces.empty())
         suppressed("CES   ");
 
@@ -200,7 +238,7 @@ std::string to_text(report_model const& r) {
         out += "\nNPS by " + r.by + ", best first:\n";
         for (auto const* s : ranked_by_nps(*by))
             out += "  " + pad(site_label(r, s->label), 38) + pad(nps_cell(s->figures.nps), 26) +
-                   "n = " + std::to_string(s->figures.n) + '\n';
+                   "n = " + std::to_string(s->figures.n) + few(r, s->figures.n) + '\n';
         if (by->suppressed)
             out += "  (" + std::to_string(by->suppressed) + " under the minimum n not shown)\n";
     }
@@ -208,7 +246,7 @@ std::string to_text(report_model const& r) {
         out += "\nNPS by week:\n";
         for (auto const& p : f.periods->shown)
             out += "  " + p.label + "  " + pad(nps_cell(p.figures.nps), 26) +
-                   "n = " + std::to_string(p.figures.n) + '\n';
+                   "n = " + std::to_string(p.figures.n) + few(r, p.figures.n) + '\n';
         if (f.periods->suppressed)
             out += "  (" + std::to_string(f.periods->suppressed) +
                    " week(s) under the minimum n not shown)\n";
@@ -229,23 +267,36 @@ std::string to_text(report_model const& r) {
     }
     if (r.change) {
         auto const& c = *r.change;
-        out += "\nChanges in NPS, " + detail::day_of(c.after) + " (" +
+        out += "\nChanges, " + detail::day_of(c.after) + " (" +
                std::string(stats::to_string(c.period)) + " to date) against " +
-               detail::day_of(c.before) + ", significant at p < 0.05:\n";
-        auto line = [&](std::string const& label, nps_change const& x) {
-            out += "  " + pad(label, 38) + number("%+.1f", x.before.score) + " -> " +
-                   number("%+.1f", x.after.score) + "  " + number("%+.1f", x.change.diff) +
-                   " (p = " + number("%.3g", x.change.p) + ")" +
-                   (x.significant ? "" : " not significant") + '\n';
+               detail::day_of(c.before) +
+               "; significant: Benjamini-Hochberg adjusted p < 0.05 over the chain and the " +
+               std::to_string(c.by.size()) + " site(s) tested:\n";
+        // Levels in `level` format, the change in `diff`'s; CSAT in percent and points.
+        auto line = [&](std::string const& label, auto const& x, char const* level,
+                        char const* diff, double scale) {
+            out += "  " + pad(label, 38) + number(level, scale * x.change.before) + " -> " +
+                   number(level, scale * x.change.after) + "  " +
+                   number(diff, scale * x.change.diff) + " (p = " + number("%.3g", x.change.p) +
+                   ", adjusted " + number("%.3g", x.p_adjusted) + ")" +
+                   (x.significant ? "" : " not significant") +
+                   few(r, std::min(x.before.n, x.after.n)) + '\n';
         };
-        if (c.overall)
-            line("all", *c.overall);
-        else
+        auto figures = [&](std::string const& label, nps_change const* n, csat_change const* s,
+                           ces_change const* e, bool all) {
+            if (n && (all || n->significant)) line("NPS  " + label, *n, "%+.1f", "%+.1f", 1);
+            if (s && (all || s->significant)) line("CSAT " + label, *s, "%.1f%%", "%+.1f", 100);
+            if (e && (all || e->significant)) line("CES  " + label, *e, "%.2f", "%+.2f", 1);
+        };
+        if (!c.overall)
             out +=
                 "  all: not tested (a period under the minimum n, or answers that do not "
                 "vary)\n";
+        figures("all", c.overall ? &*c.overall : nullptr, c.csat ? &*c.csat : nullptr,
+                c.ces ? &*c.ces : nullptr, true);
         for (auto const& s : c.by)
-            if (s.change.significant) line(site_label(r, s.site), s.change);
+            figures(site_label(r, s.site), &s.change, s.csat ? &*s.csat : nullptr,
+                    s.ces ? &*s.ces : nullptr, false);
     }
     if (r.cases) {
         auto const& c = *r.cases;

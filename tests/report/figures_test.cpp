@@ -215,4 +215,60 @@ TEST_CASE("figures of a CSV export: the same as reading it and computing, errors
     auto unknown = report::figures_of_csv(o, report::csv_input{data});
     REQUIRE_FALSE(unknown);
     CHECK(unknown.error().front().where.file.empty());
+
+TEST_CASE("figures: CSAT and CES change at a date, by the kernel's tests; a clipped CES said") {
+    auto f = frame(
+        "when,rec,sat,effort\n2026-01-01,10,5,7\n2026-01-02,0,2,7\n2026-01-03,9,4,6\n"
+        "2026-01-04,6,1,7\n2026-02-01,10,5,2\n2026-02-02,10,4,3\n2026-02-03,8,4,1\n"
+        "2026-02-04,3,5,2\n",
+        [] {
+            report::figures_options o;
+            o.nps = "rec", o.csat = "sat", o.ces = "effort";
+            return o;
+        }());
+    report::figures_options o;
+    o.nps = "rec", o.csat = "sat", o.ces = "effort";
+    o.min_n = 1;
+    o.compare = *parse_date("2026-02-01");
+    o.date = "when";
+    auto r = figures(o, f);
+    auto side = [&](std::vector<int> const& v, int lo, int hi) {
+        stats::scale_column c;
+        c.values.resize(static_cast<Eigen::Index>(v.size()));
+        for (std::size_t i = 0; i < v.size(); ++i)
+            c.values[static_cast<Eigen::Index>(i)] = static_cast<std::int8_t>(v[i]);
+        c.lo = static_cast<std::int8_t>(lo), c.hi = static_cast<std::int8_t>(hi);
+        return stats::histogram_of(c).value();
+    };
+    REQUIRE(r.csat_change);
+    auto want = stats::compare_shares(stats::csat(side({5, 2, 4, 1}, 1, 5)),
+                                      stats::csat(side({5, 4, 4, 5}, 1, 5)));
+    CHECK(r.csat_change->diff == doctest::Approx(0.5));  // 2 of 4 -> 4 of 4
+    CHECK(r.csat_change->p == want.p);
+    CHECK(r.csat_change->ci95 == want.ci95);
+    REQUIRE(r.ces_change);
+    auto before = stats::scale_mean(side({7, 7, 6, 7}, 1, 7));
+    CHECK(before.clipped);  // 6.75 ± t(3) 0.25: past 7
+    auto w = stats::welch(before, stats::scale_mean(side({2, 3, 1, 2}, 1, 7)));
+    CHECK(r.ces_change->t == w.t);
+    CHECK(r.ces_change->df == w.df);
+    CHECK(r.ces_change->p == w.p);
+    auto text = report::to_text(r);
+    CHECK(text.find("change in CSAT from 2026-02-01: 50.0% -> 100.0%, +50.0 points") !=
+          std::string::npos);
+    CHECK(text.find("change in CES from 2026-02-01: 6.75 -> 2.00, -4.75") != std::string::npos);
+    auto j = json::parse(report::to_json(r));
+    CHECK(j["csat_change"]["p"] == want.p);
+    CHECK(j["ces_change"]["df"] == w.df);
+    CHECK(j["ces"]["clipped"] == false);  // all eight: 4.375 ± 1.9, within 1..7
+
+    report::figures_options top;
+    top.ces = "effort";
+    top.min_n = 1;
+    auto clipped = figures(top, frame("effort\n7\n7\n6\n7\n", top));
+    REQUIRE(clipped.all.ces);
+    CHECK(clipped.all.ces->ci95.hi == 7);
+    CHECK(report::to_text(clipped).find("(95% CI 5.95 to 7.00, clipped to the scale)") !=
+          std::string::npos);
+    CHECK(json::parse(report::to_json(clipped))["ces"]["clipped"] == true);
 }

@@ -227,3 +227,114 @@ TEST_CASE("report from files: a missing file or case log is an error at its name
     CHECK(r.error().front().code == "no-case-log");
     CHECK_FALSE(std::filesystem::exists(source + "/no-case-log-here"));  // nothing created
 }
+
+TEST_CASE("report of 5, 29 and 31 cards: intervals within their scales, few cards said") {
+    for (std::size_t n : {5, 29, 31}) {
+        CAPTURE(n);
+        auto r = report::build_report(hotel(), first_cards(n), {}, at_now());
+        REQUIRE(r.has_value());
+        auto const& all = r->figures.all;
+        REQUIRE(all.nps);
+        CHECK(all.nps->ci95.lo >= -100);
+        CHECK(all.nps->ci95.hi <= 100);
+        CHECK(all.nps->ci95.lo <= all.nps->score);
+        CHECK(all.nps->score <= all.nps->ci95.hi);
+        REQUIRE(all.csat);
+        CHECK(all.csat->ci95.lo >= 0);
+        CHECK(all.csat->ci95.hi <= 1);
+        REQUIRE((all.ces || n == 5));  // of the first five cards, fewer answer CES
+        if (all.ces) CHECK(all.ces->ci95.lo >= 1);
+        if (all.ces) CHECK(all.ces->ci95.hi <= 7);
+        for (auto const& b : r->figures.by)
+            for (auto const& s : b.shown)
+                if (s.figures.nps) {
+                    CHECK(s.figures.nps->ci95.lo >= -100);
+                    CHECK(s.figures.nps->ci95.hi <= 100);
+                }
+        bool few = all.nps->n < report::default_few_cards;
+        CHECK(few == (n < 31));  // every card of these answers NPS
+        auto text = report::to_text(*r);
+        CHECK(has(text, "detractors (few cards)\n") == few);
+        auto page = report::to_html(*r);
+        CHECK(has(page, "<div class=\"kpi few\"><div class=\"label\">Net Promoter Score") == few);
+        CHECK(has(page, "<span class=\"few-tag\">few cards</span>"));  // sites have few, always
+        CHECK(has(page, "</html>\n"));
+        auto j = json::parse(report::to_json(*r));
+        CHECK(j["few_cards"] == report::default_few_cards);
+        // The threshold is an option: at 5, five cards are not few.
+        auto o = at_now();
+        o.few_cards = 5;
+        auto r5 = report::build_report(hotel(), first_cards(n), {}, o);
+        REQUIRE(r5.has_value());
+        CHECK_FALSE(has(report::to_text(*r5), "detractors (few cards)"));
+    }
+}
+
+TEST_CASE("report of the sample: changes significant on the Benjamini-Hochberg adjusted p") {
+    report::report_files files{report::json_lines_source{sample}, org_file, {}};
+    auto r = report::build_report(hotel(), files, at_now());
+    REQUIRE(r.has_value());
+    REQUIRE(r->change);
+    auto const& c = *r->change;
+    REQUIRE(c.overall);
+    REQUIRE(c.csat);
+    REQUIRE(c.ces);
+    // Each figure's tests, the chain's first, are one family.
+    std::vector<double> nps{c.overall->change.p}, csat{c.csat->change.p}, ces{c.ces->change.p};
+    for (auto const& s : c.by) {
+        nps.push_back(s.change.change.p);
+        REQUIRE(s.csat);
+        REQUIRE(s.ces);
+        csat.push_back(s.csat->change.p);
+        ces.push_back(s.ces->change.p);
+    }
+    auto check = [](auto const& x, double want) {
+        CHECK(x.p_adjusted == want);
+        CHECK(x.p_adjusted >= x.change.p);
+        CHECK(x.significant == (x.p_adjusted < report::significant_p));
+    };
+    auto qn = stats::adjust_bh(nps), qc = stats::adjust_bh(csat), qe = stats::adjust_bh(ces);
+    check(*c.overall, qn[0]);
+    check(*c.csat, qc[0]);
+    check(*c.ces, qe[0]);
+    std::size_t raw = 0, adjusted = 0;  // site changes significant on the raw and adjusted p
+    for (std::size_t k = 0; k < c.by.size(); ++k) {
+        check(c.by[k].change, qn[k + 1]);
+        check(*c.by[k].csat, qc[k + 1]);
+        check(*c.by[k].ces, qe[k + 1]);
+        for (double p : {nps[k + 1], csat[k + 1], ces[k + 1]}) raw += p < report::significant_p;
+        adjusted +=
+            c.by[k].change.significant + c.by[k].csat->significant + c.by[k].ces->significant;
+    }
+    auto j = json::parse(report::to_json(*r));
+    CHECK(j["change"]["adjustment"] == "benjamini-hochberg");
+    for (std::size_t k = 0; k < c.by.size(); ++k) {
+        auto const& site = j["change"]["by"][c.by[k].site];
+        CHECK(site["p_adjusted"] == qn[k + 1]);
+        CHECK(site["csat"]["p_adjusted"] == qc[k + 1]);
+        CHECK(site["ces"]["ci95"].size() == 2);
+    }
+    CHECK(has(report::to_text(*r), "significant: Benjamini-Hochberg adjusted p < 0.05"));
+    CHECK(has(report::to_html(*r), "Benjamini-Hochberg adjusted p &lt; 0.05"));
+    CHECK(adjusted >= 1);  // the sample's grenoble-07 and nice-03 still show
+    CHECK(adjusted <= raw);
+    MESSAGE("site changes significant on the raw p: " << raw << ", on the adjusted: " << adjusted);
+}
+
+TEST_CASE("report --interval wald: Wald's NPS interval, and stats_args say so") {
+    auto o = at_now();
+    o.interval = stats::nps_interval::wald;
+    auto r = report::build_report(hotel(), first_cards(40), {}, o);
+    REQUIRE(r.has_value());
+    auto const& f = *r->figures.all.nps;
+    CHECK(f.method == stats::nps_interval::wald);
+    CHECK(f.ci95.lo == f.score - stats::nps_z * f.se);
+    auto j = json::parse(report::to_json(*r));
+    CHECK(j["figures"]["nps"]["interval"] == "wald");
+    auto args = j["stats_args"].dump();
+    CHECK(has(args, "\"--interval\",\"wald\""));
+    auto d = report::build_report(hotel(), first_cards(40), {}, at_now());
+    REQUIRE(d.has_value());
+    CHECK(d->figures.all.nps->method == stats::nps_interval::adjusted_wald);
+    CHECK_FALSE(has(json::parse(report::to_json(*d))["stats_args"].dump(), "--interval"));
+}

@@ -20,8 +20,18 @@ TEST_CASE("NPS of six cards, worked by hand") {
     CHECK(close(f.score, 100.0 / 3));
     // s^2 = 33333.33 / 5, SE = sqrt(s^2 / 6) = 100 / 3.
     CHECK(close(f.se, 100.0 / 3));
-    CHECK(close(f.ci95.lo, 100.0 / 3 - 1.959964 * 100.0 / 3));
-    CHECK(close(f.ci95.hi, 100.0 / 3 + 1.959964 * 100.0 / 3));
+    auto wald = nps(h, nps_interval::wald);
+    CHECK(wald.method == nps_interval::wald);
+    CHECK(close(wald.ci95.lo, 100.0 / 3 - 1.959964 * 100.0 / 3));
+    CHECK(close(wald.ci95.hi, 100.0 / 3 + 1.959964 * 100.0 / 3));
+    // The default, adjusted-Wald: n' = 9, p' = 3.75/9, d' = 1.75/9.
+    CHECK(f.method == nps_interval::adjusted_wald);
+    double p = 3.75 / 9, d = 1.75 / 9;
+    double half = 1.959963984540054 * std::sqrt((p + d - (p - d) * (p - d)) / 9);
+    CHECK(close(f.ci95.lo, 100 * (p - d - half)));
+    CHECK(close(f.ci95.hi, 100 * (p - d + half)));
+    CHECK(wald.score == f.score);
+    CHECK(wald.se == f.se);
 }
 
 TEST_CASE("weighted NPS, worked by hand") {

@@ -51,8 +51,9 @@ candor_status by(const int8_t* values, const int32_t* codes, size_t count, const
     });
 }
 
+// Wald's interval, score ± 1.959964 se (docs/c.md); the report's is adjusted-Wald.
 stats::nps_figure nps(stats::histogram const& h) {
-    return stats::nps(h);
+    return stats::nps(h, stats::nps_interval::wald);
 }
 stats::share_figure csat(stats::histogram const& h) {
     return stats::csat(h);

@@ -145,7 +145,7 @@ py::dict nps_table(std::vector<stats::histogram> const& hs) {
     auto* det = t.column<std::uint64_t>("detractors");
     auto* n = t.column<std::uint64_t>("n");
     for (std::size_t g = 0; g < hs.size(); ++g) {
-        auto f = stats::nps(hs[g]);
+        auto f = stats::nps(hs[g], stats::nps_interval::wald);  // Wald's, docs/python.md
         score[g] = f.score, se[g] = f.se, lo[g] = f.ci95.lo, hi[g] = f.ci95.hi;
         pro[g] = f.promoters, pas[g] = f.passives, det[g] = f.detractors, n[g] = f.n;
     }

@@ -1,6 +1,6 @@
 // The figures of an export, as `candor stats` prints them (docs/statistics.md): NPS, CSAT,
 // CES and means, by segment and by calendar period with the segments under min-n
-// suppressed, the change in NPS at a date, key drivers, Cronbach's alpha and weights.
+// suppressed, the change in NPS, CSAT and CES at a date, key drivers, Cronbach's alpha and weights.
 // Plain structs; report/render.hpp prints them as JSON or text.
 // Thread safety: value types and pure functions; distinct objects may be used from distinct
 // threads, and one frame may be read by several calls at once.
@@ -43,11 +43,12 @@ struct figures_options {
     std::vector<std::string> by{};          // every figure per value of each
     std::optional<stats::period> period{};  // every figure per calendar period of `date`
     std::string date = "submitted";         // the time column of `period` and `compare`
-    std::optional<std::int64_t> compare{};  // NPS before this time (Unix seconds) against from it
+    std::optional<std::int64_t> compare{};  // before this time (Unix seconds) against from it
     std::optional<drivers_spec> drivers{};
     std::vector<std::string> alpha{};  // Cronbach's alpha of these items
     std::string weights{};             // base weights (positive numbers); empty: unweighted
     std::uint64_t min_n = stats::default_min_n;  // segments and figures under it are suppressed
+    stats::nps_interval interval = stats::nps_interval::adjusted_wald;  // NPS's ci95
 };
 
 // The survey's first NPS, CSAT and CES questions, for those of `o` not named.
@@ -98,7 +99,9 @@ struct figures {
     figure_set all;
     std::vector<breakdown> by;  // one per asked.by
     std::optional<breakdown> periods;
-    std::optional<stats::change> change;  // of NPS, with asked.compare
+    std::optional<stats::change> change;             // of NPS, with asked.compare
+    std::optional<stats::share_change> csat_change;  // with asked.compare and a CSAT column
+    std::optional<stats::mean_change> ces_change;    // with asked.compare and a CES column
     std::optional<stats::drivers_result> drivers;
     std::optional<stats::alpha_result> alpha;
     std::optional<weighting> weights;  // with asked.weights or margins

@@ -34,8 +34,10 @@ namespace candor::report {
 inline constexpr double speeder_seconds = 20;
 inline constexpr std::uint32_t burst_cards = 10;
 inline constexpr double burst_minutes = 10;
-inline constexpr double significant_p = 0.05;
+inline constexpr double significant_p = 0.05;  // on the Benjamini-Hochberg adjusted p
 inline constexpr std::size_t default_verbatims = 10;
+// Figures of fewer cards are shown greyed, marked "few cards".
+inline constexpr std::uint64_t default_few_cards = 30;
 
 // The responses of one survey, read from somewhere holding others too.
 struct survey_responses {
@@ -67,24 +69,35 @@ struct case_summary {
 // The cases of a log as of `now`; overdue as `candor cases list --overdue` lists them.
 case_summary summarize_cases(routing::case_log const& log, std::int64_t now);
 
-// NPS in one period against the one before, for the chain or a site.
-struct nps_change {
-    stats::nps_figure before, after;
-    stats::change change;      // diff, se, z, p
-    bool significant = false;  // p < significant_p
+// A figure in one period against the one before, for the chain or a site.
+template <class Figure, class Change>
+struct figure_change {
+    Figure before, after;
+    Change change;             // diff, p, ...
+    double p_adjusted = 1;     // Benjamini-Hochberg over the figure's tests in the period_change
+    bool significant = false;  // p_adjusted < significant_p
 };
+using nps_change = figure_change<stats::nps_figure, stats::change>;           // z test
+using csat_change = figure_change<stats::share_figure, stats::share_change>;  // prop.test
+using ces_change = figure_change<stats::mean_figure, stats::mean_change>;     // Welch
 
 struct site_change {
     std::string site;
     nps_change change;
+    std::optional<csat_change> csat;  // nullopt: no CSAT question, or not tested
+    std::optional<ces_change> ces;
 };
 
-// The last calendar period holding a card (to date) against the one before.
+// The last calendar period holding a card (to date) against the one before. A figure is
+// tested when both sides have min_n answers and they vary; its tests (the chain's and every
+// site's) are one family for the Benjamini-Hochberg adjustment.
 struct period_change {
     stats::period period = stats::period::month;
     std::int64_t before = 0, after = 0;  // the periods' first days (Unix seconds)
     std::optional<nps_change> overall;   // nullopt: under min_n on a side, or no spread
-    std::vector<site_change> by;         // sites where it is defined, by id
+    std::optional<csat_change> csat;     // the chain's
+    std::optional<ces_change> ces;
+    std::vector<site_change> by;  // sites where the NPS change is defined, by id
 };
 
 struct site_quality {
@@ -123,19 +136,25 @@ struct report_model {
     std::string title;  // in the survey's default language
     std::int64_t generated = 0;
     std::uint64_t other_surveys = 0;
-    bool personal_data = false;            // the reader sees contact details
-    std::string reader_role;               // empty: none given
-    std::string by;                        // the column of sites
-    report::figures figures;               // figures.asked: the `candor stats` options they equal
-    std::string no_drivers;                // why the key drivers were left out, if they were
-    std::optional<std::int64_t> from, to;  // the first and the last card's time
-    std::optional<period_change> change;   // nullopt: no card has a time
+    bool personal_data = false;  // the reader sees contact details
+    std::string reader_role;     // empty: none given
+    std::string by;              // the column of sites
+    report::figures figures;     // figures.asked: the `candor stats` options they equal
+    std::uint64_t few_cards = default_few_cards;  // figures of fewer cards are marked
+    std::string no_drivers;                       // why the key drivers were left out, if they were
+    std::optional<std::int64_t> from, to;         // the first and the last card's time
+    std::optional<period_change> change;          // nullopt: no card has a time
     quality_flags quality;
     std::vector<verbatim> verbatims;                         // newest first
     std::vector<std::pair<std::string, std::string>> names;  // site id, name (from the org)
     std::optional<case_summary> cases;
     errors warnings;  // what opening the store found and repaired
 };
+
+// Whether a figure of n cards is marked "few cards" in the report.
+inline bool few_cards(report_model const& r, std::uint64_t n) {
+    return n < r.few_cards;
+}
 
 // Segments of a breakdown with an NPS, best first (ties by label), then those without.
 std::vector<segment const*> ranked_by_nps(breakdown const& b);
@@ -145,6 +164,8 @@ struct report_options {
     stats::period compare = stats::period::month;
     std::size_t verbatims = default_verbatims;
     std::uint64_t min_n = stats::default_min_n;
+    std::uint64_t few_cards = default_few_cards;
+    stats::nps_interval interval = stats::nps_interval::adjusted_wald;
     std::string reader_role{};  // needs an org; contact details only if it contacts guests
     std::int64_t now = 0;       // the caller's clock: `generated`, and when cases are overdue
 };

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <span>
+#include <vector>
 
 #include "candor/detail/config.hpp"
 
@@ -52,6 +54,19 @@ struct change {
     double p = 1;
 };
 change compare(double before, double se_before, double after, double se_after) noexcept;
+
+// Rocks's (2016) adjusted-Wald interval of NPS: n' = n + 3, P' = P + 3/4, D' = D + 3/4,
+// p' = P'/n', d' = D'/n', (p' - d') ± z sqrt((p' + d' - (p' - d')^2) / n'), times 100 and
+// within [-100, 100]. n, promoters and detractors may be an effective n and weighted counts
+// scaled to it. NaN for n < 2, as the standard error.
+interval adjusted_wald_nps(double promoters, double detractors, double n, double z = z975) noexcept;
+
+// `i` within [lo, hi].
+interval clip(interval i, double lo, double hi) noexcept;
+
+// Benjamini-Hochberg adjusted p-values in the order given, as R's p.adjust(p, "BH"): NaNs
+// stay NaN and are not counted among the tests.
+std::vector<double> adjust_bh(std::span<double const> p);
 
 namespace detail {
 inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();

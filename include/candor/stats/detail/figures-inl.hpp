@@ -17,15 +17,36 @@ CANDOR_INLINE double mean_se(moments const& m) {
     return std::sqrt(n / (n - 1) * m.q) / m.w;
 }
 
+// Kish's effective n of some weights.
+CANDOR_INLINE double effective_n(moments const& m) {
+    return m.w2 > 0 ? m.w * m.w / m.w2 : 0;
+}
+
 }  // namespace detail
 
-CANDOR_INLINE nps_figure nps(histogram const& h) {
+CANDOR_INLINE result<nps_interval> parse_nps_interval(std::string_view text) {
+    if (text == "adjusted-wald") return nps_interval::adjusted_wald;
+    if (text == "wald") return nps_interval::wald;
+    return fail("unknown-interval",
+                "unknown NPS interval '" + std::string(text) + "' (adjusted-wald or wald)");
+}
+
+CANDOR_INLINE nps_figure nps(histogram const& h, nps_interval method) {
     auto m = h.moments_of([](int x) { return x >= 9 ? 100.0 : x <= 6 ? -100.0 : 0.0; });
     nps_figure f;
     f.n = m.n;
     f.score = m.n ? m.mean : detail::nan;
     f.se = detail::mean_se(m);
-    f.ci95 = {f.score - nps_z * f.se, f.score + nps_z * f.se};
+    f.method = method;
+    if (method == nps_interval::wald) {
+        f.ci95 = {f.score - nps_z * f.se, f.score + nps_z * f.se};
+    } else {
+        // The weighted shares of promoters and detractors, on the effective n.
+        double n_eff = detail::effective_n(m), share = m.w > 0 ? n_eff / m.w : 0;
+        f.ci95 = m.n < 2 ? interval{detail::nan, detail::nan}
+                         : adjusted_wald_nps(h.weight_in(9, 10) * share, h.weight_in(0, 6) * share,
+                                             n_eff);
+    }
     f.promoters = h.count_in(9, 10);
     f.passives = h.count_in(7, 8);
     f.detractors = h.count_in(0, 6);
@@ -37,9 +58,8 @@ CANDOR_INLINE share_figure share(double hit_weight, moments const& base) {
     f.n = base.n;
     f.hits = hit_weight;
     f.share = base.w > 0 ? hit_weight / base.w : detail::nan;
-    // Kish's effective n; equal to n without weights.
-    double n_eff = base.w2 > 0 ? base.w * base.w / base.w2 : 0;
-    f.ci95 = wilson(f.share * n_eff, n_eff);
+    f.n_eff = detail::effective_n(base);
+    f.ci95 = wilson(f.share * f.n_eff, f.n_eff);
     return f;
 }
 
@@ -54,13 +74,22 @@ CANDOR_INLINE mean_figure mean(moments const& m) {
     double n = static_cast<double>(m.n);
     f.sd = m.n > 1 ? std::sqrt(m.m2 / m.w * n / (n - 1)) : detail::nan;
     f.se = detail::mean_se(m);
+    f.n_eff = detail::effective_n(m);
     f.ci95 = t_interval(f.mean, f.se, n - 1);
+    return f;
+}
+
+CANDOR_INLINE mean_figure scale_mean(histogram const& h) {
+    auto f = mean(h.moments_of([](int x) { return static_cast<double>(x); }));
+    auto cut = clip(f.ci95, h.lo, h.hi());
+    f.clipped = cut != f.ci95 && !std::isnan(f.ci95.lo);
+    f.ci95 = cut;
     return f;
 }
 
 CANDOR_INLINE scale_figure describe(histogram const& h) {
     scale_figure f;
-    f.mean = mean(h.moments_of([](int x) { return static_cast<double>(x); }));
+    f.mean = scale_mean(h);
     for (std::size_t k = 0; k < h.n.size(); ++k)
         f.distribution.emplace_back(h.lo + static_cast<int>(k), h.n[k]);
     f.top_box = in_range(h, h.hi(), h.hi());
@@ -121,6 +150,36 @@ CANDOR_INLINE result<std::vector<share_figure>> choice_shares(set_column const& 
             if (set >> k & 1u) hit(k);
         return true;
     });
+}
+
+CANDOR_INLINE share_change compare_shares(share_figure const& before,
+                                          share_figure const& after) noexcept {
+    share_change c;
+    c.before = before.share;
+    c.after = after.share;
+    c.diff = after.share - before.share;
+    double n1 = after.n_eff, n2 = before.n_eff;
+    double pooled = (after.share * n1 + before.share * n2) / (n1 + n2);
+    c.z = c.diff / std::sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+    c.p = two_sided_p(c.z);
+    auto const &a = after.ci95, &b = before.ci95;
+    c.ci95 = {c.diff - std::hypot(after.share - a.lo, b.hi - before.share),
+              c.diff + std::hypot(a.hi - after.share, before.share - b.lo)};
+    return c;
+}
+
+CANDOR_INLINE mean_change welch(mean_figure const& before, mean_figure const& after) noexcept {
+    mean_change c;
+    c.before = before.mean;
+    c.after = after.mean;
+    c.diff = after.mean - before.mean;
+    double va = after.se * after.se, vb = before.se * before.se;
+    c.se = std::sqrt(va + vb);
+    c.t = c.diff / c.se;
+    c.df = (va + vb) * (va + vb) / (va * va / (after.n_eff - 1) + vb * vb / (before.n_eff - 1));
+    c.p = 2 * t_cdf(-std::abs(c.t), c.df);
+    c.ci95 = t_interval(c.diff, c.se, c.df);
+    return c;
 }
 
 }  // namespace candor::stats

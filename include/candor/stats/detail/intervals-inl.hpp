@@ -10,7 +10,9 @@
 // logarithm in the tails); from 1e5 degrees of freedom the Cornish-Fisher series is exact.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "candor/stats/intervals.hpp"
 
@@ -264,6 +266,36 @@ CANDOR_INLINE change compare(double before, double se_before, double after,
     c.z = c.diff / c.se;
     c.p = two_sided_p(c.z);
     return c;
+}
+
+CANDOR_INLINE interval adjusted_wald_nps(double promoters, double detractors, double n,
+                                         double z) noexcept {
+    if (!(n >= 2)) return {detail::nan, detail::nan};
+    double n1 = n + 3;
+    double p = (promoters + 0.75) / n1, d = (detractors + 0.75) / n1;
+    double half = z * std::sqrt((p + d - (p - d) * (p - d)) / n1);
+    return clip({100 * (p - d - half), 100 * (p - d + half)}, -100, 100);
+}
+
+CANDOR_INLINE interval clip(interval i, double lo, double hi) noexcept {
+    return {std::clamp(i.lo, lo, hi), std::clamp(i.hi, lo, hi)};
+}
+
+CANDOR_INLINE std::vector<double> adjust_bh(std::span<double const> p) {
+    std::vector<std::size_t> order;
+    for (std::size_t k = 0; k < p.size(); ++k)
+        if (!std::isnan(p[k])) order.push_back(k);
+    // Largest first, ties as R's order(): by position.
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+    std::vector<double> out(p.size(), detail::nan);
+    double m = static_cast<double>(order.size()), low = 1;
+    for (std::size_t r = 0; r < order.size(); ++r) {
+        double rank = m - static_cast<double>(r);  // of p[order[r]] counted from the smallest
+        low = std::min(low, m / rank * p[order[r]]);
+        out[order[r]] = low;
+    }
+    return out;
 }
 
 }  // namespace candor::stats
