@@ -215,6 +215,7 @@ TEST_CASE("figures of a CSV export: the same as reading it and computing, errors
     auto unknown = report::figures_of_csv(o, report::csv_input{data});
     REQUIRE_FALSE(unknown);
     CHECK(unknown.error().front().where.file.empty());
+}
 
 TEST_CASE("figures: CSAT and CES change at a date, by the kernel's tests; a clipped CES said") {
     auto f = frame(
