@@ -235,7 +235,7 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
             // A part's key names its items: a retry of the same items is the same message to
             // the receiver, and a part holding other items never looks like one.
             char tag[10];
-            std::snprintf(tag, sizeof tag, ".%08x", crc);
+            std::snprintf(tag, sizeof tag, "/%08x", crc);
             d.key.insert(d.key.rfind('/'), tag);
             if (parts > 1)
                 d.subject +=

@@ -97,11 +97,15 @@ result<std::vector<webhook_secret>> read_webhook_secrets(std::filesystem::path c
 
 std::string webhook_id(std::string_view key) {
     std::string out;
+    // `~` escapes, not `%`: cpp-httplib percent-decodes header values, so a receiver built
+    // on it saw %2E as the dot its check refuses.
     for (char c : key) {
-        if (c == '%')
-            out += "%25";
+        if (c == '~')
+            out += "~7E";
+        else if (c == '%')
+            out += "~25";
         else if (c == '.')
-            out += "%2E";
+            out += "~2E";
         else
             out += c;
     }

@@ -158,7 +158,7 @@ TEST_CASE(
     CHECK_FALSE(verify_webhook(secrets(), "a.b", "1800000000", R"({"a":1})",
                                webhook_signature(secrets()[0].key, "a.b", 1'800'000'000, "{}"),
                                1'800'000'100));
-    CHECK(webhook_id("kiosk.1:4/x%y") == "kiosk%2E1:4/x%25y");
+    CHECK(webhook_id("kiosk.1:4/x%y~z") == "kiosk~2E1:4/x~25y~7Ez");
     CHECK_THROWS_AS(webhook_sink({{{"short", "short"}}}, system_now), std::invalid_argument);
     CHECK_THROWS_AS(webhook_sink({}, system_now), std::invalid_argument);
     // Candor-Signature of before, for one release: over timestamp and body, hex.
@@ -285,6 +285,16 @@ TEST_CASE(
     // Sent marks are durable too.
     { auto closing = std::move(box); }
     CHECK(outbox::open(dir.path(), {}, fast()).value().unsent() == 0);
+}
+
+TEST_CASE("a key with a dot and a percent sign reaches a real receiver and verifies there") {
+    hooked h;
+    auto d = hook(h.rx.port(), 1);
+    d.key = "kiosk.1%41:1/anne/opened/webhook";
+    CHECK(h.box.queue(std::vector{d}, system_now()) == 1);
+    CHECK(h.box.send_due(h.to, system_now()).sent == 1);
+    CHECK(h.rx.bad() == 0);
+    CHECK(h.rx.arrivals().size() == 1);
 }
 
 TEST_CASE("a queue larger than a frame is written in several events, and reads back whole") {
@@ -579,7 +589,7 @@ TEST_CASE("digest items wait for the end of head office's day and go out as one 
     CHECK(sent.sent == 6);  // 3 items on 2 channels
     REQUIRE(got.size() == 2);
     for (auto const& d : got) {
-        CHECK(d.key.starts_with("digest/care/2026-11-06."));
+        CHECK(d.key.starts_with("digest/care/2026-11-06/"));
         CHECK((d.key.ends_with("/email") || d.key.ends_with("/webhook")));
         auto body = nlohmann::json::parse(d.body);
         CHECK(body["items"].size() == 3);
@@ -627,7 +637,7 @@ TEST_CASE("a big digest goes out in parts, each item once, each part under its o
     std::set<std::string> keys, items;
     for (auto const& x : got) {
         keys.insert(x.key);
-        CHECK(x.key.starts_with("digest/care/2026-11-06."));
+        CHECK(x.key.starts_with("digest/care/2026-11-06/"));
         CHECK(x.key.ends_with("/webhook"));
         auto body = nlohmann::json::parse(x.body);
         CHECK(x.subject.ends_with(" of 3)"));

@@ -109,7 +109,7 @@ class webhook_sink final : public sink {
     std::unique_ptr<impl> p_;
 };
 
-// The webhook-id of a delivery key: the key with `%` and `.` written %25 and %2E (the
+// The webhook-id of a delivery key: the key with `~`, `%` and `.` written ~7E, ~25 and ~2E (the
 // signed text is ID.TIMESTAMP.BODY, so the id must hold no dot).
 std::string webhook_id(std::string_view key);
 // "v1,BASE64" of HMAC-SHA256(key, ID "." TIMESTAMP "." BODY).
