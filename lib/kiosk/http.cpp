@@ -224,11 +224,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-std::int64_t unix_now() {
-    using namespace std::chrono;
-    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-}
-
 void answer(httplib::Response& res, int status, std::string const& message) {
     res.status = status;
     res.set_content(nlohmann::json{{"error", message}}.dump(
@@ -321,6 +316,15 @@ std::optional<std::string> read_json_body(httplib::Request const& req, httplib::
         return std::nullopt;
     }
     return body;
+}
+
+result<int> bind_to(hardened_server& s, std::string const& host, int port) {
+    int const bound =
+        port == 0 ? s.bind_to_any_port(host) : (s.bind_to_port(host, port) ? port : -1);
+    if (bound < 0)
+        return fail("cannot-listen", "cannot listen on " + host + ":" + std::to_string(port) +
+                                         " (in use, or not an address of this device)");
+    return bound;
 }
 
 }  // namespace candor::kiosk::http

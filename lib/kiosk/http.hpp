@@ -13,6 +13,8 @@
 
 #include <httplib.h>
 
+#include "candor/error.hpp"
+
 namespace candor::kiosk::http {
 
 struct limits {
@@ -56,6 +58,7 @@ bool same_origin(httplib::Request const& req);
 std::optional<std::string> read_json_body(httplib::Request const& req, httplib::Response& res,
                                           httplib::ContentReader const& read, std::size_t max,
                                           std::string const& what);
-std::int64_t unix_now();
+// Listens on `host`:`port` (0: a free port); the port, or "cannot-listen".
+result<int> bind_to(hardened_server& s, std::string const& host, int port);
 
 }  // namespace candor::kiosk::http

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "candor/kiosk/assets.hpp"
+#include "candor/time.hpp"
 #include "kiosk/http.hpp"
 
 namespace candor::kiosk {
@@ -77,12 +78,7 @@ server::server(desk& d, std::string card_json, server_settings settings)
 server::~server() = default;
 
 result<int> server::bind(std::string const& host, int port) {
-    int const bound = port == 0 ? p_->http.bind_to_any_port(host)
-                                : (p_->http.bind_to_port(host, port) ? port : -1);
-    if (bound < 0)
-        return fail("cannot-listen", "cannot listen on " + host + ":" + std::to_string(port) +
-                                         " (in use, or not an address of this device)");
-    return bound;
+    return bind_to(p_->http, host, port);
 }
 
 bool server::listen() {
