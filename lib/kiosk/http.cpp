@@ -204,6 +204,10 @@ bool hardened_server::process_and_close_socket(socket_t sock) {
     return ok;
 }
 
+bool hardened_server::widen_backlog() {
+    return ::listen(svr_sock_, listen_backlog) == 0;
+}
+
 void harden(hardened_server& s) {
     s.set_default_headers({
         {"Content-Security-Policy",
@@ -321,7 +325,7 @@ std::optional<std::string> read_json_body(httplib::Request const& req, httplib::
 result<int> bind_to(hardened_server& s, std::string const& host, int port) {
     int const bound =
         port == 0 ? s.bind_to_any_port(host) : (s.bind_to_port(host, port) ? port : -1);
-    if (bound < 0)
+    if (bound < 0 || !s.widen_backlog())
         return fail("cannot-listen", "cannot listen on " + host + ":" + std::to_string(port) +
                                          " (in use, or not an address of this device)");
     return bound;

@@ -17,6 +17,9 @@
 
 namespace candor::kiosk::http {
 
+// Connections waiting to be accepted (the kernel caps it at net.core.somaxconn).
+inline constexpr int listen_backlog = 1024;
+
 struct limits {
     std::size_t body_bytes;     // the largest body a route reads
     std::size_t request_bytes;  // all one request may send; past it the connection is dropped
@@ -30,6 +33,9 @@ class hardened_server final : public httplib::Server {
   public:
     explicit hardened_server(limits l);
     std::size_t body_limit() const noexcept { return limits_.body_bytes; }
+    // After binding: httplib listens with a backlog of 5, and guests arriving at once past
+    // it would see their connections reset.
+    bool widen_backlog();
 
   private:
     bool process_and_close_socket(socket_t sock) override;
