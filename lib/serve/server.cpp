@@ -79,7 +79,8 @@ void page(httplib::Response& res, int status, std::string_view title, std::strin
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<meta name=\"referrer\" content=\"no-referrer\"><title>" +
             escape(title) +
-            "</title><link rel=\"stylesheet\" href=\"/kiosk.css\"></head>\n<body>"
+            "</title><link rel=\"icon\" href=\"/favicon.svg\"><link rel=\"stylesheet\" "
+            "href=\"/kiosk.css\"></head>\n<body>"
             "<main id=\"screen\"><div class=\"thanks\"><h1>" +
             escape(title) + "</h1>" + std::string(body) + "</div></main></body></html>\n",
         html_type);
