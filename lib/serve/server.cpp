@@ -1,6 +1,7 @@
 #include "candor/serve/server.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <map>
 #include <mutex>
@@ -38,6 +39,9 @@ constexpr std::size_t max_request_bytes = 2 * kiosk::max_submit_bytes + 16 * 102
 // Rate counters held at once: past it they start over (a flood of addresses forgets).
 constexpr std::size_t max_counted_clients = 100000;
 constexpr char html_type[] = "text/html; charset=utf-8";
+// How often drafts past their lifetime are deleted (at start, then on a save this long after
+// the last sweep); until then they are already refused when read.
+constexpr std::int64_t sweep_interval = 3600;
 
 bool link_name_ok(std::string_view s) {
     return !s.empty() && s.size() <= max_link_name_bytes &&
@@ -141,6 +145,7 @@ struct server::impl {
     std::mutex received_mutex;
     std::unordered_map<std::uint64_t, std::pair<std::string, std::int64_t>> received;  // seq
     counter table_submits{table_submits_per_window}, misses{misses_per_window};
+    std::atomic<std::int64_t> last_sweep{0};
     hardened_server http;
 
     std::int64_t now() const { return opts.clock ? opts.clock() : unix_now(); }
@@ -274,7 +279,11 @@ struct server::impl {
         auto parsed = util::parse_json(*body, kiosk::max_json_depth);
         if (!parsed || !parsed->is_object()) return answer(res, 400, "a draft is a JSON object");
         if (!invitation(req, res, true)) return;
-        auto saved = book.save_draft(req.matches[1].str(), *body, now());
+        auto const t = now();
+        if (auto last = last_sweep.load();
+            t - last >= sweep_interval && last_sweep.compare_exchange_strong(last, t))
+            book.sweep(t);
+        auto saved = book.save_draft(req.matches[1].str(), *body, t);
         if (!saved)
             return answer(res, saved.error()[0].code == "io" ? 503 : 410, saved.error()[0].message);
         res.status = 204;
@@ -470,6 +479,8 @@ result<std::unique_ptr<server>> server::open(fs::path const& dir,
             if (auto f = p->fields_for(sv, {{"site", site}, {"table", "1"}}); !f)
                 return bad("survey " + id + " at site " + site + ": " + f.error()[0].message);
     }
+    p->last_sweep = p->now();
+    p->book.sweep(p->last_sweep);
     p->routes();
     return std::unique_ptr<server>(new server(std::move(p)));
 }

@@ -5,7 +5,8 @@
 // it is not counted, routed or journaled, and it is deleted when the card is taken, when
 // the invitation expires, or draft_lifetime after it was last saved.
 // Thread safety: an invitation book may be shared by every thread of a server (one mutex).
-// Two books must not be open on the same directory at once.
+// Another process may issue() into the same directory meanwhile (each file is written whole
+// and renamed into place); only one may use() and save drafts.
 #pragma once
 
 #include <cstddef>
