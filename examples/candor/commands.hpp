@@ -24,5 +24,6 @@ void setup_route(CLI::App& app);
 void setup_report(CLI::App& app);
 void setup_cases(CLI::App& app);
 void setup_serve(CLI::App& app);
+void setup_qr(CLI::App& app);
 
 }  // namespace candor::cli
