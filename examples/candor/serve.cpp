@@ -40,16 +40,10 @@ int run_serve(serve_options const& opts) {
         if (!s) return 2;
         surveys.push_back(std::move(*s));
     }
-    auto key = seal::read_device_secret(opts.device_key);
-    if (!key) {
-        std::cerr << render(key.error());
-        return 2;
-    }
-    auto hq = seal::read_hq_public(opts.hq_public);
-    if (!hq) {
-        std::cerr << render(hq.error());
-        return 2;
-    }
+    auto key = load_device_key(opts.device_key);
+    if (!key) return 2;
+    auto hq = load_hq_public(opts.hq_public);
+    if (!hq) return 2;
     serve::settings s;
     s.sites = opts.sites;
     s.table_survey = opts.table_survey;
