@@ -243,10 +243,11 @@ struct server::impl {
             if (r.status != 200) return fail("not-taken", "the card was not taken");
             return nlohmann::json::parse(r.body)["receipt"].get<std::string>();
         });
-        if (!used && used.error()[0].code == "token-used")
-            return answer(res, 410, "this invitation has been answered already");
-        if (!used && used.error()[0].code != "not-taken")
-            return answer(res, 410, used.error()[0].message);
+        if (!used) {
+            auto const& why = used.error()[0];
+            if (why.code == "unknown-token") return answer(res, 404, why.message);
+            if (why.code != "not-taken") return answer(res, 410, why.message);
+        }
         submitted(res, r);
     }
 
