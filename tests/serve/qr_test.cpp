@@ -2,7 +2,6 @@
 // patterns in three corners, timing patterns between them, the quiet zone clear).
 #include <doctest/doctest.h>
 
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -14,14 +13,21 @@ namespace {
 
 // The dark modules of the SVG's path ("Mx yh1v1h-1z" each), as rows of the whole viewBox.
 std::vector<std::vector<bool>> modules(std::string const& svg) {
-    std::smatch size;
-    REQUIRE(std::regex_search(svg, size, std::regex(R"re(viewBox="0 0 (\d+) (\d+)")re")));
-    int const n = std::stoi(size[1]);
-    REQUIRE(n == std::stoi(size[2]));
+    auto const box = svg.find("viewBox=\"0 0 ");
+    REQUIRE(box != std::string::npos);
+    int const n = std::stoi(svg.substr(box + 13));
     std::vector<std::vector<bool>> m(n, std::vector<bool>(n, false));
-    std::regex const square(R"(M(\d+) (\d+)h1v1h-1z)");
-    for (std::sregex_iterator it(svg.begin(), svg.end(), square), end; it != end; ++it) {
-        int const x = std::stoi((*it)[1]), y = std::stoi((*it)[2]);
+    auto const d = svg.find(" d=\"");
+    REQUIRE(d != std::string::npos);
+    auto const end = svg.find('"', d + 4);
+    for (auto at = svg.find('M', d); at < end; at = svg.find('M', at + 1)) {
+        std::size_t used = 0;
+        int const x = std::stoi(svg.substr(at + 1), &used);
+        auto const rest = svg.substr(at + 1 + used);
+        REQUIRE(rest.starts_with(' '));
+        std::size_t more = 0;
+        int const y = std::stoi(rest.substr(1), &more);
+        REQUIRE(rest.substr(1 + more).starts_with("h1v1h-1z"));
         REQUIRE(x < n);
         REQUIRE(y < n);
         m[y][x] = true;
