@@ -12,6 +12,7 @@ PACKAGES=(
   libsodium-dev nlohmann-json3-dev libcpp-httplib-dev libbenchmark-dev libsqlite3-dev
   clang python3 python3-pandas pybind11-dev python3-dev python3-numpy python3-pytest
   chromium  # the kiosk's browser test (playwright-core, from tests/kiosk/package-lock.json)
+  libqrencode-dev  # candor::serve: the table cards' QR codes (candor qr)
   # candor::interop: .xlsx read (libzip, expat), .sav (ReadStat) and .xlsx (libxlsxwriter)
   # written; openpyxl writes the XLSForm test files and reads the .xlsx exports back.
   libzip-dev libexpat1-dev libreadstat-dev libxlsxwriter-dev python3-openpyxl

@@ -39,7 +39,9 @@ int run_check(check_options const& opts) {
 void setup_check(CLI::App& app) {
     auto opts = std::make_shared<check_options>();
     auto* sub = app.add_subcommand("check", "Parse and check survey files; exit 1 on any error");
-    sub->add_option("files", opts->files, "Survey files (*.survey)")->required()->check(CLI::ExistingFile);
+    sub->add_option("files", opts->files, "Survey files (*.survey)")
+        ->required()
+        ->check(CLI::ExistingFile);
     sub->add_flag("-q,--quiet", opts->quiet, "Print only errors");
     sub->callback([opts] { exit_code() = run_check(*opts); });
 }

@@ -23,5 +23,7 @@ void setup_stats(CLI::App& app);
 void setup_route(CLI::App& app);
 void setup_report(CLI::App& app);
 void setup_cases(CLI::App& app);
+void setup_serve(CLI::App& app);
+void setup_qr(CLI::App& app);
 
 }  // namespace candor::cli

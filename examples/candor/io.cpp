@@ -57,6 +57,24 @@ std::optional<survey::survey> load_survey(std::string const& path, std::ostream&
     return std::move(*parsed);
 }
 
+std::optional<seal::device_secret> load_device_key(std::string const& path) {
+    auto key = seal::read_device_secret(path);
+    if (!key) {
+        std::cerr << render(key.error());
+        return std::nullopt;
+    }
+    return std::move(*key);
+}
+
+std::optional<seal::hq_public> load_hq_public(std::string const& path) {
+    auto hq = seal::read_hq_public(path);
+    if (!hq) {
+        std::cerr << render(hq.error());
+        return std::nullopt;
+    }
+    return *hq;
+}
+
 void print_problems(std::ostream& out, errors const& problems) {
     for (auto const& p : problems)
         out << "  " << (p.where.field.empty() ? "response" : p.where.field) << ": " << p.message

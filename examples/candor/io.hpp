@@ -9,6 +9,7 @@
 
 #include "candor/journal/store.hpp"
 #include "candor/progress.hpp"
+#include "candor/seal/keys.hpp"
 #include "candor/survey/survey.hpp"
 
 namespace candor::cli {
@@ -26,6 +27,11 @@ std::istream* open_input(std::string const& path, std::ifstream& file);
 
 // Parses a survey file, printing every error (warnings too) to `err`.
 std::optional<survey::survey> load_survey(std::string const& path, std::ostream& err = std::cerr);
+
+// A device's secret key and head office's public key from their files; nullopt after
+// printing why not.
+std::optional<seal::device_secret> load_device_key(std::string const& path);
+std::optional<seal::hq_public> load_hq_public(std::string const& path);
 
 // A refused response's problems, one per line under its "FILE:LINE: rejected" line:
 // "  QUESTION: message [code]" ("response" when the problem is the whole response's).

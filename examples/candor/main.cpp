@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
     candor::cli::setup_route(app);
     candor::cli::setup_report(app);
     candor::cli::setup_cases(app);
+    candor::cli::setup_serve(app);
+    candor::cli::setup_qr(app);
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {

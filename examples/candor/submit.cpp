@@ -45,16 +45,10 @@ bool print_receipts(journal::journal& j, std::vector<journal::card> const& cards
 int run_submit(submit_options const& opts) {
     auto survey = load_survey(opts.survey);
     if (!survey) return 2;
-    auto key = seal::read_device_secret(opts.device_key);
-    if (!key) {
-        std::cerr << render(key.error());
-        return 2;
-    }
-    auto hq = seal::read_hq_public(opts.hq_public);
-    if (!hq) {
-        std::cerr << render(hq.error());
-        return 2;
-    }
+    auto key = load_device_key(opts.device_key);
+    if (!key) return 2;
+    auto hq = load_hq_public(opts.hq_public);
+    if (!hq) return 2;
     auto opened = journal::journal::open(opts.journal, *key, *hq);
     if (!opened) {
         std::cerr << render(opened.error());

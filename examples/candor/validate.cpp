@@ -2,8 +2,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "candor/response/validate.hpp"
 #include "candor/response/json.hpp"
+#include "candor/response/validate.hpp"
 #include "commands.hpp"
 #include "io.hpp"
 

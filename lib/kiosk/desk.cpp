@@ -40,6 +40,10 @@ desk::desk(survey::survey survey, journal::device_setting device, card_keeper ke
     : survey_(std::move(survey)), device_(std::move(device)), keep_(std::move(keep)) {}
 
 reply desk::submit(std::string_view body, std::int64_t now) {
+    return submit(body, now, device_);
+}
+
+reply desk::submit(std::string_view body, std::int64_t now, journal::device_setting const& fields) {
     // As every reader of JSON from outside: nesting checked before parsing, and no
     // exception (nlohmann throws for 1e400 even with exceptions off).
     auto parsed = util::parse_json(body, max_json_depth);
@@ -71,7 +75,7 @@ reply desk::submit(std::string_view body, std::int64_t now) {
                                {"answers", answers}};
     // The engine reads the answers, as it reads them from any other channel; the device
     // fields are the kiosk's own.
-    auto card = journal::intake(survey_, whole.dump(), device_);
+    auto card = journal::intake(survey_, whole.dump(), fields);
     if (!card) return refused(card.error());
 
     std::lock_guard lock(keep_mutex_);

@@ -1,297 +1,26 @@
 #include "candor/kiosk/server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <charconv>
-#include <cstring>
-#include <optional>
-
-#include <httplib.h>
-
 #include <nlohmann/json.hpp>
 
 #include "candor/kiosk/assets.hpp"
+#include "candor/time.hpp"
+#include "kiosk/http.hpp"
 
 namespace candor::kiosk {
 
-namespace {
-
-using clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
-
-constexpr char json_type[] = "application/json; charset=utf-8";
-// After the last answer on a connection, how long (and how much) of what the client still
-// sends is read and dropped, so that closing does not reset the connection before the
-// client has read that answer (a 413 sent before its body was read).
-constexpr milliseconds linger_time{1000};
-constexpr std::size_t linger_bytes = 2 * max_submit_bytes;
-// How often a connection waiting for its next request looks whether the server stops.
-constexpr milliseconds stop_poll{50};
-
-// Set by a handler that answers without reading the request's whole body: what is left of
-// it must not be read as the next request. The connection's thread runs its handlers.
-thread_local bool close_after_answer = false;
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-// "1.2.3.4" or "::1", an IPv4 address reached over an IPv6 socket as itself.
-void ip_and_port(sockaddr_storage const& a, std::string& ip, int& port) {
-    char text[INET6_ADDRSTRLEN] = {};
-    if (a.ss_family == AF_INET) {
-        sockaddr_in v4{};
-        std::memcpy(&v4, &a, sizeof v4);
-        ::inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
-        port = ntohs(v4.sin_port);
-    } else if (a.ss_family == AF_INET6) {
-        sockaddr_in6 v6{};
-        std::memcpy(&v6, &a, sizeof v6);
-        if (IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr))
-            ::inet_ntop(AF_INET, &v6.sin6_addr.s6_addr[12], text, sizeof text);
-        else
-            ::inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
-        port = ntohs(v6.sin6_port);
-    }
-    ip = text;
-}
-
-// One connection, read through a buffer. Each request has a deadline (a client sending a
-// byte now and then cannot hold the connection longer) and a byte budget (a line without
-// its end cannot grow without bound: httplib's line reader has none).
-class connection final : public httplib::Stream {
-  public:
-    explicit connection(int sock) : sock_(sock) {}
-
-    void start_request(clock::time_point deadline) {
-        deadline_ = deadline;
-        budget_ = max_request_bytes;
-        timed_out_ = false;
-    }
-    // Until the next request's first byte; false when the client stays idle for
-    // io_timeout, hangs up, or the server stops.
-    bool wait_for_request(std::atomic<socket_t> const& listening) const {
-        if (pos_ < end_) return true;
-        for (auto until = clock::now() + io_timeout; clock::now() < until;) {
-            if (listening == INVALID_SOCKET) return false;
-            pollfd p{sock_, POLLIN, 0};
-            int const n = ::poll(&p, 1, static_cast<int>(stop_poll.count()));
-            if (n > 0) return true;
-            if (n < 0 && errno != EINTR) return false;
-        }
-        return false;
-    }
-    // Whether a read of this request waited too long (io_timeout, or past the deadline).
-    bool timed_out() const noexcept { return timed_out_; }
-    // Then the only answer is this one (httplib's would be a 400, or none).
-    void answer_timeout() {
-        constexpr std::string_view timeout =
-            "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
-        if (wait(POLLOUT, false)) (void)::send(sock_, timeout.data(), timeout.size(), MSG_NOSIGNAL);
-    }
-
-    bool is_readable() const override { return pos_ < end_ || wait(POLLIN, true); }
-    bool is_writable() const override { return wait(POLLOUT, false); }
-
-    ssize_t read(char* ptr, size_t size) override {
-        if (budget_ == 0) return -1;
-        if (pos_ == end_) {
-            if (!wait(POLLIN, true)) return -1;
-            ssize_t n;
-            do n = ::recv(sock_, buffer_, sizeof buffer_, 0);
-            while (n < 0 && errno == EINTR);
-            if (n <= 0) return n;
-            pos_ = 0;
-            end_ = static_cast<std::size_t>(n);
-        }
-        auto const n = std::min({size, end_ - pos_, budget_});
-        std::memcpy(ptr, buffer_ + pos_, n);
-        pos_ += n;
-        budget_ -= n;
-        return static_cast<ssize_t>(n);
-    }
-    ssize_t write(char const* ptr, size_t size) override {
-        if (timed_out_ || !is_writable()) return -1;
-        ssize_t n;
-        do n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
-        while (n < 0 && errno == EINTR);
-        return n;
-    }
-    void get_remote_ip_and_port(std::string& ip, int& port) const override {
-        sockaddr_storage a{};
-        socklen_t len = sizeof a;
-        if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-            ip_and_port(a, ip, port);
-    }
-    void get_local_ip_and_port(std::string& ip, int& port) const override {
-        sockaddr_storage a{};
-        socklen_t len = sizeof a;
-        if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-            ip_and_port(a, ip, port);
-    }
-    socket_t socket() const override { return sock_; }
-
-  private:
-    // Waits at most io_timeout, and a read never past the request's deadline.
-    bool wait(short events, bool reading) const {
-        auto wait_for = std::chrono::duration_cast<milliseconds>(io_timeout);
-        if (reading) {
-            auto const left = std::chrono::duration_cast<milliseconds>(deadline_ - clock::now());
-            if (left.count() <= 0) {
-                timed_out_ = true;
-                return false;
-            }
-            wait_for = std::min(wait_for, left);
-        }
-        for (;;) {
-            pollfd p{sock_, events, 0};
-            int const n = ::poll(&p, 1, static_cast<int>(wait_for.count()));
-            if (n > 0) return true;
-            if (n == 0) {
-                timed_out_ = timed_out_ || reading;
-                return false;
-            }
-            if (errno != EINTR) return false;
-        }
-    }
-
-    int sock_;
-    char buffer_[4096];
-    std::size_t pos_ = 0, end_ = 0;
-    clock::time_point deadline_{};
-    std::size_t budget_ = 0;
-    mutable bool timed_out_ = false;
-};
-
-// cpp-httplib's server with the connection loop above: its own loop gives a request no
-// deadline (only one per read) and no bound on a line's length.
-class hardened_server final : public httplib::Server {
-  public:
-    explicit hardened_server(milliseconds deadline) : deadline_(deadline) {
-        new_task_queue = [] { return new httplib::ThreadPool(server_threads); };
-    }
-
-  private:
-    bool process_and_close_socket(socket_t sock) override {
-        int const on = 1;
-        // Headers and body go out in separate writes: with Nagle's algorithm the body would
-        // wait for the browser's delayed ACK (tens of ms) before the receipt reached it.
-        ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-        connection c(sock);
-        bool ok = true;
-        for (auto left = keep_alive_max_count_; ok && left > 0; --left) {
-            if (!c.wait_for_request(svr_sock_)) break;
-            c.start_request(clock::now() + deadline_);
-            close_after_answer = false;
-            bool closed = false;
-            ok = process_request(c, left == 1, closed, nullptr);
-            if (c.timed_out()) c.answer_timeout();
-            if (closed || close_after_answer || c.timed_out()) break;
-        }
-        linger_and_close(sock);
-        return ok;
-    }
-
-    static void linger_and_close(socket_t sock) {
-        ::shutdown(sock, SHUT_WR);
-        char sink[4096];
-        std::size_t dropped = 0;
-        for (auto until = clock::now() + linger_time; dropped < linger_bytes;) {
-            auto const left = std::chrono::duration_cast<milliseconds>(until - clock::now());
-            pollfd p{sock, POLLIN, 0};
-            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-            ssize_t const n = ::recv(sock, sink, sizeof sink, 0);
-            if (n <= 0) break;
-            dropped += static_cast<std::size_t>(n);
-        }
-        ::close(sock);
-    }
-
-    milliseconds deadline_;
-};
-
-std::int64_t unix_now() {
-    using namespace std::chrono;
-    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-}
-
-// `message` may quote the request, which need not be UTF-8.
-void answer(httplib::Response& res, int status, std::string const& message) {
-    res.status = status;
-    res.set_content(nlohmann::json{{"error", message}}.dump(
-                        -1, ' ', false, nlohmann::json::error_handler_t::replace),
-                    json_type);
-}
-
-// An answer given before the body was read: the connection ends with it.
-void refuse(httplib::Response& res, int status, std::string const& message) {
-    answer(res, status, message);
-    res.set_header("Connection", "close");
-    close_after_answer = true;
-}
-
-bool is_json(std::string const& content_type) {
-    auto type = lower(content_type.substr(0, content_type.find(';')));
-    auto const first = type.find_first_not_of(" \t");
-    auto const last = type.find_last_not_of(" \t");
-    return first != std::string::npos && type.substr(first, last - first + 1) == "application/json";
-}
-
-}  // namespace
+using namespace http;
 
 struct server::impl {
     impl(desk& d, std::string card_json, server_settings settings)
         : d(d),
           card_json(std::move(card_json)),
           settings(std::move(settings)),
-          http(this->settings.deadline) {}
+          http({max_submit_bytes, max_request_bytes, this->settings.deadline, server_threads}) {}
 
     desk& d;
     std::string card_json;
     server_settings settings;
     hardened_server http;
-
-    // The Host a request names must be where it came in: the address the connection
-    // reached (localhost forms too when that is loopback) or one of the kiosk's names, and
-    // its port. A page from elsewhere whose name was rebound to the device's address
-    // names its own host.
-    bool host_ok(httplib::Request const& req) const {
-        auto const host = lower(req.get_header_value("Host"));
-        std::string name = host, port;
-        if (host.starts_with('[')) {
-            auto const end = host.find(']');
-            if (end == std::string::npos) return false;
-            name = host.substr(0, end + 1);
-            if (end + 1 < host.size()) {
-                if (host[end + 1] != ':') return false;
-                port = host.substr(end + 2);
-            }
-        } else if (auto const colon = host.rfind(':'); colon != std::string::npos) {
-            name = host.substr(0, colon);
-            port = host.substr(colon + 1);
-        }
-        if (port.empty() ? req.local_port != 80 : port != std::to_string(req.local_port))
-            return false;
-        auto const& local = req.local_addr;
-        bool const v6 = local.find(':') != std::string::npos;
-        if (name.empty()) return false;
-        if (name == (v6 ? "[" + local + "]" : local)) return true;
-        bool const loopback = local.starts_with("127.") || local == "::1";
-        if (loopback && (name == "localhost" || name == "127.0.0.1" || name == "[::1]"))
-            return true;
-        return std::any_of(settings.host_names.begin(), settings.host_names.end(),
-                           [&](std::string const& n) { return lower(n) == name; });
-    }
 
     bool is_page(std::string const& path) const {
         return path == "/card.json" || find_asset(path) != nullptr;
@@ -300,7 +29,7 @@ struct server::impl {
     // Before routing, so that nothing is read of a body no route takes.
     httplib::Server::HandlerResponse screen(httplib::Request const& req, httplib::Response& res) {
         using handled = httplib::Server::HandlerResponse;
-        if (!host_ok(req)) {
+        if (!host_ok(req, settings.host_names)) {
             refuse(res, 403, "this kiosk is not `" + req.get_header_value("Host") + "`");
             return handled::Handled;
         }
@@ -318,34 +47,9 @@ struct server::impl {
 
     void submit(httplib::Request const& req, httplib::Response& res,
                 httplib::ContentReader const& read) {
-        // A page of the kiosk's own sends its origin, or (some browsers) none.
-        if (req.has_header("Origin") && lower(req.get_header_value("Origin")) !=
-                                            "http://" + lower(req.get_header_value("Host")))
-            return refuse(res, 403, "cards are taken from the kiosk's own page only");
-        if (!is_json(req.get_header_value("Content-Type")))
-            return refuse(res, 415, "a card is sent as application/json");
-        if (req.has_header("Content-Length")) {
-            auto const text = req.get_header_value("Content-Length");
-            std::size_t length = 0;
-            auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
-            if (ec != std::errc() || end != text.data() + text.size())
-                return refuse(res, 400, "Content-Length is not a number");
-            if (length > max_submit_bytes)
-                return refuse(res, 413,
-                              "a card is at most " + std::to_string(max_submit_bytes) + " bytes");
-        }
-        std::string body;
-        bool over = false;
-        bool const whole = read([&](char const* data, std::size_t size) {
-            over = body.size() + size > max_submit_bytes;
-            if (!over) body.append(data, size);
-            return !over;
-        });
-        if (over)
-            return refuse(res, 413,
-                          "a card is at most " + std::to_string(max_submit_bytes) + " bytes");
-        if (!whole) return refuse(res, 400, "the card did not arrive whole, or not in time");
-        auto r = d.submit(body, unix_now());
+        auto body = read_json_body(req, res, read, max_submit_bytes, "a card");
+        if (!body) return;
+        auto r = d.submit(*body, unix_now());
         res.status = r.status;
         res.set_content(r.body, json_type);
     }
@@ -354,21 +58,11 @@ struct server::impl {
 server::server(desk& d, std::string card_json, server_settings settings)
     : p_(std::make_unique<impl>(d, std::move(card_json), std::move(settings))) {
     auto& http = p_->http;
-    http.set_default_headers({
-        {"Content-Security-Policy",
-         "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
-        {"Cache-Control", "no-store"},
-        {"X-Content-Type-Options", "nosniff"},
-        {"Referrer-Policy", "no-referrer"},
-    });
-    http.set_payload_max_length(max_submit_bytes);
+    harden(http);
     http.set_pre_routing_handler(
         [p = p_.get()](httplib::Request const& req, httplib::Response& res) {
             return p->screen(req, res);
         });
-    // An exception is a bug: answered without telling the client what it says.
-    http.set_exception_handler([](httplib::Request const&, httplib::Response& res,
-                                  std::exception_ptr) { answer(res, 500, "internal error"); });
     for (auto const& a : page_assets())
         http.Get(std::string(a.path), [&a](httplib::Request const&, httplib::Response& res) {
             res.set_content(a.body.data(), a.body.size(), std::string(a.type).c_str());
@@ -384,12 +78,7 @@ server::server(desk& d, std::string card_json, server_settings settings)
 server::~server() = default;
 
 result<int> server::bind(std::string const& host, int port) {
-    int const bound = port == 0 ? p_->http.bind_to_any_port(host)
-                                : (p_->http.bind_to_port(host, port) ? port : -1);
-    if (bound < 0)
-        return fail("cannot-listen", "cannot listen on " + host + ":" + std::to_string(port) +
-                                         " (in use, or not an address of this device)");
-    return bound;
+    return bind_to(p_->http, host, port);
 }
 
 bool server::listen() {

@@ -52,6 +52,9 @@ class desk {
     // `body` is {"language":"en","seconds":N,"answers":{…}}: the answers as in a response
     // (docs/response-format.md) and how long the guest took. `now` is Unix seconds.
     reply submit(std::string_view body, std::int64_t now);
+    // The same with other device fields than the desk's (head office's server, whose link
+    // names the site and table), `fields` as journal::settle() completed them.
+    reply submit(std::string_view body, std::int64_t now, journal::device_setting const& fields);
 
     survey::survey const& survey() const noexcept { return survey_; }
     journal::device_setting const& device() const noexcept { return device_; }

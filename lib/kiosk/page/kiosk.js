@@ -1,6 +1,9 @@
 // The comment card at the kiosk: language first, then the card screen by screen, the
 // conditions applied as the guest answers (conditions.js), the receipt once the kiosk has
-// made the card durable. The kiosk checks every card again: this page only helps.
+// made the card durable. The kiosk checks every card again: this page only helps. Served at
+// head office (candor::serve) under a link (/t/SITE/TABLE, /s/TOKEN), it asks that link for
+// its card, and when the card says so saves the answers as the guest goes (the draft) and
+// resumes from them.
 "use strict";
 
 (() => {
@@ -14,6 +17,7 @@
       thanks: "Thank you!", receipt: "Your receipt code", done: "Done",
       note: "Your card has been saved. Keep the code if you wish to refer to it.",
       proof: "Signed receipt (proof for head office that your card was taken)",
+      follow: "Follow your card",
       disagree: "Strongly disagree", agree: "Strongly agree", upTo: "up to" },
     fr: { next: "Suivant", back: "Retour", send: "Envoyer", sending: "Envoi…", required: "Obligatoire", optional: "Facultatif",
       yes: "Oui", no: "Non", answer: "Merci de répondre à cette question.", check: "Merci de vérifier cette réponse.",
@@ -24,6 +28,7 @@
       thanks: "Merci !", receipt: "Votre code de reçu", done: "Terminer",
       note: "Votre carte est enregistrée. Gardez le code si vous souhaitez y faire référence.",
       proof: "Reçu signé (la preuve pour le siège que votre carte a été reçue)",
+      follow: "Suivre votre carte",
       disagree: "Pas du tout d'accord", agree: "Tout à fait d'accord", upTo: "jusqu'à" },
     de: { next: "Weiter", back: "Zurück", send: "Senden", sending: "Senden…", required: "Pflichtfeld", optional: "Freiwillig",
       yes: "Ja", no: "Nein", answer: "Bitte beantworten Sie diese Frage.", check: "Bitte prüfen Sie diese Antwort.",
@@ -34,6 +39,7 @@
       thanks: "Vielen Dank!", receipt: "Ihr Belegcode", done: "Fertig",
       note: "Ihre Karte wurde gespeichert.",
       proof: "Signierter Beleg (der Nachweis für die Zentrale, dass Ihre Karte angenommen wurde)",
+      follow: "Ihre Karte verfolgen",
       disagree: "Stimme gar nicht zu", agree: "Stimme voll zu", upTo: "bis zu" },
   };
   const languageNames = { en: "English", fr: "Français", de: "Deutsch", es: "Español", it: "Italiano",
@@ -46,6 +52,11 @@
   const progress = document.getElementById("progress");
   const progressBar = document.getElementById("progress-bar");
 
+  // Where this card is served: "/" at the kiosk, the link at head office.
+  const base = location.pathname.endsWith("/") ? location.pathname : `${location.pathname}/`;
+  // How long after the last change the draft is saved.
+  const saveDelay = 800;
+  let saveTimer = 0;
   let card = null;
   // One guest's card. It lives only in this page's memory; reset() reloads the page.
   const guest = { language: null, answers: [], other: [], at: 0, began: 0, problems: new Map() };
@@ -71,7 +82,22 @@
 
   function reset() {
     // A reload, not a clean-up: nothing the guest typed can survive in memory or in the DOM.
-    location.replace("/");
+    location.replace(base);
+  }
+  // The answers so far, by question id, as the draft head office keeps under the link.
+  function saveSoon() {
+    if (!card.saves || !guest.language) return;
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      const answers = {};
+      const other = {};
+      card.questions.forEach((q, i) => {
+        if (guest.answers[i] !== null && guest.answers[i] !== undefined) answers[q.id] = guest.answers[i];
+        if (guest.other[i]) other[q.id] = guest.other[i];
+      });
+      fetch(`${base}draft`, { method: "PUT", cache: "no-store", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ language: guest.language, at: guest.at, answers, other }) }).catch(() => {});
+    }, saveDelay);
   }
   function touched() {
     clearTimeout(idleTimer);
@@ -109,6 +135,7 @@
     guest.answers[i] = empty ? null : value;
     guest.problems.delete(card.questions[i].id);
     refresh();
+    saveSoon();
   }
 
   function scaleControl(q, i) {
@@ -149,7 +176,7 @@
     if (!q.other) return box;
     const other = el("input", { type: "text", class: "other", maxlength: 500, autocomplete: "off",
       "aria-label": text(q.other), placeholder: say("other"), value: guest.other[i] || "",
-      oninput: (e) => { guest.other[i] = e.target.value; } });
+      oninput: (e) => { guest.other[i] = e.target.value; saveSoon(); } });
     other.hidden = !chosen("other");
     return el("div", {}, box, other);
   }
@@ -176,6 +203,7 @@
       if (typeof guest.answers[i] === "number" && !Number.isFinite(guest.answers[i])) guest.answers[i] = null;
       guest.problems.delete(q.id);
       refresh(false);
+      saveSoon();
     });
     return input;
   }
@@ -234,6 +262,7 @@
   function go(n) {
     guest.at = n;
     refresh();
+    saveSoon();
     window.scrollTo(0, 0);
   }
   // The required questions of this screen left unanswered, marked; true when there are none.
@@ -271,14 +300,15 @@
     let reply = null;
     let body = null;
     try {
-      reply = await fetch("/submit", { method: "POST", cache: "no-store", headers: { "Content-Type": "application/json" },
+      clearTimeout(saveTimer);
+      reply = await fetch(`${base}submit`, { method: "POST", cache: "no-store", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ language: guest.language, seconds: Math.round((performance.now() - guest.began) / 1000), answers }) });
       body = await reply.json();
     } catch (e) {
       reply = null;
     }
     guest.problems.clear();
-    if (reply && reply.status === 200) return thanks(body.receipt, body.signed_receipt);
+    if (reply && reply.status === 200) return thanks(body.receipt, body.signed_receipt, body.status);
     if (reply && reply.status === 422) {
       const ids = new Set(card.questions.map((q) => q.id));
       for (const p of body.problems) {
@@ -298,13 +328,15 @@
 
   // The code to quote, and the signed receipt: what the guest can hand head office to prove
   // the card was taken, should it ever be missing.
-  function thanks(receipt, proof) {
+  // With a status link (head office's server), where to follow the card.
+  function thanks(receipt, proof, status) {
     progress.hidden = true;
     screen.dataset.group = "";
     screen.replaceChildren(el("div", { class: "thanks" },
       el("h1", {}, say("thanks")), el("p", { class: "label" }, say("receipt")),
       el("p", { class: "receipt", id: "receipt" }, receipt), el("p", { class: "note" }, say("note")),
-      el("p", { class: "label" }, say("proof")), el("p", { class: "proof", id: "proof" }, proof || "")));
+      el("p", { class: "label" }, say("proof")), el("p", { class: "proof", id: "proof" }, proof || ""),
+      status ? el("p", { class: "follow" }, el("a", { id: "status", href: status, rel: "noreferrer" }, say("follow"))) : null));
     nav.replaceChildren(el("button", { type: "button", id: "done", class: "primary", onclick: reset }, say("done")));
     clearTimeout(idleTimer);
     idleTimer = setTimeout(reset, Math.min(card.idleSeconds, 20) * 1000);
@@ -322,22 +354,33 @@
     screen.replaceChildren(el("div", { class: "welcome" }, titles, languages));
     nav.replaceChildren();
   }
-  function begin(code) {
+  function begin(code, at) {
     guest.language = code;
     guest.began = performance.now();
     document.documentElement.lang = code;
     document.title = text(card.title);
     touched();
-    go(visibleGroups(settled().shown)[0]);
+    go(at ?? visibleGroups(settled().shown)[0]);
+  }
+  // Where the guest stopped, from the draft saved under the link (any device).
+  function resume(draft) {
+    if (!draft || typeof draft !== "object" || !card.languages.includes(draft.language)) return false;
+    card.questions.forEach((q, i) => {
+      if (draft.answers && q.id in draft.answers) guest.answers[i] = draft.answers[q.id];
+      if (draft.other && typeof draft.other[q.id] === "string") guest.other[i] = draft.other[q.id];
+    });
+    const at = Number.isInteger(draft.at) && draft.at >= 0 && draft.at < groups.length ? draft.at : undefined;
+    begin(draft.language, at);
+    return true;
   }
 
   async function boot() {
-    const reply = await fetch("/card.json", { cache: "no-store" });
+    const reply = await fetch(`${base}card.json`, { cache: "no-store" });
     card = await reply.json();
     guest.answers = card.questions.map(() => null);
     groups = makeGroups();
     for (const kind of ["pointerdown", "keydown", "input"]) document.addEventListener(kind, touched, true);
-    welcome();
+    if (!resume(card.draft)) welcome();
   }
   boot();
 })();

@@ -1,0 +1,149 @@
+// candor serve: head office's web server for guests (candor::serve): table links
+// /t/SITE/TABLE, invitations /s/TOKEN, status pages /r/CODE. Prints "candor serve: serving on
+// http://HOST:PORT/" once it listens. `candor serve token` issues an invitation and prints
+// its token (and its link with --base). docs/serve.md is the guide.
+#include <iostream>
+
+#include "candor/seal/keys.hpp"
+#include "candor/serve/server.hpp"
+#include "candor/time.hpp"
+#include "commands.hpp"
+#include "io.hpp"
+
+namespace candor::cli {
+
+struct serve_options {
+    std::string state;
+    std::vector<std::string> surveys;
+    std::string device_key;
+    std::string hq_public;
+    std::vector<std::string> sites;
+    std::vector<std::string> fields;  // NAME=VALUE
+    std::string table_survey;
+    std::string listen = "127.0.0.1";
+    int port = 8090;
+    std::vector<std::string> host_names;
+    std::string status_base;
+};
+
+struct token_options {
+    std::string state;
+    serve::invitation what;
+    std::int64_t days = serve::invitation_lifetime / 86400;
+    std::string base;
+};
+
+int run_serve(serve_options const& opts) {
+    std::vector<survey::survey> surveys;
+    for (auto const& f : opts.surveys) {
+        auto s = load_survey(f);
+        if (!s) return 2;
+        surveys.push_back(std::move(*s));
+    }
+    auto key = load_device_key(opts.device_key);
+    if (!key) return 2;
+    auto hq = load_hq_public(opts.hq_public);
+    if (!hq) return 2;
+    serve::settings s;
+    s.sites = opts.sites;
+    s.table_survey = opts.table_survey;
+    s.host_names = opts.host_names;
+    s.status_base = opts.status_base;
+    for (auto const& f : opts.fields) {
+        auto eq = f.find('=');
+        if (eq == std::string::npos) {
+            std::cerr << "candor serve: --field takes NAME=VALUE, not `" << f << "`\n";
+            return 2;
+        }
+        s.fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+    }
+    auto server =
+        serve::server::open(opts.state, std::move(surveys), std::move(*key), *hq, std::move(s));
+    if (!server) {
+        std::cerr << render(server.error());
+        return 2;
+    }
+    auto port = (*server)->bind(opts.listen, opts.port);
+    if (!port) {
+        std::cerr << render(port.error());
+        return 2;
+    }
+    // The line a launcher (or a test) waits for.
+    std::cout << "candor serve: serving on http://" << opts.listen << ':' << *port << "/"
+              << std::endl;
+    return (*server)->listen() ? 0 : 2;
+}
+
+int run_serve_token(token_options const& opts) {
+    auto book = serve::open_invitations(opts.state);
+    if (!book) {
+        std::cerr << render(book.error());
+        return 2;
+    }
+    auto what = opts.what;
+    auto const now = unix_now();
+    what.expires = now + opts.days * 86400;
+    auto token = book->issue(what, now);
+    if (!token) {
+        std::cerr << render(token.error());
+        return 2;
+    }
+    auto base = std::string_view(opts.base);
+    while (base.ends_with('/')) base.remove_suffix(1);
+    std::cout << (opts.base.empty() ? *token : std::string(base) + "/s/" + *token) << '\n';
+    return 0;
+}
+
+void setup_serve(CLI::App& app) {
+    auto opts = std::make_shared<serve_options>();
+    auto* sub = app.add_subcommand("serve", "Head office's web server for guests (docs/serve.md)");
+    sub->add_option("--state", opts->state,
+                    "The server's directory: its journal, invitations, status key (0700)");
+    sub->add_option("--survey", opts->surveys, "A survey served; repeat for each")
+        ->check(CLI::ExistingFile);
+    sub->add_option("--device-key", opts->device_key,
+                    "The server's own device key (ID.key, bound to no site)");
+    sub->add_option("--hq-public", opts->hq_public, "Head office's public key (hq.pub)");
+    sub->add_option("--site", opts->sites, "A site whose table links are served; repeat");
+    sub->add_option("--field", opts->fields,
+                    "A device field set on every card, NAME=VALUE (channel=web); repeat");
+    sub->add_option("--table-survey", opts->table_survey,
+                    "The survey id table links answer (default: the first)");
+    sub->add_option("--listen", opts->listen, "Address to listen on")->capture_default_str();
+    sub->add_option("--port", opts->port, "Port; 0 picks a free one (printed)")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
+    sub->add_option("--host-name", opts->host_names,
+                    "A name the server is reached by (Host), e.g. behind a proxy; repeat");
+    sub->add_option("--status-base", opts->status_base,
+                    "Where guests reach the server (https://feedback.example.com): the "
+                    "thank-you screen then links the card's status page");
+
+    auto topts = std::make_shared<token_options>();
+    auto* token = sub->add_subcommand("token", "Issue an invitation: prints its token or link");
+    token->add_option("--state", topts->state, "The server's directory")->required();
+    token->add_option("--stay", topts->what.stay, "The stay (booking) it is for")->required();
+    token->add_option("--site", topts->what.site, "The site it is for")->required();
+    token->add_option("--survey", topts->what.survey, "The survey's id")->required();
+    token->add_option("--days", topts->days, "Days it is good for")
+        ->check(CLI::Range(1, 365))
+        ->capture_default_str();
+    token->add_option("--base", topts->base,
+                      "Where guests reach the server: prints the whole link BASE/s/TOKEN");
+    token->callback([topts] { exit_code() = run_serve_token(*topts); });
+    sub->require_subcommand(0, 1);
+    sub->callback([sub, token, opts] {
+        if (token->parsed()) return;
+        if (opts->state.empty() || opts->surveys.empty() || opts->device_key.empty() ||
+            opts->hq_public.empty()) {
+            std::cerr << "candor serve: --state, --survey, --device-key and --hq-public are "
+                         "needed\n"
+                      << sub->help();
+            exit_code() = 2;
+            return;
+        }
+        exit_code() = run_serve(*opts);
+    });
+}
+
+}  // namespace candor::cli

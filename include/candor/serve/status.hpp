@@ -1,0 +1,53 @@
+// The guest's status link: /r/CODE?d=DEVICE&n=SEQ&c=CHECK follows one card (received at head
+// office, read by management, answered) without showing anything of its content. The check
+// is a keyed MAC of the device, number and code under head office's status key, so that
+// links cannot be made up or enumerated from receipt codes; only head office (which holds
+// the key) makes them: the server on its thank-you reply, the e-mail acknowledgement.
+// Thread safety: status_key is a value; the functions are pure.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "candor/error.hpp"
+
+namespace candor::serve {
+
+struct status_key {
+    std::array<unsigned char, 32> bytes{};
+};
+
+// The key in FILE, made (random, 0600) when there is none yet. Fails "io", or "bad-key"
+// for a file that is not one.
+result<status_key> load_status_key(std::filesystem::path const& file);
+status_key make_status_key();
+
+// Which card a link names.
+struct card_ref {
+    std::string device;
+    std::uint64_t seq = 0;
+    std::string receipt;  // its receipt code, "7KQ-4M2"
+};
+
+// The check string of `card` (base32, 26 characters: 128 bits of a BLAKE2b MAC).
+std::string status_check(status_key const& key, card_ref const& card);
+// Whether `check` is `card`'s, compared in constant time.
+bool status_check_ok(status_key const& key, card_ref const& card, std::string_view check);
+
+// The link to put in the guest's acknowledgement: BASE/r/CODE?d=DEVICE&n=SEQ&c=CHECK, BASE
+// being where head office's server is reached ("https://feedback.example.com", a trailing
+// slash ignored).
+std::string status_link(std::string_view base, status_key const& key, card_ref const& card);
+
+// What the status page says of a card; the times are Unix seconds.
+struct card_progress {
+    std::int64_t received = 0;             // at head office
+    std::optional<std::int64_t> read;      // by management
+    std::optional<std::int64_t> answered;  // a reply sent to the guest
+};
+
+}  // namespace candor::serve

@@ -1,0 +1,279 @@
+#include "candor/serve/invitations.hpp"
+
+#include <sodium.h>
+
+#include <array>
+#include <mutex>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+
+#include "util/file_io.hpp"
+#include "util/json_text.hpp"
+
+namespace candor::serve {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using digest = std::array<unsigned char, crypto_generichash_BYTES>;
+
+// A token in a link: token_bytes as URL-safe base64 without padding.
+constexpr std::size_t token_chars = (token_bytes * 4 + 2) / 3;
+constexpr auto base64_variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+// The file of an invitation is named by the first bytes of its token's hash; the file holds
+// the whole hash, compared in constant time.
+constexpr std::size_t name_bytes = 12;
+// A stored invitation is a small JSON object: anything deeper is not one of ours.
+constexpr std::size_t max_stored_depth = 4;
+
+std::string hex(unsigned char const* data, std::size_t size) {
+    std::string out(size * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), data, size);
+    out.pop_back();
+    return out;
+}
+
+std::optional<digest> hash_of(std::string_view token) {
+    if (token.size() != token_chars) return std::nullopt;
+    std::array<unsigned char, token_bytes> raw{};
+    std::size_t len = 0;
+    if (sodium_base642bin(raw.data(), raw.size(), token.data(), token.size(), nullptr, &len,
+                          nullptr, base64_variant) != 0 ||
+        len != token_bytes)
+        return std::nullopt;
+    digest d{};
+    crypto_generichash(d.data(), d.size(), raw.data(), raw.size(), nullptr, 0);
+    return d;
+}
+
+std::string name_of(digest const& d) {
+    return hex(d.data(), name_bytes) + ".json";
+}
+
+seal::byte_view bytes_of(std::string const& s) {
+    return {reinterpret_cast<std::uint8_t const*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+std::string_view to_string(token_state s) noexcept {
+    switch (s) {
+        case token_state::open:
+            return "open";
+        case token_state::used:
+            return "used";
+        case token_state::expired:
+            return "expired";
+    }
+    return "?";
+}
+
+struct invitations::impl {
+    fs::path tokens, drafts;
+    mutable std::mutex mutex;
+
+    struct entry {
+        fs::path file;
+        found_invitation found;
+        nlohmann::json stored;
+        digest d;
+    };
+
+    // Under the mutex.
+    std::optional<entry> load(std::string_view token, std::int64_t now) const {
+        auto d = hash_of(token);
+        if (!d) return std::nullopt;
+        auto file = tokens / name_of(*d);
+        std::error_code ec;
+        if (!fs::is_regular_file(file, ec)) return std::nullopt;
+        std::string text;
+        try {
+            auto raw = util::read_file(file);
+            text.assign(raw.begin(), raw.end());
+        } catch (std::system_error const&) {
+            return std::nullopt;
+        }
+        auto stored = util::parse_json(text, max_stored_depth);
+        if (!stored || !stored->is_object()) return std::nullopt;
+        auto const h = stored->value("hash", std::string());
+        std::array<unsigned char, crypto_generichash_BYTES> want{};
+        std::size_t len = 0;
+        if (sodium_hex2bin(want.data(), want.size(), h.data(), h.size(), nullptr, &len, nullptr) !=
+                0 ||
+            len != want.size() || sodium_memcmp(want.data(), d->data(), want.size()) != 0)
+            return std::nullopt;
+        found_invitation f;
+        f.what = {stored->value("stay", ""), stored->value("site", ""), stored->value("survey", ""),
+                  stored->value("expires", std::int64_t{0})};
+        f.receipt = stored->value("receipt", "");
+        f.state = !f.receipt.empty()      ? token_state::used
+                  : now >= f.what.expires ? token_state::expired
+                                          : token_state::open;
+        return entry{std::move(file), std::move(f), std::move(*stored), *d};
+    }
+
+    static result<void> usable(std::optional<entry> const& e) {
+        if (!e) return fail("unknown-token", "no invitation has this link");
+        if (e->found.state == token_state::used)
+            return fail("token-used", "this invitation has been answered already");
+        if (e->found.state == token_state::expired)
+            return fail("token-expired", "this invitation has expired");
+        return {};
+    }
+
+    fs::path draft_file(entry const& e) const { return drafts / name_of(e.d); }
+
+    void remove(fs::path const& file) const {
+        std::error_code ec;
+        fs::remove(file, ec);
+    }
+};
+
+invitations::invitations(std::unique_ptr<impl> p) : p_(std::move(p)) {}
+invitations::invitations(invitations&&) noexcept = default;
+invitations& invitations::operator=(invitations&&) noexcept = default;
+invitations::~invitations() = default;
+
+result<invitations> invitations::open(fs::path const& dir) {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
+    auto p = std::make_unique<impl>();
+    p->tokens = dir / "tokens";
+    p->drafts = dir / "drafts";
+    try {
+        util::make_private_directory(dir);
+        util::make_private_directory(p->tokens);
+        util::make_private_directory(p->drafts);
+    } catch (std::system_error const& e) {
+        return fail("io", "cannot open the invitations in " + dir.string() + ": " + e.what());
+    }
+    return invitations(std::move(p));
+}
+
+result<std::string> invitations::issue(invitation what, std::int64_t now) {
+    if (what.stay.empty() || what.site.empty() || what.survey.empty())
+        return fail("bad-invitation", "an invitation names its stay, site and survey");
+    if (what.expires == 0) what.expires = now + invitation_lifetime;
+    std::array<unsigned char, token_bytes> raw{};
+    randombytes_buf(raw.data(), raw.size());
+    std::string token(sodium_base64_ENCODED_LEN(token_bytes, base64_variant), '\0');
+    sodium_bin2base64(token.data(), token.size(), raw.data(), raw.size(), base64_variant);
+    token.resize(token_chars);
+    digest d{};
+    crypto_generichash(d.data(), d.size(), raw.data(), raw.size(), nullptr, 0);
+    nlohmann::json const stored{
+        {"hash", hex(d.data(), d.size())}, {"stay", what.stay},       {"site", what.site},
+        {"survey", what.survey},           {"expires", what.expires}, {"issued", now}};
+    std::lock_guard lock(p_->mutex);
+    try {
+        util::write_file_durably(p_->tokens / name_of(d), bytes_of(stored.dump()), {}, 0600);
+    } catch (std::system_error const& e) {
+        return fail("io", std::string("the invitation could not be written: ") + e.what());
+    }
+    return token;
+}
+
+std::optional<found_invitation> invitations::find(std::string_view token, std::int64_t now) const {
+    std::lock_guard lock(p_->mutex);
+    auto e = p_->load(token, now);
+    if (!e) return std::nullopt;
+    return std::move(e->found);
+}
+
+result<std::string> invitations::use(std::string_view token, std::int64_t now,
+                                     std::function<result<std::string>()> const& take) {
+    std::lock_guard lock(p_->mutex);
+    auto e = p_->load(token, now);
+    if (auto ok = impl::usable(e); !ok) return unexpected(std::move(ok).error());
+    auto receipt = take();
+    if (!receipt) return receipt;
+    e->stored["receipt"] = *receipt;
+    e->stored["used"] = now;
+    try {
+        util::write_file_durably(e->file, bytes_of(e->stored.dump()), {}, 0600);
+    } catch (std::system_error const& err) {
+        // The card is kept; the token could not be marked. Broken I/O: the server stops
+        // rather than take a second card for it.
+        throw std::runtime_error(std::string("invitation not marked used: ") + err.what());
+    }
+    p_->remove(p_->draft_file(*e));
+    return receipt;
+}
+
+result<void> invitations::save_draft(std::string_view token, std::string_view draft,
+                                     std::int64_t now) {
+    if (draft.size() > max_draft_bytes)
+        return fail("too-large",
+                    "a draft is at most " + std::to_string(max_draft_bytes) + " bytes");
+    std::lock_guard lock(p_->mutex);
+    auto e = p_->load(token, now);
+    if (auto ok = impl::usable(e); !ok) return ok;
+    nlohmann::json const stored{{"saved", now}, {"draft", std::string(draft)}};
+    try {
+        util::write_file_durably(
+            p_->draft_file(*e),
+            bytes_of(stored.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)), {},
+            0600);
+    } catch (std::system_error const& err) {
+        return fail("io", std::string("the answers could not be saved: ") + err.what());
+    }
+    return {};
+}
+
+std::optional<std::string> invitations::draft(std::string_view token, std::int64_t now) const {
+    std::lock_guard lock(p_->mutex);
+    auto e = p_->load(token, now);
+    if (!e || e->found.state != token_state::open) return std::nullopt;
+    try {
+        auto raw = util::read_file(p_->draft_file(*e));
+        auto stored = util::parse_json(
+            std::string_view(reinterpret_cast<char const*>(raw.data()), raw.size()),
+            max_stored_depth);
+        if (!stored || !stored->is_object() || !(*stored)["draft"].is_string()) return std::nullopt;
+        if (now - stored->value("saved", std::int64_t{0}) > draft_lifetime) return std::nullopt;
+        return (*stored)["draft"].get<std::string>();
+    } catch (std::system_error const&) {
+        return std::nullopt;  // none saved
+    }
+}
+
+std::size_t invitations::sweep(std::int64_t now) {
+    std::lock_guard lock(p_->mutex);
+    std::size_t removed = 0;
+    auto const stored_at = [](fs::path const& file) -> std::optional<nlohmann::json> {
+        try {
+            auto raw = util::read_file(file);
+            auto j = util::parse_json(
+                std::string_view(reinterpret_cast<char const*>(raw.data()), raw.size()),
+                max_stored_depth);
+            if (j && j->is_object()) return std::move(*j);
+        } catch (std::system_error const&) {
+        }
+        return std::nullopt;
+    };
+    std::error_code ec;
+    for (auto const& f : fs::directory_iterator(p_->drafts, ec)) {
+        auto token_file = p_->tokens / f.path().filename();
+        auto draft = stored_at(f.path());
+        auto inv = stored_at(token_file);
+        bool const stale =
+            !draft || !inv || now - draft->value("saved", std::int64_t{0}) > draft_lifetime;
+        bool const closed =
+            inv && (inv->contains("receipt") || now >= inv->value("expires", std::int64_t{0}));
+        if (stale || closed) {
+            p_->remove(f.path());
+            ++removed;
+        }
+    }
+    for (auto const& f : fs::directory_iterator(p_->tokens, ec)) {
+        auto inv = stored_at(f.path());
+        if (inv && now - inv->value("expires", now) > draft_lifetime) {
+            p_->remove(f.path());
+            ++removed;
+        }
+    }
+    return removed;
+}
+
+}  // namespace candor::serve

@@ -1,0 +1,105 @@
+#include "candor/serve/status.hpp"
+
+#include <sodium.h>
+
+#include <stdexcept>
+#include <system_error>
+
+#include "util/file_io.hpp"
+
+namespace candor::serve {
+
+namespace {
+
+constexpr std::size_t check_bytes = 16;
+constexpr std::string_view base32 = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford's
+
+std::array<unsigned char, check_bytes> mac(status_key const& key, card_ref const& card) {
+    // Length-prefixed, so that no two cards' fields run together into the same bytes.
+    std::string msg;
+    for (auto const& part : {card.device, std::to_string(card.seq), card.receipt}) {
+        msg += std::to_string(part.size());
+        msg += ':';
+        msg += part;
+    }
+    std::array<unsigned char, check_bytes> out{};
+    crypto_generichash(out.data(), out.size(), reinterpret_cast<unsigned char const*>(msg.data()),
+                       msg.size(), key.bytes.data(), key.bytes.size());
+    return out;
+}
+
+std::string encode(std::array<unsigned char, check_bytes> const& b) {
+    std::string out;
+    unsigned bits = 0, value = 0;
+    for (auto byte : b) {
+        value = (value << 8) | byte;
+        bits += 8;
+        while (bits >= 5) {
+            out += base32[(value >> (bits - 5)) & 31];
+            bits -= 5;
+        }
+    }
+    if (bits > 0) out += base32[(value << (5 - bits)) & 31];
+    return out;
+}
+
+std::string percent(std::string_view s) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += digits[c >> 4];
+            out += digits[c & 15];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+status_key make_status_key() {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
+    status_key k;
+    randombytes_buf(k.bytes.data(), k.bytes.size());
+    return k;
+}
+
+result<status_key> load_status_key(std::filesystem::path const& file) {
+    try {
+        std::error_code ec;
+        if (!std::filesystem::exists(file, ec)) {
+            auto k = make_status_key();
+            util::write_file_durably(file, {k.bytes.data(), k.bytes.size()}, {}, 0600);
+            return k;
+        }
+        auto raw = util::read_file(file);
+        status_key k;
+        if (raw.size() != k.bytes.size())
+            return fail("bad-key", file.string() + " is not a status key (32 bytes)");
+        std::copy(raw.begin(), raw.end(), k.bytes.begin());
+        return k;
+    } catch (std::system_error const& e) {
+        return fail("io", "cannot read or make the status key " + file.string() + ": " + e.what());
+    }
+}
+
+std::string status_check(status_key const& key, card_ref const& card) {
+    return encode(mac(key, card));
+}
+
+bool status_check_ok(status_key const& key, card_ref const& card, std::string_view check) {
+    auto const want = status_check(key, card);
+    return check.size() == want.size() &&
+           sodium_memcmp(want.data(), check.data(), want.size()) == 0;
+}
+
+std::string status_link(std::string_view base, status_key const& key, card_ref const& card) {
+    while (base.ends_with('/')) base.remove_suffix(1);
+    return std::string(base) + "/r/" + percent(card.receipt) + "?d=" + percent(card.device) +
+           "&n=" + std::to_string(card.seq) + "&c=" + status_check(key, card);
+}
+
+}  // namespace candor::serve

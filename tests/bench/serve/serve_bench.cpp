@@ -1,0 +1,131 @@
+// What candor serve costs under load: `guests` clients at once, each sending invitation
+// cards one after another over HTTP on 127.0.0.1 (each card: intake, journal with fdatasync,
+// the invitation marked used with fdatasync), beside the floor, a bare write + fdatasync of
+// the bytes the journal grows by per card, timed one after another.
+// Prints submits/s and p50/p99 latency. Runs in the current directory (put it on the disk
+// you care about).
+#include <fcntl.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../common/durable_floor.hpp"
+#include "candor/seal/keys.hpp"
+#include "candor/serve/server.hpp"
+#include "candor/survey/parse.hpp"
+#include "candor/time.hpp"
+
+using namespace candor;
+using clock_type = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int guests = 50;
+constexpr int cards_per_guest = 20;
+
+constexpr char posted[] =
+    R"({"language":"en","seconds":74,"answers":{"recommend":10,"satisfaction":5,"checkin_effort":2,)"
+    R"("cleanliness":5,"staff":4,"breakfast":4,"reason":"leisure","amenities":["spa","pool"],)"
+    R"("best_part":"The view from the terrace.","contact_me":true,"email":"ana@example.org"}})";
+
+double percentile(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+std::uintmax_t bytes_under(fs::path const& dir) {
+    std::uintmax_t n = 0;
+    for (auto const& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) n += e.file_size();
+    return n;
+}
+
+}  // namespace
+
+int main() {
+    bench::scratch dir("serve");
+    auto survey = survey::parse_file(CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.survey");
+    if (!survey) throw std::runtime_error("no survey");
+    auto hq = seal::make_hq_keys();
+    serve::settings s;
+    s.sites = {"paris-01"};
+    s.fields = {{"channel", "web"}, {"shift", "day"}};
+    auto server = serve::server::open(dir.path / "state", {*survey},
+                                      seal::make_device_keys("hq-bench"), hq.public_part(), s)
+                      .value();
+    int const port = server->bind("127.0.0.1", 0).value();
+    std::thread serving([&] { server->listen(); });
+
+    std::vector<std::string> tokens;
+    for (int i = 0; i < guests * cards_per_guest; ++i)
+        tokens.push_back(
+            server->book()
+                .issue({"B-" + std::to_string(i), "paris-01", "hotel-stay", 0}, unix_now())
+                .value());
+
+    auto const journal_before = bytes_under(dir.path / "state" / "journal");
+    std::vector<std::vector<double>> latencies(guests);
+    std::atomic<int> failed{0};
+    auto const start = clock_type::now();
+    std::vector<std::thread> threads;
+    for (int g = 0; g < guests; ++g)
+        threads.emplace_back([&, g] {
+            httplib::Client client("127.0.0.1", port);
+            client.set_keep_alive(true);
+            client.set_tcp_nodelay(true);
+            client.set_read_timeout(std::chrono::seconds(60));
+            for (int c = 0; c < cards_per_guest; ++c) {
+                auto const t0 = clock_type::now();
+                auto r = client.Post("/s/" + tokens[g * cards_per_guest + c] + "/submit", posted,
+                                     "application/json");
+                if (!r || r->status != 200) ++failed;
+                latencies[g].push_back(
+                    std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
+            }
+        });
+    for (auto& t : threads) t.join();
+    double const seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    server->stop();
+    serving.join();
+    int const cards = guests * cards_per_guest;
+    auto const per_card = (bytes_under(dir.path / "state" / "journal") - journal_before) / cards;
+
+    // The floor: the same bytes appended and fdatasynced, one after another.
+    std::vector<double> floor;
+    {
+        bench::scratch f("serve-floor");
+        int fd = ::open((f.path / "f").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        std::string block(per_card, 'x');
+        for (int i = 0; i < 200; ++i) {
+            auto const t0 = clock_type::now();
+            if (::write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size()) ||
+                ::fdatasync(fd) != 0)
+                throw std::runtime_error("write failed");
+            floor.push_back(
+                std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
+        }
+        ::close(fd);
+    }
+
+    std::vector<double> all;
+    for (auto const& l : latencies) all.insert(all.end(), l.begin(), l.end());
+    double const p50 = percentile(all, 0.5), p99 = percentile(all, 0.99);
+    double const floor50 = percentile(floor, 0.5);
+    std::printf("%d cards from %d guests at once (%d failed) in %.2f s: %.0f submits/s\n", cards,
+                guests, failed.load(), seconds, cards / seconds);
+    std::printf(
+        "latency p50 %.2f ms, p99 %.2f ms; bare write+fdatasync of %zu bytes p50 %.3f ms "
+        "(%.0f/s one after another); p50 / floor = %.1fx\n",
+        p50, p99, static_cast<std::size_t>(per_card), floor50, 1000 / floor50, p50 / floor50);
+    return failed == 0 ? 0 : 1;
+}
