@@ -101,10 +101,11 @@ def _one(table: dict) -> dict:
     return out
 
 
-def nps(values: Any, weights: Any = None) -> dict:
-    """NPS of answers on 0-10: {nps, se, ci95, promoters, passives, detractors, n}."""
+def nps(values: Any, weights: Any = None, interval: str = "adjusted-wald") -> dict:
+    """NPS of answers on 0-10: {nps, se, ci95, promoters, passives, detractors, n}; ci95 is
+    Rocks's adjusted-Wald interval, or with interval="wald" score ± 1.959964 se (R survey's)."""
     h, _ = histograms(values, 0, 10, weights=weights)
-    return _one(h.nps())
+    return _one(h.nps(interval))
 
 
 def in_range(values: Any, lo: int, hi: int, a: int, b: int, weights: Any = None) -> dict:
@@ -140,11 +141,13 @@ def _table(columns: dict, labels: Sequence, min_n: int, name: str = "group") -> 
     return df[df["n"] >= min_n] if min_n > 0 else df
 
 
-def nps_by(values: Any, by: Any, weights: Any = None, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+def nps_by(values: Any, by: Any, weights: Any = None, min_n: int = DEFAULT_MIN_N,
+           interval: str = "adjusted-wald") -> pd.DataFrame:
     """NPS per group: a DataFrame indexed by the group's label with columns nps, se, ci_lo,
-    ci_hi, promoters, passives, detractors, n. Groups under min_n cards are left out."""
+    ci_hi, promoters, passives, detractors, n (the interval as in nps()). Groups under min_n
+    cards are left out."""
     h, labels = histograms(values, 0, 10, by, weights)
-    return _table(h.nps(), labels, min_n, getattr(by, "name", None) or "group")
+    return _table(h.nps(interval), labels, min_n, getattr(by, "name", None) or "group")
 
 
 def in_range_by(values: Any, by: Any, lo: int, hi: int, a: int, b: int, weights: Any = None,

@@ -134,7 +134,7 @@ struct histogram_set {
     std::vector<stats::histogram> h;
 };
 
-py::dict nps_table(std::vector<stats::histogram> const& hs) {
+py::dict nps_table(std::vector<stats::histogram> const& hs, stats::nps_interval method) {
     table t(hs.size());
     auto* score = t.column<double>("nps");
     auto* se = t.column<double>("se");
@@ -145,7 +145,7 @@ py::dict nps_table(std::vector<stats::histogram> const& hs) {
     auto* det = t.column<std::uint64_t>("detractors");
     auto* n = t.column<std::uint64_t>("n");
     for (std::size_t g = 0; g < hs.size(); ++g) {
-        auto f = stats::nps(hs[g], stats::nps_interval::wald);  // Wald's, docs/python.md
+        auto f = stats::nps(hs[g], method);
         score[g] = f.score, se[g] = f.se, lo[g] = f.ci95.lo, hi[g] = f.ci95.hi;
         pro[g] = f.promoters, pas[g] = f.passives, det[g] = f.detractors, n[g] = f.n;
     }
@@ -261,7 +261,12 @@ void register_stats(py::module_& m) {
                 return histogram_set{{all}};
             },
             "The groups merged into one.")
-        .def("nps", [](histogram_set const& s) { return nps_table(s.h); })
+        .def(
+            "nps",
+            [](histogram_set const& s, std::string const& interval) {
+                return nps_table(s.h, take(stats::parse_nps_interval(interval)));
+            },
+            py::arg("interval") = "adjusted-wald")
         .def("in_range",
              [](histogram_set const& s, int a, int b) {
                  std::vector<stats::share_figure> f;

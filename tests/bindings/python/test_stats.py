@@ -30,12 +30,24 @@ def numpy_nps(v):
 
 def test_nps_matches_numpy():
     df = sample()
-    f = stats.nps(df["rec"])
+    f = stats.nps(df["rec"], interval="wald")
     score, se, n = numpy_nps(df["rec"].to_numpy())
     assert f["n"] == n
     assert f["nps"] == pytest.approx(score, abs=1e-9)
     assert f["se"] == pytest.approx(se, rel=1e-9)
     assert f["ci95"] == pytest.approx((score - Z * se, score + Z * se), rel=1e-9)
+    # By default Rocks's adjusted-Wald interval (docs/statistics.md), worked out here.
+    v = df["rec"].to_numpy()
+    v = v[v != stats.MISSING]
+    p = (np.sum(v >= 9) + 0.75) / (len(v) + 3)
+    d = (np.sum(v <= 6) + 0.75) / (len(v) + 3)
+    half = 1.959963984540054 * math.sqrt((p + d - (p - d) ** 2) / (len(v) + 3))  # qnorm(0.975)
+    adjusted = stats.nps(df["rec"])
+    assert adjusted["nps"] == f["nps"] and adjusted["se"] == f["se"]
+    assert adjusted["ci95"] == pytest.approx(
+        (max(-100, 100 * (p - d - half)), min(100, 100 * (p - d + half))), rel=1e-9)
+    with pytest.raises(ValueError, match="unknown-interval"):
+        stats.nps(df["rec"], interval="exact")
     v = df["rec"].to_numpy()
     assert f["promoters"] == np.sum(v >= 9) and f["detractors"] == np.sum((v >= 0) & (v <= 6))
 
