@@ -37,8 +37,8 @@ result<std::vector<delivery>> deliveries_for(router const& router, response::res
     auto const& person = org.people.at(n.to.person);
     auto const& role = org.roles.at(n.to.role);
     if (!router.may_receive(n.to.person, r))
-        return fail("bypass", person.id + " may not hear of " + n.response_key +
-                                  ", about their own site");
+        return fail("bypass",
+                    person.id + " may not hear of " + n.response_key + ", about their own site");
 
     std::string const site_id(r.field("site"));
     auto const* site = org.find_site(site_id);
@@ -46,7 +46,10 @@ result<std::vector<delivery>> deliveries_for(router const& router, response::res
     json body = {{"event", to_string(n.kind)},
                  {"site", {{"id", site_id}, {"name", site ? site->name : ""}}},
                  {"submitted", format_timestamp(r.submitted)}};
-    if (!n.case_id.empty()) body["case"] = n.case_id;
+    if (!n.case_id.empty()) {
+        body["case"] = n.case_id;
+        body["owner"] = org.people.at(n.owner).id;
+    }
     if (n.deadline != 0) body["acknowledge_by"] = format_timestamp(n.deadline);
     body["to"] = person.id;
     body["role"] = role.id;

@@ -46,12 +46,18 @@ struct chunk_of_responses {
         std::vector<routed_response> routed;
         for (std::size_t i = 0; i < keys.size(); ++i) {
             auto const& d = decisions[i];
+            // One case per card: the first recipient owns it, the others are in copy.
+            recipient const* owner = nullptr;
             for (auto const& x : d.recipients) {
                 notice n{x.digest ? notice_kind::digest : notice_kind::opened, keys[i], "", x, 0};
                 if (!x.digest) {
-                    n.case_id = keys[i] + "/" + router.org().people[x.person].id;
-                    n.deadline = first_deadline(router, x, responses[i].field("site"), now);
-                    ++report.cases_opened;
+                    if (!owner) {
+                        owner = &x;
+                        n.deadline = first_deadline(router, x, responses[i].field("site"), now);
+                        ++report.cases_opened;
+                    }
+                    n.case_id = keys[i];
+                    n.owner = owner->person;
                 } else {
                     ++report.digest_items;
                 }
@@ -117,7 +123,8 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         report.unknown_site += d.unknown_site;
         report.bypassed += d.bypassed;
         if (d.unknown_site)
-            note(report, {severity::warning, "unknown-site",
+            note(report, {severity::warning,
+                          "unknown-site",
                           "site '" + std::string(r->field("site")) + "' is not in the org",
                           {.device = rec.device, .seq = rec.seq}});
         pending.keys.push_back(std::move(key));
@@ -147,8 +154,9 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         }
         auto const& r = it == escalating.end() ? fallback : it->second;
         for (auto const& x : e.to)
-            add(deliveries, router, r, {notice_kind::escalated, c.response, c.id, x, e.deadline},
-                now, report);
+            add(deliveries, router, r,
+                {notice_kind::escalated, c.response, c.id, x, e.deadline, e.to.front().person}, now,
+                report);
     }
     report.queued += out.queue(deliveries, now);
     cases.escalate(due, router, now);

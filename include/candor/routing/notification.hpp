@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "candor/response/response.hpp"
 #include "candor/error.hpp"
+#include "candor/response/response.hpp"
 #include "candor/routing/delivery.hpp"
 #include "candor/routing/router.hpp"
 
@@ -22,14 +22,14 @@ struct notice {
     std::string response_key;  // DEVICE:SEQ
     std::string case_id;       // empty for digest items
     recipient to;              // who, hearing as which role, from which rule
-    timestamp deadline = 0;    // to acknowledge by; 0: none
+    timestamp deadline = 0;    // to acknowledge by; 0: none (a watcher, a digest)
+    std::uint32_t owner = 0;   // the case's owner (index into organisation::people)
 };
 
 // The deliveries of `n`, one per channel of the person. The bypass guarantee is checked
 // here again: a person who may not hear of `r` gets nothing, and an error says why.
 // Digest items are held until the end of the day of `now` at head office.
-result<std::vector<delivery>> deliveries_for(router const& router,
-                                                          response::response const& r,
-                                                          notice const& n, timestamp now);
+result<std::vector<delivery>> deliveries_for(router const& router, response::response const& r,
+                                             notice const& n, timestamp now);
 
 }  // namespace candor::routing
