@@ -52,7 +52,7 @@ TEST_CASE("a rude night manager's card reaches the site manager, not the night m
 TEST_CASE("front-line staff never receive cards about their site, even holding a management role") {
     organisation org = sample_org();
     org.people.push_back(
-        {"hugo2", "", {{"front_desk", "paris-01"}, {"site_manager", "paris-01"}}, {}, {}});
+        {"hugo2", "", {{"front_desk", "paris-01"}, {"site_manager", "paris-01"}}, {}, {}, {}, {}});
     auto rules =
         load_rules("when recommend <= 6 notify site_manager\n", "t.rules", org, hotel_with_staff())
             .value();

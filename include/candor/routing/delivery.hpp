@@ -32,6 +32,11 @@ struct delivery {
     std::string batch;         // digest items: the digest they go out in (its key), e.g.
                                // "digest/care/2026-11-06/email"
     timestamp not_before = 0;  // digests: the end of the day they collect
+    // E-mail only: what a person reads, in their language (`body` stays the machine-readable
+    // JSON, as webhooks carry it). Empty: the mail sink shows `body` as text.
+    std::string text;    // plain text, UTF-8
+    std::string html;    // the same as HTML, sent as the alternative
+    std::string thread;  // the case: every message about it threads (In-Reply-To, References)
 };
 
 // Where deliveries go. send() returns once the receiver has taken the message (HTTP 2xx, a
