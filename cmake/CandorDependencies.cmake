@@ -7,6 +7,8 @@ pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 find_package(Threads REQUIRED)
 # Webhook deliveries. Debian ships cpp-httplib compiled, with pkg-config but no CMake package.
 pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib)
+# Mail to an SMTP relay: libcurl's SMTP (STARTTLS, authentication).
+pkg_check_modules(curl REQUIRED IMPORTED_TARGET libcurl)
 # candor::interop: .xlsx read with libzip and expat (by pkg-config: Debian's libzip CMake
 # file wants the zip tools installed), .sav written with ReadStat (neither CMake nor
 # pkg-config file in Debian: found by name), .xlsx written with libxlsxwriter.
