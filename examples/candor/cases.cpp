@@ -15,6 +15,7 @@ struct cases_options {
     std::string id;
     std::string by;
     std::string note;
+    std::string reply;  // resolve: e-mailed to the guest
     std::string state = "open";
     std::string site;
     std::string person;
@@ -93,8 +94,20 @@ int run_cases(cases_options const& opts) {
         }
         return 0;
     }
-    auto done = opts.action == "ack" ? log->acknowledge(opts.id, opts.by, now)
-                                     : log->resolve(opts.id, opts.by, opts.note, now);
+    result<void> done;
+    if (opts.action == "ack") {
+        done = log->acknowledge(opts.id, opts.by, now);
+    } else if (opts.reply.empty()) {
+        done = log->resolve(opts.id, opts.by, opts.note, now);
+    } else {
+        auto outbox = routing::outbox::open(routing::layout_of(opts.store).outbox);
+        if (!outbox) {
+            std::cerr << "cases: " << render(outbox.error());
+            return 2;
+        }
+        done = log->resolve_with_reply(opts.id, opts.by, opts.note, opts.reply, *outbox, now);
+        if (done) std::cout << "reply to the guest queued: the next `candor route run` sends it\n";
+    }
     if (!done) {
         std::cerr << "cases: " << render(done.error());
         return 1;
@@ -134,6 +147,9 @@ void setup_cases(CLI::App& app) {
     resolve->add_option("id", r->id, "Case id")->required();
     resolve->add_option("--by", r->by, "Your person id")->required();
     resolve->add_option("--note", r->note, "What was done")->required();
+    resolve->add_option("--reply", r->reply,
+                        "An answer e-mailed to the guest, who left an address (recorded in the "
+                        "case; sent by the next route run)");
 }
 
 }  // namespace candor::cli

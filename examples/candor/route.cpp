@@ -166,6 +166,9 @@ int run_route_run(route_run_options const& opts) {
               << " routed before): " << r.cases_opened << " cases opened, " << r.digest_items
               << " digest items, " << r.fallback << " to the fallback, " << r.bypassed
               << " people bypassed\n";
+    if (r.acknowledged)
+        std::cout << "acknowledged " << r.acknowledged
+                  << " cards to their guests by e-mail, with their receipt codes\n";
     if (r.other_survey)
         std::cout << r.other_survey << " responses answer another survey: not routed here\n";
     std::cout << "escalated " << r.escalated << " cases; " << r.at_top

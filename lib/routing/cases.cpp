@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "candor/routing/notification.hpp"
 #include "util/event_log.hpp"
 #include "util/file_io.hpp"
 
@@ -114,6 +115,8 @@ struct case_log::impl {
         rc.opened = c.at("opened");
         rc.deadline = c.at("deadline");
         rc.within = duration_of(c.at("within"));
+        rc.guest = c.value("guest", "");
+        rc.language = c.value("language", "");
         return rc;
     }
 
@@ -181,6 +184,10 @@ struct case_log::impl {
             if (c.acknowledged == 0) c.acknowledged = time;
             if (c.resolved == 0) c.resolved = time;
             c.history.push_back({time, "resolved", j.at("who"), j.at("note")});
+            if (j.contains("reply")) {
+                c.replied = time;
+                c.history.push_back({time, "replied", j.at("who"), j.at("reply")});
+            }
         } else if (t == "escalate") {
             std::string who;
             for (auto const& p : j.at("to")) {
@@ -253,7 +260,9 @@ std::vector<routed_case> case_log::open_cases(std::span<routed_response const> r
                  {"rule", owner->rule},
                  {"opened", now},
                  {"deadline", first_deadline(router, *owner, site, now)},
-                 {"within", to_json(within_of(router, *owner))}};
+                 {"within", to_json(within_of(router, *owner))},
+                 {"guest", guest_address(router.survey(), r)},
+                 {"language", r.language}};
         }
         events.push_back({{"t", "open"}, {"response", response_key}, {"at", now}, {"case", c}});
     }
@@ -300,14 +309,44 @@ result<void> case_log::acknowledge(std::string const& id, std::string const& who
     return {};
 }
 
-result<void> case_log::resolve(std::string const& id, std::string const& who,
-                               std::string const& note, timestamp now) {
-    auto const* c = find(id);
+namespace {
+
+result<routed_case const*> resolvable(case_log const& log, std::string const& id,
+                                      std::string const& who) {
+    auto const* c = log.find(id);
     if (!c) return fail("no-case", "no case " + id);
     if (c->state == case_state::resolved)
         return fail("case-closed", "case " + id + " is resolved already");
     if (!c->may_act(who)) return fail("not-a-holder", who + " does not hold case " + id);
-    p_->write({{"t", "resolve"}, {"id", c->id}, {"who", who}, {"note", note}, {"time", now}});
+    return c;
+}
+
+}  // namespace
+
+result<void> case_log::resolve(std::string const& id, std::string const& who,
+                               std::string const& note, timestamp now) {
+    auto c = resolvable(*this, id, who);
+    if (!c) return unexpected(std::move(c).error());
+    p_->write({{"t", "resolve"}, {"id", (*c)->id}, {"who", who}, {"note", note}, {"time", now}});
+    return {};
+}
+
+result<void> case_log::resolve_with_reply(std::string const& id, std::string const& who,
+                                          std::string const& note, std::string const& reply,
+                                          outbox& out, timestamp now) {
+    auto c = resolvable(*this, id, who);
+    if (!c) return unexpected(std::move(c).error());
+    if ((*c)->guest.empty())
+        return fail("no-contact", "the guest of case " + id + " left no e-mail address");
+    // Queued before the resolution is written: a crash in between queues it once again, by key.
+    auto const d = reply_for(**c, reply);
+    out.queue(std::span(&d, 1), now);
+    p_->write({{"t", "resolve"},
+               {"id", (*c)->id},
+               {"who", who},
+               {"note", note},
+               {"reply", reply},
+               {"time", now}});
     return {};
 }
 

@@ -70,11 +70,35 @@ constexpr wording wordings[] = {
      "Pour en accuser réception", "Oui", "Non", "Avis client, {}", "Transmis : avis client, {}"},
 };
 
-wording const& wording_for(std::string_view lang) {
-    for (auto const& w : wordings)
+// Candor's words to guests.
+struct guest_wording {
+    char const* lang;
+    char const* thanks;
+    char const* receipt;
+    char const* status;
+    char const* reply_subject;
+    char const* reply_intro;
+    char const* ack_subject;
+};
+constexpr guest_wording guest_wordings[] = {
+    {"en", "Thank you for your feedback: it has reached our management.", "Your receipt code",
+     "Follow what becomes of it", "Our answer to your feedback",
+     "Our answer to your feedback:", "We have received your feedback"},
+    {"fr", "Merci pour votre avis : il est parvenu à notre direction.", "Votre code de reçu",
+     "Suivre ce qu'il en advient", "Notre réponse à votre avis",
+     "Notre réponse à votre avis :", "Nous avons bien reçu votre avis"},
+};
+
+template <class W, std::size_t N>
+W const& in_language(W const (&all)[N], std::string_view lang) {
+    for (auto const& w : all)
         if (lang == w.lang || (lang.size() > 2 && lang.substr(0, 3) == std::string(w.lang) + "-"))
             return w;
-    return wordings[0];
+    return all[0];
+}
+
+wording const& wording_for(std::string_view lang) {
+    return in_language(wordings, lang);
 }
 
 std::string fill(char const* pattern, std::string_view value) {
@@ -293,6 +317,69 @@ result<std::vector<delivery>> deliveries_for(router const& router, response::res
         out.push_back(std::move(d));
     }
     return out;
+}
+
+std::string guest_address(survey::survey const& survey, response::response const& r) {
+    for (auto const& [id, a] : r.answers) {
+        auto const* q = survey.find(id);
+        auto const* text = std::get_if<std::string>(&a);
+        if (q && q->kind == survey::question_kind::email && text && mail::plain_address(*text))
+            return *text;
+    }
+    return {};
+}
+
+namespace {
+
+delivery to_guest(std::string key, std::string address, std::string subject, readable const& m,
+                  json body, std::string thread) {
+    delivery d;
+    d.key = std::move(key);
+    d.person = "guest";
+    d.channel = channel_kind::email;
+    d.address = std::move(address);
+    d.subject = std::move(subject);
+    d.body = body.dump();
+    d.text = m.text;
+    d.html = m.html;
+    d.thread = std::move(thread);
+    return d;
+}
+
+}  // namespace
+
+std::optional<delivery> acknowledgement_for(router const& router, response::response const& r,
+                                            std::string const& response_key,
+                                            std::string const& receipt,
+                                            std::string const& status_url) {
+    auto address = guest_address(router.survey(), r);
+    if (address.empty()) return std::nullopt;
+    auto const& w = in_language(guest_wordings, r.language);
+    readable m;
+    m.para(w.thanks);
+    m.item(w.receipt, receipt);
+    json body = {{"event", "acknowledged"}, {"response", response_key}, {"receipt", receipt}};
+    if (!status_url.empty()) {
+        // A link made by head office's server: shown, and linked only when it is http(s).
+        m.text += std::string(w.status) + ": " + mail::one_line(status_url) + "\n";
+        auto const url = mail::html_escape(mail::one_line(status_url));
+        bool const web =
+            status_url.rfind("https://", 0) == 0 || status_url.rfind("http://", 0) == 0;
+        m.html += "<p><a href=\"" + (web ? url : std::string("#")) + "\">" +
+                  mail::html_escape(w.status) + "</a>: " + url + "</p>\n";
+        body["status_url"] = status_url;
+    }
+    return to_guest(response_key + "/guest/acknowledged/email", std::move(address), w.ack_subject,
+                    m, std::move(body), response_key);
+}
+
+delivery reply_for(routed_case const& c, std::string const& reply) {
+    auto const& w = in_language(guest_wordings, c.language);
+    readable m;
+    m.para(w.reply_intro);
+    m.quoted("", reply);
+    return to_guest(c.id + "/guest/reply/email", c.guest, w.reply_subject, m,
+                    {{"event", "reply"}, {"case", c.id}, {"reply", reply}}, c.id);
 }
 
 }  // namespace candor::routing

@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "candor/journal/opening.hpp"
+#include "candor/journal/record.hpp"
 #include "candor/routing/notification.hpp"
 
 namespace candor::routing {
@@ -38,9 +39,10 @@ struct chunk_of_responses {
     std::vector<std::string> keys;
     std::vector<response::response> responses;
     std::vector<decision> decisions;
+    std::vector<std::string> receipts;
 
     void flush(router const& router, case_log& cases, outbox& out, timestamp now,
-               pass_report& report) {
+               guest_options const& guests, pass_report& report) {
         if (keys.empty()) return;
         std::vector<delivery> deliveries;
         std::vector<routed_response> routed;
@@ -63,6 +65,14 @@ struct chunk_of_responses {
                 }
                 add(deliveries, router, responses[i], n, now, report);
             }
+            if (guests.acknowledge) {
+                auto const link = guests.status_url ? guests.status_url(keys[i], receipts[i]) : "";
+                if (auto a =
+                        acknowledgement_for(router, responses[i], keys[i], receipts[i], link)) {
+                    deliveries.push_back(std::move(*a));
+                    ++report.acknowledged;
+                }
+            }
             routed.push_back({keys[i], responses[i], d});
         }
         // Queued first: if the pass dies before the cases are written, the next pass routes
@@ -72,6 +82,7 @@ struct chunk_of_responses {
         keys.clear();
         responses.clear();
         decisions.clear();
+        receipts.clear();
     }
 };
 
@@ -83,7 +94,7 @@ store_layout layout_of(std::filesystem::path const& store) {
 
 pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,
                        case_log& cases, outbox& out, sinks const& to, timestamp now,
-                       progress_fn const& progress) {
+                       progress_fn const& progress, guest_options const& guests) {
     pass_report report;
     std::uint64_t read = 0;
     auto const total = store.size();
@@ -127,11 +138,12 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
                           "unknown-site",
                           "site '" + std::string(r->field("site")) + "' is not in the org",
                           {.device = rec.device, .seq = rec.seq}});
+        pending.receipts.push_back(journal::receipt(rec));
         pending.keys.push_back(std::move(key));
         pending.responses.push_back(std::move(*r));
-        if (pending.keys.size() == chunk) pending.flush(router, cases, out, now, report);
+        if (pending.keys.size() == chunk) pending.flush(router, cases, out, now, guests, report);
     });
-    pending.flush(router, cases, out, now, report);
+    pending.flush(router, cases, out, now, guests, report);
     if (progress) progress({"route", total, total});
 
     std::vector<delivery> deliveries;

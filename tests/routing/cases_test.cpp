@@ -2,6 +2,7 @@
 
 #include "candor/response/json.hpp"
 #include "candor/routing/cases.hpp"
+#include "candor/routing/outbox.hpp"
 #include "candor/time.hpp"
 #include "fixture.hpp"
 
@@ -195,4 +196,60 @@ TEST_CASE("a case log of before (a case per recipient) reads as one case per car
     auto again = case_log::open(dir.path() / "cases", fast()).value();
     CHECK(again.find("kiosk-1:9")->state == case_state::acknowledged);
     CHECK(again.find("kiosk-1:9")->history.back().who == "isabelle");
+}
+
+TEST_CASE(
+    "a reply to the guest is queued, then recorded in the case; only a holder, only to a "
+    "guest who left an address") {
+    auto rules = load_rules(
+                     "when recommend <= 6 notify site_manager\n"
+                     "when contact_me == yes notify customer_care\n",
+                     "t.rules", sample_org(), hotel_with_staff())
+                     .value();
+    router r(sample_org(), hotel_with_staff(), rules);
+    routing::testing::temp_dir dir;
+    timestamp const now = at("2026-11-06T16:00:00Z");
+    {
+        auto log = case_log::open(dir.path() / "cases", fast()).value();
+        auto box = outbox::open(dir.path() / "outbox", {}, fast()).value();
+        auto asks = card("paris-01", R"("recommend":2,"contact_me":true,"email":"g@x.example")");
+        asks.language = "fr";
+        auto silent = card("paris-01", R"("recommend":2)");
+        log.open_cases("k:1", asks, r.decide(asks), r, now);
+        log.open_cases("k:2", silent, r.decide(silent), r, now);
+        CHECK(log.find("k:1")->guest == "g@x.example");
+        CHECK(log.find("k:2")->guest.empty());
+
+        // Refused: nothing queued, nothing recorded.
+        auto watcher = log.resolve_with_reply("k:1", "care", "", "Hello", box, now);
+        REQUIRE_FALSE(watcher.has_value());
+        CHECK(watcher.error()[0].code == "not-a-holder");
+        auto nobody = log.resolve_with_reply("k:2", "marie", "", "Hello", box, now);
+        REQUIRE_FALSE(nobody.has_value());
+        CHECK(nobody.error()[0].code == "no-contact");
+        CHECK(box.entries().empty());
+        CHECK(log.find("k:2")->state == case_state::open);
+
+        REQUIRE(log.resolve_with_reply("k:1", "marie", "refunded a night",
+                                       "Nous sommes désolés.\nUne nuit vous est remboursée.", box,
+                                       now + 60)
+                    .has_value());
+        REQUIRE(box.entries().size() == 1);
+        auto const& m = box.entries()[0].message;
+        CHECK(m.key == "k:1/guest/reply/email");
+        CHECK(m.address == "g@x.example");
+        CHECK(m.thread == "k:1");
+        CHECK(m.subject == "Notre réponse à votre avis");  // the card's language
+        CHECK(m.text.find("> Nous sommes désolés.\n> Une nuit vous est remboursée.") !=
+              std::string::npos);
+        CHECK_FALSE(log.resolve_with_reply("k:1", "marie", "", "again", box, now + 61));
+        CHECK(box.entries().size() == 1);
+    }
+    auto log = case_log::open(dir.path() / "cases", fast()).value();
+    auto const* c = log.find("k:1");
+    CHECK(c->state == case_state::resolved);
+    CHECK(c->replied == now + 60);
+    CHECK(c->history.back().what == "replied");
+    CHECK(c->history.back().note == "Nous sommes désolés.\nUne nuit vous est remboursée.");
+    CHECK(log.status("k:1")->state == guest_state::answered);
 }

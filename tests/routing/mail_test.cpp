@@ -127,6 +127,18 @@ TEST_CASE("every e-mail parses without defect, headers cannot be injected, and a
                 up[0].to.front().person},
                now);
     std::erase_if(all, [](delivery const& m) { return m.channel != channel_kind::email; });
+    // The guest's: the acknowledgement with a status link (a hostile one), and the reply.
+    auto ack = acknowledgement_for(
+        r, resp, "kiosk-1:7", "R7-ABCD",
+        "https://hq.example/s?c=R7&x=\"><script>\r\nBcc: evil@attacker.example");
+    REQUIRE(ack.has_value());
+    all.push_back(*ack);
+    CHECK_FALSE(acknowledgement_for(r, quiet, "kiosk-2:1", "R1", "").has_value());  // no address
+    auto forged = resp;
+    for (auto& [id, a] : forged.answers)
+        if (id == "email") a = std::string("g@x.example\r\nBcc: evil@attacker.example");
+    CHECK_FALSE(acknowledgement_for(r, forged, "kiosk-1:7", "R7", "").has_value());
+    all.push_back(reply_for(*cases.find("kiosk-1:7"), hostile));
     box.queue(all, now);
     maildir_sink mail(dir.path() / "mail", {"Candor H\xC3\xB4tels <candor@localhost>"},
                       [] { return at("2026-11-08T00:00:00Z"); });
@@ -136,8 +148,26 @@ TEST_CASE("every e-mail parses without defect, headers cannot be injected, and a
 
     auto const read = python_reads(dir.path() / "mail");
     std::map<std::string, nlohmann::json> by_to;
-    for (auto const& m : read) by_to[m.at("to").get<std::string>()] = m;
-    CHECK(read.size() == 4);  // marie (owner), care (in copy, then her digest), anne (escalated)
+    std::vector<nlohmann::json> guest;
+    for (auto const& m : read) {
+        by_to[m.at("to").get<std::string>()] = m;
+        if (m.at("to") == "g@x.example") guest.push_back(m);
+    }
+    REQUIRE(guest.size() == 2);
+    for (auto const& g : guest) {
+        std::string const text = g.at("plain");
+        if (text.find("R7-ABCD") != std::string::npos) {  // the acknowledgement
+            CHECK(text.find("Follow what becomes of it: https://hq.example/s?c=R7") !=
+                  std::string::npos);
+            CHECK(g.at("headers").at("subject") == "We have received your feedback");
+        } else {
+            CHECK(text.find("> cold\n> Bcc: evil@attacker.example") != std::string::npos);
+        }
+        CHECK(g.at("headers").at("references") ==
+              by_to.at("marie.dubois@lumiere.example").at("headers").at("references"));
+    }
+    // marie (owner), care (in copy, then her digest), anne (escalated); the guest's two
+    CHECK(read.size() == 6);
     for (auto const& m : read) {
         // The site's name stays inside Subject:, the one header it is in (Python checked
         // that no header is unknown or repeated); no other header holds any of it.

@@ -21,6 +21,7 @@
 
 #include "candor/error.hpp"
 #include "candor/journal/segment.hpp"
+#include "candor/routing/outbox.hpp"
 #include "candor/routing/router.hpp"
 #include "candor/routing/time.hpp"
 
@@ -60,6 +61,11 @@ struct routed_case {
     timestamp resolved = 0;
     duration within{1, duration_unit::business_days};
     std::vector<case_event> history;
+    // The guest's address, when the card gave one (an answer to an e-mail question: the
+    // survey asks for it from guests who want to be contacted), and the card's language.
+    std::string guest;
+    std::string language;
+    timestamp replied = 0;  // when the guest was sent a reply; 0: never
 
     bool may_act(std::string_view person) const noexcept;   // a holder
     bool involves(std::string_view person) const noexcept;  // a holder or a watcher
@@ -123,6 +129,13 @@ class case_log {
     result<void> acknowledge(std::string const& id, std::string const& who, timestamp now);
     result<void> resolve(std::string const& id, std::string const& who, std::string const& note,
                          timestamp now);
+    // Resolves the case and answers the guest by e-mail: the reply is queued in `out` first
+    // (under one key, so a retry after a crash queues it once), then the resolution is
+    // recorded with it ("replied" in the history). "no-contact" when the guest left no
+    // address; the other refusals as resolve(). The outbox sends it on its next send_due().
+    result<void> resolve_with_reply(std::string const& id, std::string const& who,
+                                    std::string const& note, std::string const& reply,
+                                    outbox& out, timestamp now);
 
     // The open cases whose deadline has passed, and where each goes; nothing is written.
     std::vector<escalation> due(router const& router, timestamp now) const;
