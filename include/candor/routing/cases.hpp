@@ -134,8 +134,8 @@ class case_log {
     // recorded with it ("replied" in the history). "no-contact" when the guest left no
     // address; the other refusals as resolve(). The outbox sends it on its next send_due().
     result<void> resolve_with_reply(std::string const& id, std::string const& who,
-                                    std::string const& note, std::string const& reply,
-                                    outbox& out, timestamp now);
+                                    std::string const& note, std::string const& reply, outbox& out,
+                                    timestamp now);
 
     // The open cases whose deadline has passed, and where each goes; nothing is written.
     std::vector<escalation> due(router const& router, timestamp now) const;

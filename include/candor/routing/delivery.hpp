@@ -2,8 +2,8 @@
 // A delivery carries an idempotency key that every attempt repeats, so a receiver that
 // sees a retry (or a re-send after a crash) can tell it has the message already.
 // Thread safety: deliveries and secrets are values, the free functions pure. A sink is used
-// by one thread at a time (smtp_sink too: one connection), except webhook_sink: send() and retry_after() take its mutex, so
-// one may be shared (its clock is then called from those threads).
+// by one thread at a time (smtp_sink too: one connection), except webhook_sink: send() and
+// retry_after() take its mutex, so one may be shared (its clock is then called from those threads).
 #pragma once
 
 #include <cstdint>
@@ -163,10 +163,10 @@ std::string_view to_string(smtp_tls t) noexcept;
 struct smtp_options {
     std::string url;  // smtp://HOST:PORT (587 submission) or smtps://HOST:PORT
     std::string from = "Candor <candor@localhost>";  // From:; the envelope sender is its address
-    std::string user;      // empty: no authentication
+    std::string user;                                // empty: no authentication
     std::string password;  // from read_smtp_password(), never from a command line
     smtp_tls tls = smtp_tls::required;
-    std::string ca_file;   // CA certificates to trust beyond the system's (a private relay)
+    std::string ca_file;  // CA certificates to trust beyond the system's (a private relay)
     int timeout_seconds = 30;
 };
 // The password from `file` (refused when group or others may read it, "key-permissions"),
