@@ -18,6 +18,8 @@ PACKAGES=(
   libzip-dev libexpat1-dev libreadstat-dev libxlsxwriter-dev python3-openpyxl
   # Time zones with summer time for routing: Howard Hinnant's date/tz over the system's tzdata.
   libhowardhinnant-date-dev tzdata
+  # Routing's SMTP sink (libcurl's SMTP, STARTTLS), tested against aiosmtpd on 127.0.0.1.
+  libcurl4-openssl-dev python3-aiosmtpd openssl
   # pip install ./bindings/python into a venv, offline, with Debian's setuptools and wheel.
   python3-pip python3-setuptools python3-wheel python3-venv
   # R (Rscript) gives the reference values of the change tests and Benjamini-Hochberg

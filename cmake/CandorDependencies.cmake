@@ -9,6 +9,8 @@ find_package(Threads REQUIRED)
 pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib)
 # candor::serve: the table cards' QR codes.
 pkg_check_modules(qrencode REQUIRED IMPORTED_TARGET libqrencode)
+# Mail to an SMTP relay: libcurl's SMTP (STARTTLS, authentication).
+pkg_check_modules(curl REQUIRED IMPORTED_TARGET libcurl)
 # candor::interop: .xlsx read with libzip and expat (by pkg-config: Debian's libzip CMake
 # file wants the zip tools installed), .sav written with ReadStat (neither CMake nor
 # pkg-config file in Debian: found by name), .xlsx written with libxlsxwriter.

@@ -65,25 +65,25 @@ candor_journal_step(import_again "0 accepted, 2 already had, 0 refused"
 candor_journal_step(responses "the night manager"
   candor_cli hq responses --store ${_jd}/store --hq-key ${_jd}/hq/hq.key)
 # Routing the two cards at head office: the unhappy one opens a case for the site manager,
-# escalates when nobody acknowledges it, and only people it was sent to may act on it.
+# escalates when nobody acknowledges it, and only its holders (owner, escalation) may act on it.
 set(_route candor_cli route run --org ${PROJECT_SOURCE_DIR}/examples/org/hotel-chain.org
   --rules ${PROJECT_SOURCE_DIR}/examples/org/hotel-stay.rules
   --survey ${PROJECT_SOURCE_DIR}/examples/surveys/hotel-stay.survey --store ${_jd}/store --hq-key ${_jd}/hq/hq.key)
 candor_journal_step(route_run "routed 2 responses \\(0 routed before\\): 1 cases opened, 2 digest items"
   ${_route} --now 2026-11-03T09:00:00Z)
 candor_journal_step(route_run_again "routed 0 responses \\(2 routed before\\)" ${_route} --now 2026-11-03T09:05:00Z)
-candor_journal_step(cases_list "kiosk-3:2/marie +open +paris-01 +site_manager +due 2026-11-04T09:00:00Z\n1 cases"
+candor_journal_step(cases_list "kiosk-3:2 +open +paris-01 +site_manager +marie +due 2026-11-04T09:00:00Z\n1 cases"
   candor_cli cases list --store ${_jd}/store --now 2026-11-03T10:00:00Z)
-candor_journal_step(cases_ack_front_line "hugo was not sent case kiosk-3:2/marie"
-  candor_cli cases ack kiosk-3:2/marie --by hugo --store ${_jd}/store)
+candor_journal_step(cases_ack_front_line "hugo does not hold case kiosk-3:2"
+  candor_cli cases ack kiosk-3:2 --by hugo --store ${_jd}/store)
 candor_journal_step(route_escalate "escalated 1 cases" ${_route} --now 2026-11-04T09:00:00Z)
 candor_journal_step(cases_show "escalated +anne +\\(regional_director\\)"
-  candor_cli cases show kiosk-3:2/marie --store ${_jd}/store)
+  candor_cli cases show kiosk-3:2 --store ${_jd}/store)
 candor_journal_step(cases_ack "acknowledged by anne"
-  candor_cli cases ack kiosk-3:2/marie --by anne --store ${_jd}/store --now 2026-11-04T10:00:00Z)
+  candor_cli cases ack kiosk-3:2 --by anne --store ${_jd}/store --now 2026-11-04T10:00:00Z)
 candor_journal_step(cases_resolve "resolved by anne"
-  candor_cli cases resolve kiosk-3:2/marie --by anne --note "called the guest" --store ${_jd}/store)
-candor_journal_step(cases_resolved_list "kiosk-3:2/marie +resolved"
+  candor_cli cases resolve kiosk-3:2 --by anne --note "called the guest" --store ${_jd}/store)
+candor_journal_step(cases_resolved_list "kiosk-3:2 +resolved"
   candor_cli cases list --store ${_jd}/store --state all)
 # candor stats on a small export: the NPS worked out independently (83 answers, -14.46).
 set(_stats_csv ${PROJECT_SOURCE_DIR}/examples/data/stats-sample.csv)

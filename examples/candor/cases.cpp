@@ -15,6 +15,7 @@ struct cases_options {
     std::string id;
     std::string by;
     std::string note;
+    std::string reply;  // resolve: e-mailed to the guest
     std::string state = "open";
     std::string site;
     std::string person;
@@ -31,9 +32,7 @@ std::string when(routing::timestamp t) {
 bool listed(routing::routed_case const& c, cases_options const& opts, routing::timestamp now) {
     if (opts.state != "all" && routing::to_string(c.state) != opts.state) return false;
     if (!opts.site.empty() && c.site != opts.site) return false;
-    if (!opts.person.empty() &&
-        std::find(c.notified.begin(), c.notified.end(), opts.person) == c.notified.end())
-        return false;
+    if (!opts.person.empty() && !c.involves(opts.person)) return false;
     return !opts.overdue ||
            (c.state == routing::case_state::open && c.deadline != 0 && c.deadline <= now);
 }
@@ -64,7 +63,8 @@ int run_cases(cases_options const& opts) {
                 c.state == routing::case_state::open && c.deadline != 0 && c.deadline <= now;
             std::cout << std::left << std::setw(28) << printable(c.id) << ' ' << std::setw(12)
                       << routing::to_string(c.state) << ' ' << std::setw(14) << printable(c.site)
-                      << ' ' << std::setw(18) << printable(c.role) << " due " << when(c.deadline)
+                      << ' ' << std::setw(18) << printable(c.role) << ' ' << std::setw(10)
+                      << printable(c.owner) << " due " << when(c.deadline)
                       << (late ? "  OVERDUE" : "") << '\n';
         }
         std::cout << n << " cases\n";
@@ -79,7 +79,13 @@ int run_cases(cases_options const& opts) {
         // Sites, names and notes come from cards and from people: shown, never obeyed.
         std::cout << "case " << printable(c->id) << ": " << routing::to_string(c->state)
                   << "\n  response " << printable(c->response) << ", site " << printable(c->site)
-                  << ", with " << printable(c->role) << ", due " << when(c->deadline) << '\n';
+                  << ", with " << printable(c->role) << ' ' << printable(c->owner) << ", due "
+                  << when(c->deadline) << '\n';
+        if (!c->watchers.empty()) {
+            std::cout << "  in copy:";
+            for (auto const& w : c->watchers) std::cout << ' ' << printable(w);
+            std::cout << '\n';
+        }
         for (auto const& e : c->history) {
             std::cout << "  " << when(e.time) << "  " << printable(e.what);
             if (!e.who.empty()) std::cout << "  " << printable(e.who);
@@ -88,8 +94,20 @@ int run_cases(cases_options const& opts) {
         }
         return 0;
     }
-    auto done = opts.action == "ack" ? log->acknowledge(opts.id, opts.by, now)
-                                     : log->resolve(opts.id, opts.by, opts.note, now);
+    result<void> done;
+    if (opts.action == "ack") {
+        done = log->acknowledge(opts.id, opts.by, now);
+    } else if (opts.reply.empty()) {
+        done = log->resolve(opts.id, opts.by, opts.note, now);
+    } else {
+        auto outbox = routing::outbox::open(routing::layout_of(opts.store).outbox);
+        if (!outbox) {
+            std::cerr << "cases: " << render(outbox.error());
+            return 2;
+        }
+        done = log->resolve_with_reply(opts.id, opts.by, opts.note, opts.reply, *outbox, now);
+        if (done) std::cout << "reply to the guest queued: the next `candor route run` sends it\n";
+    }
     if (!done) {
         std::cerr << "cases: " << render(done.error());
         return 1;
@@ -118,17 +136,20 @@ void setup_cases(CLI::App& app) {
     list->add_option("--state", l->state, "open, acknowledged, resolved or all")
         ->check(CLI::IsMember({"open", "acknowledged", "resolved", "all"}));
     list->add_option("--site", l->site, "Only this site's");
-    list->add_option("--person", l->person, "Only those sent to this person");
+    list->add_option("--person", l->person, "Only those this person holds or watches");
     list->add_flag("--overdue", l->overdue, "Only open cases past their deadline");
     auto [show, s] = add("show", "A case and its whole history");
-    show->add_option("id", s->id, "Case id, RESPONSE/PERSON")->required();
-    auto [ack, a] = add("ack", "Acknowledge a case sent to you");
+    show->add_option("id", s->id, "Case id: the response, DEVICE:SEQ")->required();
+    auto [ack, a] = add("ack", "Acknowledge a case you hold");
     ack->add_option("id", a->id, "Case id")->required();
     ack->add_option("--by", a->by, "Your person id in the org file")->required();
     auto [resolve, r] = add("resolve", "Resolve a case, with a note of what was done");
     resolve->add_option("id", r->id, "Case id")->required();
     resolve->add_option("--by", r->by, "Your person id")->required();
     resolve->add_option("--note", r->note, "What was done")->required();
+    resolve->add_option("--reply", r->reply,
+                        "An answer e-mailed to the guest, who left an address (recorded in the "
+                        "case; sent by the next route run)");
 }
 
 }  // namespace candor::cli

@@ -24,6 +24,11 @@ struct route_run_options : route_options {
     std::string maildir;  // default: STORE/mail
     std::string webhook_secret;
     std::string mail_from = "Candor <candor@localhost>";
+    std::string smtp;  // smtp://HOST:PORT: mail to this relay instead of the Maildir
+    std::string smtp_user;
+    std::string smtp_password_file;  // else $CANDOR_SMTP_PASSWORD
+    std::string smtp_tls = "required";
+    std::string smtp_ca;
     std::string now;  // for tests and replays; the system clock otherwise
     bool quiet = false;
 };
@@ -119,6 +124,29 @@ int run_route_run(route_run_options const& opts) {
         opts.maildir.empty() ? layout.mail : std::filesystem::path(opts.maildir), {opts.mail_from},
         routing::system_now);
     routing::sinks sinks{&mail, nullptr, nullptr};
+    std::unique_ptr<routing::smtp_sink> smtp;
+    if (!opts.smtp.empty()) {
+        routing::smtp_options o{opts.smtp,
+                                opts.mail_from,
+                                opts.smtp_user,
+                                "",
+                                routing::smtp_tls::required,
+                                opts.smtp_ca,
+                                30};
+        for (auto t : {routing::smtp_tls::required, routing::smtp_tls::when_offered,
+                       routing::smtp_tls::never})
+            if (routing::to_string(t) == opts.smtp_tls) o.tls = t;
+        if (!opts.smtp_user.empty()) {
+            auto password = routing::read_smtp_password(opts.smtp_password_file);
+            if (!password) {
+                std::cerr << render(password.error());
+                return 2;
+            }
+            o.password = std::move(*password);
+        }
+        smtp = std::make_unique<routing::smtp_sink>(std::move(o), routing::system_now);
+        sinks.email = smtp.get();
+    }
     std::unique_ptr<routing::webhook_sink> webhook;
     if (!opts.webhook_secret.empty()) {
         auto secrets = routing::read_webhook_secrets(opts.webhook_secret);
@@ -138,6 +166,9 @@ int run_route_run(route_run_options const& opts) {
               << " routed before): " << r.cases_opened << " cases opened, " << r.digest_items
               << " digest items, " << r.fallback << " to the fallback, " << r.bypassed
               << " people bypassed\n";
+    if (r.acknowledged)
+        std::cout << "acknowledged " << r.acknowledged
+                  << " cards to their guests by e-mail, with their receipt codes\n";
     if (r.other_survey)
         std::cout << r.other_survey << " responses answer another survey: not routed here\n";
     std::cout << "escalated " << r.escalated << " cases; " << r.at_top
@@ -187,6 +218,15 @@ void setup_route(CLI::App& app) {
                     "File holding the webhooks' HMAC secret (whsec_BASE64; the current one first, "
                     "then any still accepted while rotating), mode 0600");
     run->add_option("--mail-from", run_opts->mail_from, "From: of the e-mails");
+    run->add_option("--smtp", run_opts->smtp,
+                    "Send e-mail to this SMTP relay (smtp://HOST:587, smtps://HOST:465) instead "
+                    "of the Maildir");
+    run->add_option("--smtp-user", run_opts->smtp_user, "Authenticate to the relay as this user");
+    run->add_option("--smtp-password-file", run_opts->smtp_password_file,
+                    "File holding the relay's password, mode 0600 (else $CANDOR_SMTP_PASSWORD)");
+    run->add_option("--smtp-tls", run_opts->smtp_tls, "STARTTLS: required, when-offered or never")
+        ->check(CLI::IsMember({"required", "when-offered", "never"}));
+    run->add_option("--smtp-ca", run_opts->smtp_ca, "CA certificates to trust for the relay");
     run->add_option("--now", run_opts->now, "Run as if at this time (UTC), for tests and replays");
     run->add_flag("-q,--quiet", run_opts->quiet, "No progress line on a terminal");
     run->callback([run_opts] { exit_code() = run_route_run(*run_opts); });

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "candor/routing/notification.hpp"
 #include "util/event_log.hpp"
 #include "util/file_io.hpp"
 
@@ -64,58 +65,146 @@ std::string_view to_string(case_state s) noexcept {
     return "?";
 }
 
+bool routed_case::may_act(std::string_view person) const noexcept {
+    return std::find(holders.begin(), holders.end(), person) != holders.end();
+}
+
+bool routed_case::involves(std::string_view person) const noexcept {
+    return may_act(person) || std::find(watchers.begin(), watchers.end(), person) != watchers.end();
+}
+
+std::string_view to_string(guest_state s) noexcept {
+    switch (s) {
+        case guest_state::received:
+            return "received";
+        case guest_state::read:
+            return "read";
+        case guest_state::answered:
+            return "answered";
+    }
+    return "?";
+}
+
+namespace {
+
+void add_once(std::vector<std::string>& people, std::string const& p) {
+    if (std::find(people.begin(), people.end(), p) == people.end()) people.push_back(p);
+}
+
+}  // namespace
+
 struct case_log::impl {
     std::optional<util::event_log> log;
     std::vector<routed_case> cases;
-    std::unordered_map<std::string, std::size_t> by_id;
-    std::unordered_set<std::string> routed;
+    std::unordered_map<std::string, std::size_t> by_id;  // case ids and ids of before
+    // Ids of before that were not a migrated case's first: escalating them adds holders,
+    // it does not move the case.
+    std::unordered_set<std::string> secondary;
+    std::unordered_map<std::string, timestamp> routed;  // response key -> when
+
+    routed_case case_of(json const& c, std::string const& owner) {
+        routed_case rc;
+        rc.response = c.at("response");
+        rc.id = rc.response;
+        rc.site = c.at("site");
+        rc.duty = c.at("duty");
+        rc.owner = owner;
+        rc.role = c.at("role");
+        rc.escalate_to = c.at("escalate_to");
+        rc.rule = c.at("rule");
+        rc.opened = c.at("opened");
+        rc.deadline = c.at("deadline");
+        rc.within = duration_of(c.at("within"));
+        rc.guest = c.value("guest", "");
+        rc.language = c.value("language", "");
+        return rc;
+    }
+
+    void add(routed_case rc) {
+        if (by_id.count(rc.id)) return;  // opened once; a repeat adds nothing
+        by_id.emplace(rc.id, cases.size());
+        cases.push_back(std::move(rc));
+    }
+
+    // An `open` of before: a case per recipient, merged into the card's one case.
+    void apply_v1(json const& j) {
+        auto const& list = j.at("cases");
+        if (list.empty()) return;
+        auto const first = list.front().at("notified").get<std::vector<std::string>>();
+        routed_case rc = case_of(list.front(), first.front());
+        if (by_id.count(rc.id)) return;
+        std::string told;
+        for (auto const& c : list) {
+            std::string const old = c.at("id");
+            std::string const person = c.at("notified").at(0);
+            add_once(rc.holders, person);
+            rc.aliases.push_back(old);
+            if (!by_id.count(old)) by_id.emplace(old, cases.size());
+            if (&c != &list.front()) secondary.insert(old);
+            told += (told.empty() ? "" : ", ") + person;
+        }
+        rc.history.push_back({rc.opened, "opened", told, rc.role});
+        add(std::move(rc));
+    }
 
     void apply(json const& j) {
         auto const t = j.at("t").get<std::string>();
         if (t == "open") {
-            routed.insert(j.at("response").get<std::string>());
-            for (auto const& c : j.at("cases")) {
-                routed_case rc;
-                rc.id = c.at("id");
-                rc.response = c.at("response");
-                rc.site = c.at("site");
-                rc.duty = c.at("duty");
-                rc.role = c.at("role");
-                rc.escalate_to = c.at("escalate_to");
-                rc.notified = c.at("notified").get<std::vector<std::string>>();
-                rc.rule = c.at("rule");
-                rc.opened = c.at("opened");
-                rc.deadline = c.at("deadline");
-                rc.within = duration_of(c.at("within"));
-                rc.history.push_back({rc.opened, "opened", rc.notified.front(), rc.role});
-                if (by_id.count(rc.id)) continue;  // opened once; a repeat adds nothing
-                by_id.emplace(rc.id, cases.size());
-                cases.push_back(std::move(rc));
+            std::string const response = j.at("response");
+            if (j.contains("cases")) {  // the format of before
+                auto const& list = j.at("cases");
+                routed.emplace(response,
+                               list.empty() ? 0 : list.front().at("opened").get<timestamp>());
+                apply_v1(j);
+                return;
             }
+            routed.emplace(response, j.at("at").get<timestamp>());
+            auto const& c = j.at("case");
+            if (c.is_null()) return;
+            routed_case rc = case_of(c, c.at("owner"));
+            rc.holders = {rc.owner};
+            rc.watchers = c.at("watchers").get<std::vector<std::string>>();
+            std::string told = rc.owner;
+            for (auto const& w : rc.watchers) told += ", " + w;
+            rc.history.push_back({rc.opened, "opened", told, rc.role});
+            add(std::move(rc));
             return;
         }
-        auto it = by_id.find(j.at("id").get<std::string>());
+        std::string const id = j.at("id");
+        auto it = by_id.find(id);
         if (it == by_id.end()) return;
         auto& c = cases[it->second];
         timestamp const time = j.at("time");
         if (t == "ack") {
-            c.state = case_state::acknowledged;
+            if (c.state == case_state::open) c.state = case_state::acknowledged;
+            if (c.acknowledged == 0) c.acknowledged = time;
             c.history.push_back({time, "acknowledged", j.at("who"), ""});
         } else if (t == "resolve") {
             c.state = case_state::resolved;
+            if (c.acknowledged == 0) c.acknowledged = time;
+            if (c.resolved == 0) c.resolved = time;
             c.history.push_back({time, "resolved", j.at("who"), j.at("note")});
+            if (j.contains("reply")) {
+                c.replied = time;
+                c.history.push_back({time, "replied", j.at("who"), j.at("reply")});
+            }
         } else if (t == "escalate") {
-            c.role = j.at("role");
-            c.escalate_to.clear();
-            c.deadline = j.at("deadline");
             std::string who;
             for (auto const& p : j.at("to")) {
-                c.notified.push_back(p);
+                add_once(c.holders, p);
                 who += (who.empty() ? "" : ", ") + p.get<std::string>();
             }
+            std::string const role = j.at("role");
+            bool const moves = !secondary.count(id);
+            if (moves) {
+                c.role = role;
+                c.escalate_to.clear();
+                c.deadline = j.at("deadline");
+                if (!j.at("to").empty()) c.owner = j.at("to").at(0);
+            }
             c.history.push_back(
-                {time, c.deadline == 0 && who.empty() ? "unacknowledged-at-top" : "escalated", who,
-                 c.role});
+                {time, j.at("deadline") == 0 && who.empty() ? "unacknowledged-at-top" : "escalated",
+                 who, role});
         }
     }
 
@@ -128,7 +217,7 @@ struct case_log::impl {
 };
 
 result<case_log> case_log::open(std::filesystem::path const& dir,
-                                             journal::segment_options options) {
+                                journal::segment_options options) {
     auto p = std::make_unique<impl>();
     auto log = util::event_log::open(dir, options, [&](json const& e) { p->apply(e); });
     if (!log) return unexpected(log.error());
@@ -148,27 +237,34 @@ std::vector<routed_case> case_log::open_cases(std::span<routed_response const> r
     std::vector<std::string> ids;
     for (auto const& [response_key, r, d] : responses) {
         std::string const site(r.field("site"));
-        json cases = json::array();
+        recipient const* owner = nullptr;
+        json watchers = json::array();
         for (auto const& x : d.recipients) {
             if (x.digest) continue;
-            rule const* rl = x.rule == no_rule ? nullptr : &router.rules().rules[x.rule];
-            auto const& person = org.people[x.person];
-            std::string id = response_key + "/" + person.id;
-            ids.push_back(id);
-            cases.push_back(
-                {{"id", id},
-                 {"response", response_key},
+            if (!owner)
+                owner = &x;
+            else
+                watchers.push_back(org.people[x.person].id);
+        }
+        json c = nullptr;
+        if (owner) {
+            rule const* rl = owner->rule == no_rule ? nullptr : &router.rules().rules[owner->rule];
+            ids.push_back(response_key);
+            c = {{"response", response_key},
                  {"site", site},
                  {"duty", org.duty_field.empty() ? "" : std::string(r.field(org.duty_field))},
-                 {"role", org.roles[x.role].id},
+                 {"owner", org.people[owner->person].id},
+                 {"role", org.roles[owner->role].id},
+                 {"watchers", std::move(watchers)},
                  {"escalate_to", rl ? rl->escalate_to : ""},
-                 {"notified", {person.id}},
-                 {"rule", x.rule},
+                 {"rule", owner->rule},
                  {"opened", now},
-                 {"deadline", first_deadline(router, x, site, now)},
-                 {"within", to_json(within_of(router, x))}});
+                 {"deadline", first_deadline(router, *owner, site, now)},
+                 {"within", to_json(within_of(router, *owner))},
+                 {"guest", guest_address(router.survey(), r)},
+                 {"language", r.language}};
         }
-        events.push_back({{"t", "open"}, {"response", response_key}, {"cases", std::move(cases)}});
+        events.push_back({{"t", "open"}, {"response", response_key}, {"at", now}, {"case", c}});
     }
     p_->write_all(events);
     std::vector<routed_case> out;
@@ -184,30 +280,73 @@ std::vector<routed_case> case_log::open_cases(std::string const& response_key,
 }
 
 bool case_log::routed(std::string_view response_key) const {
-    return p_->routed.count(std::string(response_key));
+    return p_->routed.count(std::string(response_key)) != 0;
 }
 
-result<void> case_log::acknowledge(std::string const& id, std::string const& who,
-                                                timestamp now) {
+std::optional<case_status> case_log::status(std::string_view response_key) const {
+    auto r = p_->routed.find(std::string(response_key));
+    if (r == p_->routed.end()) return std::nullopt;
+    case_status out{guest_state::received, r->second, 0, 0};
+    auto const* c = find(response_key);
+    if (!c) return out;
+    out.read = c->acknowledged;
+    out.answered = c->resolved;
+    if (c->state == case_state::resolved)
+        out.state = guest_state::answered;
+    else if (c->state == case_state::acknowledged)
+        out.state = guest_state::read;
+    return out;
+}
+
+result<void> case_log::acknowledge(std::string const& id, std::string const& who, timestamp now) {
     auto const* c = find(id);
     if (!c) return fail("no-case", "no case " + id);
     if (c->state != case_state::open)
-        return fail("case-closed", "case " + id + " is " + std::string(to_string(c->state)) + " already");
-    if (std::find(c->notified.begin(), c->notified.end(), who) == c->notified.end())
-        return fail("not-a-recipient", who + " was not sent case " + id);
-    p_->write({{"t", "ack"}, {"id", id}, {"who", who}, {"time", now}});
+        return fail("case-closed",
+                    "case " + id + " is " + std::string(to_string(c->state)) + " already");
+    if (!c->may_act(who)) return fail("not-a-holder", who + " does not hold case " + id);
+    p_->write({{"t", "ack"}, {"id", c->id}, {"who", who}, {"time", now}});
     return {};
 }
 
-result<void> case_log::resolve(std::string const& id, std::string const& who,
-                                            std::string const& note, timestamp now) {
-    auto const* c = find(id);
+namespace {
+
+result<routed_case const*> resolvable(case_log const& log, std::string const& id,
+                                      std::string const& who) {
+    auto const* c = log.find(id);
     if (!c) return fail("no-case", "no case " + id);
     if (c->state == case_state::resolved)
         return fail("case-closed", "case " + id + " is resolved already");
-    if (std::find(c->notified.begin(), c->notified.end(), who) == c->notified.end())
-        return fail("not-a-recipient", who + " was not sent case " + id);
-    p_->write({{"t", "resolve"}, {"id", id}, {"who", who}, {"note", note}, {"time", now}});
+    if (!c->may_act(who)) return fail("not-a-holder", who + " does not hold case " + id);
+    return c;
+}
+
+}  // namespace
+
+result<void> case_log::resolve(std::string const& id, std::string const& who,
+                               std::string const& note, timestamp now) {
+    auto c = resolvable(*this, id, who);
+    if (!c) return unexpected(std::move(c).error());
+    p_->write({{"t", "resolve"}, {"id", (*c)->id}, {"who", who}, {"note", note}, {"time", now}});
+    return {};
+}
+
+result<void> case_log::resolve_with_reply(std::string const& id, std::string const& who,
+                                          std::string const& note, std::string const& reply,
+                                          outbox& out, timestamp now) {
+    auto c = resolvable(*this, id, who);
+    if (!c) return unexpected(std::move(c).error());
+    if ((*c)->guest.empty())
+        return fail("no-contact", "the guest of case " + id + " left no e-mail address");
+    // Queued before the resolution is written: a crash in between queues it once again, by key.
+    auto const d = reply_for(**c, reply);
+    out.queue(std::span(&d, 1), now);
+    p_->write({{"t", "resolve"},
+               {"id", (*c)->id},
+               {"who", who},
+               {"note", note},
+               {"reply", reply},
+               {"time", now}});
     return {};
 }
 

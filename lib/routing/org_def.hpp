@@ -41,7 +41,8 @@ x3::rule<class condition_text_class, ast::word> const condition_text = "a condit
 x3::rule<entity_class, ast::entity_stmt> const entity = "brand, region, site, role or head-office";
 x3::rule<person_class, ast::person_stmt> const person = "person id \"name\" holds role at place";
 x3::rule<holding_class, ast::holding> const holding = "a role, optionally `at` a place";
-x3::rule<channel_class, ast::channel> const channel = "a channel: email, webhook or callback \"address\"";
+x3::rule<channel_class, ast::channel> const channel =
+    "a channel: email, webhook or callback \"address\", or language or timezone \"value\"";
 x3::rule<rule_class, ast::rule_stmt> const rule = "when CONDITION notify ROLE, ...";
 x3::rule<site_option_class, ast::option> const site_option = "region, brand, timezone or hours";
 x3::rule<role_option_class, ast::option> const role_option =
@@ -99,7 +100,9 @@ auto const entity_def =
 auto const holding_def = word >> -(kw("at") > word);
 auto const holdings_def = holding % ',';
 auto const targets_def = word % ',';
-auto const channel_def = (kw_string("email") | kw_string("webhook") | kw_string("callback")) > quoted;
+// A channel, or a setting of the person's e-mails (`language "fr"`, `timezone "Europe/Paris"`).
+auto const channel_def = (kw_string("email") | kw_string("webhook") | kw_string("callback") |
+                          kw_string("language") | kw_string("timezone")) > quoted;
 auto const person_def = kw("person") > word > -quoted > kw("holds") > holdings > *channel;
 
 auto const rule_def = ((kw("when") > condition_text) | (kw("always") >> x3::attr(ast::word()))) >

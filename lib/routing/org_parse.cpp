@@ -3,6 +3,7 @@
 #include "org_parse.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -20,6 +21,8 @@ namespace {
 namespace x3 = boost::spirit::x3;
 using util::parser::iterator_type;
 
+// A language code as `language "pt-BR"` gives it.
+constexpr std::size_t max_language_bytes = 16;
 constexpr std::string_view statement_keywords[] = {"brand",  "region",      "site", "role",
                                                    "person", "head-office", "when", "always"};
 
@@ -174,20 +177,25 @@ private:
         else head_office(e);
     }
 
+    // Sets t's zone to `text` (a UTC offset or an IANA name); an error at `where` otherwise.
+    void set_zone(std::string const& text, location where, local_time& t) {
+        if (auto off = parse_utc_offset(text)) {
+            t.utc_offset = *off;
+            t.zone.clear();
+        } else if (known_time_zone(text)) {
+            t.utc_offset = 0;
+            t.zone = text;
+        } else {
+            error(where, "bad-timezone",
+                  "`" + text +
+                      "` is no time zone: write a name such as Europe/Paris, or utc, "
+                      "utc+01:00, utc-05:30");
+        }
+    }
+
     void place_time(ast::option const& o, local_time& t) {
         if (o.key == "timezone") {
-            if (auto off = parse_utc_offset(o.values[0].text)) {
-                t.utc_offset = *off;
-                t.zone.clear();
-            } else if (known_time_zone(o.values[0].text)) {
-                t.utc_offset = 0;
-                t.zone = o.values[0].text;
-            } else {
-                error(at(o.values[0]), "bad-timezone",
-                      "`" + o.values[0].text +
-                          "` is no time zone: write a name such as Europe/Paris, or utc, "
-                          "utc+01:00, utc-05:30");
-            }
+            set_zone(o.values[0].text, at(o.values[0]), t);
         } else if (o.key == "hours") {
             if (auto h = parse_business_hours(o.values[0].text, o.values[1].text)) t.hours = *h;
             else
@@ -284,7 +292,7 @@ private:
                       std::to_string(other->where.line) + ")");
             return;
         }
-        routing::person out{p.id.text, p.label ? *p.label : std::string(), {}, {}, at(p.id)};
+        routing::person out{p.id.text, p.label ? *p.label : std::string(), {}, {}, at(p.id), {}, {}};
         for (auto const& h : p.holds) {
             std::string place = h.place ? h.place->text : std::string();
             if (place == "head-office") place.clear();
@@ -309,6 +317,23 @@ private:
             }
         }
         for (auto const& c : p.channels) {
+            if (c.kind == "language") {
+                bool ok = c.address.size() >= 2 && c.address.size() <= max_language_bytes &&
+                          std::all_of(c.address.begin(), c.address.end(), [](char ch) {
+                              return std::isalpha(static_cast<unsigned char>(ch)) || ch == '-';
+                          });
+                if (!ok)
+                    error(at(c), "bad-language",
+                          "`" + c.address + "` is no language code: write en, fr, pt-BR");
+                out.language = c.address;
+                continue;
+            }
+            if (c.kind == "timezone") {
+                local_time t = org_.head_office_time;
+                set_zone(c.address, at(c), t);
+                out.time = t;
+                continue;
+            }
             channel_kind kind = c.kind == "email"     ? channel_kind::email
                                 : c.kind == "webhook" ? channel_kind::webhook
                                                       : channel_kind::callback;

@@ -22,9 +22,15 @@ using json = nlohmann::json;
 constexpr std::size_t max_errors_reported = 10;
 
 json to_json(delivery const& d) {
-    return {{"key", d.key},         {"person", d.person},        {"channel", to_string(d.channel)},
-            {"address", d.address}, {"subject", d.subject},      {"body", d.body},
-            {"batch", d.batch},     {"not_before", d.not_before}};
+    json j = {
+        {"key", d.key},         {"person", d.person},        {"channel", to_string(d.channel)},
+        {"address", d.address}, {"subject", d.subject},      {"body", d.body},
+        {"batch", d.batch},     {"not_before", d.not_before}};
+    // Mail's readable parts, when there are any (outboxes of before have none).
+    if (!d.text.empty()) j["text"] = d.text;
+    if (!d.html.empty()) j["html"] = d.html;
+    if (!d.thread.empty()) j["thread"] = d.thread;
+    return j;
 }
 
 channel_kind channel_of(std::string const& s) {
@@ -34,9 +40,10 @@ channel_kind channel_of(std::string const& s) {
 }
 
 delivery delivery_of(json const& j) {
-    return {j.at("key"),     j.at("person"),    channel_of(j.at("channel")),
-            j.at("address"), j.at("subject"),   j.at("body"),
-            j.at("batch"),   j.at("not_before")};
+    return {j.at("key"),         j.at("person"),       channel_of(j.at("channel")),
+            j.at("address"),     j.at("subject"),      j.at("body"),
+            j.at("batch"),       j.at("not_before"),   j.value("text", ""),
+            j.value("html", ""), j.value("thread", "")};
 }
 
 }  // namespace
@@ -133,7 +140,8 @@ std::size_t outbox::queue(std::span<delivery const> deliveries, timestamp now) {
     };
     for (auto const& d : deliveries) {
         if (p_->by_key.count(d.key) || !keys.insert(d.key).second) continue;
-        bytes += d.body.size() + d.subject.size() + d.key.size() + d.address.size() + 128;
+        bytes += d.body.size() + d.text.size() + d.html.size() + d.subject.size() + d.key.size() +
+                 d.address.size() + 128;
         fresh.push_back(to_json(d));
         ++n;
         if (bytes >= event_bytes) close();
@@ -221,6 +229,9 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
             d.batch.clear();
             d.subject = "Guest feedback digest: " + std::to_string(items.size()) + " responses";
             json body = {{"digest", first.batch}, {"to", first.person}, {"items", json::array()}};
+            d.text.clear();
+            d.html.clear();
+            d.thread.clear();  // a digest is about many cases
             std::vector<std::string> keys;
             std::uint32_t attempts = 0;
             std::uint32_t crc = 0;
@@ -228,6 +239,10 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
                 auto const& x = p_->entries[i];
                 auto item = util::parse_json(x.message.body, util::max_event_depth);
                 body["items"].push_back(item ? std::move(*item) : json(x.message.body));
+                if (!x.message.text.empty())
+                    d.text += (d.text.empty() ? "" : "\n\n----\n\n") + x.message.text;
+                if (!x.message.html.empty())
+                    d.html += (d.html.empty() ? "" : "<hr>") + x.message.html;
                 keys.push_back(x.message.key);
                 crc = util::crc32c(seal::as_bytes(x.message.key + '\n'), crc);
                 attempts = std::max(attempts, x.attempts);

@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "candor/journal/opening.hpp"
+#include "candor/journal/record.hpp"
 #include "candor/routing/notification.hpp"
 
 namespace candor::routing {
@@ -38,24 +39,39 @@ struct chunk_of_responses {
     std::vector<std::string> keys;
     std::vector<response::response> responses;
     std::vector<decision> decisions;
+    std::vector<std::string> receipts;
 
     void flush(router const& router, case_log& cases, outbox& out, timestamp now,
-               pass_report& report) {
+               guest_options const& guests, pass_report& report) {
         if (keys.empty()) return;
         std::vector<delivery> deliveries;
         std::vector<routed_response> routed;
         for (std::size_t i = 0; i < keys.size(); ++i) {
             auto const& d = decisions[i];
+            // One case per card: the first recipient owns it, the others are in copy.
+            recipient const* owner = nullptr;
             for (auto const& x : d.recipients) {
                 notice n{x.digest ? notice_kind::digest : notice_kind::opened, keys[i], "", x, 0};
                 if (!x.digest) {
-                    n.case_id = keys[i] + "/" + router.org().people[x.person].id;
-                    n.deadline = first_deadline(router, x, responses[i].field("site"), now);
-                    ++report.cases_opened;
+                    if (!owner) {
+                        owner = &x;
+                        n.deadline = first_deadline(router, x, responses[i].field("site"), now);
+                        ++report.cases_opened;
+                    }
+                    n.case_id = keys[i];
+                    n.owner = owner->person;
                 } else {
                     ++report.digest_items;
                 }
                 add(deliveries, router, responses[i], n, now, report);
+            }
+            if (guests.acknowledge) {
+                auto const link = guests.status_url ? guests.status_url(keys[i], receipts[i]) : "";
+                if (auto a =
+                        acknowledgement_for(router, responses[i], keys[i], receipts[i], link)) {
+                    deliveries.push_back(std::move(*a));
+                    ++report.acknowledged;
+                }
             }
             routed.push_back({keys[i], responses[i], d});
         }
@@ -66,6 +82,7 @@ struct chunk_of_responses {
         keys.clear();
         responses.clear();
         decisions.clear();
+        receipts.clear();
     }
 };
 
@@ -77,7 +94,7 @@ store_layout layout_of(std::filesystem::path const& store) {
 
 pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,
                        case_log& cases, outbox& out, sinks const& to, timestamp now,
-                       progress_fn const& progress) {
+                       progress_fn const& progress, guest_options const& guests) {
     pass_report report;
     std::uint64_t read = 0;
     auto const total = store.size();
@@ -117,14 +134,16 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         report.unknown_site += d.unknown_site;
         report.bypassed += d.bypassed;
         if (d.unknown_site)
-            note(report, {severity::warning, "unknown-site",
+            note(report, {severity::warning,
+                          "unknown-site",
                           "site '" + std::string(r->field("site")) + "' is not in the org",
                           {.device = rec.device, .seq = rec.seq}});
+        pending.receipts.push_back(journal::receipt(rec));
         pending.keys.push_back(std::move(key));
         pending.responses.push_back(std::move(*r));
-        if (pending.keys.size() == chunk) pending.flush(router, cases, out, now, report);
+        if (pending.keys.size() == chunk) pending.flush(router, cases, out, now, guests, report);
     });
-    pending.flush(router, cases, out, now, report);
+    pending.flush(router, cases, out, now, guests, report);
     if (progress) progress({"route", total, total});
 
     std::vector<delivery> deliveries;
@@ -147,8 +166,9 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         }
         auto const& r = it == escalating.end() ? fallback : it->second;
         for (auto const& x : e.to)
-            add(deliveries, router, r, {notice_kind::escalated, c.response, c.id, x, e.deadline},
-                now, report);
+            add(deliveries, router, r,
+                {notice_kind::escalated, c.response, c.id, x, e.deadline, e.to.front().person}, now,
+                report);
     }
     report.queued += out.queue(deliveries, now);
     cases.escalate(due, router, now);

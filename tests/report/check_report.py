@@ -213,9 +213,10 @@ def check_cases():
     expect(opened > 1, f"routing opened cases ({opened})")
     c = at("2026-11-16T10:00:00Z")
     expect(c["open"] == opened and c["overdue"] == [] and c["escalated"] == 0, f"{opened} open, none overdue: {c}")
-    first = sorted(x for x in run("cases", "list", "--store", store, "--state", "all").stdout.split()
-                   if "/" in x and ":" in x)[0]
-    run("cases", "ack", first, "--store", store, "--by", first.split("/")[1], "--now", "2026-11-16T11:00:00Z")
+    # One case per card: ID STATE SITE ROLE OWNER due ...
+    first, owner = sorted((r[0], r[4]) for r in map(str.split, run("cases", "list", "--store", store,
+                          "--state", "all").stdout.splitlines()) if len(r) > 5 and r[5] == "due")[0]
+    run("cases", "ack", first, "--store", store, "--by", owner, "--now", "2026-11-16T11:00:00Z")
     late = "2026-11-30T09:00:00Z"
     c = at(late)
     expect(c["open"] == opened - 1 and c["acknowledged"] == 1, f"one acknowledged: {c}")

@@ -67,7 +67,7 @@ TEST_CASE("a card about the site manager on duty at night goes over their head")
 TEST_CASE("front-line staff never receive cards about their site, even holding a management role") {
     organisation org = sample_org();
     org.people.push_back(
-        {"hugo2", "", {{"front_desk", "paris-01"}, {"site_manager", "paris-01"}}, {}, {}});
+        {"hugo2", "", {{"front_desk", "paris-01"}, {"site_manager", "paris-01"}}, {}, {}, {}, {}});
     auto rules =
         load_rules("when recommend <= 6 notify site_manager\n", "t.rules", org, hotel()).value();
     router r(org, hotel(), rules);

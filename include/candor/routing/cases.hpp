@@ -1,4 +1,4 @@
-// Cases: each delivery of a response to a person opens one. A case is new, then
+// Cases: a card that needs action opens one, owned by one person. A case is open, then
 // acknowledged (by whom, when), then resolved (with a note); its whole history is kept.
 // A case not acknowledged by its deadline escalates to the role above, and again from
 // there, until head office's fallback: the chain ends there and never loops.
@@ -13,13 +13,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "candor/journal/segment.hpp"
 #include "candor/error.hpp"
+#include "candor/journal/segment.hpp"
+#include "candor/routing/outbox.hpp"
 #include "candor/routing/router.hpp"
 #include "candor/routing/time.hpp"
 
@@ -30,25 +32,54 @@ std::string_view to_string(case_state s) noexcept;
 
 struct case_event {
     timestamp time = 0;
-    std::string what;  // opened, escalated, acknowledged, resolved, unacknowledged-at-top
-    std::string who;   // the people notified, or who acknowledged or resolved
+    // opened, escalated, acknowledged, resolved, unacknowledged-at-top, replied
+    std::string what;
+    std::string who;  // the people told, or who acknowledged, resolved or replied
     std::string note;
 };
 
+// One case per card that needs action. Its owner is the person the first matching rule's
+// role resolves to; the other people told are watchers: they hear of it, they do not hold
+// it. Escalation hands it to the role above, whose people become holders too: the owner
+// and anyone it was escalated to may acknowledge and resolve it, watchers may not.
 struct routed_case {
-    std::string id;        // RESPONSE-KEY/PERSON
-    std::string response;  // the response's key, e.g. DEVICE:SEQ
+    std::string id;        // the response's key, DEVICE:SEQ: one case per card
+    std::string response;  // the same key
     std::string site;
     std::string duty;         // the person named on duty in the response, never notified
+    std::string owner;        // the person it is with now
     std::string role;         // the role it is with now
     std::string escalate_to;  // the rule's first escalation; the role's escalates-to otherwise
-    std::vector<std::string> notified;  // people, in order
+    std::vector<std::string> holders;   // who may act on it, in order; the owner among them
+    std::vector<std::string> watchers;  // told of it, in copy
+    std::vector<std::string> aliases;   // ids of before (RESPONSE/PERSON), in a migrated log
     std::uint32_t rule = no_rule;
     case_state state = case_state::open;
     timestamp opened = 0;
-    timestamp deadline = 0;  // escalates when unacknowledged at this time; 0: no more
+    timestamp deadline = 0;      // escalates when unacknowledged at this time; 0: no more
+    timestamp acknowledged = 0;  // first acknowledged (or resolved, if never acknowledged)
+    timestamp resolved = 0;
     duration within{1, duration_unit::business_days};
     std::vector<case_event> history;
+    // The guest's address, when the card gave one (an answer to an e-mail question: the
+    // survey asks for it from guests who want to be contacted), and the card's language.
+    std::string guest;
+    std::string language;
+    timestamp replied = 0;  // when the guest was sent a reply; 0: never
+
+    bool may_act(std::string_view person) const noexcept;   // a holder
+    bool involves(std::string_view person) const noexcept;  // a holder or a watcher
+};
+
+// What a guest's status page shows of a card: received, read by management (when),
+// answered (when). A card that opened no case (a digest item only) stays received.
+enum class guest_state : std::uint8_t { received, read, answered };
+std::string_view to_string(guest_state s) noexcept;
+struct case_status {
+    guest_state state = guest_state::received;
+    timestamp received = 0;  // routed at head office; 0 in logs of before for digest-only cards
+    timestamp read = 0;      // 0 until then
+    timestamp answered = 0;
 };
 
 // A case due to escalate: the role above and the people now to be told. `to` is empty at
@@ -76,25 +107,35 @@ class case_log {
   public:
     // Opens (creating) the log in DIR; a torn last frame from a crash is cut off.
     static result<case_log> open(std::filesystem::path const& dir,
-                                              journal::segment_options options = {});
+                                 journal::segment_options options = {});
     case_log(case_log&&) noexcept;
     case_log& operator=(case_log&&) noexcept;
     ~case_log();
 
-    // Opens a case per recipient (digests excepted) of each response, in one durable write
-    // that also marks the responses routed. Deadlines follow the rules, in the site's
-    // business time. Returns the cases opened.
+    // Opens one case per response that has a recipient other than digests, in one durable
+    // write that also marks the responses routed: the first recipient owns it, the others
+    // watch. Its deadline follows the owner's rule, in the site's business time. Returns
+    // the cases opened. Logs of before (a case per recipient) are read as one case per card:
+    // the first recipient's case becomes the case, its state the furthest any reached, and
+    // everyone who held one of them may still act on it; find() knows the old ids.
     std::vector<routed_case> open_cases(std::span<routed_response const> responses,
                                         router const& router, timestamp now);
-    std::vector<routed_case> open_cases(std::string const& response_key, response::response const& r,
-                                        decision const& d, router const& router, timestamp now);
+    std::vector<routed_case> open_cases(std::string const& response_key,
+                                        response::response const& r, decision const& d,
+                                        router const& router, timestamp now);
     bool routed(std::string_view response_key) const;
 
-    // Only a person the case was sent to may acknowledge or resolve it.
-    result<void> acknowledge(std::string const& id, std::string const& who,
-                                          timestamp now);
-    result<void> resolve(std::string const& id, std::string const& who,
-                                      std::string const& note, timestamp now);
+    // Only a holder (the owner, or someone it was escalated to) may acknowledge or resolve.
+    result<void> acknowledge(std::string const& id, std::string const& who, timestamp now);
+    result<void> resolve(std::string const& id, std::string const& who, std::string const& note,
+                         timestamp now);
+    // Resolves the case and answers the guest by e-mail: the reply is queued in `out` first
+    // (under one key, so a retry after a crash queues it once), then the resolution is
+    // recorded with it ("replied" in the history). "no-contact" when the guest left no
+    // address; the other refusals as resolve(). The outbox sends it on its next send_due().
+    result<void> resolve_with_reply(std::string const& id, std::string const& who,
+                                    std::string const& note, std::string const& reply, outbox& out,
+                                    timestamp now);
 
     // The open cases whose deadline has passed, and where each goes; nothing is written.
     std::vector<escalation> due(router const& router, timestamp now) const;
@@ -104,7 +145,10 @@ class case_log {
     std::vector<escalation> escalate_due(router const& router, timestamp now);
 
     std::vector<routed_case> const& cases() const noexcept;
+    // By case id (the response's key) or an id of before (RESPONSE/PERSON).
     routed_case const* find(std::string_view id) const noexcept;
+    // The guest's view of a card by its response key; nullopt when it was never routed.
+    std::optional<case_status> status(std::string_view response_key) const;
 
   private:
     struct impl;

@@ -2,8 +2,8 @@
 // A delivery carries an idempotency key that every attempt repeats, so a receiver that
 // sees a retry (or a re-send after a crash) can tell it has the message already.
 // Thread safety: deliveries and secrets are values, the free functions pure. A sink is used
-// by one thread at a time, except webhook_sink: send() and retry_after() take its mutex, so
-// one may be shared (its clock is then called from those threads).
+// by one thread at a time (smtp_sink too: one connection), except webhook_sink: send() and
+// retry_after() take its mutex, so one may be shared (its clock is then called from those threads).
 #pragma once
 
 #include <cstdint>
@@ -32,6 +32,11 @@ struct delivery {
     std::string batch;         // digest items: the digest they go out in (its key), e.g.
                                // "digest/care/2026-11-06/email"
     timestamp not_before = 0;  // digests: the end of the day they collect
+    // E-mail only: what a person reads, in their language (`body` stays the machine-readable
+    // JSON, as webhooks carry it). Empty: the mail sink shows `body` as text.
+    std::string text;    // plain text, UTF-8
+    std::string html;    // the same as HTML, sent as the alternative
+    std::string thread;  // the case: every message about it threads (In-Reply-To, References)
 };
 
 // Where deliveries go. send() returns once the receiver has taken the message (HTTP 2xx, a
@@ -142,6 +147,42 @@ class maildir_sink final : public sink {
     std::filesystem::path dir_;
     maildir_options options_;
     clock_fn clock_;
+};
+
+// Mail submitted to an SMTP relay (RFC 6409) with libcurl, the same message the Maildir gets.
+// SMTP knows no idempotency key: a message whose acceptance was lost (a crash, a reply cut
+// off) is sent again with the same Message-ID, by which mail readers recognise it. A
+// recipient the relay refuses for good (5xx) fails with "gone", so the outbox gives it up
+// and records why; anything else (4xx, the relay down) is retried.
+enum class smtp_tls : std::uint8_t {
+    required,      // STARTTLS, or fail (smtps:// URLs: TLS from the start)
+    when_offered,  // STARTTLS if the relay offers it
+    never,         // plain text: a relay on the same host only
+};
+std::string_view to_string(smtp_tls t) noexcept;
+struct smtp_options {
+    std::string url;  // smtp://HOST:PORT (587 submission) or smtps://HOST:PORT
+    std::string from = "Candor <candor@localhost>";  // From:; the envelope sender is its address
+    std::string user;                                // empty: no authentication
+    std::string password;  // from read_smtp_password(), never from a command line
+    smtp_tls tls = smtp_tls::required;
+    std::string ca_file;  // CA certificates to trust beyond the system's (a private relay)
+    int timeout_seconds = 30;
+};
+// The password from `file` (refused when group or others may read it, "key-permissions"),
+// else from the environment variable `variable` when set, else "no-password". One line; the
+// trailing line end is dropped.
+result<std::string> read_smtp_password(std::filesystem::path const& file,
+                                       char const* variable = "CANDOR_SMTP_PASSWORD");
+class smtp_sink final : public sink {
+  public:
+    smtp_sink(smtp_options options, clock_fn clock);
+    ~smtp_sink() override;
+    result<void> send(delivery const& d) override;
+
+  private:
+    struct impl;
+    std::unique_ptr<impl> p_;
 };
 
 }  // namespace candor::routing

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "candor/response/response.hpp"
 #include "candor/error.hpp"
+#include "candor/response/response.hpp"
+#include "candor/routing/cases.hpp"
 #include "candor/routing/delivery.hpp"
 #include "candor/routing/router.hpp"
 
@@ -22,14 +24,29 @@ struct notice {
     std::string response_key;  // DEVICE:SEQ
     std::string case_id;       // empty for digest items
     recipient to;              // who, hearing as which role, from which rule
-    timestamp deadline = 0;    // to acknowledge by; 0: none
+    timestamp deadline = 0;    // to acknowledge by; 0: none (a watcher, a digest)
+    std::uint32_t owner = 0;   // the case's owner (index into organisation::people)
 };
 
 // The deliveries of `n`, one per channel of the person. The bypass guarantee is checked
 // here again: a person who may not hear of `r` gets nothing, and an error says why.
 // Digest items are held until the end of the day of `now` at head office.
-result<std::vector<delivery>> deliveries_for(router const& router,
-                                                          response::response const& r,
-                                                          notice const& n, timestamp now);
+result<std::vector<delivery>> deliveries_for(router const& router, response::response const& r,
+                                             notice const& n, timestamp now);
+
+// The guest's e-mails, in the card's language (English or French; English otherwise).
+// The acknowledgement of a card that gave an e-mail address: its receipt code, and the status
+// link when the caller has one (`status_url`, made by head office's server; empty: none).
+// nullopt when the card gave no plain address. Key RESPONSE/guest/acknowledged/email.
+std::optional<delivery> acknowledgement_for(router const& router, response::response const& r,
+                                            std::string const& response_key,
+                                            std::string const& receipt,
+                                            std::string const& status_url);
+// A manager's reply to the guest of case `c`: key CASE/guest/reply/email, threaded with the
+// case. The reply is the manager's text, quoted as it is written.
+delivery reply_for(routed_case const& c, std::string const& reply);
+// The guest's address on a card: its first answer to an e-mail question, when that is a
+// plain address (mail::plain_address); empty otherwise.
+std::string guest_address(survey::survey const& survey, response::response const& r);
 
 }  // namespace candor::routing

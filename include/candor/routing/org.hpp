@@ -70,6 +70,8 @@ struct person {
     std::vector<holding> holds;
     std::vector<channel> channels;
     location where;
+    std::string language;            // `language "fr"`: of their e-mails; empty: the survey's
+    std::optional<local_time> time;  // `timezone "Europe/Paris"`: of times in their e-mails
 };
 
 struct organisation {

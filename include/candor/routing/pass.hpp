@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,16 +33,26 @@ struct pass_report {
     std::uint64_t cases_opened = 0;
     std::uint64_t digest_items = 0;
     std::uint64_t escalated = 0;
-    std::uint64_t at_top = 0;  // due, with nobody above: recorded, chain ended
-    std::uint64_t queued = 0;  // deliveries written to the outbox
+    std::uint64_t at_top = 0;        // due, with nobody above: recorded, chain ended
+    std::uint64_t queued = 0;        // deliveries written to the outbox
+    std::uint64_t acknowledged = 0;  // guests sent an acknowledgement of their card
     send_report sent;
     errors problems;  // the first few
+};
+
+// The guests' acknowledgements: a card that gave an e-mail address is acknowledged once, when
+// it is routed, with its receipt code. `status_url`, when set, gives the link to the card's
+// status page from its response key and receipt code: head office's server makes it.
+struct guest_options {
+    bool acknowledge = true;
+    std::function<std::string(std::string const& response_key, std::string const& receipt)>
+        status_url;
 };
 
 // `progress` hears of the records read ("route"), against the store's size.
 pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,
                        case_log& cases, outbox& out, sinks const& to, timestamp now,
-                       progress_fn const& progress = {});
+                       progress_fn const& progress = {}, guest_options const& guests = {});
 
 // Head office's store directory and what routing keeps in it, beside the records: the case
 // log, the outbox and the default Maildir. Created 0700 by those who write them.
