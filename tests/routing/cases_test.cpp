@@ -140,9 +140,9 @@ TEST_CASE(
 TEST_CASE("the staff on duty is never owner, watcher nor escalation target of their card") {
     // leo, Paris's duty manager, is on duty: his own role's rule passes him by.
     auto rules = load_rules("when staff <= 2 notify duty_manager, site_manager within 1h\n",
-                            "t.rules", sample_org(), hotel_with_staff())
+                            "t.rules", sample_org(), hotel())
                      .value();
-    router r(sample_org(), hotel_with_staff(), rules);
+    router r(sample_org(), hotel(), rules);
     routing::testing::temp_dir dir;
     auto log = case_log::open(dir.path(), fast()).value();
     auto resp = card("paris-01", R"("recommend":3,"staff":1)");
@@ -204,9 +204,9 @@ TEST_CASE(
     auto rules = load_rules(
                      "when recommend <= 6 notify site_manager\n"
                      "when contact_me == yes notify customer_care\n",
-                     "t.rules", sample_org(), hotel_with_staff())
+                     "t.rules", sample_org(), hotel())
                      .value();
-    router r(sample_org(), hotel_with_staff(), rules);
+    router r(sample_org(), hotel(), rules);
     routing::testing::temp_dir dir;
     timestamp const now = at("2026-11-06T16:00:00Z");
     {

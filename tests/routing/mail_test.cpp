@@ -79,9 +79,9 @@ TEST_CASE("every e-mail parses without defect, headers cannot be injected, and a
                      "after 24h\n"
                      "when contact_me == yes notify customer_care within 1 business day\n"
                      "always notify customer_care.digest daily\n",
-                     "t.rules", org, routing::testing::hotel_with_staff())
+                     "t.rules", org, routing::testing::hotel())
                      .value();
-    router r(org, routing::testing::hotel_with_staff(), rules);
+    router r(org, routing::testing::hotel(), rules);
     routing::testing::temp_dir dir;
     std::string const hostile =
         "cold\r\nBcc: evil@attacker.example\r\n\r\n--=_candor_x\xE2\x80\xA8Subject: fake\n"
