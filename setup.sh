@@ -100,6 +100,10 @@ demo() {
                --survey "$surveys/hotel-stay.survey" --store "$work/store" --hq-key "$work/hq/hq.key"
                --webhook-secret "$work/webhook.secret")
   "${route[@]}" || echo "  (some deliveries failed: the next run retries them)"
+  local cases=("$candor" cases list --store "$work/store" --site lille-04)
+  echo "  lille-04's night cards name Bastien, its manager, on duty: those went over his head to" \
+       "Anne, the regional director ($("${cases[@]}" --person anne | tail -1));" \
+       "Bastien has its day cards ($("${cases[@]}" --person bastien | tail -1))"
   local later
   later=$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)
   echo "  ... two days on ($later), nobody has acknowledged anything:"
