@@ -45,29 +45,6 @@ std::string value::json() const {
     return out + '"';
 }
 
-std::string quote(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out + '"';
-}
-
 std::string number_text(double v) {
     char buf[400];
     // Shortest form first; the language has no exponent, so fall back to fixed.
@@ -82,9 +59,9 @@ std::string number_text(double v) {
 
 std::string any_code(std::string const& id, std::vector<std::string> const& codes) {
     if (codes.empty()) return "no";
-    if (codes.size() == 1) return id + " == " + quote(codes.front());
+    if (codes.size() == 1) return id + " == " + survey::quote(codes.front());
     std::string out = id + " in (";
-    for (std::size_t i = 0; i < codes.size(); ++i) out += (i ? ", " : "") + quote(codes[i]);
+    for (std::size_t i = 0; i < codes.size(); ++i) out += (i ? ", " : "") + survey::quote(codes[i]);
     return out + ")";
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "candor/survey/parse.hpp"
 #include "candor/survey/survey.hpp"
 
 namespace candor::interop::detail {
@@ -50,8 +51,7 @@ struct problem {
 };
 
 // Candor's condition text.
-std::string quote(std::string_view text);  // a string literal
-std::string number_text(double v);         // a number, no exponent; negative as -N
+std::string number_text(double v);  // a number, no exponent; negative as -N
 // `q in ("a", "b")`, or `q == "a"` for one code, or `no` for none.
 std::string any_code(std::string const& id, std::vector<std::string> const& codes);
 std::string negate(std::string const& condition);  // not (...)

@@ -878,7 +878,7 @@ class sjs_import {
                         "unsupported-expression",
                         "`contains` with letters beyond ASCII: SurveyJS ignores their case, Candor "
                         "only that of A-Z");
-            std::string const has = a.q->id + " contains " + detail::quote(v.text);
+            std::string const has = a.q->id + " contains " + survey::quote(v.text);
             return op == "contains" ? has : detail::negate(has);
         }
         refuse("unsupported-expression",
@@ -946,7 +946,7 @@ class sjs_import {
         };
         auto has = [&](value const& lit) {
             auto c = code_of(lit);
-            return c ? id + " contains " + detail::quote(*c) : std::string("no");
+            return c ? id + " contains " + survey::quote(*c) : std::string("no");
         };
         if (op == "contains" || op == "notcontains") {
             std::string const h = has(single(right, op));

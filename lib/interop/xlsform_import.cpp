@@ -635,7 +635,7 @@ class xls_import {
             return xpath_equal(name, lit);
         });
         if (a.q->kind == question_kind::choice_one) return detail::any_code(a.q->id, codes);
-        return codes.empty() ? "no" : a.q->id + " contains " + detail::quote(codes.front());
+        return codes.empty() ? "no" : a.q->id + " contains " + survey::quote(codes.front());
     }
 
     template <class Test>
@@ -725,7 +725,7 @@ class xls_import {
                         (op != "=" && op != "!="))
                         refuse("unsupported-expression",
                                "a text is compared with = or != and a text");
-                    return detail::compare_text(a.q->id, op, detail::quote(right->literal.text));
+                    return detail::compare_text(a.q->id, op, survey::quote(right->literal.text));
                 }
                 default:
                     break;

@@ -8,36 +8,14 @@
 #include "candor/report/render.hpp"
 #include "candor/time.hpp"
 #include "printing.hpp"
+#include "util/html.hpp"
 
 namespace candor::report {
 
 using detail::number;
 
 std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return util::html_escape(text);
 }
 
 namespace {

@@ -127,32 +127,6 @@ std::string rfc5322_date(timestamp t) {
     return buf;
 }
 
-std::string html_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
 bool plain_address(std::string_view a) {
     if (a.empty() || a.size() > max_address_bytes) return false;
     auto const at = a.find('@');

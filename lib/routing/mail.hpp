@@ -24,8 +24,6 @@ std::string quoted_printable(std::string_view text);
 // A text cut into the lines a mail reader shows: at line feeds, carriage returns and the
 // Unicode line breaks (U+0085, U+2028, U+2029), with every other control character removed.
 std::vector<std::string> shown_lines(std::string_view s);
-// Text made safe inside HTML (& < > " ').
-std::string html_escape(std::string_view s);
 std::string rfc5322_date(timestamp t);
 // Whether `address` is a plain addr-spec that can stand in To: as it is: one @, no spaces,
 // control characters, quotes, brackets, commas or semicolons, at most 254 bytes.

@@ -9,6 +9,7 @@
 
 #include "candor/time.hpp"
 #include "mail.hpp"
+#include "util/html.hpp"
 
 namespace candor::routing {
 
@@ -159,20 +160,20 @@ struct readable {
     std::string text, html;
     void para(std::string const& line) {
         text += line + "\n\n";
-        html += "<p>" + mail::html_escape(line) + "</p>\n";
+        html += "<p>" + util::html_escape(line) + "</p>\n";
     }
     void item(std::string const& name, std::string const& value) {
         text += name + ": " + value + "\n";
-        html += "<p><b>" + mail::html_escape(name) + ":</b> " + mail::html_escape(value) + "</p>\n";
+        html += "<p><b>" + util::html_escape(name) + ":</b> " + util::html_escape(value) + "</p>\n";
     }
     // What the guest wrote: quoted line by line, so no answer can pass for a line of ours.
     void quoted(std::string const& name, std::string_view words) {
         text += name + "\n";
-        html += "<p><b>" + mail::html_escape(name) + "</b></p>\n<blockquote>";
+        html += "<p><b>" + util::html_escape(name) + "</b></p>\n<blockquote>";
         bool first = true;
         for (auto const& line : mail::shown_lines(words)) {
             text += "> " + line + "\n";
-            html += (first ? "" : "<br>\n") + mail::html_escape(line);
+            html += (first ? "" : "<br>\n") + util::html_escape(line);
             first = false;
         }
         text += "\n";
@@ -362,11 +363,11 @@ std::optional<delivery> acknowledgement_for(router const& router, response::resp
     if (!status_url.empty()) {
         // A link made by head office's server: shown, and linked only when it is http(s).
         m.text += std::string(w.status) + ": " + mail::one_line(status_url) + "\n";
-        auto const url = mail::html_escape(mail::one_line(status_url));
+        auto const url = util::html_escape(mail::one_line(status_url));
         bool const web =
             status_url.rfind("https://", 0) == 0 || status_url.rfind("http://", 0) == 0;
         m.html += "<p><a href=\"" + (web ? url : std::string("#")) + "\">" +
-                  mail::html_escape(w.status) + "</a>: " + url + "</p>\n";
+                  util::html_escape(w.status) + "</a>: " + url + "</p>\n";
         body["status_url"] = status_url;
     }
     return to_guest(response_key + "/guest/acknowledged/email", std::move(address), w.ack_subject,

@@ -17,29 +17,6 @@ std::string number_text(double v) {
     return ec == std::errc() ? std::string(buf, end) : std::string("0");
 }
 
-std::string quote(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out + '"';
-}
-
 bool is_reserved(std::string_view w) {
     for (auto r : {"and", "or", "not", "in", "contains", "yes", "no", "answered", "count", "any",
                    "all", "survey", "question", "page", "title", "languages", "field", "fields"})
@@ -305,6 +282,29 @@ std::string writer::all() const {
 }
 
 }  // namespace
+
+std::string quote(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out + '"';
+}
 
 std::string format(survey const& s) {
     return writer(s).all();

@@ -22,13 +22,14 @@ result<survey> parse_file(std::string const& path);
 // A condition in the survey's expression language, checked against `s` as if written
 // after its last question: it may read every question and device field. Routing rules
 // use it. `origin` is where the text starts in its file, so errors point there.
-result<expr> parse_condition(std::string_view text, survey const& s,
-                                   location origin = {});
+result<expr> parse_condition(std::string_view text, survey const& s, location origin = {});
 
 // The canonical text of a survey: parse(format(s)) == s.
 std::string format(survey const& s);
 
 // An expression written back in the language, e.g. for errors and format().
 std::string format(expr const& e, survey const& s);
+// A text as the language's string literal: in double quotes, with \" \\ \n \t escaped.
+std::string quote(std::string_view text);
 
 }  // namespace candor::survey
