@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "candor/seal/keys.hpp"
+#include "candor/serve/qr.hpp"
 #include "candor/serve/server.hpp"
 #include "candor/time.hpp"
 #include "commands.hpp"
@@ -88,9 +89,7 @@ int run_serve_token(token_options const& opts) {
         std::cerr << render(token.error());
         return 2;
     }
-    auto base = std::string_view(opts.base);
-    while (base.ends_with('/')) base.remove_suffix(1);
-    std::cout << (opts.base.empty() ? *token : std::string(base) + "/s/" + *token) << '\n';
+    std::cout << (opts.base.empty() ? *token : serve::invitation_link(opts.base, *token)) << '\n';
     return 0;
 }
 

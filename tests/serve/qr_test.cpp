@@ -51,6 +51,8 @@ bool finder_at(std::vector<std::vector<bool>> const& m, int x, int y) {
 TEST_CASE("a table card's QR code is a QR symbol of its link") {
     auto const link = serve::table_link("https://feedback.example.com/", "paris-01", "12");
     CHECK(link == "https://feedback.example.com/t/paris-01/12");
+    CHECK(serve::invitation_link("https://feedback.example.com//", "abc") ==
+          "https://feedback.example.com/s/abc");
     auto svg = serve::qr_svg(link, 8);
     REQUIRE(svg);
     CHECK(svg->starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));

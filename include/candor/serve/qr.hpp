@@ -21,5 +21,7 @@ result<std::string> qr_svg(std::string_view text, unsigned module_px = 8);
 
 // The table card's link: BASE/t/SITE/TABLE (a trailing slash of BASE ignored).
 std::string table_link(std::string_view base, std::string_view site, std::string_view table);
+// An invitation's link: BASE/s/TOKEN (a trailing slash of BASE ignored).
+std::string invitation_link(std::string_view base, std::string_view token);
 
 }  // namespace candor::serve
