@@ -133,9 +133,12 @@ int run_route_run(route_run_options const& opts) {
                                 routing::smtp_tls::required,
                                 opts.smtp_ca,
                                 30};
-        for (auto t : {routing::smtp_tls::required, routing::smtp_tls::when_offered,
-                       routing::smtp_tls::never})
-            if (routing::to_string(t) == opts.smtp_tls) o.tls = t;
+        auto tls = routing::parse_smtp_tls(opts.smtp_tls);
+        if (!tls) {
+            std::cerr << render(tls.error());
+            return 2;
+        }
+        o.tls = *tls;
         if (!opts.smtp_user.empty()) {
             auto password = routing::read_smtp_password(opts.smtp_password_file);
             if (!password) {

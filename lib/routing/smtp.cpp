@@ -23,6 +23,13 @@ std::string_view to_string(smtp_tls t) noexcept {
     return "?";
 }
 
+result<smtp_tls> parse_smtp_tls(std::string_view text) {
+    for (auto t : {smtp_tls::required, smtp_tls::when_offered, smtp_tls::never})
+        if (to_string(t) == text) return t;
+    return fail("bad-option",
+                "STARTTLS is required, when-offered or never, not '" + std::string(text) + "'");
+}
+
 result<std::string> read_smtp_password(std::filesystem::path const& file, char const* variable) {
     std::string text;
     if (!file.empty()) {

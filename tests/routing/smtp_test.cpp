@@ -229,3 +229,11 @@ TEST_CASE("STARTTLS and authentication; TLS required refuses a relay without it"
     REQUIRE_FALSE(bad.has_value());
     CHECK(bad.error()[0].code == "gone");
 }
+
+TEST_CASE("STARTTLS settings read back from their names; another name is refused") {
+    for (auto t : {smtp_tls::required, smtp_tls::when_offered, smtp_tls::never})
+        CHECK(parse_smtp_tls(to_string(t)).value() == t);
+    auto bad = parse_smtp_tls("sometimes");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().front().code == "bad-option");
+}

@@ -160,6 +160,8 @@ enum class smtp_tls : std::uint8_t {
     never,         // plain text: a relay on the same host only
 };
 std::string_view to_string(smtp_tls t) noexcept;
+// "required", "when-offered" or "never"; else "bad-option".
+result<smtp_tls> parse_smtp_tls(std::string_view text);
 struct smtp_options {
     std::string url;  // smtp://HOST:PORT (587 submission) or smtps://HOST:PORT
     std::string from = "Candor <candor@localhost>";  // From:; the envelope sender is its address
