@@ -30,6 +30,8 @@ json to_json(delivery const& d) {
     if (!d.text.empty()) j["text"] = d.text;
     if (!d.html.empty()) j["html"] = d.html;
     if (!d.thread.empty()) j["thread"] = d.thread;
+    if (!d.unsubscribe_url.empty()) j["unsubscribe_url"] = d.unsubscribe_url;
+    if (!d.unsubscribe_mailto.empty()) j["unsubscribe_mailto"] = d.unsubscribe_mailto;
     return j;
 }
 
@@ -43,7 +45,8 @@ delivery delivery_of(json const& j) {
     return {j.at("key"),         j.at("person"),       channel_of(j.at("channel")),
             j.at("address"),     j.at("subject"),      j.at("body"),
             j.at("batch"),       j.at("not_before"),   j.value("text", ""),
-            j.value("html", ""), j.value("thread", "")};
+            j.value("html", ""), j.value("thread", ""), j.value("unsubscribe_url", ""),
+            j.value("unsubscribe_mailto", "")};
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ result<void> maildir_sink::send(delivery const& d) {
         return fail("io", e.what(), {.file = dir_.string()});
     }
     auto const id = mail::message_id(d.key);
-    auto const msg = mail::compose(d, {options_.from}, clock_());
+    auto const msg = mail::compose(d, {options_.from, options_.replies}, clock_());
     // The Maildir protocol: write in tmp/, sync, then rename into new/, where the MTA looks.
     // The same key gives the same name, so a re-send replaces the identical file.
     auto const name = id.substr(0, id.find('@')) + ".candor";

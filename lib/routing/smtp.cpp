@@ -105,7 +105,7 @@ result<void> smtp_sink::send(delivery const& d) {
         return fail("gone", "recipient refused: `" + mail::one_line(d.address) +
                                 "` is no plain e-mail address");
     auto const& o = p_->options;
-    auto const message = mail::compose(d, {o.from}, p_->clock());
+    auto const message = mail::compose(d, {o.from, o.replies}, p_->clock());
     auto const sender = angled(envelope_address(mail::one_line(o.from)));
     auto const rcpt = angled(d.address);
     curl_slist* to = curl_slist_append(nullptr, rcpt.c_str());

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,7 +38,32 @@ struct delivery {
     std::string text;    // plain text, UTF-8
     std::string html;    // the same as HTML, sent as the alternative
     std::string thread;  // the case: every message about it threads (In-Reply-To, References)
+    // Invitations and reminders: the one-click opt-out (RFC 8058), an https link to head
+    // office's server, and a mailto: address. Empty: no List-Unsubscribe.
+    std::string unsubscribe_url;
+    std::string unsubscribe_mailto;
 };
+
+// Replies to Candor's e-mails to guests come back to a signed address, Reply-To:
+// LOCAL+THREAD.MAC@DOMAIN, where THREAD is the delivery's thread (its case) written in
+// lower-case letters, digits, '-' and '=XX', and MAC the first 10 bytes of
+// HMAC-SHA256(key, thread) in base32: a mail pull can tell which case a reply is about
+// without trusting its From line, and nobody can make an address for a case of their choice.
+struct reply_addresses {
+    std::string domain;          // empty: guest mails carry no Reply-To
+    std::string local = "reply";
+    std::string key;             // secret bytes (mail_key())
+};
+inline constexpr std::size_t mail_key_bytes = 32;
+// The key in `file`, made (0600, random) when it does not exist yet; refused when group or
+// others may read it ("key-permissions"), "io" when it cannot be read or written.
+result<std::string> mail_key(std::filesystem::path const& file);
+// The signed address of `thread`; empty when `to.domain` is.
+std::string signed_reply_address(std::string_view thread, reply_addresses const& to);
+// The thread a signed address names, when its MAC is right (compared in constant time);
+// letter case is ignored (mail systems may change it). nullopt for anything else.
+std::optional<std::string> thread_of_reply_address(std::string_view address,
+                                                   reply_addresses const& to);
 
 // Where deliveries go. send() returns once the receiver has taken the message (HTTP 2xx, a
 // file renamed into new/, a callback that returned); an error is retried later.
@@ -137,6 +163,7 @@ std::string legacy_webhook_signature(std::string_view secret, timestamp time,
 // idempotency key, so a re-sent delivery replaces nothing and is recognised.
 struct maildir_options {
     std::string from = "Candor <candor@localhost>";
+    reply_addresses replies;  // Reply-To of guest mails
 };
 class maildir_sink final : public sink {
   public:
@@ -170,6 +197,7 @@ struct smtp_options {
     smtp_tls tls = smtp_tls::required;
     std::string ca_file;  // CA certificates to trust beyond the system's (a private relay)
     int timeout_seconds = 30;
+    reply_addresses replies;  // Reply-To of guest mails
 };
 // The password from `file` (refused when group or others may read it, "key-permissions"),
 // else from the environment variable `variable` when set, else "no-password". One line; the
