@@ -123,4 +123,16 @@ std::optional<journal::store> open_store(std::string const& dir) {
     return std::move(*s);
 }
 
+std::optional<routing::organisation> load_org(std::string const& path) {
+    auto text = read_file(path);
+    if (!text) return std::nullopt;
+    auto org = routing::parse_org(*text, path);
+    if (!org) {
+        std::cerr << render(org.error(), *text);
+        return std::nullopt;
+    }
+    std::cerr << render(org->warnings, *text);
+    return std::move(*org);
+}
+
 }  // namespace candor::cli

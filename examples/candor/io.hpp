@@ -9,6 +9,7 @@
 
 #include "candor/journal/store.hpp"
 #include "candor/progress.hpp"
+#include "candor/routing/org.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/survey/survey.hpp"
 
@@ -40,6 +41,9 @@ void print_problems(std::ostream& out, errors const& problems);
 // One line on standard error, redrawn as work goes on ("route: 120,000 of 1,000,000 cards,
 // 41,200/s, 21 s left"), when standard error is a terminal and not `quiet`; nothing otherwise.
 progress_fn progress_line(bool quiet);
+
+// Parses an org file, printing its errors and warnings; nullopt after printing why not.
+std::optional<routing::organisation> load_org(std::string const& path);
 
 // Opens head office's store, printing what recovery found; nullopt after printing why not.
 std::optional<journal::store> open_store(std::string const& dir);

@@ -29,23 +29,12 @@ struct route_run_options : route_options {
     std::string smtp_password_file;  // else $CANDOR_SMTP_PASSWORD
     std::string smtp_tls = "required";
     std::string smtp_ca;
+    std::string reply_domain;  // Reply-To of guest mails: reply+CASE.MAC@DOMAIN
     std::string now;  // for tests and replays; the system clock otherwise
     bool quiet = false;
 };
 
 namespace {
-
-std::optional<routing::organisation> load_org(std::string const& path) {
-    auto text = read_file(path);
-    if (!text) return std::nullopt;
-    auto org = routing::parse_org(*text, path);
-    if (!org) {
-        std::cerr << render(org.error(), *text);
-        return std::nullopt;
-    }
-    std::cerr << render(org->warnings, *text);
-    return std::move(*org);
-}
 
 std::optional<routing::rule_set> load_routing_rules(std::string const& path,
                                                     routing::organisation const& org,
@@ -120,9 +109,18 @@ int run_route_run(route_run_options const& opts) {
         return 2;
     }
 
+    routing::reply_addresses replies;
+    if (!opts.reply_domain.empty()) {
+        auto key = routing::mail_key(layout.mail_key);
+        if (!key) {
+            std::cerr << render(key.error());
+            return 2;
+        }
+        replies = {opts.reply_domain, "reply", std::move(*key)};
+    }
     routing::maildir_sink mail(
-        opts.maildir.empty() ? layout.mail : std::filesystem::path(opts.maildir), {opts.mail_from},
-        routing::system_now);
+        opts.maildir.empty() ? layout.mail : std::filesystem::path(opts.maildir),
+        {opts.mail_from, replies}, routing::system_now);
     routing::sinks sinks{&mail, nullptr, nullptr};
     std::unique_ptr<routing::smtp_sink> smtp;
     if (!opts.smtp.empty()) {
@@ -132,7 +130,8 @@ int run_route_run(route_run_options const& opts) {
                                 "",
                                 routing::smtp_tls::required,
                                 opts.smtp_ca,
-                                30};
+                                30,
+                                replies};
         auto tls = routing::parse_smtp_tls(opts.smtp_tls);
         if (!tls) {
             std::cerr << render(tls.error());
@@ -215,6 +214,8 @@ void setup_route(CLI::App& app) {
                     "Head office's store; cases/, outbox/ and mail/ live in it")
         ->required();
     run->add_option("--hq-key", run_opts->hq_key, "Head office's secret key (hq.key)")->required();
+    run->add_option("--reply-domain", run_opts->reply_domain,
+                    "Guests' replies come back to reply+CASE.MAC@DOMAIN (mail pull)");
     run->add_option("--maildir", run_opts->maildir,
                     "Maildir for e-mail deliveries (default STORE/mail)");
     run->add_option("--webhook-secret", run_opts->webhook_secret,

@@ -160,6 +160,11 @@ bool outbox::queued(std::string_view key) const {
     return p_->by_key.count(std::string(key)) != 0;
 }
 
+outbox_entry const* outbox::find(std::string_view key) const {
+    auto it = p_->by_key.find(std::string(key));
+    return it == p_->by_key.end() ? nullptr : &p_->entries[it->second];
+}
+
 send_report outbox::send_due(sinks const& to, timestamp now) {
     send_report report;
     // Outcomes are written in groups: a crash re-sends at most one group, with its keys.
