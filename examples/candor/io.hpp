@@ -6,10 +6,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "candor/journal/store.hpp"
 #include "candor/progress.hpp"
+#include "candor/report/report.hpp"
 #include "candor/routing/org.hpp"
+#include "candor/routing/rules.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/survey/survey.hpp"
 
@@ -44,6 +47,15 @@ progress_fn progress_line(bool quiet);
 
 // Parses an org file, printing its errors and warnings; nullopt after printing why not.
 std::optional<routing::organisation> load_org(std::string const& path);
+// Routing rules (they may stand in the org file itself), printing their errors and warnings.
+std::optional<routing::rule_set> load_routing_rules(std::string const& path,
+                                                    routing::organisation const& org,
+                                                    survey::survey const& survey);
+
+// The response rate of the invitations of candor serve's state in `server` (candor invite's
+// index and the tokens); nullopt after printing why not.
+std::optional<std::vector<report::invitation_rate>> load_invitation_rates(std::string const& server,
+                                                                          std::int64_t now);
 
 // Opens head office's store, printing what recovery found; nullopt after printing why not.
 std::optional<journal::store> open_store(std::string const& dir);

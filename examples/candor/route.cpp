@@ -34,24 +34,6 @@ struct route_run_options : route_options {
     bool quiet = false;
 };
 
-namespace {
-
-std::optional<routing::rule_set> load_routing_rules(std::string const& path,
-                                                    routing::organisation const& org,
-                                                    survey::survey const& survey) {
-    auto text = read_file(path);
-    if (!text) return std::nullopt;
-    // Rules may stand in the org file itself.
-    auto rules = routing::load_rules(*text, path == org.file ? org.file : path, org, survey);
-    if (!rules) {
-        std::cerr << render(rules.error(), *text);
-        return std::nullopt;
-    }
-    std::cerr << render(rules->warnings, *text);
-    return std::move(*rules);
-}
-
-}  // namespace
 
 int run_route_check(route_options const& opts) {
     auto org = load_org(opts.org);

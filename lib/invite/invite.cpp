@@ -40,8 +40,8 @@ struct wording {
     char const* unsubscribe;
 };
 constexpr wording wordings[] = {
-    {"en", "How was your stay at {}?", "A reminder: how was your stay at {}?", "Dear {},",
-     "Hello,", "Thank you for staying at {}. Would you tell us how it went? It takes two minutes.",
+    {"en", "How was your stay at {}?", "A reminder: how was your stay at {}?", "Dear {},", "Hello,",
+     "Thank you for staying at {}. Would you tell us how it went? It takes two minutes.",
      "A few days ago we asked how your stay at {} went. If you have two minutes, your answer "
      "helps us.",
      "Give your feedback", "This link is yours alone and works once.",
@@ -106,14 +106,15 @@ routing::delivery mail_of(stay const& st, std::string const& address, std::strin
     d.channel = routing::channel_kind::email;
     d.address = address;
     d.subject = fill(reminder ? w.reminder_subject : w.subject, site);
-    d.body = json{{"event", reminder ? "reminder" : "invitation"},
-                  {"stay", st.id},
-                  {"site", st.site},
-                  {"language", language},
-                  {"link", link}}
-                 .dump(-1, ' ', false, json::error_handler_t::replace);
-    d.text = greeting + "\n\n" + ask + "\n\n" + w.button + ": " + link + "\n" + w.once + "\n\n-- \n" +
-             w.unsubscribe + ": " + unsubscribe_url + "\n";
+    d.body = json{
+        {"event", reminder ? "reminder" : "invitation"},
+        {"stay", st.id},
+        {"site", st.site},
+        {"language", language},
+        {"link",
+         link}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    d.text = greeting + "\n\n" + ask + "\n\n" + w.button + ": " + link + "\n" + w.once +
+             "\n\n-- \n" + w.unsubscribe + ": " + unsubscribe_url + "\n";
     d.html = "<p>" + util::html_escape(greeting) + "</p>\n<p>" + util::html_escape(ask) +
              "</p>\n<p><a href=\"" + util::html_escape(link) + "\">" + util::html_escape(w.button) +
              "</a></p>\n<p>" + util::html_escape(w.once) + "</p>\n<p><small><a href=\"" +
@@ -244,8 +245,7 @@ void index::record_settled(std::span<std::string const> stays) {
 
 run_report invite(std::span<stay const> stays, survey::survey const& sv,
                   routing::organisation const& org, settings const& s, serve::invitations& book,
-                  serve::optouts const& optouts, routing::outbox& out, index& done,
-                  timestamp now) {
+                  serve::optouts const& optouts, routing::outbox& out, index& done, timestamp now) {
     run_report report;
     auto const problem = [&](std::string code, std::string message, std::uint32_t line) {
         if (report.problems.size() < max_problems)
@@ -270,7 +270,8 @@ run_report invite(std::span<stay const> stays, survey::survey const& sv,
         for (auto const& p : batch) {
             // Queued by a run that died before recording it: recorded now, not issued again.
             if (auto const* q = out.find(key_of(p.st->id, "invitation"))) {
-                recorded.push_back({p.st->id, p.st->site, "email", q->message.not_before, 0, false});
+                recorded.push_back(
+                    {p.st->id, p.st->site, "email", q->message.not_before, 0, false});
                 ++report.already;
                 continue;
             }
@@ -382,11 +383,12 @@ run_report invite(std::span<stay const> stays, survey::survey const& sv,
     return report;
 }
 
-std::vector<rate> response_rates(index const& done, serve::invitations const& book,
-                                 timestamp now) {
+std::vector<report::invitation_rate> response_rates(index const& done,
+                                                    serve::invitations const& book, timestamp now) {
     std::unordered_set<std::string> used;
     for (auto const& f : book.all(now))
         if (f.state == serve::token_state::used) used.insert(f.what.stay);
+    using rate = report::invitation_rate;
     std::vector<rate> out;
     for (auto const& e : done.entries()) {
         if (e.at > now) continue;  // not sent yet

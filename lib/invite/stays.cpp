@@ -12,8 +12,8 @@ namespace candor::invite {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> columns = {"stay_id", "email",    "name",
-                                                     "language", "site", "checkout"};
+constexpr std::array<std::string_view, 6> columns = {"stay_id",  "email", "name",
+                                                     "language", "site",  "checkout"};
 
 // "2026-11-23 11:00", "2026-11-23T11:00:00": wall-clock seconds (as if UTC).
 std::optional<timestamp> wall_clock(std::string_view t) {
@@ -29,7 +29,8 @@ std::optional<timestamp> wall_clock(std::string_view t) {
 result<std::vector<stay>> parse_stays(std::string_view csv, std::string_view file_name) {
     std::string const file(file_name);
     if (csv.size() > max_stays_bytes)
-        return fail("bad-stays", "an export is at most " + std::to_string(max_stays_bytes) + " bytes",
+        return fail("bad-stays",
+                    "an export is at most " + std::to_string(max_stays_bytes) + " bytes",
                     {.file = file});
     util::csv_scanner in(csv);
     std::array<int, columns.size()> at{};
@@ -59,9 +60,10 @@ result<std::vector<stay>> parse_stays(std::string_view csv, std::string_view fil
             if (cut == util::csv_scanner::cut::bad)
                 return fail("bad-stays", in.error(), {.file = file, .line = in.error_line()});
             if (cell.size() > max_stay_cell_bytes)
-                return fail("bad-stay",
-                            "a cell is longer than " + std::to_string(max_stay_cell_bytes) + " bytes",
-                            {.file = file, .line = line});
+                return fail(
+                    "bad-stay",
+                    "a cell is longer than " + std::to_string(max_stay_cell_bytes) + " bytes",
+                    {.file = file, .line = line});
             cells.emplace_back(cell);
             if (cut == util::csv_scanner::cut::last) break;
         }

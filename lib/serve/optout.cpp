@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t key_bytes = 32;
-constexpr std::size_t hash_bytes = 16;   // what the list keeps of an address
-constexpr std::size_t check_bytes = 8;   // what makes a token this server's
+constexpr std::size_t hash_bytes = 16;  // what the list keeps of an address
+constexpr std::size_t check_bytes = 8;  // what makes a token this server's
 constexpr auto variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 constexpr std::size_t token_chars = ((hash_bytes + check_bytes) * 4 + 2) / 3;
 
@@ -67,8 +67,8 @@ struct optouts::impl {
         return hmac<hash_bytes>(key, "address\n", a);
     }
     std::array<unsigned char, check_bytes> check(hash const& h) const {
-        return hmac<check_bytes>(key, "check\n",
-                                 std::string_view(reinterpret_cast<char const*>(h.data()), h.size()));
+        return hmac<check_bytes>(
+            key, "check\n", std::string_view(reinterpret_cast<char const*>(h.data()), h.size()));
     }
     std::optional<hash> parse(std::string_view token) const {
         std::array<unsigned char, hash_bytes + check_bytes> raw{};
@@ -105,7 +105,7 @@ result<optouts> optouts::open(fs::path const& dir) {
             randombytes_buf(k.data(), k.size());
             util::write_file_durably(key_file, seal::as_bytes(k), {}, 0600);
         }
-        struct stat st{};
+        struct stat st {};
         if (::stat(key_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
             return fail("key-permissions", "secret readable by group or others; chmod 600 it",
                         {.file = key_file.string()});
@@ -163,9 +163,13 @@ result<void> optouts::record(std::string_view token) {
     auto const line = hex(*h);
     std::lock_guard lock(p_->mutex);
     if (p_->hashes.count(line)) return {};
-    int fd = ::open(p_->file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int fd = ::open(p_->file.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) return fail("io", "cannot open " + p_->file.string());
-    auto const text = line + "\n";
+    // After a torn last line (a crash mid-append), a line end first: the new one stays whole.
+    struct stat st{};
+    char last = '\n';
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) (void)::pread(fd, &last, 1, st.st_size - 1);
+    auto const text = (last == '\n' ? "" : "\n") + line + "\n";
     bool const ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
                     ::fdatasync(fd) == 0;
     ::close(fd);
@@ -200,21 +204,22 @@ void add_optout_routes(kiosk::http::hardened_server& http, optouts& list, page_f
         page(res, 404, "No such link", "<p class=\"note\">This link is not one of ours.</p>");
     };
     // The token is checked before the page offers anything; it is shown nowhere.
-    http.Get("/u/([A-Za-z0-9_-]+)", [&list, page, not_ours](httplib::Request const& req,
-                                                            httplib::Response& res) {
-        if (!list.valid(req.matches[1].str())) return not_ours(res);
-        page(res, 200, "Unsubscribe",
-             "<p class=\"note\">You will not be invited to give your feedback again.</p>"
-             "<form method=\"post\"><input type=\"hidden\" name=\"List-Unsubscribe\" "
-             "value=\"One-Click\"><button type=\"submit\">Unsubscribe</button></form>");
-    });
+    http.Get("/u/([A-Za-z0-9_-]+)",
+             [&list, page, not_ours](httplib::Request const& req, httplib::Response& res) {
+                 if (!list.valid(req.matches[1].str())) return not_ours(res);
+                 page(res, 200, "Unsubscribe",
+                      "<p class=\"note\">You will not be invited to give your feedback again.</p>"
+                      "<form method=\"post\"><input type=\"hidden\" name=\"List-Unsubscribe\" "
+                      "value=\"One-Click\"><button type=\"submit\">Unsubscribe</button></form>");
+             });
     http.Post("/u/([A-Za-z0-9_-]+)", [&list, page, not_ours](httplib::Request const& req,
                                                              httplib::Response& res) {
         auto ok = list.record(req.matches[1].str());
         if (!ok) {
             if (ok.error().front().code == "bad-token") return not_ours(res);
-            return page(res, 503, "Try again later",
-                        "<p class=\"note\">Your request could not be recorded; try again later.</p>");
+            return page(
+                res, 503, "Try again later",
+                "<p class=\"note\">Your request could not be recorded; try again later.</p>");
         }
         page(res, 200, "Unsubscribed",
              "<p class=\"note\">Done: you will not be invited to give your feedback again.</p>");

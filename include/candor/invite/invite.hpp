@@ -19,6 +19,7 @@
 
 #include "candor/error.hpp"
 #include "candor/journal/segment.hpp"
+#include "candor/report/report.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/routing/outbox.hpp"
 #include "candor/serve/invitations.hpp"
@@ -131,20 +132,12 @@ class index {
 // next send_due() (`candor route run`), each no earlier than its time.
 run_report invite(std::span<stay const> stays, survey::survey const& survey,
                   routing::organisation const& org, settings const& s, serve::invitations& book,
-                  serve::optouts const& optouts, routing::outbox& out, index& done,
-                  timestamp now);
+                  serve::optouts const& optouts, routing::outbox& out, index& done, timestamp now);
 
 // The response rate: invitations sent (their time has come) and answered (their link was
 // used), by site and channel.
-struct rate {
-    std::string site;
-    std::string channel;
-    std::uint64_t sent = 0;
-    std::uint64_t answered = 0;
-    double ratio() const noexcept { return sent ? double(answered) / double(sent) : 0; }
-};
-std::vector<rate> response_rates(index const& done, serve::invitations const& book,
-                                 timestamp now);
+std::vector<report::invitation_rate> response_rates(index const& done,
+                                                    serve::invitations const& book, timestamp now);
 
 // The folders beside head office's server state: DIR/invited (the index).
 inline constexpr std::string_view index_folder = "invited";
