@@ -45,15 +45,12 @@ int run_mail_pull(mail_pull_options const& opts) {
         std::cerr << render(cases ? outbox.error() : cases.error());
         return 2;
     }
-    routing::pull_options o;
-    if (!opts.reply_domain.empty()) {
-        auto key = routing::mail_key(layout.mail_key);
-        if (!key) {
-            std::cerr << render(key.error());
-            return 2;
-        }
-        o.replies = {opts.reply_domain, "reply", std::move(*key)};
+    auto replies = routing::load_reply_addresses(opts.reply_domain, layout.mail_key);
+    if (!replies) {
+        std::cerr << render(replies.error());
+        return 2;
     }
+    routing::pull_options o{std::move(*replies), {}};
     std::optional<serve::optouts> optouts;
     if (!opts.server.empty()) {
         auto list = serve::open_optouts(opts.server);

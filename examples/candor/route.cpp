@@ -91,18 +91,14 @@ int run_route_run(route_run_options const& opts) {
         return 2;
     }
 
-    routing::reply_addresses replies;
-    if (!opts.reply_domain.empty()) {
-        auto key = routing::mail_key(layout.mail_key);
-        if (!key) {
-            std::cerr << render(key.error());
-            return 2;
-        }
-        replies = {opts.reply_domain, "reply", std::move(*key)};
+    auto replies = routing::load_reply_addresses(opts.reply_domain, layout.mail_key);
+    if (!replies) {
+        std::cerr << render(replies.error());
+        return 2;
     }
     routing::maildir_sink mail(
         opts.maildir.empty() ? layout.mail : std::filesystem::path(opts.maildir),
-        {opts.mail_from, replies}, routing::system_now);
+        {opts.mail_from}, routing::system_now, *replies);
     routing::sinks sinks{&mail, nullptr, nullptr};
     std::unique_ptr<routing::smtp_sink> smtp;
     if (!opts.smtp.empty()) {
@@ -112,8 +108,7 @@ int run_route_run(route_run_options const& opts) {
                                 "",
                                 routing::smtp_tls::required,
                                 opts.smtp_ca,
-                                30,
-                                replies};
+                                30};
         auto tls = routing::parse_smtp_tls(opts.smtp_tls);
         if (!tls) {
             std::cerr << render(tls.error());
@@ -128,7 +123,7 @@ int run_route_run(route_run_options const& opts) {
             }
             o.password = std::move(*password);
         }
-        smtp = std::make_unique<routing::smtp_sink>(std::move(o), routing::system_now);
+        smtp = std::make_unique<routing::smtp_sink>(std::move(o), routing::system_now, *replies);
         sinks.email = smtp.get();
     }
     std::unique_ptr<routing::webhook_sink> webhook;

@@ -325,6 +325,14 @@ result<std::string> mail_key(std::filesystem::path const& file) {
     }
 }
 
+result<reply_addresses> load_reply_addresses(std::string const& domain,
+                                             std::filesystem::path const& key_file) {
+    if (domain.empty()) return reply_addresses{};
+    auto key = mail_key(key_file);
+    if (!key) return unexpected(std::move(key).error());
+    return reply_addresses{domain, "reply", std::move(*key)};
+}
+
 std::string signed_reply_address(std::string_view thread, reply_addresses const& to) {
     if (to.domain.empty() || to.key.empty()) return {};
     std::string local = to.local + "+";

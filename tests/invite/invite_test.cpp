@@ -256,8 +256,8 @@ TEST_CASE("invitations and reminders parse in Python without defects; nothing in
     auto const ack = routing::mail_acknowledgement(c);
     w.out.queue(std::span(&ack, 1), now);
     routing::reply_addresses const replies{"reply.fb.example", "reply", std::string(32, '\x07')};
-    routing::maildir_sink mail(w.dir / "mail", {"Candor H\xC3\xB4tels <candor@localhost>", replies},
-                               [] { return at("2026-11-28T00:00:00Z"); });
+    routing::maildir_sink mail(w.dir / "mail", {"Candor H\xC3\xB4tels <candor@localhost>"},
+                               [] { return at("2026-11-28T00:00:00Z"); }, replies);
     routing::sinks to{&mail, nullptr, nullptr};
     auto const sent = w.out.send_due(to, at("2026-11-28T00:00:00Z"));
     CHECK(sent.failed == 0);

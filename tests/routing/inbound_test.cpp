@@ -61,7 +61,7 @@ struct hq {
     }
 };
 
-std::string mail(std::string const& headers, std::string const& body = "Thanks, but no.\n") {
+std::string message(std::string const& headers, std::string const& body = "Thanks, but no.\n") {
     return headers + "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n" + body;
 }
 
@@ -113,7 +113,7 @@ TEST_CASE("the MIME reader: charsets, encodings, and hostile messages within its
     CHECK_FALSE(m->automatic);
 
     // Invalid UTF-8 (a lone continuation, an overlong slash, a surrogate) becomes U+FFFD.
-    auto bad = parse_inbound(mail("From: g@x.example\n",
+    auto bad = parse_inbound(message("From: g@x.example\n",
                                   "a\x80"
                                   "b\xC0\xAF"
                                   "c\xED\xA0\x80"
@@ -153,7 +153,7 @@ TEST_CASE("the MIME reader: charsets, encodings, and hostile messages within its
     CHECK_FALSE(parse_inbound("").has_value());
     // Header injection in what is read: a CR LF in an encoded Subject stays in one line.
     auto inj =
-        parse_inbound(mail("From: g@x.example\nSubject: =?UTF-8?B?aGkNCkJjYzogZXZpbA==?=\n"));
+        parse_inbound(message("From: g@x.example\nSubject: =?UTF-8?B?aGkNCkJjYzogZXZpbA==?=\n"));
     REQUIRE(inj.has_value());
     CHECK(inj->subject == "hi Bcc: evil");
 
@@ -165,12 +165,12 @@ TEST_CASE("the MIME reader: charsets, encodings, and hostile messages within its
         "Status: 5.1.1\n--r--\n");
     REQUIRE(dsn.has_value());
     CHECK(dsn->bounce);
-    CHECK(parse_inbound(mail("From: g@x.example\nReturn-Path: <>\n"))->bounce);
-    CHECK(parse_inbound(mail("From: g@x.example\nAuto-Submitted: auto-replied\n"))->automatic);
-    CHECK(parse_inbound(mail("From: g@x.example\nX-Autoreply: yes\n"))->automatic);
-    CHECK(parse_inbound(mail("From: g@x.example\nPrecedence: bulk\n"))->automatic);
-    CHECK(parse_inbound(mail("From: g@x.example\nPrecedence: auto_reply\n"))->automatic);
-    CHECK_FALSE(parse_inbound(mail("From: g@x.example\nAuto-Submitted: no\n"))->automatic);
+    CHECK(parse_inbound(message("From: g@x.example\nReturn-Path: <>\n"))->bounce);
+    CHECK(parse_inbound(message("From: g@x.example\nAuto-Submitted: auto-replied\n"))->automatic);
+    CHECK(parse_inbound(message("From: g@x.example\nX-Autoreply: yes\n"))->automatic);
+    CHECK(parse_inbound(message("From: g@x.example\nPrecedence: bulk\n"))->automatic);
+    CHECK(parse_inbound(message("From: g@x.example\nPrecedence: auto_reply\n"))->automatic);
+    CHECK_FALSE(parse_inbound(message("From: g@x.example\nAuto-Submitted: no\n"))->automatic);
 }
 
 TEST_CASE("mail pull: replies re-open their case; strangers open one; bounces none; once each") {
@@ -181,19 +181,19 @@ TEST_CASE("mail pull: replies re-open their case; strangers open one; bounces no
 
     // 1. To the signed address, from whatever From.
     deliver(h.maildir, "1.a",
-            mail("From: someone@else.example\nTo: " + signed_reply_address(id, replies) +
+            message("From: someone@else.example\nTo: " + signed_reply_address(id, replies) +
                      "\nMessage-ID: <1@guest>\nSubject: Re: answer\n",
                  "Still cold.\n> Our answer to your feedback\n"));
     // 2. By References, from the case's guest: attached. 3. The same References from
     // another sender: not trusted, a case of its own.
     auto const root = "<" + mail::message_id("case/" + id) + ">";
     deliver(h.maildir, "2.a",
-            mail("From: Guest <guest@example.com>\nTo: candor@localhost\nMessage-ID: <2@guest>\n"
+            message("From: Guest <guest@example.com>\nTo: candor@localhost\nMessage-ID: <2@guest>\n"
                  "In-Reply-To: " +
                      root + "\n",
                  "And the noise.\n"));
     deliver(h.maildir, "3.a",
-            mail("From: Mallory <mallory@attacker.example>\nTo: candor@localhost\n"
+            message("From: Mallory <mallory@attacker.example>\nTo: candor@localhost\n"
                  "Message-ID: <3@m>\nReferences: " +
                      root + "\n",
                  "Close it.\n"));
@@ -203,7 +203,7 @@ TEST_CASE("mail pull: replies re-open their case; strangers open one; bounces no
             "Content-Type: multipart/report; report-type=delivery-status; boundary=r\n\n--r\n"
             "Content-Type: message/delivery-status\n\nStatus: 5.1.1\n--r--\n");
     deliver(h.maildir, "5.a",
-            mail("From: guest@example.com\nTo: " + signed_reply_address(id, replies) +
+            message("From: guest@example.com\nTo: " + signed_reply_address(id, replies) +
                      "\nMessage-ID: <5@guest>\nAuto-Submitted: auto-replied\n",
                  "I am away.\n"));
     // 6. Hostile: nested past the bound. Set aside, nothing else.
@@ -242,10 +242,10 @@ TEST_CASE("mail pull: replies re-open their case; strangers open one; bounces no
     // The same messages delivered again (the MTA retried), and after reopening the log:
     // nothing is taken twice.
     deliver(h.maildir, "7.a",
-            mail("From: someone@else.example\nTo: " + signed_reply_address(id, replies) +
+            message("From: someone@else.example\nTo: " + signed_reply_address(id, replies) +
                  "\nMessage-ID: <1@guest>\n"));
     deliver(h.maildir, "8.a",
-            mail("From: Mallory <mallory@attacker.example>\nMessage-ID: <3@m>\n"));
+            message("From: Mallory <mallory@attacker.example>\nMessage-ID: <3@m>\n"));
     h.cases = case_log::open(h.dir / "cases-unused", fast()).value();
     h.cases = case_log::open(h.dir / "cases", fast()).value();
     r = h.pull();

@@ -58,6 +58,10 @@ inline constexpr std::size_t mail_key_bytes = 32;
 // The key in `file`, made (0600, random) when it does not exist yet; refused when group or
 // others may read it ("key-permissions"), "io" when it cannot be read or written.
 result<std::string> mail_key(std::filesystem::path const& file);
+// The addresses of `domain` signed with the key in `key_file` (mail_key(), made when missing);
+// none (an empty domain) when `domain` is empty.
+result<reply_addresses> load_reply_addresses(std::string const& domain,
+                                             std::filesystem::path const& key_file);
 // The signed address of `thread`; empty when `to.domain` is.
 std::string signed_reply_address(std::string_view thread, reply_addresses const& to);
 // The thread a signed address names, when its MAC is right (compared in constant time);
@@ -163,17 +167,19 @@ std::string legacy_webhook_signature(std::string_view secret, timestamp time,
 // idempotency key, so a re-sent delivery replaces nothing and is recognised.
 struct maildir_options {
     std::string from = "Candor <candor@localhost>";
-    reply_addresses replies;  // Reply-To of guest mails
 };
 class maildir_sink final : public sink {
   public:
-    maildir_sink(std::filesystem::path dir, maildir_options options, clock_fn clock);
+    // `replies`: the Reply-To of guest mails (none by default).
+    maildir_sink(std::filesystem::path dir, maildir_options options, clock_fn clock,
+                 reply_addresses replies = {});
     result<void> send(delivery const& d) override;
 
   private:
     std::filesystem::path dir_;
     maildir_options options_;
     clock_fn clock_;
+    reply_addresses replies_;
 };
 
 // Mail submitted to an SMTP relay (RFC 6409) with libcurl, the same message the Maildir gets.
@@ -197,7 +203,6 @@ struct smtp_options {
     smtp_tls tls = smtp_tls::required;
     std::string ca_file;  // CA certificates to trust beyond the system's (a private relay)
     int timeout_seconds = 30;
-    reply_addresses replies;  // Reply-To of guest mails
 };
 // The password from `file` (refused when group or others may read it, "key-permissions"),
 // else from the environment variable `variable` when set, else "no-password". One line; the
@@ -206,7 +211,7 @@ result<std::string> read_smtp_password(std::filesystem::path const& file,
                                        char const* variable = "CANDOR_SMTP_PASSWORD");
 class smtp_sink final : public sink {
   public:
-    smtp_sink(smtp_options options, clock_fn clock);
+    smtp_sink(smtp_options options, clock_fn clock, reply_addresses replies = {});
     ~smtp_sink() override;
     result<void> send(delivery const& d) override;
 
