@@ -60,7 +60,7 @@ int run_invite(invite_options const& opts) {
     }
     auto book = serve::open_invitations(opts.server);
     auto optouts = serve::open_optouts(opts.server);
-    auto done = invite::index::open(std::filesystem::path(opts.server) / invite::index_folder);
+    auto done = invite::stay_index::open(std::filesystem::path(opts.server) / invite::index_folder);
     auto out = routing::outbox::open(routing::layout_of(opts.store).outbox);
     for (auto const* e : {book ? nullptr : &book.error(), optouts ? nullptr : &optouts.error(),
                           done ? nullptr : &done.error(), out ? nullptr : &out.error()})

@@ -159,7 +159,7 @@ std::optional<std::vector<report::invitation_rate>> load_invitation_rates(std::s
         std::cerr << render(book.error());
         return std::nullopt;
     }
-    auto done = invite::index::open(std::filesystem::path(server) / invite::index_folder);
+    auto done = invite::stay_index::open(std::filesystem::path(server) / invite::index_folder);
     if (!done) {
         std::cerr << render(done.error());
         return std::nullopt;

@@ -173,7 +173,7 @@ timestamp send_time(timestamp after, quiet_hours const& q, routing::local_time c
 
 // ---- the index
 
-struct index::impl {
+struct stay_index::impl {
     std::optional<util::event_log> log;
     std::vector<entry> entries;
     std::unordered_map<std::string, std::size_t> by_stay;
@@ -205,27 +205,28 @@ struct index::impl {
     }
 };
 
-result<index> index::open(std::filesystem::path const& dir, journal::segment_options options) {
+result<stay_index> stay_index::open(std::filesystem::path const& dir,
+                                    journal::segment_options options) {
     auto p = std::make_unique<impl>();
     auto log = util::event_log::open(dir, options, [&](json const& e) { p->apply(e); });
     if (!log) return unexpected(log.error());
     p->log.emplace(std::move(*log));
-    return index(std::move(p));
+    return stay_index(std::move(p));
 }
 
-index::index(std::unique_ptr<impl> p) : p_(std::move(p)) {}
-index::index(index&&) noexcept = default;
-index& index::operator=(index&&) noexcept = default;
-index::~index() = default;
+stay_index::stay_index(std::unique_ptr<impl> p) : p_(std::move(p)) {}
+stay_index::stay_index(stay_index&&) noexcept = default;
+stay_index& stay_index::operator=(stay_index&&) noexcept = default;
+stay_index::~stay_index() = default;
 
-bool index::invited(std::string_view stay) const {
+bool stay_index::invited(std::string_view stay) const {
     return p_->by_stay.count(std::string(stay)) != 0;
 }
-std::vector<index::entry> const& index::entries() const noexcept {
+std::vector<stay_index::entry> const& stay_index::entries() const noexcept {
     return p_->entries;
 }
 
-void index::record(std::span<entry const> invited) {
+void stay_index::record(std::span<entry const> invited) {
     if (invited.empty()) return;
     json stays = json::array();
     for (auto const& e : invited)
@@ -233,11 +234,11 @@ void index::record(std::span<entry const> invited) {
     p_->write({{"t", "invite"}, {"stays", std::move(stays)}});
 }
 
-void index::record_reminders(std::span<std::string const> stays, timestamp at) {
+void stay_index::record_reminders(std::span<std::string const> stays, timestamp at) {
     if (!stays.empty()) p_->write({{"t", "remind"}, {"at", at}, {"stays", stays}});
 }
 
-void index::record_settled(std::span<std::string const> stays) {
+void stay_index::record_settled(std::span<std::string const> stays) {
     if (!stays.empty()) p_->write({{"t", "settle"}, {"stays", stays}});
 }
 
@@ -245,7 +246,8 @@ void index::record_settled(std::span<std::string const> stays) {
 
 run_report invite(std::span<stay const> stays, survey::survey const& sv,
                   routing::organisation const& org, settings const& s, serve::invitations& book,
-                  serve::optouts const& optouts, routing::outbox& out, index& done, timestamp now) {
+                  serve::optouts const& optouts, routing::outbox& out, stay_index& done,
+                  timestamp now) {
     run_report report;
     auto const problem = [&](std::string code, std::string message, std::uint32_t line) {
         if (report.problems.size() < max_problems)
@@ -265,7 +267,7 @@ run_report invite(std::span<stay const> stays, survey::survey const& sv,
     auto const flush = [&] {
         if (batch.empty()) return;
         std::vector<serve::invitation> what;
-        std::vector<index::entry> recorded;
+        std::vector<stay_index::entry> recorded;
         std::vector<pending> fresh;
         for (auto const& p : batch) {
             // Queued by a run that died before recording it: recorded now, not issued again.
@@ -337,7 +339,7 @@ run_report invite(std::span<stay const> stays, survey::survey const& sv,
 
     // Reminders: once, when due, to a link still open and an address still wanted.
     if (s.remind_after.amount <= 0) return report;
-    std::vector<index::entry const*> due;
+    std::vector<stay_index::entry const*> due;
     for (auto const& e : done.entries()) {
         if (e.reminded != 0 || e.settled || e.at > now) continue;
         auto const& place = place_of(org, e.site);
@@ -383,7 +385,7 @@ run_report invite(std::span<stay const> stays, survey::survey const& sv,
     return report;
 }
 
-std::vector<report::invitation_rate> response_rates(index const& done,
+std::vector<report::invitation_rate> response_rates(stay_index const& done,
                                                     serve::invitations const& book, timestamp now) {
     std::unordered_set<std::string> used;
     for (auto const& f : book.all(now))

@@ -45,7 +45,7 @@ struct world {
     serve::invitations book = serve::invitations::open(dir / "invitations").value();
     serve::optouts optouts = serve::optouts::open(dir / "optout").value();
     routing::outbox out = routing::outbox::open(dir / "outbox", {}, fast()).value();
-    index done = index::open(dir / "invited", fast()).value();
+    stay_index done = stay_index::open(dir / "invited", fast()).value();
     routing::organisation org = zoned_org();
     settings s;
     world() {
@@ -178,8 +178,8 @@ TEST_CASE("invite: once per stay, on time, in the guest's language; opt-outs; on
 
     // Again, on an overlapping export, and after reopening everything: only the new stay.
     auto const dir = w.dir.path();
-    w.done = index::open(dir / "tmp-unused", fast()).value();  // releases the index's lock
-    w.done = index::open(dir / "invited", fast()).value();
+    w.done = stay_index::open(dir / "tmp-unused", fast()).value();  // releases the index's lock
+    w.done = stay_index::open(dir / "invited", fast()).value();
     w.out = routing::outbox::open(dir / "tmp-unused-outbox", {}, fast()).value();
     w.out = routing::outbox::open(dir / "outbox", {}, fast()).value();
     auto const later = at("2026-11-23T15:00:00Z");
@@ -256,8 +256,9 @@ TEST_CASE("invitations and reminders parse in Python without defects; nothing in
     auto const ack = routing::mail_acknowledgement(c);
     w.out.queue(std::span(&ack, 1), now);
     routing::reply_addresses const replies{"reply.fb.example", "reply", std::string(32, '\x07')};
-    routing::maildir_sink mail(w.dir / "mail", {"Candor H\xC3\xB4tels <candor@localhost>"},
-                               [] { return at("2026-11-28T00:00:00Z"); }, replies);
+    routing::maildir_sink mail(
+        w.dir / "mail", {"Candor H\xC3\xB4tels <candor@localhost>"},
+        [] { return at("2026-11-28T00:00:00Z"); }, replies);
     routing::sinks to{&mail, nullptr, nullptr};
     auto const sent = w.out.send_due(to, at("2026-11-28T00:00:00Z"));
     CHECK(sent.failed == 0);
@@ -276,7 +277,7 @@ TEST_CASE("invitations and reminders parse in Python without defects; nothing in
             for (char const* fake : {"Bcc:", "To:", "Subject:"})
                 CHECK_MESSAGE(line.rfind(fake, 0) != 0, line);
         CHECK(h.at("reply-to").get<std::string>().starts_with("reply+"));
-        auto const thread = routing::thread_of_reply_address(h.at("reply-to"), replies);
+        auto const thread = routing::thread_of_reply_address(h.at("reply-to").get<std::string>(), replies);
         REQUIRE(thread.has_value());
         if (h.contains("list-unsubscribe")) {
             ++invitations;

@@ -114,10 +114,10 @@ TEST_CASE("the MIME reader: charsets, encodings, and hostile messages within its
 
     // Invalid UTF-8 (a lone continuation, an overlong slash, a surrogate) becomes U+FFFD.
     auto bad = parse_inbound(message("From: g@x.example\n",
-                                  "a\x80"
-                                  "b\xC0\xAF"
-                                  "c\xED\xA0\x80"
-                                  "d\n"));
+                                     "a\x80"
+                                     "b\xC0\xAF"
+                                     "c\xED\xA0\x80"
+                                     "d\n"));
     REQUIRE(bad.has_value());
     CHECK(bad->text ==
           "a\xEF\xBF\xBD"
@@ -182,21 +182,21 @@ TEST_CASE("mail pull: replies re-open their case; strangers open one; bounces no
     // 1. To the signed address, from whatever From.
     deliver(h.maildir, "1.a",
             message("From: someone@else.example\nTo: " + signed_reply_address(id, replies) +
-                     "\nMessage-ID: <1@guest>\nSubject: Re: answer\n",
-                 "Still cold.\n> Our answer to your feedback\n"));
+                        "\nMessage-ID: <1@guest>\nSubject: Re: answer\n",
+                    "Still cold.\n> Our answer to your feedback\n"));
     // 2. By References, from the case's guest: attached. 3. The same References from
     // another sender: not trusted, a case of its own.
     auto const root = "<" + mail::message_id("case/" + id) + ">";
     deliver(h.maildir, "2.a",
             message("From: Guest <guest@example.com>\nTo: candor@localhost\nMessage-ID: <2@guest>\n"
-                 "In-Reply-To: " +
-                     root + "\n",
-                 "And the noise.\n"));
+                    "In-Reply-To: " +
+                        root + "\n",
+                    "And the noise.\n"));
     deliver(h.maildir, "3.a",
             message("From: Mallory <mallory@attacker.example>\nTo: candor@localhost\n"
-                 "Message-ID: <3@m>\nReferences: " +
-                     root + "\n",
-                 "Close it.\n"));
+                    "Message-ID: <3@m>\nReferences: " +
+                        root + "\n",
+                    "Close it.\n"));
     // 4. A bounce, 5. an auto-reply to the signed address: recognised, never answered.
     deliver(h.maildir, "4.a",
             "From: MAILER-DAEMON@mx.example\nMessage-ID: <4@mx>\n"
@@ -204,8 +204,8 @@ TEST_CASE("mail pull: replies re-open their case; strangers open one; bounces no
             "Content-Type: message/delivery-status\n\nStatus: 5.1.1\n--r--\n");
     deliver(h.maildir, "5.a",
             message("From: guest@example.com\nTo: " + signed_reply_address(id, replies) +
-                     "\nMessage-ID: <5@guest>\nAuto-Submitted: auto-replied\n",
-                 "I am away.\n"));
+                        "\nMessage-ID: <5@guest>\nAuto-Submitted: auto-replied\n",
+                    "I am away.\n"));
     // 6. Hostile: nested past the bound. Set aside, nothing else.
     std::string deep = "From: g@x.example\nMessage-ID: <6@x>\n";
     for (int i = 0; i < 50; ++i)
@@ -243,7 +243,7 @@ TEST_CASE("mail pull: replies re-open their case; strangers open one; bounces no
     // nothing is taken twice.
     deliver(h.maildir, "7.a",
             message("From: someone@else.example\nTo: " + signed_reply_address(id, replies) +
-                 "\nMessage-ID: <1@guest>\n"));
+                    "\nMessage-ID: <1@guest>\n"));
     deliver(h.maildir, "8.a",
             message("From: Mallory <mallory@attacker.example>\nMessage-ID: <3@m>\n"));
     h.cases = case_log::open(h.dir / "cases-unused", fast()).value();

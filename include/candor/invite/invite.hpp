@@ -94,14 +94,14 @@ struct run_report {
     errors problems;                // the first few
 };
 
-class index {
+class stay_index {
   public:
-    // Opens (creating, 0700) the index in DIR.
-    static result<index> open(std::filesystem::path const& dir,
-                              journal::segment_options options = {});
-    index(index&&) noexcept;
-    index& operator=(index&&) noexcept;
-    ~index();
+    // Opens (creating, 0700) the index in DIR (it is named stay_index: POSIX has an index()).
+    static result<stay_index> open(std::filesystem::path const& dir,
+                                   journal::segment_options options = {});
+    stay_index(stay_index&&) noexcept;
+    stay_index& operator=(stay_index&&) noexcept;
+    ~stay_index();
 
     struct entry {
         std::string stay;
@@ -120,7 +120,7 @@ class index {
 
   private:
     struct impl;
-    explicit index(std::unique_ptr<impl> p);
+    explicit stay_index(std::unique_ptr<impl> p);
     std::unique_ptr<impl> p_;
 };
 
@@ -132,11 +132,12 @@ class index {
 // next send_due() (`candor route run`), each no earlier than its time.
 run_report invite(std::span<stay const> stays, survey::survey const& survey,
                   routing::organisation const& org, settings const& s, serve::invitations& book,
-                  serve::optouts const& optouts, routing::outbox& out, index& done, timestamp now);
+                  serve::optouts const& optouts, routing::outbox& out, stay_index& done,
+                  timestamp now);
 
 // The response rate: invitations sent (their time has come) and answered (their link was
 // used), by site and channel.
-std::vector<report::invitation_rate> response_rates(index const& done,
+std::vector<report::invitation_rate> response_rates(stay_index const& done,
                                                     serve::invitations const& book, timestamp now);
 
 // The folders beside head office's server state: DIR/invited (the index).

@@ -75,7 +75,7 @@ void BM_invite_export(benchmark::State& state) {
         auto book = serve::invitations::open(dir / "invitations").value();
         auto optouts = serve::optouts::open(dir / "optout").value();
         auto out = routing::outbox::open(dir / "outbox").value();
-        auto done = invite::index::open(dir / "invited").value();
+        auto done = invite::stay_index::open(dir / "invited").value();
         state.ResumeTiming();
         auto r = invite::invite(stays, hotel(), org(), s, book, optouts, out, done, now);
         if (r.invited != export_stays) state.SkipWithError("not all invited");
