@@ -73,7 +73,7 @@ std::string const header = "stay_id,email,name,language,site,checkout\n";
 
 }  // namespace
 
-TEST_CASE("send time: quiet hours on the site's clock, across midnight and summer time") {
+TEST_CASE("send time: quiet hours on the site's clock across midnight and summer time") {
     auto const paris = zone("Europe/Paris");
     auto const q = default_quiet_hours;
     CHECK(q == quiet_hours{21 * 60, 9 * 60});
@@ -99,7 +99,7 @@ TEST_CASE("send time: quiet hours on the site's clock, across midnight and summe
         CHECK_FALSE(parse_quiet_hours(bad).has_value());
 }
 
-TEST_CASE("the stays of an export: columns by name, bad rows refused with their line") {
+TEST_CASE("the stays of an export: columns by name and bad rows refused with their line") {
     auto ok = parse_stays(
         "site,checkout,stay_id,language,name,email,room\n"
         "paris-01,2026-11-23 11:00,S1,fr,\"Dubois, Marie\",marie@example.com,12\n"
@@ -132,7 +132,7 @@ TEST_CASE("the stays of an export: columns by name, bad rows refused with their 
     CHECK_FALSE(parse_stays(header + "S1,\"a@b.c,A,en,paris-01,x\n", "s").has_value());
 }
 
-TEST_CASE("invite: once per stay, on time, in the guest's language; opt-outs; one reminder") {
+TEST_CASE("invite: once per stay on time in the guest's language with opt-outs and one reminder") {
     world w;
     REQUIRE(w.optouts.record(w.optouts.token("Opted.Out@Example.com")).has_value());
     auto const now = at("2026-11-23T12:00:00Z");
@@ -236,7 +236,7 @@ TEST_CASE("invite: once per stay, on time, in the guest's language; opt-outs; on
     }
 }
 
-TEST_CASE("invitations and reminders parse in Python without defects; nothing injects a header") {
+TEST_CASE("invitations and reminders parse in Python without defects and nothing injects a header") {
     world w;
     auto const now = at("2026-11-23T12:00:00Z");
     w.run(header +

@@ -67,7 +67,7 @@ std::string message(std::string const& headers, std::string const& body = "Thank
 
 }  // namespace
 
-TEST_CASE("the signed reply address names its thread, and only its own key's") {
+TEST_CASE("the signed reply address names its thread and only its own key's") {
     auto const a = signed_reply_address("kiosk-1:7", replies);
     CHECK(a.starts_with("reply+kiosk-1=3a7."));
     CHECK(a.ends_with("@reply.fb.example"));
@@ -90,7 +90,7 @@ TEST_CASE("the signed reply address names its thread, and only its own key's") {
     CHECK(signed_reply_address("x", {}).empty());
 }
 
-TEST_CASE("the MIME reader: charsets, encodings, and hostile messages within its bounds") {
+TEST_CASE("the MIME reader: charsets and encodings and hostile messages within its bounds") {
     auto m = parse_inbound(
         "From: =?ISO-8859-1?Q?Ren=E9?= <Rene@Example.COM>\r\n"
         "To: a@b.example,\r\n \"x, y\" <reply+k.abc@reply.fb.example>\r\n"
@@ -173,7 +173,7 @@ TEST_CASE("the MIME reader: charsets, encodings, and hostile messages within its
     CHECK_FALSE(parse_inbound(message("From: g@x.example\nAuto-Submitted: no\n"))->automatic);
 }
 
-TEST_CASE("mail pull: replies re-open their case; strangers open one; bounces none; once each") {
+TEST_CASE("mail pull: replies re-open their case and strangers open one and bounces none and each once") {
     hq h;
     auto const id = h.card_case();
     REQUIRE(h.cases.find(id)->state == case_state::resolved);

@@ -15,7 +15,7 @@
 
 using namespace candor;
 
-TEST_CASE("opt-out: one click records it, the page offers it, forged links are 404") {
+TEST_CASE("opt-out: one click records it and the page offers it and forged links are 404") {
     test::temp_dir dir;
     auto hq = seal::make_hq_keys();
     auto key = seal::make_device_keys("hq-web");
