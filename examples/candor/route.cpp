@@ -34,7 +34,6 @@ struct route_run_options : route_options {
     bool quiet = false;
 };
 
-
 int run_route_check(route_options const& opts) {
     auto org = load_org(opts.org);
     if (!org) return 1;
@@ -97,8 +96,8 @@ int run_route_run(route_run_options const& opts) {
         return 2;
     }
     routing::maildir_sink mail(
-        opts.maildir.empty() ? layout.mail : std::filesystem::path(opts.maildir),
-        {opts.mail_from}, routing::system_now, *replies);
+        opts.maildir.empty() ? layout.mail : std::filesystem::path(opts.maildir), {opts.mail_from},
+        routing::system_now, *replies);
     routing::sinks sinks{&mail, nullptr, nullptr};
     std::unique_ptr<routing::smtp_sink> smtp;
     if (!opts.smtp.empty()) {

@@ -1,8 +1,8 @@
 // The head-office report as one HTML file: inline CSS and hand-drawn SVG, no script, no
 // outside resource, printable. Everything that came from data is escaped.
-#include <cstdio>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 

@@ -1,7 +1,7 @@
 // The figures (`candor stats`) and the report as plain text for a terminal.
-#include <cstdio>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "candor/report/render.hpp"
 #include "candor/time.hpp"

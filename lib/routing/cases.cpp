@@ -9,8 +9,8 @@
 #include <unordered_set>
 
 #include "candor/routing/notification.hpp"
-#include "util/event_log.hpp"
 #include "candor/seal/bytes.hpp"
+#include "util/event_log.hpp"
 #include "util/file_io.hpp"
 
 namespace candor::routing {
@@ -416,7 +416,8 @@ result<routed_case> case_log::open_from_mail(std::string const& message_id,
 }
 
 void case_log::mail_seen(std::string const& message_id, std::string const& what, timestamp now) {
-    p_->write({{"t", "mail"}, {"id", ""}, {"message_id", message_id}, {"what", what}, {"time", now}});
+    p_->write(
+        {{"t", "mail"}, {"id", ""}, {"message_id", message_id}, {"what", what}, {"time", now}});
 }
 
 std::vector<escalation> case_log::due(router const& router, timestamp now) const {

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <stdexcept>
 #include <ctime>
+#include <stdexcept>
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -312,7 +312,7 @@ result<std::string> mail_key(std::filesystem::path const& file) {
             util::write_file_durably(file, seal::as_bytes(k), {}, 0600);
             return k;
         }
-        struct stat st{};
+        struct stat st {};
         if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
             return fail("key-permissions", "secret readable by group or others; chmod 600 it",
                         {.file = file.string()});
@@ -359,8 +359,8 @@ std::optional<std::string> thread_of_reply_address(std::string_view address,
     for (auto& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (a.size() <= prefix.size() + suffix.size() || !a.starts_with(prefix) || !a.ends_with(suffix))
         return std::nullopt;
-    auto const middle = std::string_view(a).substr(prefix.size(),
-                                                   a.size() - prefix.size() - suffix.size());
+    auto const middle =
+        std::string_view(a).substr(prefix.size(), a.size() - prefix.size() - suffix.size());
     auto const dot = middle.rfind('.');
     if (dot == std::string_view::npos) return std::nullopt;
     std::string thread;

@@ -42,10 +42,18 @@ channel_kind channel_of(std::string const& s) {
 }
 
 delivery delivery_of(json const& j) {
-    return {j.at("key"),         j.at("person"),       channel_of(j.at("channel")),
-            j.at("address"),     j.at("subject"),      j.at("body"),
-            j.at("batch"),       j.at("not_before"),   j.value("text", ""),
-            j.value("html", ""), j.value("thread", ""), j.value("unsubscribe_url", ""),
+    return {j.at("key"),
+            j.at("person"),
+            channel_of(j.at("channel")),
+            j.at("address"),
+            j.at("subject"),
+            j.at("body"),
+            j.at("batch"),
+            j.at("not_before"),
+            j.value("text", ""),
+            j.value("html", ""),
+            j.value("thread", ""),
+            j.value("unsubscribe_url", ""),
             j.value("unsubscribe_mailto", "")};
 }
 

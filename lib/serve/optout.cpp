@@ -166,7 +166,7 @@ result<void> optouts::record(std::string_view token) {
     int fd = ::open(p_->file.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) return fail("io", "cannot open " + p_->file.string());
     // After a torn last line (a crash mid-append), a line end first: the new one stays whole.
-    struct stat st{};
+    struct stat st {};
     char last = '\n';
     if (::fstat(fd, &st) == 0 && st.st_size > 0) (void)::pread(fd, &last, 1, st.st_size - 1);
     auto const text = (last == '\n' ? "" : "\n") + line + "\n";

@@ -236,7 +236,8 @@ TEST_CASE("invite: once per stay on time in the guest's language with opt-outs a
     }
 }
 
-TEST_CASE("invitations and reminders parse in Python without defects and nothing injects a header") {
+TEST_CASE(
+    "invitations and reminders parse in Python without defects and nothing injects a header") {
     world w;
     auto const now = at("2026-11-23T12:00:00Z");
     w.run(header +
@@ -277,7 +278,8 @@ TEST_CASE("invitations and reminders parse in Python without defects and nothing
             for (char const* fake : {"Bcc:", "To:", "Subject:"})
                 CHECK_MESSAGE(line.rfind(fake, 0) != 0, line);
         CHECK(h.at("reply-to").get<std::string>().starts_with("reply+"));
-        auto const thread = routing::thread_of_reply_address(h.at("reply-to").get<std::string>(), replies);
+        auto const thread =
+            routing::thread_of_reply_address(h.at("reply-to").get<std::string>(), replies);
         REQUIRE(thread.has_value());
         if (h.contains("list-unsubscribe")) {
             ++invitations;

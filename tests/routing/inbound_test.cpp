@@ -173,7 +173,8 @@ TEST_CASE("the MIME reader: charsets and encodings and hostile messages within i
     CHECK_FALSE(parse_inbound(message("From: g@x.example\nAuto-Submitted: no\n"))->automatic);
 }
 
-TEST_CASE("mail pull: replies re-open their case and strangers open one and bounces none and each once") {
+TEST_CASE(
+    "mail pull: replies re-open their case and strangers open one and bounces none and each once") {
     hq h;
     auto const id = h.card_case();
     REQUIRE(h.cases.find(id)->state == case_state::resolved);

@@ -49,7 +49,6 @@ organisation hostile_org() {
     return org;
 }
 
-
 void append(std::vector<delivery>& all, router const& r, response::response const& resp,
             notice const& n, timestamp now) {
     auto ds = deliveries_for(r, resp, n, now);

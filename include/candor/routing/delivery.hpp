@@ -50,9 +50,9 @@ struct delivery {
 // HMAC-SHA256(key, thread) in base32: a mail pull can tell which case a reply is about
 // without trusting its From line, and nobody can make an address for a case of their choice.
 struct reply_addresses {
-    std::string domain;          // empty: guest mails carry no Reply-To
+    std::string domain;  // empty: guest mails carry no Reply-To
     std::string local = "reply";
-    std::string key;             // secret bytes (mail_key())
+    std::string key;  // secret bytes (mail_key())
 };
 inline constexpr std::size_t mail_key_bytes = 32;
 // The key in `file`, made (0600, random) when it does not exist yet; refused when group or
