@@ -8,6 +8,8 @@
 #include <memory>
 #include <sstream>
 
+#include "candor/invite/invite.hpp"
+#include "candor/serve/server.hpp"
 #include "candor/survey/parse.hpp"
 
 namespace candor::cli {
@@ -121,6 +123,48 @@ std::optional<journal::store> open_store(std::string const& dir) {
     }
     std::cerr << render(s->recovery());
     return std::move(*s);
+}
+
+std::optional<routing::organisation> load_org(std::string const& path) {
+    auto text = read_file(path);
+    if (!text) return std::nullopt;
+    auto org = routing::parse_org(*text, path);
+    if (!org) {
+        std::cerr << render(org.error(), *text);
+        return std::nullopt;
+    }
+    std::cerr << render(org->warnings, *text);
+    return std::move(*org);
+}
+
+std::optional<routing::rule_set> load_routing_rules(std::string const& path,
+                                                    routing::organisation const& org,
+                                                    survey::survey const& survey) {
+    auto text = read_file(path);
+    if (!text) return std::nullopt;
+    // Rules may stand in the org file itself.
+    auto rules = routing::load_rules(*text, path == org.file ? org.file : path, org, survey);
+    if (!rules) {
+        std::cerr << render(rules.error(), *text);
+        return std::nullopt;
+    }
+    std::cerr << render(rules->warnings, *text);
+    return std::move(*rules);
+}
+
+std::optional<std::vector<report::invitation_rate>> load_invitation_rates(std::string const& server,
+                                                                          std::int64_t now) {
+    auto book = serve::open_invitations(server);
+    if (!book) {
+        std::cerr << render(book.error());
+        return std::nullopt;
+    }
+    auto done = invite::stay_index::open(std::filesystem::path(server) / invite::index_folder);
+    if (!done) {
+        std::cerr << render(done.error());
+        return std::nullopt;
+    }
+    return invite::response_rates(*done, *book, now);
 }
 
 }  // namespace candor::cli

@@ -6,9 +6,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "candor/journal/store.hpp"
 #include "candor/progress.hpp"
+#include "candor/report/report.hpp"
+#include "candor/routing/org.hpp"
+#include "candor/routing/rules.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/survey/survey.hpp"
 
@@ -40,6 +44,18 @@ void print_problems(std::ostream& out, errors const& problems);
 // One line on standard error, redrawn as work goes on ("route: 120,000 of 1,000,000 cards,
 // 41,200/s, 21 s left"), when standard error is a terminal and not `quiet`; nothing otherwise.
 progress_fn progress_line(bool quiet);
+
+// Parses an org file, printing its errors and warnings; nullopt after printing why not.
+std::optional<routing::organisation> load_org(std::string const& path);
+// Routing rules (they may stand in the org file itself), printing their errors and warnings.
+std::optional<routing::rule_set> load_routing_rules(std::string const& path,
+                                                    routing::organisation const& org,
+                                                    survey::survey const& survey);
+
+// The response rate of the invitations of candor serve's state in `server` (candor invite's
+// index and the tokens); nullopt after printing why not.
+std::optional<std::vector<report::invitation_rate>> load_invitation_rates(std::string const& server,
+                                                                          std::int64_t now);
 
 // Opens head office's store, printing what recovery found; nullopt after printing why not.
 std::optional<journal::store> open_store(std::string const& dir);

@@ -22,6 +22,7 @@ struct report_options {
     std::string org;
     std::string reader_role;
     std::string cases;
+    std::string invitations;  // candor serve's state: the invitations' response rate
     std::string now;
     std::string by = "site";
     std::string compare = "month";
@@ -89,6 +90,11 @@ int run_report(report_options const& o) {
         files.cards = report::json_lines_source{o.responses};
     files.org = o.org;
     files.cases = o.cases;
+    if (!o.invitations.empty()) {
+        auto rates = load_invitation_rates(o.invitations, options.now);
+        if (!rates) return 1;
+        files.invitations = std::move(*rates);
+    }
     auto model = report::build_report(*survey, files, options);
     if (!model) return refuse(model.error());
     std::cerr << render(model->warnings);
@@ -129,6 +135,8 @@ void setup_report(CLI::App& app) {
                     "The reader's role; contact details only if it contacts-guests");
     sub->add_option("--cases", opts->cases,
                     "The case log directory: open cases and overdue escalations");
+    sub->add_option("--invitations", opts->invitations,
+                    "candor serve's state directory: invitations sent and answered by site");
     sub->add_option("--now", opts->now, "The time cases are overdue at (default: now)");
     sub->add_option("--by", opts->by, "The column of sites")->capture_default_str();
     sub->add_option("--compare", opts->compare,

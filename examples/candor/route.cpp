@@ -29,40 +29,10 @@ struct route_run_options : route_options {
     std::string smtp_password_file;  // else $CANDOR_SMTP_PASSWORD
     std::string smtp_tls = "required";
     std::string smtp_ca;
+    std::string reply_domain;  // Reply-To of guest mails: reply+CASE.MAC@DOMAIN
     std::string now;  // for tests and replays; the system clock otherwise
     bool quiet = false;
 };
-
-namespace {
-
-std::optional<routing::organisation> load_org(std::string const& path) {
-    auto text = read_file(path);
-    if (!text) return std::nullopt;
-    auto org = routing::parse_org(*text, path);
-    if (!org) {
-        std::cerr << render(org.error(), *text);
-        return std::nullopt;
-    }
-    std::cerr << render(org->warnings, *text);
-    return std::move(*org);
-}
-
-std::optional<routing::rule_set> load_routing_rules(std::string const& path,
-                                                    routing::organisation const& org,
-                                                    survey::survey const& survey) {
-    auto text = read_file(path);
-    if (!text) return std::nullopt;
-    // Rules may stand in the org file itself.
-    auto rules = routing::load_rules(*text, path == org.file ? org.file : path, org, survey);
-    if (!rules) {
-        std::cerr << render(rules.error(), *text);
-        return std::nullopt;
-    }
-    std::cerr << render(rules->warnings, *text);
-    return std::move(*rules);
-}
-
-}  // namespace
 
 int run_route_check(route_options const& opts) {
     auto org = load_org(opts.org);
@@ -120,9 +90,14 @@ int run_route_run(route_run_options const& opts) {
         return 2;
     }
 
+    auto replies = routing::load_reply_addresses(opts.reply_domain, layout.mail_key);
+    if (!replies) {
+        std::cerr << render(replies.error());
+        return 2;
+    }
     routing::maildir_sink mail(
         opts.maildir.empty() ? layout.mail : std::filesystem::path(opts.maildir), {opts.mail_from},
-        routing::system_now);
+        routing::system_now, *replies);
     routing::sinks sinks{&mail, nullptr, nullptr};
     std::unique_ptr<routing::smtp_sink> smtp;
     if (!opts.smtp.empty()) {
@@ -147,7 +122,7 @@ int run_route_run(route_run_options const& opts) {
             }
             o.password = std::move(*password);
         }
-        smtp = std::make_unique<routing::smtp_sink>(std::move(o), routing::system_now);
+        smtp = std::make_unique<routing::smtp_sink>(std::move(o), routing::system_now, *replies);
         sinks.email = smtp.get();
     }
     std::unique_ptr<routing::webhook_sink> webhook;
@@ -215,6 +190,8 @@ void setup_route(CLI::App& app) {
                     "Head office's store; cases/, outbox/ and mail/ live in it")
         ->required();
     run->add_option("--hq-key", run_opts->hq_key, "Head office's secret key (hq.key)")->required();
+    run->add_option("--reply-domain", run_opts->reply_domain,
+                    "Guests' replies come back to reply+CASE.MAC@DOMAIN (mail pull)");
     run->add_option("--maildir", run_opts->maildir,
                     "Maildir for e-mail deliveries (default STORE/mail)");
     run->add_option("--webhook-secret", run_opts->webhook_secret,

@@ -1,6 +1,7 @@
 // candor stats DATA.csv: NPS, CSAT, CES and more, with intervals, segments, periods,
 // change, key drivers, reliability and weights; readable tables or one JSON object. The
 // figures and their printing are candor::report's.
+#include <iomanip>
 #include <iostream>
 #include <memory>
 
@@ -27,6 +28,7 @@ struct stats_options {
     std::vector<std::string> rake;
     std::uint64_t min_n = stats::default_min_n;
     std::string interval = "adjusted-wald";
+    std::string invitations;  // candor serve's state: the invitations' response rate
     bool json = false;
 };
 
@@ -107,6 +109,15 @@ int run_stats(stats_options const& o) {
         return 1;
     }
     std::cout << (o.json ? report::to_json(*figures) + '\n' : report::to_text(*figures));
+    if (!o.invitations.empty()) {
+        auto rates = load_invitation_rates(o.invitations, unix_now());
+        if (!rates) return 1;
+        std::cout << "\ninvitations by site and channel: sent, answered, rate\n";
+        for (auto const& r : *rates)
+            std::cout << "  " << printable(r.site) << ' ' << printable(r.channel) << ' ' << r.sent
+                      << ' ' << r.answered << ' ' << std::fixed << std::setprecision(1)
+                      << 100 * r.ratio() << "%\n";
+    }
     return 0;
 }
 
@@ -136,6 +147,8 @@ void setup_stats(CLI::App& app) {
     sub->add_option("--rake", opts->rake, "Rake to COL=MARGINS.csv (value,count rows; repeatable)");
     sub->add_option("--min-n", opts->min_n, "Suppress segments and figures under this many cards")
         ->capture_default_str();
+    sub->add_option("--invitations", opts->invitations,
+                    "candor serve's state directory: invitations sent and answered by site");
     sub->add_option("--interval", opts->interval,
                     "NPS's 95% interval: adjusted-wald (Rocks 2016) or wald (R survey's)")
         ->check(CLI::IsMember({"adjusted-wald", "wald"}))

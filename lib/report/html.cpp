@@ -2,6 +2,7 @@
 // outside resource, printable. Everything that came from data is escaped.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -438,6 +439,23 @@ void cases(std::string& out, report_model const& r) {
     out += "</section>\n";
 }
 
+void invitations(std::string& out, report_model const& r) {
+    if (r.invitations.empty()) return;
+    out +=
+        "<section><h2>Invitations</h2>\n<table><tr><th>site</th><th>channel</th><th "
+        "class=\"num\">sent</th><th class=\"num\">answered</th><th "
+        "class=\"num\">rate</th></tr>\n";
+    for (auto const& i : r.invitations) {
+        char rate[16];
+        std::snprintf(rate, sizeof rate, "%.1f%%", 100 * i.ratio());
+        out += "<tr><td>" + html_escape(site_label(r, i.site)) + "</td><td>" +
+               html_escape(i.channel) + "</td><td class=\"num\">" + num(i.sent) +
+               "</td><td class=\"num\">" + num(i.answered) + "</td><td class=\"num\">" + rate +
+               "</td></tr>\n";
+    }
+    out += "</table></section>\n";
+}
+
 void quality(std::string& out, report_model const& r) {
     auto const& q = r.quality;
     out +=
@@ -508,6 +526,7 @@ std::string to_html(report_model const& r) {
     drivers(out, r);
     changes(out, r);
     cases(out, r);
+    invitations(out, r);
     quality(out, r);
     verbatims(out, r);
     out += "</main>\n</body>\n</html>\n";

@@ -246,6 +246,12 @@ std::string to_json(report_model const& r) {
     for (auto const& v : r.verbatims) out["verbatims"].push_back(to_json(v));
     for (auto const& [id, name] : r.names) out["names"][id] = name;
     if (r.cases) out["cases"] = to_json(*r.cases);
+    for (auto const& i : r.invitations)
+        out["invitations"].push_back({{"site", i.site},
+                                      {"channel", i.channel},
+                                      {"sent", i.sent},
+                                      {"answered", i.answered},
+                                      {"rate", i.ratio()}});
     return out.dump(2);
 }
 

@@ -403,6 +403,7 @@ result<report_model> build_report(survey::survey const& s, stats::frame const& c
         for (auto const& site : context.org->sites) r.names.emplace_back(site.id, site.name);
     std::sort(r.names.begin(), r.names.end());
     r.cases = context.cases;
+    r.invitations = context.invitations;
     return r;
 }
 

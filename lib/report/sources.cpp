@@ -116,6 +116,7 @@ result<report_model> build_report(survey::survey const& s, report_files const& f
         if (!log) return unexpected(log.error());
         context.cases = summarize_cases(*log, o.now);
     }
+    context.invitations = files.invitations;
     auto r = build_report(s, *cards, context, o);
     if (r) r->warnings = std::move(warnings);
     return r;

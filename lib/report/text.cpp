@@ -1,6 +1,7 @@
 // The figures (`candor stats`) and the report as plain text for a terminal.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "candor/report/render.hpp"
 #include "candor/time.hpp"
@@ -308,6 +309,16 @@ std::string to_text(report_model const& r) {
             out += "  " + pad(o.id, 40) + pad(o.site, 16) + "with " + o.role + ", opened " +
                    format_timestamp(o.opened) + ", " + std::to_string(o.escalations) +
                    " escalation(s)\n";
+    }
+    if (!r.invitations.empty()) {
+        out += "\nInvitations (sent, answered, rate):\n";
+        for (auto const& i : r.invitations) {
+            char rate[16];
+            std::snprintf(rate, sizeof rate, "%.1f%%", 100 * i.ratio());
+            out += "  " + pad(site_label(r, i.site), 24) + pad(i.channel, 10) +
+                   pad(std::to_string(i.sent), 10) + pad(std::to_string(i.answered), 10) + rate +
+                   "\n";
+        }
     }
     auto const& q = r.quality;
     out +=

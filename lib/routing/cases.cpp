@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "candor/routing/notification.hpp"
+#include "candor/seal/bytes.hpp"
 #include "util/event_log.hpp"
 #include "util/file_io.hpp"
 
@@ -101,6 +102,7 @@ struct case_log::impl {
     // it does not move the case.
     std::unordered_set<std::string> secondary;
     std::unordered_map<std::string, timestamp> routed;  // response key -> when
+    std::unordered_set<std::string> mails;              // Message-IDs taken in
 
     routed_case case_of(json const& c, std::string const& owner) {
         routed_case rc;
@@ -159,6 +161,7 @@ struct case_log::impl {
                 return;
             }
             routed.emplace(response, j.at("at").get<timestamp>());
+            if (j.contains("message_id")) mails.insert(j.at("message_id").get<std::string>());
             auto const& c = j.at("case");
             if (c.is_null()) return;
             routed_case rc = case_of(c, c.at("owner"));
@@ -170,6 +173,7 @@ struct case_log::impl {
             add(std::move(rc));
             return;
         }
+        if (t == "mail") mails.insert(j.at("message_id").get<std::string>());
         std::string const id = j.at("id");
         auto it = by_id.find(id);
         if (it == by_id.end()) return;
@@ -188,6 +192,10 @@ struct case_log::impl {
                 c.replied = time;
                 c.history.push_back({time, "replied", j.at("who"), j.at("reply")});
             }
+        } else if (t == "mail") {
+            c.state = case_state::open;
+            c.deadline = j.at("deadline");
+            c.history.push_back({time, "guest-wrote", "guest", j.at("text")});
         } else if (t == "escalate") {
             std::string who;
             for (auto const& p : j.at("to")) {
@@ -348,6 +356,68 @@ result<void> case_log::resolve_with_reply(std::string const& id, std::string con
                {"reply", reply},
                {"time", now}});
     return {};
+}
+
+std::string mail_case_id(std::string_view message_id) {
+    return "mail:" + seal::to_hex(seal::hash(seal::as_bytes(message_id))).substr(0, 20);
+}
+
+bool case_log::has_mail(std::string_view message_id) const {
+    return p_->mails.count(std::string(message_id)) != 0;
+}
+
+result<void> case_log::guest_mail(std::string const& id, std::string const& message_id,
+                                  std::string const& text, router const& router, timestamp now) {
+    auto const* c = find(id);
+    if (!c) return fail("no-case", "no case " + id);
+    p_->write({{"t", "mail"},
+               {"id", c->id},
+               {"message_id", message_id},
+               {"text", text},
+               {"time", now},
+               {"deadline", deadline_after(now, c->within, place_of(router, c->site))}});
+    return {};
+}
+
+result<routed_case> case_log::open_from_mail(std::string const& message_id,
+                                             std::string const& guest, std::string const& text,
+                                             router const& router, timestamp now) {
+    auto const& org = router.org();
+    int const role = org.role_index(org.fallback_role);
+    std::vector<recipient> to;
+    if (role >= 0) to = router.recipients_as(static_cast<std::uint32_t>(role), {});
+    if (to.empty()) return fail("no-fallback", "nobody holds head office's fallback role");
+    auto const id = mail_case_id(message_id);
+    if (auto const* c = find(id)) return *c;
+    auto const within = org.default_deadline;
+    json c = {{"response", id},
+              {"site", ""},
+              {"duty", ""},
+              {"owner", org.people[to.front().person].id},
+              {"role", org.roles[to.front().role].id},
+              {"watchers", json::array()},
+              {"escalate_to", ""},
+              {"rule", no_rule},
+              {"opened", now},
+              {"deadline", deadline_after(now, within, org.head_office_time)},
+              {"within", to_json(within)},
+              {"guest", guest},
+              {"language", ""}};
+    json const events[] = {
+        {{"t", "open"}, {"response", id}, {"at", now}, {"message_id", message_id}, {"case", c}},
+        {{"t", "mail"},
+         {"id", id},
+         {"message_id", message_id},
+         {"text", text},
+         {"time", now},
+         {"deadline", c["deadline"]}}};
+    p_->write_all(events);  // one write: a case is never opened without its mail
+    return *find(id);
+}
+
+void case_log::mail_seen(std::string const& message_id, std::string const& what, timestamp now) {
+    p_->write(
+        {{"t", "mail"}, {"id", ""}, {"message_id", message_id}, {"what", what}, {"time", now}});
 }
 
 std::vector<escalation> case_log::due(router const& router, timestamp now) const {

@@ -2,12 +2,18 @@
 #include "mail.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
+
+#include <sodium.h>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
 #include "candor/seal/bytes.hpp"
+#include "util/file_io.hpp"
 #include "util/json_text.hpp"
 
 namespace candor::routing::mail {
@@ -17,6 +23,7 @@ namespace {
 // ASCII header text longer than this is folded as encoded words.
 constexpr std::size_t max_plain_header = 60;
 constexpr std::size_t max_address_bytes = 254;
+constexpr std::size_t max_uri_bytes = 900;
 
 }  // namespace
 
@@ -188,6 +195,15 @@ std::string from_header(std::string_view from) {
     return (ascii ? "\"" + name + "\"" : header_text(name)) + " " + line.substr(lt);
 }
 
+// A URI that can stand in <> in a header as it is (List-Unsubscribe): printable ASCII, no
+// space, angle bracket or comma, https: or mailto:.
+bool uri_ok(std::string_view u) {
+    return u.size() <= max_uri_bytes && (u.starts_with("https://") || u.starts_with("mailto:")) &&
+           std::all_of(u.begin(), u.end(), [](unsigned char c) {
+               return c > 0x20 && c < 0x7F && c != '<' && c != '>' && c != ',' && c != '"';
+           });
+}
+
 void part(std::string& msg, char const* type, std::string_view text) {
     msg += std::string("Content-Type: ") + type + "; charset=utf-8\n";
     msg += "Content-Transfer-Encoding: quoted-printable\n\n";
@@ -219,6 +235,15 @@ std::string compose(delivery const& d, message_options const& options, timestamp
         msg += "In-Reply-To: " + root + "\n";
         msg += "References: " + root + "\n";
     }
+    if (d.person == "guest" && !d.thread.empty())
+        if (auto const to = signed_reply_address(d.thread, options.replies); !to.empty())
+            msg += "Reply-To: " + to + "\n";
+    if (uri_ok(d.unsubscribe_url)) {
+        std::string list = "<" + d.unsubscribe_url + ">";
+        if (uri_ok(d.unsubscribe_mailto)) list += ",\n <" + d.unsubscribe_mailto + ">";
+        msg += "List-Unsubscribe: " + list + "\n";
+        msg += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n";
+    }
     msg += "Auto-Submitted: auto-generated\n";
     msg += "X-Auto-Response-Suppress: All\n";
     msg += "Candor-Idempotency-Key: " + one_line(d.key) + "\n";
@@ -241,3 +266,122 @@ std::string compose(delivery const& d, message_options const& options, timestamp
 }
 
 }  // namespace candor::routing::mail
+
+namespace candor::routing {
+
+namespace {
+
+constexpr std::size_t reply_mac_bytes = 10;  // 80 bits: 16 base32 characters
+constexpr char base32[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+std::string reply_mac(std::string_view thread, std::string_view key) {
+    unsigned char out[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, reinterpret_cast<unsigned char const*>(key.data()),
+                                key.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<unsigned char const*>(thread.data()),
+                                  thread.size());
+    crypto_auth_hmacsha256_final(&st, out);
+    std::string text;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (std::size_t i = 0; i < reply_mac_bytes; ++i) {
+        acc = (acc << 8) | out[i];
+        bits += 8;
+        while (bits >= 5) {
+            text += base32[(acc >> (bits - 5)) & 31];
+            bits -= 5;
+        }
+    }
+    return text;
+}
+
+bool plain_thread_char(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+}  // namespace
+
+result<std::string> mail_key(std::filesystem::path const& file) {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
+    try {
+        std::error_code ec;
+        if (!std::filesystem::exists(file, ec)) {
+            std::string k(mail_key_bytes, '\0');
+            randombytes_buf(k.data(), k.size());
+            util::write_file_durably(file, seal::as_bytes(k), {}, 0600);
+            return k;
+        }
+        struct stat st {};
+        if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+            return fail("key-permissions", "secret readable by group or others; chmod 600 it",
+                        {.file = file.string()});
+        auto raw = util::read_file(file);
+        if (raw.size() != mail_key_bytes)
+            return fail("bad-key", file.string() + " is not a mail key (32 bytes)");
+        return std::string(raw.begin(), raw.end());
+    } catch (std::system_error const& e) {
+        return fail("io", "cannot read or make the mail key " + file.string() + ": " + e.what());
+    }
+}
+
+result<reply_addresses> load_reply_addresses(std::string const& domain,
+                                             std::filesystem::path const& key_file) {
+    if (domain.empty()) return reply_addresses{};
+    auto key = mail_key(key_file);
+    if (!key) return unexpected(std::move(key).error());
+    return reply_addresses{domain, "reply", std::move(*key)};
+}
+
+std::string signed_reply_address(std::string_view thread, reply_addresses const& to) {
+    if (to.domain.empty() || to.key.empty()) return {};
+    std::string local = to.local + "+";
+    for (unsigned char c : thread) {
+        if (plain_thread_char(c)) {
+            local += static_cast<char>(c);
+        } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "=%02x", c);
+            local += hex;
+        }
+    }
+    return local + "." + reply_mac(thread, to.key) + "@" + to.domain;
+}
+
+std::optional<std::string> thread_of_reply_address(std::string_view address,
+                                                   reply_addresses const& to) {
+    if (to.domain.empty() || to.key.empty()) return std::nullopt;
+    std::string a;
+    for (char c : address) a += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string prefix = to.local + "+";
+    std::string suffix = "@" + to.domain;
+    for (auto& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (a.size() <= prefix.size() + suffix.size() || !a.starts_with(prefix) || !a.ends_with(suffix))
+        return std::nullopt;
+    auto const middle =
+        std::string_view(a).substr(prefix.size(), a.size() - prefix.size() - suffix.size());
+    auto const dot = middle.rfind('.');
+    if (dot == std::string_view::npos) return std::nullopt;
+    std::string thread;
+    auto const enc = middle.substr(0, dot);
+    for (std::size_t i = 0; i < enc.size(); ++i) {
+        auto const c = static_cast<unsigned char>(enc[i]);
+        if (plain_thread_char(c)) {
+            thread += static_cast<char>(c);
+        } else if (c == '=' && i + 2 < enc.size() && std::isxdigit(enc[i + 1]) &&
+                   std::isxdigit(enc[i + 2])) {
+            thread += static_cast<char>(std::stoi(std::string(enc.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            return std::nullopt;
+        }
+    }
+    auto const want = reply_mac(thread, to.key);
+    auto const got = middle.substr(dot + 1);
+    if (got.size() != want.size() || sodium_memcmp(got.data(), want.data(), want.size()) != 0)
+        return std::nullopt;
+    return thread;
+}
+
+}  // namespace candor::routing

@@ -34,12 +34,14 @@ std::string message_id(std::string_view key);
 
 struct message_options {
     std::string from = "Candor <candor@localhost>";
+    reply_addresses replies;
 };
 // The whole RFC 5322 message of `d`, lines ending in "\n": headers (From, To, Subject, Date,
 // Message-ID, In-Reply-To and References of its thread, Auto-Submitted: auto-generated,
-// Candor-Idempotency-Key), then plain text, with the HTML alternative when `d.html` is set
-// (multipart/alternative), both UTF-8 quoted-printable. Without `d.text` the body's JSON is
-// shown as indented text, the guest's words quoted.
+// Candor-Idempotency-Key; Reply-To: the signed address of the thread for a guest's mail
+// (person "guest"); List-Unsubscribe and List-Unsubscribe-Post when set), then plain text, with the
+// HTML alternative when `d.html` is set (multipart/alternative), both UTF-8 quoted-printable.
+// Without `d.text` the body's JSON is shown as indented text, the guest's words quoted.
 std::string compose(delivery const& d, message_options const& options, timestamp date);
 
 }  // namespace candor::routing::mail

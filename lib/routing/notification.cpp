@@ -383,4 +383,12 @@ delivery reply_for(routed_case const& c, std::string const& reply) {
                     {{"event", "reply"}, {"case", c.id}, {"reply", reply}}, c.id);
 }
 
+delivery mail_acknowledgement(routed_case const& c) {
+    auto const& w = in_language(guest_wordings, c.language);
+    readable m;
+    m.para(w.thanks);
+    return to_guest(c.id + "/guest/acknowledged/email", c.guest, w.ack_subject, m,
+                    {{"event", "acknowledged"}, {"case", c.id}}, c.id);
+}
+
 }  // namespace candor::routing

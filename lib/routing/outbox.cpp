@@ -30,6 +30,8 @@ json to_json(delivery const& d) {
     if (!d.text.empty()) j["text"] = d.text;
     if (!d.html.empty()) j["html"] = d.html;
     if (!d.thread.empty()) j["thread"] = d.thread;
+    if (!d.unsubscribe_url.empty()) j["unsubscribe_url"] = d.unsubscribe_url;
+    if (!d.unsubscribe_mailto.empty()) j["unsubscribe_mailto"] = d.unsubscribe_mailto;
     return j;
 }
 
@@ -40,10 +42,19 @@ channel_kind channel_of(std::string const& s) {
 }
 
 delivery delivery_of(json const& j) {
-    return {j.at("key"),         j.at("person"),       channel_of(j.at("channel")),
-            j.at("address"),     j.at("subject"),      j.at("body"),
-            j.at("batch"),       j.at("not_before"),   j.value("text", ""),
-            j.value("html", ""), j.value("thread", "")};
+    return {j.at("key"),
+            j.at("person"),
+            channel_of(j.at("channel")),
+            j.at("address"),
+            j.at("subject"),
+            j.at("body"),
+            j.at("batch"),
+            j.at("not_before"),
+            j.value("text", ""),
+            j.value("html", ""),
+            j.value("thread", ""),
+            j.value("unsubscribe_url", ""),
+            j.value("unsubscribe_mailto", "")};
 }
 
 }  // namespace
@@ -155,6 +166,11 @@ std::size_t outbox::queue(std::span<delivery const> deliveries, timestamp now) {
 
 bool outbox::queued(std::string_view key) const {
     return p_->by_key.count(std::string(key)) != 0;
+}
+
+outbox_entry const* outbox::find(std::string_view key) const {
+    auto it = p_->by_key.find(std::string(key));
+    return it == p_->by_key.end() ? nullptr : &p_->entries[it->second];
 }
 
 send_report outbox::send_due(sinks const& to, timestamp now) {

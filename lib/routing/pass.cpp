@@ -89,7 +89,7 @@ struct chunk_of_responses {
 }  // namespace
 
 store_layout layout_of(std::filesystem::path const& store) {
-    return {store, store / "cases", store / "outbox", store / "mail"};
+    return {store, store / "cases", store / "outbox", store / "mail", store / "mail.key"};
 }
 
 pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,

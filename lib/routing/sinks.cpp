@@ -38,8 +38,12 @@ result<void> callback_sink::send(delivery const& d) {
     }
 }
 
-maildir_sink::maildir_sink(std::filesystem::path dir, maildir_options options, clock_fn clock)
-    : dir_(std::move(dir)), options_(std::move(options)), clock_(std::move(clock)) {}
+maildir_sink::maildir_sink(std::filesystem::path dir, maildir_options options, clock_fn clock,
+                           reply_addresses replies)
+    : dir_(std::move(dir)),
+      options_(std::move(options)),
+      clock_(std::move(clock)),
+      replies_(std::move(replies)) {}
 
 result<void> maildir_sink::send(delivery const& d) {
     // The messages hold opened cards: the Maildir is 0700 and each message 0600.
@@ -50,7 +54,7 @@ result<void> maildir_sink::send(delivery const& d) {
         return fail("io", e.what(), {.file = dir_.string()});
     }
     auto const id = mail::message_id(d.key);
-    auto const msg = mail::compose(d, {options_.from}, clock_());
+    auto const msg = mail::compose(d, {options_.from, replies_}, clock_());
     // The Maildir protocol: write in tmp/, sync, then rename into new/, where the MTA looks.
     // The same key gives the same name, so a re-send replaces the identical file.
     auto const name = id.substr(0, id.find('@')) + ".candor";

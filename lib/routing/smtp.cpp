@@ -85,10 +85,12 @@ struct smtp_sink::impl {
     smtp_options options;
     clock_fn clock;
     CURL* curl = nullptr;
+    reply_addresses replies;
 };
 
-smtp_sink::smtp_sink(smtp_options options, clock_fn clock)
-    : p_(std::make_unique<impl>(impl{std::move(options), std::move(clock), nullptr})) {
+smtp_sink::smtp_sink(smtp_options options, clock_fn clock, reply_addresses replies)
+    : p_(std::make_unique<impl>(
+          impl{std::move(options), std::move(clock), nullptr, std::move(replies)})) {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     p_->curl = curl_easy_init();
@@ -105,7 +107,7 @@ result<void> smtp_sink::send(delivery const& d) {
         return fail("gone", "recipient refused: `" + mail::one_line(d.address) +
                                 "` is no plain e-mail address");
     auto const& o = p_->options;
-    auto const message = mail::compose(d, {o.from}, p_->clock());
+    auto const message = mail::compose(d, {o.from, p_->replies}, p_->clock());
     auto const sender = angled(envelope_address(mail::one_line(o.from)));
     auto const rcpt = angled(d.address);
     curl_slist* to = curl_slist_append(nullptr, rcpt.c_str());

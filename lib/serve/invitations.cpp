@@ -1,6 +1,11 @@
 #include "candor/serve/invitations.hpp"
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <array>
 #include <mutex>
@@ -50,6 +55,17 @@ std::optional<digest> hash_of(std::string_view token) {
 
 std::string name_of(digest const& d) {
     return hex(d.data(), name_bytes) + ".json";
+}
+
+found_invitation found_of(nlohmann::json const& stored, std::int64_t now) {
+    found_invitation f;
+    f.what = {stored.value("stay", ""), stored.value("site", ""), stored.value("survey", ""),
+              stored.value("expires", std::int64_t{0})};
+    f.receipt = stored.value("receipt", "");
+    f.state = !f.receipt.empty()      ? token_state::used
+              : now >= f.what.expires ? token_state::expired
+                                      : token_state::open;
+    return f;
 }
 
 seal::byte_view bytes_of(std::string const& s) {
@@ -104,13 +120,7 @@ struct invitations::impl {
                 0 ||
             len != want.size() || sodium_memcmp(want.data(), d->data(), want.size()) != 0)
             return std::nullopt;
-        found_invitation f;
-        f.what = {stored->value("stay", ""), stored->value("site", ""), stored->value("survey", ""),
-                  stored->value("expires", std::int64_t{0})};
-        f.receipt = stored->value("receipt", "");
-        f.state = !f.receipt.empty()      ? token_state::used
-                  : now >= f.what.expires ? token_state::expired
-                                          : token_state::open;
+        auto f = found_of(*stored, now);
         return entry{std::move(file), std::move(f), std::move(*stored), *d};
     }
 
@@ -151,7 +161,15 @@ result<invitations> invitations::open(fs::path const& dir) {
     return invitations(std::move(p));
 }
 
-result<std::string> invitations::issue(invitation what, std::int64_t now) {
+namespace {
+
+struct minted {
+    std::string token;
+    std::string name;
+    std::string stored;
+};
+
+result<minted> mint(invitation what, std::int64_t now) {
     if (what.stay.empty() || what.site.empty() || what.survey.empty())
         return fail("bad-invitation", "an invitation names its stay, site and survey");
     if (what.expires == 0) what.expires = now + invitation_lifetime;
@@ -165,13 +183,79 @@ result<std::string> invitations::issue(invitation what, std::int64_t now) {
     nlohmann::json const stored{
         {"hash", hex(d.data(), d.size())}, {"stay", what.stay},       {"site", what.site},
         {"survey", what.survey},           {"expires", what.expires}, {"issued", now}};
+    return minted{std::move(token), name_of(d), stored.dump()};
+}
+
+}  // namespace
+
+result<std::string> invitations::issue(invitation what, std::int64_t now) {
+    auto m = mint(std::move(what), now);
+    if (!m) return unexpected(std::move(m).error());
     std::lock_guard lock(p_->mutex);
     try {
-        util::write_file_durably(p_->tokens / name_of(d), bytes_of(stored.dump()), {}, 0600);
+        util::write_file_durably(p_->tokens / m->name, bytes_of(m->stored), {}, 0600);
     } catch (std::system_error const& e) {
         return fail("io", std::string("the invitation could not be written: ") + e.what());
     }
-    return token;
+    return std::move(m->token);
+}
+
+result<std::vector<std::string>> invitations::issue_all(std::span<invitation const> what,
+                                                        std::int64_t now) {
+    std::vector<minted> all;
+    all.reserve(what.size());
+    for (auto const& w : what) {
+        auto m = mint(w, now);
+        if (!m) return unexpected(std::move(m).error());
+        all.push_back(std::move(*m));
+    }
+    std::lock_guard lock(p_->mutex);
+    auto const failed = [&](std::string const& why) {
+        return fail("io", "the invitations could not be written: " + why);
+    };
+    int dirfd = ::open(p_->tokens.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) return failed(std::strerror(errno));
+    for (auto const& m : all) {
+        // Written whole under a temporary name, renamed: a reader never sees half of one.
+        auto const tmp = m.name + ".tmp";
+        int fd = ::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        bool ok = fd >= 0 && ::write(fd, m.stored.data(), m.stored.size()) ==
+                                 static_cast<ssize_t>(m.stored.size());
+        if (fd >= 0) ::close(fd);
+        ok = ok && ::renameat(dirfd, tmp.c_str(), dirfd, m.name.c_str()) == 0;
+        if (!ok) {
+            auto const why = std::string(std::strerror(errno));
+            ::unlinkat(dirfd, tmp.c_str(), 0);
+            ::close(dirfd);
+            return failed(why);
+        }
+    }
+    bool const synced = ::syncfs(dirfd) == 0;
+    ::close(dirfd);
+    if (!synced) return failed(std::strerror(errno));
+    std::vector<std::string> tokens;
+    tokens.reserve(all.size());
+    for (auto& m : all) tokens.push_back(std::move(m.token));
+    return tokens;
+}
+
+std::vector<found_invitation> invitations::all(std::int64_t now) const {
+    std::vector<found_invitation> out;
+    std::lock_guard lock(p_->mutex);
+    std::error_code ec;
+    for (auto const& f : fs::directory_iterator(p_->tokens, ec)) {
+        if (f.path().extension() != ".json") continue;
+        try {
+            auto raw = util::read_file(f.path());
+            auto stored = util::parse_json(
+                std::string_view(reinterpret_cast<char const*>(raw.data()), raw.size()),
+                max_stored_depth);
+            if (!stored || !stored->is_object()) continue;
+            out.push_back(found_of(*stored, now));
+        } catch (std::system_error const&) {
+        }
+    }
+    return out;
 }
 
 std::optional<found_invitation> invitations::find(std::string_view token, std::int64_t now) const {

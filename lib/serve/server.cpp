@@ -21,6 +21,7 @@
 #include "candor/seal/receipt.hpp"
 #include "candor/time.hpp"
 #include "kiosk/http.hpp"
+#include "optout.hpp"
 #include "util/file_io.hpp"
 #include "util/json_text.hpp"
 
@@ -106,15 +107,17 @@ struct server::impl {
         std::vector<std::pair<std::string, std::string>> fields;  // opts.fields it declares
     };
 
-    impl(journal::journal j, invitations b, status_key k, serve::settings s)
+    impl(journal::journal j, invitations b, optouts o, status_key k, serve::settings s)
         : journal(std::move(j)),
           book(std::move(b)),
+          optout(std::move(o)),
           key(k),
           opts(std::move(s)),
           http({kiosk::max_submit_bytes, max_request_bytes, opts.deadline, server_threads}) {}
 
     journal::journal journal;
     invitations book;
+    optouts optout;
     status_key key;
     serve::settings opts;
     std::map<std::string, served, std::less<>> surveys;
@@ -330,6 +333,10 @@ struct server::impl {
             allowed = "PUT";
         else if (p.starts_with("/r/") && parts == 2)
             allowed = "GET";
+        else if (detail::optout_path(p) && req.method == "POST")
+            return handled::Unhandled;
+        else if (detail::optout_path(p))
+            allowed = "GET";
         if (allowed.empty()) {
             refuse(res, 404, "no " + p + " here");
             return handled::Handled;
@@ -395,6 +402,7 @@ struct server::impl {
                         httplib::ContentReader const& read) { save_draft(req, res, read); });
         http.Get(std::string("/r/") + name,
                  [this](httplib::Request const& req, httplib::Response& res) { status(req, res); });
+        detail::add_optout_routes(http, optout, page);
     }
 };
 
@@ -432,7 +440,10 @@ result<std::unique_ptr<server>> server::open(fs::path const& dir,
     auto status = load_status_key(dir / status_key_file);
     if (!status) return unexpected(std::move(status).error());
 
-    auto p = std::make_unique<impl>(std::move(*j), std::move(*book), *status, std::move(s));
+    auto optout = open_optouts(dir);
+    if (!optout) return unexpected(std::move(optout).error());
+    auto p = std::make_unique<impl>(std::move(*j), std::move(*book), std::move(*optout), *status,
+                                    std::move(s));
     p->device = key.id;
     p->received = std::move(received);
     for (auto const& f : p->opts.fields)

@@ -11,7 +11,8 @@ import sys
 
 ALLOWED = {"from", "to", "subject", "date", "message-id", "in-reply-to", "references",
            "auto-submitted", "x-auto-response-suppress", "candor-idempotency-key", "mime-version",
-           "content-type", "content-transfer-encoding"}
+           "content-type", "content-transfer-encoding", "reply-to", "list-unsubscribe",
+           "list-unsubscribe-post"}
 
 maildir, out = sys.argv[1], sys.argv[2]
 problems, seen = [], []

@@ -16,11 +16,13 @@
 #include "candor/routing/notification.hpp"
 #include "candor/routing/outbox.hpp"
 #include "candor/routing/time.hpp"
+#include "check_mail.hpp"
 #include "fixture.hpp"
 
 using namespace candor;
 using namespace candor::routing;
 using routing::testing::at;
+using routing::testing::python_reads;
 
 namespace {
 
@@ -45,22 +47,6 @@ organisation hostile_org() {
         if (s.id == "paris-01")
             s.name = "Lumi\xC3\xA8re\r\nBcc: evil@attacker.example Op\xC3\xA9ra";
     return org;
-}
-
-// Runs the checker on DIR; its findings, or the messages it read.
-nlohmann::json python_reads(std::filesystem::path const& dir) {
-    auto const out = dir / "read.json";
-    std::string const cmd = "python3 " CANDOR_SOURCE_DIR "/tests/routing/check_mail.py '" +
-                            dir.string() + "' '" + out.string() + "' > '" + (dir / "log").string() +
-                            "' 2>&1";
-    int const rc = std::system(cmd.c_str());
-    std::ifstream log(dir / "log");
-    std::stringstream text;
-    text << log.rdbuf();
-    INFO(text.str());
-    CHECK(rc == 0);
-    std::ifstream in(out);
-    return nlohmann::json::parse(in);
 }
 
 void append(std::vector<delivery>& all, router const& r, response::response const& resp,

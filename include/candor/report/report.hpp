@@ -66,6 +66,16 @@ struct case_summary {
     std::vector<overdue_case> overdue;  // still open past the deadline, oldest first
 };
 
+// Invitations after a stay (candor::invite::response_rates): sent (their time came) and
+// answered (their single-use link was used), by site and channel.
+struct invitation_rate {
+    std::string site;
+    std::string channel;
+    std::uint64_t sent = 0;
+    std::uint64_t answered = 0;
+    double ratio() const noexcept { return sent ? double(answered) / double(sent) : 0; }
+};
+
 // The cases of a log as of `now`; overdue as `candor cases list --overdue` lists them.
 case_summary summarize_cases(routing::case_log const& log, std::int64_t now);
 
@@ -148,6 +158,7 @@ struct report_model {
     std::vector<verbatim> verbatims;                         // newest first
     std::vector<std::pair<std::string, std::string>> names;  // site id, name (from the org)
     std::optional<case_summary> cases;
+    std::vector<invitation_rate> invitations;  // empty: none given
     errors warnings;  // what opening the store found and repaired
 };
 
@@ -179,6 +190,7 @@ struct report_context {
     std::uint64_t other_surveys = 0;
     routing::organisation const* org = nullptr;  // site names; the reader's role
     std::optional<case_summary> cases{};
+    std::vector<invitation_rate> invitations{};
 };
 
 // The report of `cards`: a frame of the survey's responses (stats::frame_of, or read_csv with
@@ -204,6 +216,7 @@ struct report_files {
     report::source cards{};
     std::filesystem::path org{};    // empty: none
     std::filesystem::path cases{};  // the case log's directory; empty: none
+    std::vector<invitation_rate> invitations{};  // invite::response_rates(); empty: none
 };
 
 // The report from files, as `candor report` makes it. Errors also: those of reading each

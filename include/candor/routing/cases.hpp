@@ -32,7 +32,7 @@ std::string_view to_string(case_state s) noexcept;
 
 struct case_event {
     timestamp time = 0;
-    // opened, escalated, acknowledged, resolved, unacknowledged-at-top, replied
+    // opened, escalated, acknowledged, resolved, unacknowledged-at-top, replied, guest-wrote
     std::string what;
     std::string who;  // the people told, or who acknowledged, resolved or replied
     std::string note;
@@ -103,6 +103,10 @@ struct routed_response {
     decision const& decided;
 };
 
+// The id of the case a guest's mail that matched none opens: "mail:" and a hash of its
+// Message-ID (the same mail, pulled again, is the same case).
+std::string mail_case_id(std::string_view message_id);
+
 class case_log {
   public:
     // Opens (creating) the log in DIR; a torn last frame from a crash is cut off.
@@ -136,6 +140,20 @@ class case_log {
     result<void> resolve_with_reply(std::string const& id, std::string const& who,
                                     std::string const& note, std::string const& reply, outbox& out,
                                     timestamp now);
+
+    // Mail in (inbound.hpp). Whether a mail of this Message-ID was taken already.
+    bool has_mail(std::string_view message_id) const;
+    // The guest's mail attached to case `id` ("guest-wrote" in its history, with the text),
+    // which re-opens: open again, due to be acknowledged within its time from `now`.
+    result<void> guest_mail(std::string const& id, std::string const& message_id,
+                            std::string const& text, router const& router, timestamp now);
+    // A case for a guest's mail that matched no case, at head office's fallback role, its
+    // id "mail:" and a hash of the Message-ID; "no-fallback" when nobody holds that role.
+    result<routed_case> open_from_mail(std::string const& message_id, std::string const& guest,
+                                       std::string const& text, router const& router,
+                                       timestamp now);
+    // A mail recognised and not acted on (a bounce, an auto-reply): a later pull skips it.
+    void mail_seen(std::string const& message_id, std::string const& what, timestamp now);
 
     // The open cases whose deadline has passed, and where each goes; nothing is written.
     std::vector<escalation> due(router const& router, timestamp now) const;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,7 +38,36 @@ struct delivery {
     std::string text;    // plain text, UTF-8
     std::string html;    // the same as HTML, sent as the alternative
     std::string thread;  // the case: every message about it threads (In-Reply-To, References)
+    // Invitations and reminders: the one-click opt-out (RFC 8058), an https link to head
+    // office's server, and a mailto: address. Empty: no List-Unsubscribe.
+    std::string unsubscribe_url;
+    std::string unsubscribe_mailto;
 };
+
+// Replies to Candor's e-mails to guests come back to a signed address, Reply-To:
+// LOCAL+THREAD.MAC@DOMAIN, where THREAD is the delivery's thread (its case) written in
+// lower-case letters, digits, '-' and '=XX', and MAC the first 10 bytes of
+// HMAC-SHA256(key, thread) in base32: a mail pull can tell which case a reply is about
+// without trusting its From line, and nobody can make an address for a case of their choice.
+struct reply_addresses {
+    std::string domain;  // empty: guest mails carry no Reply-To
+    std::string local = "reply";
+    std::string key;  // secret bytes (mail_key())
+};
+inline constexpr std::size_t mail_key_bytes = 32;
+// The key in `file`, made (0600, random) when it does not exist yet; refused when group or
+// others may read it ("key-permissions"), "io" when it cannot be read or written.
+result<std::string> mail_key(std::filesystem::path const& file);
+// The addresses of `domain` signed with the key in `key_file` (mail_key(), made when missing);
+// none (an empty domain) when `domain` is empty.
+result<reply_addresses> load_reply_addresses(std::string const& domain,
+                                             std::filesystem::path const& key_file);
+// The signed address of `thread`; empty when `to.domain` is.
+std::string signed_reply_address(std::string_view thread, reply_addresses const& to);
+// The thread a signed address names, when its MAC is right (compared in constant time);
+// letter case is ignored (mail systems may change it). nullopt for anything else.
+std::optional<std::string> thread_of_reply_address(std::string_view address,
+                                                   reply_addresses const& to);
 
 // Where deliveries go. send() returns once the receiver has taken the message (HTTP 2xx, a
 // file renamed into new/, a callback that returned); an error is retried later.
@@ -140,13 +170,16 @@ struct maildir_options {
 };
 class maildir_sink final : public sink {
   public:
-    maildir_sink(std::filesystem::path dir, maildir_options options, clock_fn clock);
+    // `replies`: the Reply-To of guest mails (none by default).
+    maildir_sink(std::filesystem::path dir, maildir_options options, clock_fn clock,
+                 reply_addresses replies = {});
     result<void> send(delivery const& d) override;
 
   private:
     std::filesystem::path dir_;
     maildir_options options_;
     clock_fn clock_;
+    reply_addresses replies_;
 };
 
 // Mail submitted to an SMTP relay (RFC 6409) with libcurl, the same message the Maildir gets.
@@ -178,7 +211,7 @@ result<std::string> read_smtp_password(std::filesystem::path const& file,
                                        char const* variable = "CANDOR_SMTP_PASSWORD");
 class smtp_sink final : public sink {
   public:
-    smtp_sink(smtp_options options, clock_fn clock);
+    smtp_sink(smtp_options options, clock_fn clock, reply_addresses replies = {});
     ~smtp_sink() override;
     result<void> send(delivery const& d) override;
 

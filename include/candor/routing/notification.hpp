@@ -45,6 +45,9 @@ std::optional<delivery> acknowledgement_for(router const& router, response::resp
 // A manager's reply to the guest of case `c`: key CASE/guest/reply/email, threaded with the
 // case. The reply is the manager's text, quoted as it is written.
 delivery reply_for(routed_case const& c, std::string const& reply);
+// The acknowledgement of a guest's e-mail that opened case `c` (inbound.hpp): key
+// CASE/guest/acknowledged/email, threaded with the case.
+delivery mail_acknowledgement(routed_case const& c);
 // The guest's address on a card: its first answer to an e-mail question, when that is a
 // plain address (mail::plain_address); empty otherwise.
 std::string guest_address(survey::survey const& survey, response::response const& r);

@@ -66,6 +66,8 @@ class outbox {
     // many were new. Queuing again after a crash is therefore harmless.
     std::size_t queue(std::span<delivery const> deliveries, timestamp now);
     bool queued(std::string_view key) const;
+    // The entry queued under `key`, or nullptr; valid until the next queue() or send_due().
+    outbox_entry const* find(std::string_view key) const;
 
     // Attempts every unsent delivery due at `now`, and every digest whose day is over as
     // one message, recording each outcome durably. A failure is retried no earlier than

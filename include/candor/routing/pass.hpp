@@ -61,6 +61,7 @@ struct store_layout {
     std::filesystem::path cases;   // STORE/cases
     std::filesystem::path outbox;  // STORE/outbox
     std::filesystem::path mail;    // STORE/mail
+    std::filesystem::path mail_key;  // STORE/mail.key: signs guests' reply addresses
 };
 store_layout layout_of(std::filesystem::path const& store);
 

@@ -15,8 +15,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "candor/error.hpp"
 
@@ -60,6 +62,12 @@ class invitations {
     // in the link, shown once and never stored. Fails for an empty stay, site or survey
     // ("bad-invitation") or when it cannot be written ("io").
     result<std::string> issue(invitation what, std::int64_t now);
+    // issue() for many, with one sync of the file system for all of them (syncfs) rather
+    // than one per file: a PMS export of a night. The tokens in the order given; on a failure
+    // none is returned (those written stay unused and expire).
+    result<std::vector<std::string>> issue_all(std::span<invitation const> what, std::int64_t now);
+    // Every invitation of the book with its state, in no particular order (the response rate).
+    std::vector<found_invitation> all(std::int64_t now) const;
 
     // The invitation `token` opens; nullopt for text that is no token of this book.
     std::optional<found_invitation> find(std::string_view token, std::int64_t now) const;

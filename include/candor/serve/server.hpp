@@ -12,6 +12,7 @@
 //   PUT  /s/TOKEN/draft            saves the answers so far (nothing else is done with them)
 //   POST …/submit                  the card: desk::submit's answers, and the status link
 //   GET  /r/CODE?d=&n=&c=          the card's status (status.hpp); 404 for a bad check
+//   GET  /u/TOKEN, POST /u/TOKEN   opt-out from invitations (optout.hpp): a page, one click
 //   the page's files at /kiosk.js, /kiosk.css, ...
 // Every answer: CSP default-src 'self', no-store, nosniff; a foreign Host or Origin 403; a body
 // over its limit 413; too many unknown tokens or bad checks from one client 429.
@@ -34,6 +35,7 @@
 #include "candor/error.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/serve/invitations.hpp"
+#include "candor/serve/optout.hpp"
 #include "candor/serve/status.hpp"
 #include "candor/survey/survey.hpp"
 
@@ -80,7 +82,8 @@ struct settings {
 class server {
   public:
     // Opens the state in DIR (created 0700): the journal of `key`'s device (a key that binds
-    // no site: the server takes cards for every site), the invitations and the status key.
+    // no site: the server takes cards for every site), the invitations, the opt-out list
+    // and the status key.
     // Fails as journal::journal::open, invitations::open, load_status_key, or
     // "bad-settings" (no survey, a table survey or site the server does not know, or device
     // fields the surveys refuse).
