@@ -88,6 +88,23 @@ struct chunk_of_responses {
 
 }  // namespace
 
+result<escalation> pass_up(case_log& cases, outbox& out, router const& router,
+                           response::response const& r, std::string const& id,
+                           std::string const& who, timestamp now) {
+    auto e = cases.passing_up(id, who, router, now);
+    if (!e) return e;
+    auto const& c = *cases.find(id);
+    std::vector<delivery> deliveries;
+    pass_report ignored;
+    for (auto const& x : e->to)
+        add(deliveries, router, r,
+            {notice_kind::escalated, c.response, c.id, x, e->deadline, e->to.front().person}, now,
+            ignored);
+    out.queue(deliveries, now);
+    cases.escalate(std::span(&*e, 1), router, now);
+    return e;
+}
+
 store_layout layout_of(std::filesystem::path const& store) {
     return {store, store / "cases", store / "outbox", store / "mail"};
 }

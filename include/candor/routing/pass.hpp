@@ -54,6 +54,14 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
                        case_log& cases, outbox& out, sinks const& to, timestamp now,
                        progress_fn const& progress = {}, guest_options const& guests = {});
 
+// A holder passes case `id` up the escalation chain now (case_log::passing_up): the people
+// above are told, as at an escalation (their deliveries queued in `out` first, then the
+// escalation recorded); `r` is the card's response, for their e-mails. Returns the
+// escalation; fails as passing_up.
+result<escalation> pass_up(case_log& cases, outbox& out, router const& router,
+                           response::response const& r, std::string const& id,
+                           std::string const& who, timestamp now);
+
 // Head office's store directory and what routing keeps in it, beside the records: the case
 // log, the outbox and the default Maildir. Created 0700 by those who write them.
 struct store_layout {
