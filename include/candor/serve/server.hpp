@@ -12,6 +12,7 @@
 //   PUT  /s/TOKEN/draft            saves the answers so far (nothing else is done with them)
 //   POST …/submit                  the card: desk::submit's answers, and the status link
 //   GET  /r/CODE?d=&n=&c=          the card's status (status.hpp); 404 for a bad check
+//   /m/...                         the managers' case desk, when settings::desk is set (desk.hpp)
 //   the page's files at /kiosk.js, /kiosk.css, ...
 // Every answer: CSP default-src 'self', no-store, nosniff; a foreign Host or Origin 403; a body
 // over its limit 413; too many unknown tokens or bad checks from one client 429.
@@ -38,6 +39,8 @@
 #include "candor/survey/survey.hpp"
 
 namespace candor::serve {
+
+struct desk_settings;  // desk.hpp
 
 // The folders and files of the server's state directory (0700).
 inline constexpr std::string_view journal_folder = "journal";
@@ -75,6 +78,8 @@ struct settings {
     std::function<std::int64_t()> clock;
     // What management has done with a card (read, answered), when known: routing's cases.
     std::function<std::optional<card_progress>(card_ref const&)> progress;
+    // The managers' case desk at /m/ (desk.hpp); none when null.
+    std::shared_ptr<desk_settings const> desk;
 };
 
 class server {
