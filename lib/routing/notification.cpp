@@ -218,8 +218,17 @@ readable readable_mail(router const& router, response::response const& r, notice
     if (!withheld.empty()) m.para(std::string(w.withheld) + ": " + withheld);
     if (!shown.fields.empty()) m.para(std::string(w.details) + ":");
     for (auto const& [k, v] : shown.fields) m.quoted(k, v);
-    if (owner || (n.kind == notice_kind::escalated && !n.case_id.empty()))
-        m.para(std::string(w.to_ack) + ": candor cases ack " + n.case_id + " --by " + reader.id);
+    if (owner || (n.kind == notice_kind::escalated && !n.case_id.empty())) {
+        if (n.ack_link.empty()) {
+            m.para(std::string(w.to_ack) + ": candor cases ack " + n.case_id + " --by " +
+                   reader.id);
+        } else {
+            auto const link = mail::one_line(n.ack_link);
+            m.text += std::string(w.to_ack) + ": " + link + "\n\n";
+            m.html += "<p><a href=\"" + util::html_escape(link) + "\">" +
+                      util::html_escape(w.to_ack) + "</a>: " + util::html_escape(link) + "</p>\n";
+        }
+    }
     return m;
 }
 

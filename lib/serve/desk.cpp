@@ -86,8 +86,7 @@ routing::person const* person_by_address(routing::organisation const& org,
     auto const want = lower_ascii(address);
     for (auto const& p : org.people)
         for (auto const& c : p.channels)
-            if (c.kind == routing::channel_kind::email && lower_ascii(c.address) == want)
-                return &p;
+            if (c.kind == routing::channel_kind::email && lower_ascii(c.address) == want) return &p;
     return nullptr;
 }
 
@@ -133,7 +132,7 @@ struct desk::impl {
     std::function<std::int64_t()> clock;
     status_key key;
     routing::store_layout layout;
-    std::mutex m;  // everything below
+    std::mutex m;                                       // everything below
     std::unordered_map<std::string, pending> sign_ins;  // by tokens::name_of
     std::unordered_map<std::string, session> sessions;
     std::optional<routing::case_reader> reader;
@@ -150,8 +149,8 @@ struct desk::impl {
     std::int64_t now() const { return clock ? clock() : unix_now(); }
 
     // ---- pages
-    void page(httplib::Response& res, int status, std::string const& title,
-              std::string const& body, session const* who = nullptr) {
+    void page(httplib::Response& res, int status, std::string const& title, std::string const& body,
+              session const* who = nullptr) {
         res.status = status;
         std::string top;
         if (who) {
@@ -215,7 +214,8 @@ struct desk::impl {
 
     void signed_out(httplib::Response& res, bool json_route) {
         if (json_route) return answer(res, 401, "sign in first: /m/");
-        page(res, 401, "Sign in", sign_in_form("Your session has ended, or you have not signed in."));
+        page(res, 401, "Sign in",
+             sign_in_form("Your session has ended, or you have not signed in."));
     }
 
     static std::string sign_in_form(std::string const& note) {
@@ -266,7 +266,8 @@ struct desk::impl {
         d.html = "<p>Hello " + html_escape(p->name.empty() ? p->id : p->name) +
                  ",</p>\n<p>To sign in to the case desk, open this link (it works once, within " +
                  minutes + " minutes):</p>\n<p><a href=\"" + html_escape(link) + "\">" +
-                 html_escape(link) + "</a></p>\n<p>If you did not ask for it, ignore this "
+                 html_escape(link) +
+                 "</a></p>\n<p>If you did not ask for it, ignore this "
                  "message.</p>\n";
         if (!s->mail->send(d))
             return note_page(res, 503, "Not sent",
@@ -338,8 +339,9 @@ struct desk::impl {
         std::lock_guard lock(m);
         if (!reader) {
             auto r = routing::case_reader::open(layout.cases);
-            if (!r) throw std::system_error(std::make_error_code(std::errc::io_error),
-                                            r.error()[0].message);
+            if (!r)
+                throw std::system_error(std::make_error_code(std::errc::io_error),
+                                        r.error()[0].message);
             reader.emplace(std::move(*r));
         } else {
             (void)reader->refresh();  // a damaged new frame: what was read before stays
@@ -360,8 +362,8 @@ struct desk::impl {
     std::optional<routing::routed_case> visible(std::string const& id, std::string const& person) {
         if (!case_id_ok(id)) return std::nullopt;
         for (auto& c : current())
-            if ((c.id == id || std::find(c.aliases.begin(), c.aliases.end(), id) !=
-                                   c.aliases.end()) &&
+            if ((c.id == id ||
+                 std::find(c.aliases.begin(), c.aliases.end(), id) != c.aliases.end()) &&
                 sees(c, person))
                 return std::move(c);
         return std::nullopt;
@@ -378,7 +380,7 @@ struct desk::impl {
             return std::nullopt;
         std::optional<journal::record> found;
         (void)util::scan_segments(s->store, [&](fs::path const&, std::uint64_t,
-                                               seal::byte_view payload) {
+                                                seal::byte_view payload) {
             if (found) return;
             if (auto r = journal::from_payload(payload); r && r->device == device && r->seq == seq)
                 found = std::move(*r);
@@ -449,8 +451,9 @@ struct desk::impl {
         for (auto const& x : sites)
             body += "<option value=\"" + html_escape(x) + "\"" + (x == site ? " selected" : "") +
                     ">" + html_escape(site_name(x)) + "</option>";
-        body += "</select></label><label>State <select name=\"state\"><option "
-                "value=\"\">All</option>";
+        body +=
+            "</select></label><label>State <select name=\"state\"><option "
+            "value=\"\">All</option>";
         for (auto st : {routing::case_state::open, routing::case_state::acknowledged,
                         routing::case_state::resolved}) {
             std::string const name(to_string(st));
@@ -554,8 +557,7 @@ struct desk::impl {
         };
         if (c->may_act(who->person) && c->state != routing::case_state::resolved) {
             body += "<h2>Act</h2>";
-            if (c->state == routing::case_state::open)
-                body += form("ack", "", "Acknowledge");
+            if (c->state == routing::case_state::open) body += form("ack", "", "Acknowledge");
             body += form("resolve",
                          "<label>Note <textarea name=\"note\" rows=\"3\" maxlength=\"" +
                              std::to_string(max_note_bytes) + "\" required></textarea></label>",
@@ -595,10 +597,9 @@ struct desk::impl {
         auto const note = form_value(req, "note");
         auto const reply = form_value(req, "reply");
         if (note.size() > max_note_bytes || reply.size() > max_note_bytes)
-            return note_page(res, 413, "Too long",
-                             "A note or reply is at most " + std::to_string(max_note_bytes) +
-                                 " bytes.",
-                             &*who);
+            return note_page(
+                res, 413, "Too long",
+                "A note or reply is at most " + std::to_string(max_note_bytes) + " bytes.", &*who);
         auto const& p = *s->org.find_person(who->person);
         if (what == "reply" && (!contacts_guests(s->org, p) || c->guest.empty()))
             return note_page(res, 403, "Refused",
@@ -611,8 +612,8 @@ struct desk::impl {
         auto done = perform(*c, what, who->person, note, reply, t);
         if (!done) {
             auto const& e = done.error()[0];
-            return note_page(res, e.code == "io" || e.code == "in-use" ? 503 : 409,
-                             "Not done", e.message, &*who);
+            return note_page(res, e.code == "io" || e.code == "in-use" ? 503 : 409, "Not done",
+                             e.message, &*who);
         }
         res.status = 303;
         res.set_header("Location", "/m/c/" + percent(c->id));
@@ -620,8 +621,8 @@ struct desk::impl {
 
     // Writes the action to routing's case log (and outbox), holding their locks meanwhile.
     result<void> perform(routing::routed_case const& c, std::string const& what,
-                         std::string const& who, std::string const& note,
-                         std::string const& reply, std::int64_t t) {
+                         std::string const& who, std::string const& note, std::string const& reply,
+                         std::int64_t t) {
         auto log = routing::case_log::open(layout.cases);
         if (!log) return unexpected(std::move(log).error());
         if (what == "ack") return log->acknowledge(c.id, who, t);
@@ -636,7 +637,11 @@ struct desk::impl {
             r->fields = {{"site", c.site}};
             if (!s->org.duty_field.empty()) r->fields.emplace_back(s->org.duty_field, c.duty);
         }
-        auto up = routing::pass_up(*log, *out, router, *r, c.id, who, t);
+        auto up =
+            routing::pass_up(*log, *out, router, *r, c.id, who, t,
+                             [&](std::string const& id, std::string const& person) {
+                                 return ack_link(s->base, key, id, person, t + ack_link_lifetime);
+                             });
         if (!up) return unexpected(std::move(up).error());
         return {};
     }
@@ -661,15 +666,14 @@ struct desk::impl {
         auto c = visible(id, person);
         if (!c) return note_page(res, 404, "No such case", "There is no such case for you.");
         if (c->state != routing::case_state::open)
-            return note_page(res, 410, "Already acknowledged",
-                             "Case " + c->id + " is " + std::string(to_string(c->state)) +
-                                 " already.");
+            return note_page(
+                res, 410, "Already acknowledged",
+                "Case " + c->id + " is " + std::string(to_string(c->state)) + " already.");
         if (!post)
             return page(res, 200, "Acknowledge case " + c->id,
                         "<p>" + html_escape(site_name(c->site)) + ", opened " + when(c->opened) +
                             ".</p><form method=\"post\" action=\"/m/a/" + percent(c->id) +
-                            "?p=" + percent(person) + "&amp;e=" + e + "&amp;s=" +
-                            html_escape(sig) +
+                            "?p=" + percent(person) + "&amp;e=" + e + "&amp;s=" + html_escape(sig) +
                             "\"><button type=\"submit\" class=\"primary\">Acknowledge as " +
                             html_escape(person) + "</button></form>");
         auto done = perform(*c, "ack", person, "", "", t);
@@ -703,8 +707,7 @@ result<std::unique_ptr<desk>> desk::open(fs::path const& state,
     return std::unique_ptr<desk>(new desk(std::move(p)));
 }
 
-httplib::Server::HandlerResponse desk::screen(httplib::Request const& req,
-                                              httplib::Response& res) {
+httplib::Server::HandlerResponse desk::screen(httplib::Request const& req, httplib::Response& res) {
     using handled = httplib::Server::HandlerResponse;
     res.headers.erase("Content-Security-Policy");
     res.set_header("Content-Security-Policy", desk_csp);
@@ -759,9 +762,8 @@ void desk::routes(hardened_server& http) {
     http.Get("/m/", [d](httplib::Request const& req, httplib::Response& res) {
         d->list(req, res, false);
     });
-    http.Get("/m/api/cases", [d](httplib::Request const& req, httplib::Response& res) {
-        d->list(req, res, true);
-    });
+    http.Get("/m/api/cases",
+             [d](httplib::Request const& req, httplib::Response& res) { d->list(req, res, true); });
     http.Post("/m/sign-in", [d](httplib::Request const& req, httplib::Response& res) {
         d->ask_sign_in(req, res);
     });
@@ -771,15 +773,13 @@ void desk::routes(hardened_server& http) {
     http.Post("/m/in/([^/]+)", [d](httplib::Request const& req, httplib::Response& res) {
         d->sign_in(req, res, true);
     });
-    http.Post("/m/out", [d](httplib::Request const& req, httplib::Response& res) {
-        d->sign_out(req, res);
-    });
+    http.Post("/m/out",
+              [d](httplib::Request const& req, httplib::Response& res) { d->sign_out(req, res); });
     http.Get("/m/c/([^/]+)", [d](httplib::Request const& req, httplib::Response& res) {
         d->card(req, res, false);
     });
-    http.Get("/m/api/c/([^/]+)", [d](httplib::Request const& req, httplib::Response& res) {
-        d->card(req, res, true);
-    });
+    http.Get("/m/api/c/([^/]+)",
+             [d](httplib::Request const& req, httplib::Response& res) { d->card(req, res, true); });
     http.Post("/m/c/([^/]+)/(ack|resolve|up|reply)",
               [d](httplib::Request const& req, httplib::Response& res) { d->act(req, res); });
     http.Get("/m/a/([^/]+)", [d](httplib::Request const& req, httplib::Response& res) {

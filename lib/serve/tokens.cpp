@@ -32,8 +32,8 @@ std::optional<digest> hash_of(std::string_view text) {
     if (text.size() != token_chars) return std::nullopt;
     std::array<unsigned char, token_bytes> raw{};
     std::size_t len = 0;
-    if (sodium_base642bin(raw.data(), raw.size(), text.data(), text.size(), nullptr, &len,
-                          nullptr, base64_variant) != 0 ||
+    if (sodium_base642bin(raw.data(), raw.size(), text.data(), text.size(), nullptr, &len, nullptr,
+                          base64_variant) != 0 ||
         len != token_bytes)
         return std::nullopt;
     return hash_raw(raw);

@@ -26,6 +26,10 @@ struct notice {
     recipient to;              // who, hearing as which role, from which rule
     timestamp deadline = 0;    // to acknowledge by; 0: none (a watcher, a digest)
     std::uint32_t owner = 0;   // the case's owner (index into organisation::people)
+    // A one-click link that acknowledges the case as this person (made by head office's
+    // server, pass.hpp's ack_link_fn), for a holder's e-mail; empty: the mail names the
+    // `candor cases ack` command instead.
+    std::string ack_link{};
 };
 
 // A card as a person reads it, in their language (else the survey's): each answer under its
