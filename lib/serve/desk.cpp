@@ -163,7 +163,7 @@ struct desk::impl {
         res.set_content(
             "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<meta name=\"referrer\" content=\"no-referrer\"><title>" +
+            "<meta name=\"referrer\" content=\"same-origin\"><title>" +
                 html_escape(title) +
                 "</title><link rel=\"icon\" href=\"/favicon.svg\"><link rel=\"stylesheet\" "
                 "href=\"/kiosk.css\"><link rel=\"stylesheet\" href=\"/m/desk.css\"></head>\n"
@@ -711,6 +711,10 @@ httplib::Server::HandlerResponse desk::screen(httplib::Request const& req, httpl
     using handled = httplib::Server::HandlerResponse;
     res.headers.erase("Content-Security-Policy");
     res.set_header("Content-Security-Policy", desk_csp);
+    // With no-referrer a browser sends its forms with Origin: null; same-origin keeps the
+    // origin on the desk's own forms and still tells nothing to any other site.
+    res.headers.erase("Referrer-Policy");
+    res.set_header("Referrer-Policy", "same-origin");
     auto const& p = req.path;
     auto const parts = std::count(p.begin(), p.end(), '/');
     std::string allowed;
