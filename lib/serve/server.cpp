@@ -19,6 +19,7 @@
 #include "candor/kiosk/page_model.hpp"
 #include "candor/kiosk/server.hpp"
 #include "candor/seal/receipt.hpp"
+#include "candor/serve/qr.hpp"
 #include "candor/time.hpp"
 #include "desk.hpp"
 #include "kiosk/http.hpp"
@@ -39,6 +40,9 @@ constexpr std::uint32_t web_idle_seconds = 3600;
 // All one request may send, its line, headers and chunked framing included.
 constexpr std::size_t max_request_bytes = 2 * kiosk::max_submit_bytes + 16 * 1024;
 constexpr char html_type[] = "text/html; charset=utf-8";
+// A module of the thank-you screen's QR code, in CSS pixels: a code of a status link
+// (about 41 modules) some 200 px wide, scanned from a phone held near the screen.
+constexpr unsigned status_qr_module_px = 4;
 // How often drafts past their lifetime are deleted (at start, then on a save this long after
 // the last sweep); until then they are already refused when read.
 constexpr std::int64_t sweep_interval = 3600;
@@ -139,9 +143,12 @@ struct server::impl {
             return;
         }
         auto body = nlohmann::json::parse(r.body);
-        body["status"] = status_link(
+        auto const link = status_link(
             opts.status_base, key,
             {device, body["seq"].get<std::uint64_t>(), body["receipt"].get<std::string>()});
+        body["status"] = link;
+        // The same link as a QR code, for the guest to take it to their phone.
+        if (auto qr = qr_svg(link, status_qr_module_px)) body["status_qr"] = *qr;
         res.set_content(body.dump(), json_type);
     }
 

@@ -110,6 +110,9 @@ async function main() {
     // The status link on the thank-you screen: received, nothing of the card.
     const statusLink = await b.locator("#status").getAttribute("href");
     assert.ok(statusLink.startsWith(`${origin}/r/${receipt}?`), statusLink);
+    // Its QR code beside it, made by the server (an SVG of one path, nothing fetched).
+    assert.ok(await b.locator("#status-qr").isVisible());
+    assert.ok((await b.locator("#status-qr path").getAttribute("d")).startsWith("M"));
     await b.locator("#status").click();
     await b.locator("#received").waitFor();
     assert.match(await b.locator("#received").textContent(), /^\d{4}-\d\d-\d\dT/);

@@ -158,6 +158,8 @@ TEST_CASE("an invitation: draft, resume, one card, the used link refused, the st
 
     // The status link: received; read and answered not yet; nothing of the card.
     std::string const link = receipt["status"];
+    // Its QR code, for the thank-you screen: an SVG the server made of the same link.
+    CHECK(receipt["status_qr"].get<std::string>().starts_with("<svg "));
     auto status = c.Get(path_of(link));
     REQUIRE(status);
     CHECK(status->status == 200);
