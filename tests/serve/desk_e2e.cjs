@@ -7,27 +7,16 @@
 // page and the JSON route. Screenshots of the desk go to $CANDOR_DESK_SHOTS when it is set.
 // usage: node desk_e2e.cjs CANDOR SURVEY ORG WORKDIR  (NODE_PATH holds playwright-core)
 "use strict";
-const { chromium } = require("playwright-core");
-const { spawn, execFileSync } = require("child_process");
+const { execFileSync } = require("child_process");
 const fs = require("fs");
 const http = require("http");
-const net = require("net");
 const path = require("path");
 const assert = require("assert/strict");
+const { phone, freePort, startServer, stopServer, launch } = require("./harness.cjs");
 
 const [candor, survey, orgFile, work] = process.argv.slice(2);
 const shots = process.env.CANDOR_DESK_SHOTS || "";
-const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const run = (...args) => execFileSync(candor, args, { encoding: "utf8" });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function post(url, body, type) {
   return new Promise((resolve, reject) => {
@@ -59,18 +48,6 @@ function mailedLink(maildir, address) {
   return link;
 }
 
-function startServer(args) {
-  const server = spawn(candor, args, { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    server.stdout.on("data", (d) => {
-      out += d;
-      if (/serving on http:\/\/127\.0\.0\.1:\d+\//.test(out)) resolve(server);
-    });
-    server.on("exit", (code) => reject(new Error(`candor serve exited with ${code}: ${out}`)));
-  });
-}
-
 async function main() {
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
@@ -89,18 +66,13 @@ async function main() {
   const hqKey = path.join(work, "hq", "hq.key"), maildir = path.join(store, "mail");
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const server = await startServer(["serve", "--state", state, "--survey", survey,
+  const server = await startServer(candor, ["--state", state, "--survey", survey,
     "--device-key", path.join(work, "device", "hq-web.key"), "--hq-public", path.join(work, "hq", "hq.pub"),
     "--site", "paris-01", "--field", "channel=web", "--field", "shift=night", "--field", "on_duty=leo",
     "--port", String(port), "--status-base", origin,
     "--store", store, "--org", org, "--rules", rules, "--hq-key", hqKey]);
 
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   const external = [];
   const consoleErrors = [];
   const watch = (page) => {
@@ -193,8 +165,7 @@ async function main() {
     assert.deepEqual(consoleErrors, []);
   } finally {
     await browser.close();
-    server.kill("SIGTERM");
-    await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.on("exit", resolve)));
+    await stopServer(server);
   }
   console.log(`signed in by mail, acknowledged and answered; the guest's page says answered${shots ? `; screenshots in ${shots}` : ""}`);
 }

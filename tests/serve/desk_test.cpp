@@ -26,6 +26,7 @@
 #include "candor/serve/server.hpp"
 #include "candor/survey/parse.hpp"
 #include "candor/time.hpp"
+#include "serve/fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "util/event_log.hpp"
 #include "util/file_io.hpp"
@@ -92,9 +93,7 @@ struct head_office {
     seal::device_secret key = seal::make_device_keys("hq-web");
     std::atomic<std::int64_t> now{1'800'000'000};
     std::shared_ptr<serve::desk_settings> desk = std::make_shared<serve::desk_settings>();
-    std::unique_ptr<serve::server> server;
-    int port = 0;
-    std::thread thread;
+    serve::testing::running_server running;
 
     head_office() {
         desk->org = org();
@@ -121,24 +120,11 @@ struct head_office {
         s.progress = std::move(*progress);
         desk->base = "http://127.0.0.1";
         s.desk = desk;
-        auto opened = serve::server::open(dir / "state", {hotel()}, key, hq.public_part(), s);
-        REQUIRE(opened);
-        server = std::move(*opened);
-        port = server->bind("127.0.0.1", 0).value();
-        thread = std::thread([this] { server->listen(); });
+        running.run(serve::server::open(dir / "state", {hotel()}, key, hq.public_part(), s));
     }
-    void stop() {
-        if (!server) return;
-        server->stop();
-        thread.join();
-        server.reset();
-    }
+    void stop() { running.stop(); }
 
-    httplib::Client client() const {
-        httplib::Client c("127.0.0.1", port);
-        c.set_read_timeout(std::chrono::seconds(30));
-        return c;
-    }
+    httplib::Client client() const { return running.client(); }
 
     // A guest's card from a table link: its status page's path.
     std::string submit(char const* card) {
@@ -240,17 +226,22 @@ std::string csrf_of(std::string const& page) {
     return m[1].str();
 }
 
-std::string case_id(head_office const& hq, std::uint64_t seq) {
-    return hq.key.id + ":" + std::to_string(seq);
-}
+// Head office with one guest's card taken and routed: its status page, case and desk page.
+struct one_case : head_office {
+    std::string status, id, path;
+    explicit one_case(char const* card) : status(submit(card)) {
+        route();
+        id = key.id + ":1";
+        path = "/m/c/" + serve::percent(id);
+    }
+};
 
 }  // namespace
 
 TEST_CASE("the manager signs in by the mailed link, sees the card, acknowledges and replies") {
-    head_office hq;
-    auto const status = hq.submit(asking_card);
-    hq.route();
-    auto const id = case_id(hq, 1);
+    one_case hq(asking_card);
+    auto const& status = hq.status;
+    auto const& id = hq.id;
     auto c = hq.client();
 
     // Before anyone acted, the guest's page says received only.
@@ -338,11 +329,9 @@ TEST_CASE("the manager signs in by the mailed link, sees the card, acknowledges 
 }
 
 TEST_CASE("the minimum content rule, and the bypass guarantee on the pages and the JSON routes") {
-    head_office hq;
-    hq.submit(asking_card);
-    hq.route();
-    auto const id = case_id(hq, 1);
-    auto const path = "/m/c/" + serve::percent(id);
+    one_case hq(asking_card);
+    auto const& id = hq.id;
+    auto const& path = hq.path;
     auto c = hq.client();
 
     // Marie, in copy, does not contact guests: the address is withheld, and she may not act.
@@ -382,11 +371,9 @@ TEST_CASE("the minimum content rule, and the bypass guarantee on the pages and t
 }
 
 TEST_CASE("sessions end when idle; links expire; hostile requests change nothing") {
-    head_office hq;
-    hq.submit(quiet_card);
-    hq.route();
-    auto const id = case_id(hq, 1);
-    auto const path = "/m/c/" + serve::percent(id);
+    one_case hq(quiet_card);
+    auto const& id = hq.id;
+    auto const& path = hq.path;
     auto c = hq.client();
     auto const marie = hq.sign_in("marie.dubois@lumiere.example");
     auto const csrf = csrf_of(c.Get(path, with(marie))->body);
@@ -444,10 +431,8 @@ TEST_CASE("sessions end when idle; links expire; hostile requests change nothing
 }
 
 TEST_CASE("a one-click acknowledge link: a GET confirms, the POST acknowledges, once") {
-    head_office hq;
-    hq.submit(quiet_card);
-    hq.route();
-    auto const id = case_id(hq, 1);
+    one_case hq(quiet_card);
+    auto const& id = hq.id;
     auto c = hq.client();
     // The owner's notification carries the link; the one in copy gets none.
     auto const path = hq.mailed_link("marie.dubois@lumiere.example", "/m/a/");
