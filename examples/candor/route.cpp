@@ -6,9 +6,11 @@
 #include "candor/routing/pass.hpp"
 #include "candor/routing/rules.hpp"
 #include "candor/seal/keys.hpp"
+#include "candor/serve/desk.hpp"
 #include "candor/time.hpp"
 #include "commands.hpp"
 #include "io.hpp"
+#include "routing_setup.hpp"
 
 namespace candor::cli {
 
@@ -21,15 +23,10 @@ struct route_options {
 struct route_run_options : route_options {
     std::string store;
     std::string hq_key;
-    std::string maildir;  // default: STORE/mail
+    mail_options mail;  // the Maildir by default STORE/mail
     std::string webhook_secret;
-    std::string mail_from = "Candor <candor@localhost>";
-    std::string smtp;  // smtp://HOST:PORT: mail to this relay instead of the Maildir
-    std::string smtp_user;
-    std::string smtp_password_file;  // else $CANDOR_SMTP_PASSWORD
-    std::string smtp_tls = "required";
-    std::string smtp_ca;
-    std::string reply_domain;  // Reply-To of guest mails: reply+CASE.MAC@DOMAIN
+    std::string desk_state;  // candor serve's state: acknowledge links signed by its desk key
+    std::string desk_base;
     std::string now;  // for tests and replays; the system clock otherwise
     bool quiet = false;
 };
@@ -90,41 +87,9 @@ int run_route_run(route_run_options const& opts) {
         return 2;
     }
 
-    auto replies = routing::load_reply_addresses(opts.reply_domain, layout.mail_key);
-    if (!replies) {
-        std::cerr << render(replies.error());
-        return 2;
-    }
-    routing::maildir_sink mail(
-        opts.maildir.empty() ? layout.mail : std::filesystem::path(opts.maildir), {opts.mail_from},
-        routing::system_now, *replies);
-    routing::sinks sinks{&mail, nullptr, nullptr};
-    std::unique_ptr<routing::smtp_sink> smtp;
-    if (!opts.smtp.empty()) {
-        routing::smtp_options o{opts.smtp,
-                                opts.mail_from,
-                                opts.smtp_user,
-                                "",
-                                routing::smtp_tls::required,
-                                opts.smtp_ca,
-                                30};
-        auto tls = routing::parse_smtp_tls(opts.smtp_tls);
-        if (!tls) {
-            std::cerr << render(tls.error());
-            return 2;
-        }
-        o.tls = *tls;
-        if (!opts.smtp_user.empty()) {
-            auto password = routing::read_smtp_password(opts.smtp_password_file);
-            if (!password) {
-                std::cerr << render(password.error());
-                return 2;
-            }
-            o.password = std::move(*password);
-        }
-        smtp = std::make_unique<routing::smtp_sink>(std::move(o), routing::system_now, *replies);
-        sinks.email = smtp.get();
-    }
+    auto email = open_email_sink(opts.mail, layout);
+    if (!email) return 2;
+    routing::sinks sinks{email.get(), nullptr, nullptr};
     std::unique_ptr<routing::webhook_sink> webhook;
     if (!opts.webhook_secret.empty()) {
         auto secrets = routing::read_webhook_secrets(opts.webhook_secret);
@@ -137,9 +102,21 @@ int run_route_run(route_run_options const& opts) {
         sinks.webhook = webhook.get();
     }
 
+    routing::ack_link_fn ack;
+    if (!opts.desk_base.empty()) {
+        auto key = serve::load_desk_key(opts.desk_state);
+        if (!key) {
+            std::cerr << render(key.error());
+            return 2;
+        }
+        ack = [key = *key, base = opts.desk_base, now](std::string const& id,
+                                                       std::string const& person) {
+            return serve::ack_link(base, key, id, person, now + serve::ack_link_lifetime);
+        };
+    }
     routing::router router(*org, *survey, *rules);
     auto const r = routing::route_pass(*store, *hq, router, *cases, *outbox, sinks, now,
-                                       progress_line(opts.quiet));
+                                       progress_line(opts.quiet), {}, ack);
     std::cout << "routed " << r.routed << " responses (" << r.already
               << " routed before): " << r.cases_opened << " cases opened, " << r.digest_items
               << " digest items, " << r.fallback << " to the fallback, " << r.bypassed
@@ -190,23 +167,18 @@ void setup_route(CLI::App& app) {
                     "Head office's store; cases/, outbox/ and mail/ live in it")
         ->required();
     run->add_option("--hq-key", run_opts->hq_key, "Head office's secret key (hq.key)")->required();
-    run->add_option("--reply-domain", run_opts->reply_domain,
-                    "Guests' replies come back to reply+CASE.MAC@DOMAIN (mail pull)");
-    run->add_option("--maildir", run_opts->maildir,
-                    "Maildir for e-mail deliveries (default STORE/mail)");
+    add_mail_options(*run, run_opts->mail, "STORE/mail");
     run->add_option("--webhook-secret", run_opts->webhook_secret,
                     "File holding the webhooks' HMAC secret (whsec_BASE64; the current one first, "
                     "then any still accepted while rotating), mode 0600");
-    run->add_option("--mail-from", run_opts->mail_from, "From: of the e-mails");
-    run->add_option("--smtp", run_opts->smtp,
-                    "Send e-mail to this SMTP relay (smtp://HOST:587, smtps://HOST:465) instead "
-                    "of the Maildir");
-    run->add_option("--smtp-user", run_opts->smtp_user, "Authenticate to the relay as this user");
-    run->add_option("--smtp-password-file", run_opts->smtp_password_file,
-                    "File holding the relay's password, mode 0600 (else $CANDOR_SMTP_PASSWORD)");
-    run->add_option("--smtp-tls", run_opts->smtp_tls, "STARTTLS: required, when-offered or never")
-        ->check(CLI::IsMember({"required", "when-offered", "never"}));
-    run->add_option("--smtp-ca", run_opts->smtp_ca, "CA certificates to trust for the relay");
+    auto* desk_base = run->add_option(
+        "--desk-base", run_opts->desk_base,
+        "Where managers reach `candor serve` (https://feedback.example.com): the holders' "
+        "e-mails carry one-click acknowledge links");
+    run->add_option("--desk-state", run_opts->desk_state,
+                    "candor serve's --state directory, whose desk.key signs those links")
+        ->needs(desk_base);
+    desk_base->needs(run->get_option("--desk-state"));
     run->add_option("--now", run_opts->now, "Run as if at this time (UTC), for tests and replays");
     run->add_flag("-q,--quiet", run_opts->quiet, "No progress line on a terminal");
     run->callback([run_opts] { exit_code() = run_route_run(*run_opts); });

@@ -1,15 +1,20 @@
 // candor serve: head office's web server for guests (candor::serve): table links
 // /t/SITE/TABLE, invitations /s/TOKEN, status pages /r/CODE. Prints "candor serve: serving on
 // http://HOST:PORT/" once it listens. `candor serve token` issues an invitation and prints
-// its token (and its link with --base). docs/serve.md is the guide.
+// its token (and its link with --base). With --store the status pages follow routing's
+// cases; with --org, --rules and --hq-key too, managers work them at /m/. docs/serve.md and
+// docs/managers.md are the guides.
 #include <iostream>
 
+#include "candor/routing/pass.hpp"
 #include "candor/seal/keys.hpp"
+#include "candor/serve/desk.hpp"
 #include "candor/serve/qr.hpp"
 #include "candor/serve/server.hpp"
 #include "candor/time.hpp"
 #include "commands.hpp"
 #include "io.hpp"
+#include "routing_setup.hpp"
 
 namespace candor::cli {
 
@@ -25,6 +30,14 @@ struct serve_options {
     int port = 8090;
     std::vector<std::string> host_names;
     std::string status_base;
+    // Head office's store: the status page reads its case log; with the org, rules and
+    // hq key, the managers' desk at /m/ works its cases.
+    std::string store;
+    std::string org;
+    std::string rules;
+    std::string hq_key;
+    std::string desk_base;  // default: status_base
+    mail_options mail;      // sign-in links; the Maildir by default STORE/mail
 };
 
 struct token_options {
@@ -57,6 +70,35 @@ int run_serve(serve_options const& opts) {
             return 2;
         }
         s.fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+    }
+    if (!opts.store.empty()) {
+        auto progress = serve::case_progress(routing::layout_of(opts.store).cases);
+        if (!progress) {
+            std::cerr << render(progress.error());
+            return 2;
+        }
+        s.progress = std::move(*progress);
+    }
+    if (!opts.org.empty()) {
+        auto desk = std::make_shared<serve::desk_settings>();
+        auto org = load_org(opts.org);
+        if (!org) return 2;
+        desk->org = std::move(*org);
+        desk->survey = surveys.front();
+        auto rules = load_routing_rules(opts.rules, desk->org, desk->survey);
+        if (!rules) return 2;
+        desk->rules = std::move(*rules);
+        auto secret = seal::read_hq_secret(opts.hq_key);
+        if (!secret) {
+            std::cerr << render(secret.error());
+            return 2;
+        }
+        desk->hq = std::move(*secret);
+        desk->store = opts.store;
+        desk->mail = open_email_sink(opts.mail, routing::layout_of(opts.store));
+        if (!desk->mail) return 2;
+        desk->base = opts.desk_base.empty() ? opts.status_base : opts.desk_base;
+        s.desk = std::move(desk);
     }
     auto server =
         serve::server::open(opts.state, std::move(surveys), std::move(*key), *hq, std::move(s));
@@ -117,6 +159,21 @@ void setup_serve(CLI::App& app) {
     sub->add_option("--status-base", opts->status_base,
                     "Where guests reach the server (https://feedback.example.com): the "
                     "thank-you screen then links the card's status page");
+    auto* store = sub->add_option("--store", opts->store,
+                                  "Head office's store: status pages say when management read "
+                                  "and answered a card (from STORE/cases)");
+    auto* org = sub->add_option(
+        "--org", opts->org, "Org file: opens the managers' case desk at /m/ (docs/managers.md)");
+    auto* rules = sub->add_option("--rules", opts->rules, "Routing rules (may be the org file)");
+    auto* hq_key = sub->add_option("--hq-key", opts->hq_key,
+                                   "Head office's secret key (hq.key): the desk opens the cards");
+    sub->add_option("--desk-base", opts->desk_base,
+                    "Where managers reach the server (https://...; default --status-base): the "
+                    "sign-in links; https makes the session cookie Secure");
+    add_mail_options(*sub, opts->mail, "STORE/mail");
+    org->needs(store)->needs(rules)->needs(hq_key);
+    rules->needs(org);
+    hq_key->needs(org);
 
     auto topts = std::make_shared<token_options>();
     auto* token = sub->add_subcommand("token", "Issue an invitation: prints its token or link");

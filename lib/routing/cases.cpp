@@ -94,8 +94,8 @@ void add_once(std::vector<std::string>& people, std::string const& p) {
 
 }  // namespace
 
-struct case_log::impl {
-    std::optional<util::event_log> log;
+// The cases as the log's events make them: what the writer and the readers share.
+struct case_book {
     std::vector<routed_case> cases;
     std::unordered_map<std::string, std::size_t> by_id;  // case ids and ids of before
     // Ids of before that were not a migrated case's first: escalating them adds holders,
@@ -216,6 +216,30 @@ struct case_log::impl {
         }
     }
 
+    routed_case const* find(std::string_view id) const noexcept {
+        auto it = by_id.find(std::string(id));
+        return it == by_id.end() ? nullptr : &cases[it->second];
+    }
+
+    std::optional<case_status> status(std::string_view response_key) const {
+        auto r = routed.find(std::string(response_key));
+        if (r == routed.end()) return std::nullopt;
+        case_status out{guest_state::received, r->second, 0, 0};
+        auto const* c = find(response_key);
+        if (!c) return out;
+        out.read = c->acknowledged;
+        out.answered = c->resolved;
+        if (c->state == case_state::resolved)
+            out.state = guest_state::answered;
+        else if (c->state == case_state::acknowledged)
+            out.state = guest_state::read;
+        return out;
+    }
+};
+
+struct case_log::impl : case_book {
+    std::optional<util::event_log> log;
+
     void write_all(std::span<json const> events) {
         if (events.empty()) return;
         log->append_all(events);
@@ -292,18 +316,7 @@ bool case_log::routed(std::string_view response_key) const {
 }
 
 std::optional<case_status> case_log::status(std::string_view response_key) const {
-    auto r = p_->routed.find(std::string(response_key));
-    if (r == p_->routed.end()) return std::nullopt;
-    case_status out{guest_state::received, r->second, 0, 0};
-    auto const* c = find(response_key);
-    if (!c) return out;
-    out.read = c->acknowledged;
-    out.answered = c->resolved;
-    if (c->state == case_state::resolved)
-        out.state = guest_state::answered;
-    else if (c->state == case_state::acknowledged)
-        out.state = guest_state::read;
-    return out;
+    return p_->status(response_key);
 }
 
 result<void> case_log::acknowledge(std::string const& id, std::string const& who, timestamp now) {
@@ -420,25 +433,43 @@ void case_log::mail_seen(std::string const& message_id, std::string const& what,
         {{"t", "mail"}, {"id", ""}, {"message_id", message_id}, {"what", what}, {"time", now}});
 }
 
+namespace {
+
+// Where case `c` goes up from its role, now.
+escalation next_up(routed_case const& c, router const& router, timestamp now) {
+    auto const& org = router.org();
+    std::optional<std::uint32_t> next;
+    if (!c.escalate_to.empty() && org.role_index(c.escalate_to) >= 0)
+        next = static_cast<std::uint32_t>(org.role_index(c.escalate_to));
+    else if (int role = org.role_index(c.role); role >= 0)
+        next = router.above(static_cast<std::uint32_t>(role));
+    escalation e{c.id, c.role, {}, 0};
+    if (next) e.to = router.recipients_as(*next, stub(router, c));
+    if (!e.to.empty()) {
+        e.role = org.roles[e.to.front().role].id;
+        e.deadline = deadline_after(now, c.within, place_of(router, c.site));
+    }
+    return e;
+}
+
+}  // namespace
+
 std::vector<escalation> case_log::due(router const& router, timestamp now) const {
     std::vector<escalation> out;
-    auto const& org = router.org();
-    for (auto const& c : p_->cases) {
-        if (c.state != case_state::open || c.deadline == 0 || c.deadline > now) continue;
-        std::optional<std::uint32_t> next;
-        if (!c.escalate_to.empty() && org.role_index(c.escalate_to) >= 0)
-            next = static_cast<std::uint32_t>(org.role_index(c.escalate_to));
-        else if (int role = org.role_index(c.role); role >= 0)
-            next = router.above(static_cast<std::uint32_t>(role));
-        escalation e{c.id, c.role, {}, 0};
-        if (next) e.to = router.recipients_as(*next, stub(router, c));
-        if (!e.to.empty()) {
-            e.role = org.roles[e.to.front().role].id;
-            e.deadline = deadline_after(now, c.within, place_of(router, c.site));
-        }
-        out.push_back(std::move(e));
-    }
+    for (auto const& c : p_->cases)
+        if (c.state == case_state::open && c.deadline != 0 && c.deadline <= now)
+            out.push_back(next_up(c, router, now));
     return out;
+}
+
+result<escalation> case_log::passing_up(std::string const& id, std::string const& who,
+                                        router const& router, timestamp now) const {
+    auto c = resolvable(*this, id, who);
+    if (!c) return unexpected(std::move(c).error());
+    auto e = next_up(**c, router, now);
+    if (e.to.empty())
+        return fail("at-top", "case " + id + " is at the top of its escalation chain");
+    return e;
 }
 
 void case_log::escalate(std::span<escalation const> escalations, router const& router,
@@ -469,8 +500,59 @@ std::vector<routed_case> const& case_log::cases() const noexcept {
 }
 
 routed_case const* case_log::find(std::string_view id) const noexcept {
-    auto it = p_->by_id.find(std::string(id));
-    return it == p_->by_id.end() ? nullptr : &p_->cases[it->second];
+    return p_->find(id);
+}
+
+struct case_reader::impl {
+    std::filesystem::path dir;
+    case_book book;
+    std::vector<std::pair<std::string, std::uintmax_t>> seen;  // segment files read, sizes
+
+    // The segment files and their sizes now: what changes when the writer writes.
+    std::vector<std::pair<std::string, std::uintmax_t>> files() const {
+        std::vector<std::pair<std::string, std::uintmax_t>> out;
+        std::error_code ec;
+        for (auto const& f : std::filesystem::directory_iterator(dir, ec)) {
+            auto const size = f.file_size(ec);
+            if (!ec) out.emplace_back(f.path().filename().string(), size);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+};
+
+result<case_reader> case_reader::open(std::filesystem::path const& dir) {
+    auto p = std::make_unique<impl>();
+    p->dir = dir;
+    case_reader r(std::move(p));
+    if (auto read = r.refresh(); !read) return unexpected(std::move(read).error());
+    return r;
+}
+
+case_reader::case_reader(std::unique_ptr<impl> p) : p_(std::move(p)) {}
+case_reader::case_reader(case_reader&&) noexcept = default;
+case_reader& case_reader::operator=(case_reader&&) noexcept = default;
+case_reader::~case_reader() = default;
+
+result<void> case_reader::refresh() {
+    auto now = p_->files();
+    if (now == p_->seen && !now.empty()) return {};
+    case_book fresh;
+    auto read = util::event_log::read(p_->dir, [&](json const& e) { fresh.apply(e); });
+    if (!read) return read;  // what was read before stays
+    p_->book = std::move(fresh);
+    p_->seen = std::move(now);
+    return {};
+}
+
+std::vector<routed_case> const& case_reader::cases() const noexcept {
+    return p_->book.cases;
+}
+routed_case const* case_reader::find(std::string_view id) const noexcept {
+    return p_->book.find(id);
+}
+std::optional<case_status> case_reader::status(std::string_view response_key) const {
+    return p_->book.status(response_key);
 }
 
 }  // namespace candor::routing

@@ -188,8 +188,6 @@ readable readable_mail(router const& router, response::response const& r, notice
     auto const& org = router.org();
     auto const& survey = router.survey();
     std::string const lang = reader.language.empty() ? survey.default_language() : reader.language;
-    std::string const& fallback =
-        survey.fallback_language.empty() ? survey.default_language() : survey.fallback_language;
     auto const& w = wording_for(lang);
     auto const clock = reader_time(org, reader);
     readable m;
@@ -213,30 +211,49 @@ readable readable_mail(router const& router, response::response const& r, notice
     m.item(w.submitted, local_text(r.submitted, clock));
     m.text += "\n";
     m.para(std::string(w.answers) + ":");
+    auto const shown = show_card(survey, r, reader.language, as.contacts_guests);
+    for (auto const& [prompt, answer] : shown.answers) m.quoted(prompt, answer);
     std::string withheld;
-    for (auto const& [id, a] : r.answers) {
-        auto const* q = survey.find(id);
-        std::string const prompt = q ? std::string(q->prompt.in(lang, fallback)) : id;
-        if (q && q->personal && !as.contacts_guests) {
-            withheld += (withheld.empty() ? "" : ", ") + prompt;
-            continue;
-        }
-        m.quoted(prompt, shown_answer(q, a, lang, fallback, w));
-    }
+    for (auto const& prompt : shown.withheld) withheld += (withheld.empty() ? "" : ", ") + prompt;
     if (!withheld.empty()) m.para(std::string(w.withheld) + ": " + withheld);
-    bool any_field = false;
-    for (auto const& [k, v] : r.fields) {
-        if (k == "site") continue;
-        if (!any_field) m.para(std::string(w.details) + ":");
-        any_field = true;
-        m.quoted(k, v);
+    if (!shown.fields.empty()) m.para(std::string(w.details) + ":");
+    for (auto const& [k, v] : shown.fields) m.quoted(k, v);
+    if (owner || (n.kind == notice_kind::escalated && !n.case_id.empty())) {
+        if (n.ack_link.empty()) {
+            m.para(std::string(w.to_ack) + ": candor cases ack " + n.case_id + " --by " +
+                   reader.id);
+        } else {
+            auto const link = mail::one_line(n.ack_link);
+            m.text += std::string(w.to_ack) + ": " + link + "\n\n";
+            m.html += "<p><a href=\"" + util::html_escape(link) + "\">" +
+                      util::html_escape(w.to_ack) + "</a>: " + util::html_escape(link) + "</p>\n";
+        }
     }
-    if (owner || (n.kind == notice_kind::escalated && !n.case_id.empty()))
-        m.para(std::string(w.to_ack) + ": candor cases ack " + n.case_id + " --by " + reader.id);
     return m;
 }
 
 }  // namespace
+
+shown_card show_card(survey::survey const& survey, response::response const& r,
+                     std::string_view reader_language, bool contacts_guests) {
+    shown_card out;
+    out.language = reader_language.empty() ? survey.default_language() : reader_language;
+    std::string const& fallback =
+        survey.fallback_language.empty() ? survey.default_language() : survey.fallback_language;
+    auto const& w = wording_for(out.language);
+    for (auto const& [id, a] : r.answers) {
+        auto const* q = survey.find(id);
+        std::string prompt = q ? std::string(q->prompt.in(out.language, fallback)) : id;
+        if (q && q->personal && !contacts_guests)
+            out.withheld.push_back(std::move(prompt));
+        else
+            out.answers.emplace_back(std::move(prompt),
+                                     shown_answer(q, a, out.language, fallback, w));
+    }
+    for (auto const& [k, v] : r.fields)
+        if (k != "site") out.fields.emplace_back(k, v);
+    return out;
+}
 
 result<std::vector<delivery>> deliveries_for(router const& router, response::response const& r,
                                              notice const& n, timestamp now) {

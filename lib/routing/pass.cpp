@@ -35,6 +35,17 @@ void add(std::vector<delivery>& out, router const& router, response::response co
     for (auto& d : *ds) out.push_back(std::move(d));
 }
 
+// The deliveries telling the people of escalation `e` of case `c`: each now a holder.
+void add_escalated(std::vector<delivery>& out, router const& router, response::response const& r,
+                   routed_case const& c, escalation const& e, timestamp now,
+                   ack_link_fn const& ack_link, pass_report& report) {
+    for (auto const& x : e.to) {
+        notice n{notice_kind::escalated, c.response, c.id, x, e.deadline, e.to.front().person};
+        if (ack_link) n.ack_link = ack_link(c.id, router.org().people[x.person].id);
+        add(out, router, r, n, now, report);
+    }
+}
+
 struct chunk_of_responses {
     std::vector<std::string> keys;
     std::vector<response::response> responses;
@@ -42,7 +53,7 @@ struct chunk_of_responses {
     std::vector<std::string> receipts;
 
     void flush(router const& router, case_log& cases, outbox& out, timestamp now,
-               guest_options const& guests, pass_report& report) {
+               guest_options const& guests, ack_link_fn const& ack_link, pass_report& report) {
         if (keys.empty()) return;
         std::vector<delivery> deliveries;
         std::vector<routed_response> routed;
@@ -56,6 +67,8 @@ struct chunk_of_responses {
                     if (!owner) {
                         owner = &x;
                         n.deadline = first_deadline(router, x, responses[i].field("site"), now);
+                        if (ack_link)
+                            n.ack_link = ack_link(keys[i], router.org().people[x.person].id);
                         ++report.cases_opened;
                     }
                     n.case_id = keys[i];
@@ -88,13 +101,28 @@ struct chunk_of_responses {
 
 }  // namespace
 
+result<escalation> pass_up(case_log& cases, outbox& out, router const& router,
+                           response::response const& r, std::string const& id,
+                           std::string const& who, timestamp now, ack_link_fn const& ack_link) {
+    auto e = cases.passing_up(id, who, router, now);
+    if (!e) return e;
+    auto const& c = *cases.find(id);
+    std::vector<delivery> deliveries;
+    pass_report ignored;
+    add_escalated(deliveries, router, r, c, *e, now, ack_link, ignored);
+    out.queue(deliveries, now);
+    cases.escalate(std::span(&*e, 1), router, now);
+    return e;
+}
+
 store_layout layout_of(std::filesystem::path const& store) {
     return {store, store / "cases", store / "outbox", store / "mail", store / "mail.key"};
 }
 
 pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,
                        case_log& cases, outbox& out, sinks const& to, timestamp now,
-                       progress_fn const& progress, guest_options const& guests) {
+                       progress_fn const& progress, guest_options const& guests,
+                       ack_link_fn const& ack_link) {
     pass_report report;
     std::uint64_t read = 0;
     auto const total = store.size();
@@ -141,9 +169,10 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         pending.receipts.push_back(journal::receipt(rec));
         pending.keys.push_back(std::move(key));
         pending.responses.push_back(std::move(*r));
-        if (pending.keys.size() == chunk) pending.flush(router, cases, out, now, guests, report);
+        if (pending.keys.size() == chunk)
+            pending.flush(router, cases, out, now, guests, ack_link, report);
     });
-    pending.flush(router, cases, out, now, guests, report);
+    pending.flush(router, cases, out, now, guests, ack_link, report);
     if (progress) progress({"route", total, total});
 
     std::vector<delivery> deliveries;
@@ -165,10 +194,7 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
                 fallback.fields.emplace_back(router.org().duty_field, c.duty);
         }
         auto const& r = it == escalating.end() ? fallback : it->second;
-        for (auto const& x : e.to)
-            add(deliveries, router, r,
-                {notice_kind::escalated, c.response, c.id, x, e.deadline, e.to.front().person}, now,
-                report);
+        add_escalated(deliveries, router, r, c, e, now, ack_link, report);
     }
     report.queued += out.queue(deliveries, now);
     cases.escalate(due, router, now);

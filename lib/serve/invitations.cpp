@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tokens.hpp"
 #include "util/file_io.hpp"
 #include "util/json_text.hpp"
 
@@ -22,40 +23,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using digest = std::array<unsigned char, crypto_generichash_BYTES>;
+using tokens::digest;
+using tokens::hash_of;
+using tokens::hex;
 
-// A token in a link: token_bytes as URL-safe base64 without padding.
-constexpr std::size_t token_chars = (token_bytes * 4 + 2) / 3;
-constexpr auto base64_variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 // The file of an invitation is named by the first bytes of its token's hash; the file holds
 // the whole hash, compared in constant time.
-constexpr std::size_t name_bytes = 12;
+std::string name_of(digest const& d) {
+    return tokens::name_of(d) + ".json";
+}
+
 // A stored invitation is a small JSON object: anything deeper is not one of ours.
 constexpr std::size_t max_stored_depth = 4;
-
-std::string hex(unsigned char const* data, std::size_t size) {
-    std::string out(size * 2 + 1, '\0');
-    sodium_bin2hex(out.data(), out.size(), data, size);
-    out.pop_back();
-    return out;
-}
-
-std::optional<digest> hash_of(std::string_view token) {
-    if (token.size() != token_chars) return std::nullopt;
-    std::array<unsigned char, token_bytes> raw{};
-    std::size_t len = 0;
-    if (sodium_base642bin(raw.data(), raw.size(), token.data(), token.size(), nullptr, &len,
-                          nullptr, base64_variant) != 0 ||
-        len != token_bytes)
-        return std::nullopt;
-    digest d{};
-    crypto_generichash(d.data(), d.size(), raw.data(), raw.size(), nullptr, 0);
-    return d;
-}
-
-std::string name_of(digest const& d) {
-    return hex(d.data(), name_bytes) + ".json";
-}
 
 found_invitation found_of(nlohmann::json const& stored, std::int64_t now) {
     found_invitation f;
@@ -173,13 +152,7 @@ result<minted> mint(invitation what, std::int64_t now) {
     if (what.stay.empty() || what.site.empty() || what.survey.empty())
         return fail("bad-invitation", "an invitation names its stay, site and survey");
     if (what.expires == 0) what.expires = now + invitation_lifetime;
-    std::array<unsigned char, token_bytes> raw{};
-    randombytes_buf(raw.data(), raw.size());
-    std::string token(sodium_base64_ENCODED_LEN(token_bytes, base64_variant), '\0');
-    sodium_bin2base64(token.data(), token.size(), raw.data(), raw.size(), base64_variant);
-    token.resize(token_chars);
-    digest d{};
-    crypto_generichash(d.data(), d.size(), raw.data(), raw.size(), nullptr, 0);
+    auto [token, d] = tokens::make();
     nlohmann::json const stored{
         {"hash", hex(d.data(), d.size())}, {"stay", what.stay},       {"site", what.site},
         {"survey", what.survey},           {"expires", what.expires}, {"issued", now}};

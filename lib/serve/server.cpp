@@ -19,9 +19,12 @@
 #include "candor/kiosk/page_model.hpp"
 #include "candor/kiosk/server.hpp"
 #include "candor/seal/receipt.hpp"
+#include "candor/serve/qr.hpp"
 #include "candor/time.hpp"
+#include "desk.hpp"
 #include "kiosk/http.hpp"
 #include "optout.hpp"
+#include "rate.hpp"
 #include "util/file_io.hpp"
 #include "util/json_text.hpp"
 
@@ -37,9 +40,10 @@ namespace {
 constexpr std::uint32_t web_idle_seconds = 3600;
 // All one request may send, its line, headers and chunked framing included.
 constexpr std::size_t max_request_bytes = 2 * kiosk::max_submit_bytes + 16 * 1024;
-// Rate counters held at once: past it they start over (a flood of addresses forgets).
-constexpr std::size_t max_counted_clients = 100000;
 constexpr char html_type[] = "text/html; charset=utf-8";
+// A module of the thank-you screen's QR code, in CSS pixels: a code of a status link
+// (about 41 modules) some 200 px wide, scanned from a phone held near the screen.
+constexpr unsigned status_qr_module_px = 4;
 // How often drafts past their lifetime are deleted (at start, then on a save this long after
 // the last sweep); until then they are already refused when read.
 constexpr std::int64_t sweep_interval = 3600;
@@ -73,32 +77,6 @@ std::string when(std::optional<std::int64_t> t) {
     return t ? format_timestamp(*t) : "not yet";
 }
 
-// Requests per client address within rate_window.
-class counter {
-  public:
-    explicit counter(std::size_t limit) : limit_(limit) {}
-    bool over(std::string const& client, std::int64_t now) {
-        std::lock_guard lock(m_);
-        auto& c = at(client, now);
-        return c.second >= limit_;
-    }
-    void count(std::string const& client, std::int64_t now) {
-        std::lock_guard lock(m_);
-        ++at(client, now).second;
-    }
-
-  private:
-    std::pair<std::int64_t, std::size_t>& at(std::string const& client, std::int64_t now) {
-        if (counts_.size() >= max_counted_clients) counts_.clear();
-        auto& c = counts_[client];
-        if (now - c.first >= rate_window.count()) c = {now, 0};
-        return c;
-    }
-    std::size_t limit_;
-    std::mutex m_;
-    std::unordered_map<std::string, std::pair<std::int64_t, std::size_t>> counts_;
-};
-
 }  // namespace
 
 struct server::impl {
@@ -128,6 +106,7 @@ struct server::impl {
     counter table_submits{table_submits_per_window}, misses{misses_per_window};
     std::atomic<std::int64_t> last_sweep{0};
     hardened_server http;
+    std::unique_ptr<serve::desk> managers;  // the case desk, when the settings have one
 
     std::int64_t now() const { return opts.clock ? opts.clock() : unix_now(); }
 
@@ -167,9 +146,12 @@ struct server::impl {
             return;
         }
         auto body = nlohmann::json::parse(r.body);
-        body["status"] = status_link(
+        auto const link = status_link(
             opts.status_base, key,
             {device, body["seq"].get<std::uint64_t>(), body["receipt"].get<std::string>()});
+        body["status"] = link;
+        // The same link as a QR code, for the guest to take it to their phone.
+        if (auto qr = qr_svg(link, status_qr_module_px)) body["status_qr"] = *qr;
         res.set_content(body.dump(), json_type);
     }
 
@@ -316,6 +298,7 @@ struct server::impl {
             return handled::Handled;
         }
         auto const& p = req.path;
+        if (managers && p.starts_with("/m/")) return managers->screen(req, res);
         auto const parts = std::count(p.begin(), p.end(), '/');
         auto const tail = p.substr(p.rfind('/') + 1);
         std::string allowed;
@@ -403,6 +386,7 @@ struct server::impl {
         http.Get(std::string("/r/") + name,
                  [this](httplib::Request const& req, httplib::Response& res) { status(req, res); });
         detail::add_optout_routes(http, optout, page);
+        if (managers) managers->routes(http);
     }
 };
 
@@ -468,6 +452,11 @@ result<std::unique_ptr<server>> server::open(fs::path const& dir,
         for (auto const& [id, sv] : p->surveys)
             if (auto f = p->fields_for(sv, {{"site", site}, {"table", "1"}}); !f)
                 return bad("survey " + id + " at site " + site + ": " + f.error()[0].message);
+    }
+    if (p->opts.desk) {
+        auto d = desk::open(dir, p->opts.desk, [raw = p.get()] { return raw->now(); });
+        if (!d) return unexpected(std::move(d).error());
+        p->managers = std::move(*d);
     }
     p->last_sweep = p->now();
     p->book.sweep(p->last_sweep);

@@ -14,10 +14,11 @@ namespace {
 constexpr std::size_t check_bytes = 16;
 constexpr std::string_view base32 = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford's
 
-std::array<unsigned char, check_bytes> mac(status_key const& key, card_ref const& card) {
-    // Length-prefixed, so that no two cards' fields run together into the same bytes.
+std::array<unsigned char, check_bytes> mac(status_key const& key,
+                                           std::initializer_list<std::string_view> parts) {
+    // Length-prefixed, so that no two links' fields run together into the same bytes.
     std::string msg;
-    for (auto const& part : {card.device, std::to_string(card.seq), card.receipt}) {
+    for (auto const& part : parts) {
         msg += std::to_string(part.size());
         msg += ':';
         msg += part;
@@ -43,6 +44,8 @@ std::string encode(std::array<unsigned char, check_bytes> const& b) {
     return out;
 }
 
+}  // namespace
+
 std::string percent(std::string_view s) {
     static constexpr char digits[] = "0123456789ABCDEF";
     std::string out;
@@ -57,8 +60,6 @@ std::string percent(std::string_view s) {
     }
     return out;
 }
-
-}  // namespace
 
 status_key make_status_key() {
     if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
@@ -86,14 +87,23 @@ result<status_key> load_status_key(std::filesystem::path const& file) {
     }
 }
 
+std::string keyed_check(status_key const& key, std::initializer_list<std::string_view> parts) {
+    return encode(mac(key, parts));
+}
+
+bool keyed_check_ok(status_key const& key, std::initializer_list<std::string_view> parts,
+                    std::string_view check) {
+    auto const want = keyed_check(key, parts);
+    return check.size() == want.size() &&
+           sodium_memcmp(want.data(), check.data(), want.size()) == 0;
+}
+
 std::string status_check(status_key const& key, card_ref const& card) {
-    return encode(mac(key, card));
+    return keyed_check(key, {card.device, std::to_string(card.seq), card.receipt});
 }
 
 bool status_check_ok(status_key const& key, card_ref const& card, std::string_view check) {
-    auto const want = status_check(key, card);
-    return check.size() == want.size() &&
-           sodium_memcmp(want.data(), check.data(), want.size()) == 0;
+    return keyed_check_ok(key, {card.device, std::to_string(card.seq), card.receipt}, check);
 }
 
 std::string status_link(std::string_view base, status_key const& key, card_ref const& card) {

@@ -6,22 +6,11 @@
 
 namespace candor::util {
 
-result<event_log> event_log::open(std::filesystem::path const& dir,
-                                  segment_options options, replay_fn const& replay) {
-    location const here{.file = dir.string()};
-    // The case log and the outbox hold opened cards: their folder is 0700.
-    try {
-        make_private_directory(dir);
-    } catch (std::system_error const& e) {
-        return fail("io", e.what(), here);
-    }
-    std::optional<dir_lock> lock;
-    try {
-        lock.emplace(dir);
-    } catch (std::system_error const& e) {
-        return fail("in-use", e.what(), here);
-    }
-    std::vector<nlohmann::json> events;
+namespace {
+
+// Every event of the segments in DIR, parsed; the damage named when a frame is no event.
+result<segments_scan> scan_events(std::filesystem::path const& dir,
+                                  std::vector<nlohmann::json>& events) {
     errors bad;
     auto scan =
         scan_segments(dir, [&](auto const& file, std::uint64_t offset, seal::byte_view payload) {
@@ -38,14 +27,53 @@ result<event_log> event_log::open(std::filesystem::path const& dir,
     for (auto& e : scan.found)
         if (e.level == severity::error) bad.push_back(std::move(e));
     if (!bad.empty()) return fail(std::move(bad));
-    if (scan.torn) cut_torn_tail(*scan.torn);
-    event_log log(std::move(*lock), segment_writer(dir, scan, options));
+    return scan;
+}
+
+// An exception `replay` throws for a malformed event becomes an error.
+result<void> replay_all(std::vector<nlohmann::json> const& events,
+                        event_log::replay_fn const& replay, location const& here) {
     try {
         for (auto const& e : events) replay(e);
     } catch (nlohmann::json::exception const& e) {
         return fail("bad-event", e.what(), here);
     }
+    return {};
+}
+
+}  // namespace
+
+result<event_log> event_log::open(std::filesystem::path const& dir, segment_options options,
+                                  replay_fn const& replay) {
+    location const here{.file = dir.string()};
+    // The case log and the outbox hold opened cards: their folder is 0700.
+    try {
+        make_private_directory(dir);
+    } catch (std::system_error const& e) {
+        return fail("io", e.what(), here);
+    }
+    std::optional<dir_lock> lock;
+    try {
+        lock.emplace(dir);
+    } catch (std::system_error const& e) {
+        return fail("in-use", e.what(), here);
+    }
+    std::vector<nlohmann::json> events;
+    auto scan = scan_events(dir, events);
+    if (!scan) return unexpected(std::move(scan).error());
+    if (scan->torn) cut_torn_tail(*scan->torn);
+    event_log log(std::move(*lock), segment_writer(dir, *scan, options));
+    if (auto r = replay_all(events, replay, here); !r) return unexpected(std::move(r).error());
     return log;
+}
+
+result<void> event_log::read(std::filesystem::path const& dir, replay_fn const& replay) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec)) return {};
+    std::vector<nlohmann::json> events;
+    auto scan = scan_events(dir, events);
+    if (!scan) return unexpected(std::move(scan).error());
+    return replay_all(events, replay, location{.file = dir.string()});
 }
 
 void event_log::append_all(std::span<nlohmann::json const> events) {

@@ -1,8 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <fstream>
+
 #include "candor/response/json.hpp"
 #include "candor/routing/cases.hpp"
 #include "candor/routing/outbox.hpp"
+#include "candor/routing/pass.hpp"
 #include "candor/time.hpp"
 #include "fixture.hpp"
 
@@ -252,4 +256,78 @@ TEST_CASE(
     CHECK(c->history.back().what == "replied");
     CHECK(c->history.back().note == "Nous sommes désolés.\nUne nuit vous est remboursée.");
     CHECK(log.status("k:1")->state == guest_state::answered);
+}
+
+TEST_CASE("a case reader beside the writer: no lock, every durable event seen on refresh") {
+    auto rules = load_rules("when recommend <= 6 notify site_manager within 4h\n", "t.rules",
+                            sample_org(), hotel())
+                     .value();
+    router r(sample_org(), hotel(), rules);
+    routing::testing::temp_dir dir;
+    // A log not written yet reads as empty, and is seen once it is.
+    auto reader = case_reader::open(dir / "cases").value();
+    CHECK(reader.cases().empty());
+    CHECK_FALSE(reader.status("kiosk-1:7"));
+    auto log = case_log::open(dir / "cases", fast()).value();  // the writer keeps its lock
+    auto resp = card("paris-01", R"("recommend":2)");
+    log.open_cases("kiosk-1:7", resp, r.decide(resp), r, at("2026-11-06T16:00:00Z"));
+    CHECK(reader.cases().empty());  // until refreshed
+    REQUIRE(reader.refresh());
+    REQUIRE(reader.find("kiosk-1:7"));
+    CHECK(reader.status("kiosk-1:7")->state == guest_state::received);
+    // A second reader opens beside the writer and the first reader.
+    auto second = case_reader::open(dir / "cases").value();
+    CHECK(second.cases().size() == 1);
+    REQUIRE(log.acknowledge("kiosk-1:7", "marie", at("2026-11-06T17:00:00Z")));
+    REQUIRE(reader.refresh());
+    CHECK(reader.status("kiosk-1:7")->state == guest_state::read);
+    CHECK(reader.status("kiosk-1:7")->read == at("2026-11-06T17:00:00Z"));
+    REQUIRE(log.resolve("kiosk-1:7", "marie", "called", at("2026-11-06T18:00:00Z")));
+    REQUIRE(reader.refresh());
+    CHECK(reader.status("kiosk-1:7")->answered == at("2026-11-06T18:00:00Z"));
+    CHECK(reader.find("kiosk-1:7")->history.size() == 3);
+    // A torn frame (a write under way) is not seen, and not cut: the writer's bytes stay.
+    std::filesystem::path seg;
+    for (auto const& f : std::filesystem::directory_iterator(dir / "cases"))
+        if (f.path().extension() == ".cnj") seg = f.path();
+    auto const size = std::filesystem::file_size(seg);
+    {
+        std::ofstream out(seg, std::ios::binary | std::ios::app);
+        char const partial[3] = {0x10, 0, 0};
+        out.write(partial, sizeof partial);
+    }
+    REQUIRE(reader.refresh());
+    CHECK(reader.find("kiosk-1:7")->history.size() == 3);
+    CHECK(std::filesystem::file_size(seg) == size + 3);
+}
+
+TEST_CASE("a holder passes a case up before its deadline; others may not") {
+    auto rules = load_rules("when recommend <= 6 notify site_manager within 4h\n", "t.rules",
+                            sample_org(), hotel())
+                     .value();
+    router r(sample_org(), hotel(), rules);
+    routing::testing::temp_dir dir;
+    auto log = case_log::open(dir / "cases", fast()).value();
+    auto out = outbox::open(dir / "outbox").value();
+    auto resp = card("paris-01", R"("recommend":2)");
+    timestamp const t = at("2026-11-06T16:00:00Z");
+    log.open_cases("kiosk-1:7", resp, r.decide(resp), r, t);
+    auto refused = pass_up(log, out, r, resp, "kiosk-1:7", "anne", t + 60);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error()[0].code == "not-a-holder");
+    CHECK(log.find("kiosk-1:7")->owner == "marie");
+    CHECK(out.entries().empty());
+    auto up = pass_up(log, out, r, resp, "kiosk-1:7", "marie", t + 60);
+    REQUIRE(up);
+    CHECK(up->role == "regional_director");
+    CHECK(log.find("kiosk-1:7")->owner == "anne");
+    CHECK(log.find("kiosk-1:7")->may_act("marie"));  // still a holder
+    CHECK(log.find("kiosk-1:7")->history.back().what == "escalated");
+    CHECK(std::any_of(out.entries().begin(), out.entries().end(),
+                      [](auto const& e) { return e.message.person == "anne"; }));
+    // Up to head office, and no further.
+    REQUIRE(pass_up(log, out, r, resp, "kiosk-1:7", "anne", t + 120));
+    auto top = pass_up(log, out, r, resp, "kiosk-1:7", "anne", t + 180);
+    REQUIRE_FALSE(top);
+    CHECK(top.error()[0].code == "at-top");
 }

@@ -5,42 +5,15 @@
 // used link is refused with 410; head office opens the card and finds every answer.
 // usage: node e2e.cjs CANDOR SURVEY WORKDIR SHOTS  (NODE_PATH holds playwright-core)
 "use strict";
-const { chromium } = require("playwright-core");
-const { spawn, execFileSync } = require("child_process");
+const { execFileSync } = require("child_process");
 const fs = require("fs");
-const net = require("net");
 const path = require("path");
 const assert = require("assert/strict");
+const { phone, freePort, startServer, stopServer, launch } = require("./harness.cjs");
 
 const [candor, survey, work, shots] = process.argv.slice(2);
-const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 const run = (...args) => execFileSync(candor, args, { encoding: "utf8" });
-
-// A port free now, so that the status links can name it before the server starts.
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(port) {
-  const server = spawn(candor, ["serve", "--state", path.join(work, "state"), "--survey", survey,
-    "--device-key", path.join(work, "device", "hq-web.key"), "--hq-public", path.join(work, "hq", "hq.pub"),
-    "--site", "paris-01", "--field", "channel=web", "--field", "shift=day",
-    "--port", String(port), "--status-base", `http://127.0.0.1:${port}`], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    server.stdout.on("data", (d) => {
-      out += d;
-      if (/serving on http:\/\/127\.0\.0\.1:\d+\//.test(out)) resolve(server);
-    });
-    server.on("exit", (code) => reject(new Error(`candor serve exited with ${code}: ${out}`)));
-  });
-}
 
 async function main() {
   fs.rmSync(work, { recursive: true, force: true });
@@ -52,14 +25,12 @@ async function main() {
   const link = run("serve", "token", "--state", path.join(work, "state"), "--stay", "B-1042",
     "--site", "paris-01", "--survey", "hotel-stay", "--base", origin).trim();
   assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/s\/[A-Za-z0-9_-]{22}$/);
-  const server = await startServer(port);
+  const server = await startServer(candor, ["--state", path.join(work, "state"), "--survey", survey,
+    "--device-key", path.join(work, "device", "hq-web.key"), "--hq-public", path.join(work, "hq", "hq.pub"),
+    "--site", "paris-01", "--field", "channel=web", "--field", "shift=day",
+    "--port", String(port), "--status-base", origin]);
 
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   const external = [];
   let receipt = "";
   const consoleErrors = [];
@@ -110,6 +81,9 @@ async function main() {
     // The status link on the thank-you screen: received, nothing of the card.
     const statusLink = await b.locator("#status").getAttribute("href");
     assert.ok(statusLink.startsWith(`${origin}/r/${receipt}?`), statusLink);
+    // Its QR code beside it, made by the server (an SVG of one path, nothing fetched).
+    assert.ok(await b.locator("#status-qr").isVisible());
+    assert.ok((await b.locator("#status-qr path").getAttribute("d")).startsWith("M"));
     await b.locator("#status").click();
     await b.locator("#received").waitFor();
     assert.match(await b.locator("#received").textContent(), /^\d{4}-\d\d-\d\dT/);
@@ -127,8 +101,7 @@ async function main() {
     assert.deepEqual(consoleErrors, []);
   } finally {
     await browser.close();
-    server.kill("SIGTERM");
-    await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.on("exit", resolve)));
+    await stopServer(server);
   }
 
   // Head office opens the server's card: the answers of both devices, the link's fields.

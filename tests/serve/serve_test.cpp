@@ -17,6 +17,7 @@
 #include "candor/seal/keys.hpp"
 #include "candor/serve/server.hpp"
 #include "candor/survey/parse.hpp"
+#include "serve/fixture.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -41,9 +42,7 @@ struct head_office {
     seal::hq_secret hq = seal::make_hq_keys();
     seal::device_secret key = seal::make_device_keys("hq-web");
     std::atomic<std::int64_t> now{1'800'000'000};
-    std::unique_ptr<serve::server> server;
-    int port = 0;
-    std::thread thread;
+    serve::testing::running_server running;
 
     head_office() { start(); }
     ~head_office() { stop(); }
@@ -54,30 +53,17 @@ struct head_office {
         s.fields = {{"channel", "web"}, {"shift", "day"}};
         s.status_base = "http://127.0.0.1";
         s.clock = [this] { return now.load(); };
-        auto opened = serve::server::open(dir / "state", {hotel()}, key, hq.public_part(), s);
-        REQUIRE(opened);
-        server = std::move(*opened);
-        port = server->bind("127.0.0.1", 0).value();
-        thread = std::thread([this] { server->listen(); });
+        running.run(serve::server::open(dir / "state", {hotel()}, key, hq.public_part(), s));
     }
-    void stop() {
-        if (!server) return;
-        server->stop();
-        thread.join();
-        server.reset();
-    }
+    void stop() { running.stop(); }
     void restart() {
         stop();
         start();
     }
 
-    httplib::Client client() const {
-        httplib::Client c("127.0.0.1", port);
-        c.set_read_timeout(std::chrono::seconds(30));
-        return c;
-    }
+    httplib::Client client() const { return running.client(); }
     std::string invite(std::string stay = "B-1") {
-        auto t = server->book().issue({std::move(stay), "paris-01", "hotel-stay", 0}, now);
+        auto t = running.server->book().issue({std::move(stay), "paris-01", "hotel-stay", 0}, now);
         REQUIRE(t);
         return *t;
     }
@@ -158,6 +144,8 @@ TEST_CASE("an invitation: draft, resume, one card, the used link refused, the st
 
     // The status link: received; read and answered not yet; nothing of the card.
     std::string const link = receipt["status"];
+    // Its QR code, for the thank-you screen: an SVG the server made of the same link.
+    CHECK(receipt["status_qr"].get<std::string>().starts_with("<svg "));
     auto status = c.Get(path_of(link));
     REQUIRE(status);
     CHECK(status->status == 200);

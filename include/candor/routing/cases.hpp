@@ -7,7 +7,9 @@
 // deadlines are times in the log, not timers in memory.
 // Thread safety: a case log is used by one thread at a time (due() and the other const
 // members only read it); its directory lock keeps a second opener, in this process or
-// another, out. first_deadline() is a pure function.
+// another, out. A case_reader takes no lock: any number may read beside the one writer, in
+// this process or others, each used by one thread at a time. first_deadline() is a pure
+// function.
 #pragma once
 
 #include <cstdint>
@@ -157,7 +159,12 @@ class case_log {
 
     // The open cases whose deadline has passed, and where each goes; nothing is written.
     std::vector<escalation> due(router const& router, timestamp now) const;
-    // Records escalations (from due()) durably, with one write.
+    // Where a holder passing case `id` up the chain now sends it, before its deadline (an
+    // acknowledged case too); nothing is written: escalate() records it. Fails as
+    // resolve(), or "at-top" when nobody above may receive it.
+    result<escalation> passing_up(std::string const& id, std::string const& who,
+                                  router const& router, timestamp now) const;
+    // Records escalations (from due() or passing_up()) durably, with one write.
     void escalate(std::span<escalation const> escalations, router const& router, timestamp now);
     // due() then escalate(): returns the escalations that reached someone.
     std::vector<escalation> escalate_due(router const& router, timestamp now);
@@ -171,6 +178,32 @@ class case_log {
   private:
     struct impl;
     explicit case_log(std::unique_ptr<impl> p);
+    std::unique_ptr<impl> p_;
+};
+
+// The case log read beside its writer (`candor route run`, `candor cases`): head office's
+// web server reads it for its status pages and its managers' desk. It takes no lock and
+// writes nothing; refresh() reads the log again when its files have changed, so the
+// reader sees every event the writer has made durable (a frame still being written is
+// seen on a later refresh, once whole). A missing log holds no case yet.
+class case_reader {
+  public:
+    // Reads the log in DIR. Fails as case_log::open when a frame is damaged.
+    static result<case_reader> open(std::filesystem::path const& dir);
+    case_reader(case_reader&&) noexcept;
+    case_reader& operator=(case_reader&&) noexcept;
+    ~case_reader();
+
+    // Reads what was written since; on a failure the cases read before stay.
+    result<void> refresh();
+
+    std::vector<routed_case> const& cases() const noexcept;
+    routed_case const* find(std::string_view id) const noexcept;
+    std::optional<case_status> status(std::string_view response_key) const;
+
+  private:
+    struct impl;
+    explicit case_reader(std::unique_ptr<impl> p);
     std::unique_ptr<impl> p_;
 };
 

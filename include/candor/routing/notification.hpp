@@ -26,7 +26,24 @@ struct notice {
     recipient to;              // who, hearing as which role, from which rule
     timestamp deadline = 0;    // to acknowledge by; 0: none (a watcher, a digest)
     std::uint32_t owner = 0;   // the case's owner (index into organisation::people)
+    // A one-click link that acknowledges the case as this person (made by head office's
+    // server, pass.hpp's ack_link_fn), for a holder's e-mail; empty: the mail names the
+    // `candor cases ack` command instead.
+    std::string ack_link{};
 };
+
+// A card as a person reads it, in their language (else the survey's): each answer under its
+// question's text, options by their labels, yes/no in words; answers to personal questions
+// withheld (their question texts listed) unless `contacts_guests`; the device's fields but
+// the site. What the e-mails and head office's managers' desk show.
+struct shown_card {
+    std::string language;                                      // the one it is shown in
+    std::vector<std::pair<std::string, std::string>> answers;  // question text, answer
+    std::vector<std::string> withheld;                         // question texts
+    std::vector<std::pair<std::string, std::string>> fields;   // name, value
+};
+shown_card show_card(survey::survey const& survey, response::response const& r,
+                     std::string_view reader_language, bool contacts_guests);
 
 // The deliveries of `n`, one per channel of the person. The bypass guarantee is checked
 // here again: a person who may not hear of `r` gets nothing, and an error says why.

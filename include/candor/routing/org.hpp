@@ -46,7 +46,7 @@ struct role {
     std::string name;
     bool front_line = false;  // staff a card may be about: never a recipient at its site
     scope level = scope::site;
-    std::string escalates_to;   // next role up; empty: head office's fallback
+    std::string escalates_to;      // next role up; empty: head office's fallback
     bool contacts_guests = false;  // may see a guest's contact details
     location where;
 };

@@ -49,10 +49,24 @@ struct guest_options {
         status_url;
 };
 
+// The one-click acknowledge link of a case for one of its holders, made by head office's
+// server (serve::ack_link); empty function: the holders' e-mails carry none.
+using ack_link_fn =
+    std::function<std::string(std::string const& case_id, std::string const& person)>;
+
 // `progress` hears of the records read ("route"), against the store's size.
 pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,
                        case_log& cases, outbox& out, sinks const& to, timestamp now,
-                       progress_fn const& progress = {}, guest_options const& guests = {});
+                       progress_fn const& progress = {}, guest_options const& guests = {},
+                       ack_link_fn const& ack_link = {});
+
+// A holder passes case `id` up the escalation chain now (case_log::passing_up): the people
+// above are told, as at an escalation (their deliveries queued in `out` first, then the
+// escalation recorded); `r` is the card's response, for their e-mails. Returns the
+// escalation; fails as passing_up.
+result<escalation> pass_up(case_log& cases, outbox& out, router const& router,
+                           response::response const& r, std::string const& id,
+                           std::string const& who, timestamp now, ack_link_fn const& ack_link = {});
 
 // Head office's store directory and what routing keeps in it, beside the records: the case
 // log, the outbox and the default Maildir. Created 0700 by those who write them.

@@ -23,23 +23,23 @@ namespace candor::routing {
 inline constexpr std::uint32_t no_rule = 0xFFFFFFFFu;
 
 struct recipient {
-    std::uint32_t person = 0;  // index into organisation::people
-    std::uint32_t role = 0;    // index into organisation::roles: the role they hear as
+    std::uint32_t person = 0;      // index into organisation::people
+    std::uint32_t role = 0;        // index into organisation::roles: the role they hear as
     std::uint32_t rule = no_rule;  // the first rule that sent it; no_rule for the fallback
     bool digest = false;
 };
 
 struct decision {
-    std::vector<std::uint32_t> matched;  // rule indices
-    std::vector<recipient> recipients;   // one per person
-    bool fallback = false;      // no rule matched: sent to head office's fallback role
-    bool unknown_site = false;  // the site field names no site of the org
-    std::uint32_t bypassed = 0;  // people skipped by the bypass guarantee
+    std::vector<std::uint32_t> matched;    // rule indices
+    std::vector<recipient> recipients;     // one per person
+    bool fallback = false;                 // no rule matched: sent to head office's fallback role
+    bool unknown_site = false;             // the site field names no site of the org
+    std::uint32_t bypassed = 0;            // people skipped by the bypass guarantee
     std::vector<std::uint8_t> role_marks;  // the router's working space
 };
 
 class router {
-public:
+  public:
     // Keeps references: org, survey and rules must outlive the router.
     router(organisation const& org, survey::survey const& survey, rule_set const& rules);
     router(router&&) noexcept;
@@ -63,7 +63,7 @@ public:
     rule_set const& rules() const noexcept;
     survey::survey const& survey() const noexcept;
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> p_;
 };

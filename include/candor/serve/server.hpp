@@ -13,6 +13,7 @@
 //   POST …/submit                  the card: desk::submit's answers, and the status link
 //   GET  /r/CODE?d=&n=&c=          the card's status (status.hpp); 404 for a bad check
 //   GET  /u/TOKEN, POST /u/TOKEN   opt-out from invitations (optout.hpp): a page, one click
+//   /m/...                         the managers' case desk, when settings::desk is set (desk.hpp)
 //   the page's files at /kiosk.js, /kiosk.css, ...
 // Every answer: CSP default-src 'self', no-store, nosniff; a foreign Host or Origin 403; a body
 // over its limit 413; too many unknown tokens or bad checks from one client 429.
@@ -40,6 +41,8 @@
 #include "candor/survey/survey.hpp"
 
 namespace candor::serve {
+
+struct desk_settings;  // desk.hpp
 
 // The folders and files of the server's state directory (0700).
 inline constexpr std::string_view journal_folder = "journal";
@@ -77,6 +80,8 @@ struct settings {
     std::function<std::int64_t()> clock;
     // What management has done with a card (read, answered), when known: routing's cases.
     std::function<std::optional<card_progress>(card_ref const&)> progress;
+    // The managers' case desk at /m/ (desk.hpp); none when null.
+    std::shared_ptr<desk_settings const> desk;
 };
 
 class server {

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,13 @@ struct card_ref {
 std::string status_check(status_key const& key, card_ref const& card);
 // Whether `check` is `card`'s, compared in constant time.
 bool status_check_ok(status_key const& key, card_ref const& card, std::string_view check);
+
+// The same check over any fields (length-prefixed): the managers' one-click links.
+std::string keyed_check(status_key const& key, std::initializer_list<std::string_view> parts);
+bool keyed_check_ok(status_key const& key, std::initializer_list<std::string_view> parts,
+                    std::string_view check);
+// `s` percent-encoded for a link's path or query (unreserved characters kept).
+std::string percent(std::string_view s);
 
 // The link to put in the guest's acknowledgement: BASE/r/CODE?d=DEVICE&n=SEQ&c=CHECK, BASE
 // being where head office's server is reached ("https://feedback.example.com", a trailing

@@ -308,7 +308,7 @@
       reply = null;
     }
     guest.problems.clear();
-    if (reply && reply.status === 200) return thanks(body.receipt, body.signed_receipt, body.status);
+    if (reply && reply.status === 200) return thanks(body.receipt, body.signed_receipt, body.status, body.status_qr);
     if (reply && reply.status === 422) {
       const ids = new Set(card.questions.map((q) => q.id));
       for (const p of body.problems) {
@@ -328,15 +328,26 @@
 
   // The code to quote, and the signed receipt: what the guest can hand head office to prove
   // the card was taken, should it ever be missing.
-  // With a status link (head office's server), where to follow the card.
-  function thanks(receipt, proof, status) {
+  // With a status link (head office's server), where to follow the card, and its QR code
+  // (an SVG the server made: parsed as SVG, so nothing in it runs).
+  function qrCode(svg) {
+    if (!svg) return null;
+    const node = new DOMParser().parseFromString(svg, "image/svg+xml").documentElement;
+    if (node.nodeName !== "svg") return null;
+    node.setAttribute("id", "status-qr");
+    node.setAttribute("role", "img");
+    node.setAttribute("aria-label", say("follow"));
+    return el("p", { class: "qr" }, document.importNode(node, true));
+  }
+  function thanks(receipt, proof, status, qr) {
     progress.hidden = true;
     screen.dataset.group = "";
     screen.replaceChildren(el("div", { class: "thanks" },
       el("h1", {}, say("thanks")), el("p", { class: "label" }, say("receipt")),
       el("p", { class: "receipt", id: "receipt" }, receipt), el("p", { class: "note" }, say("note")),
       el("p", { class: "label" }, say("proof")), el("p", { class: "proof", id: "proof" }, proof || ""),
-      status ? el("p", { class: "follow" }, el("a", { id: "status", href: status, rel: "noreferrer" }, say("follow"))) : null));
+      status ? el("p", { class: "follow" }, el("a", { id: "status", href: status, rel: "noreferrer" }, say("follow"))) : null,
+      status ? qrCode(qr) : null));
     nav.replaceChildren(el("button", { type: "button", id: "done", class: "primary", onclick: reset }, say("done")));
     clearTimeout(idleTimer);
     idleTimer = setTimeout(reset, Math.min(card.idleSeconds, 20) * 1000);
