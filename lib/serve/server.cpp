@@ -13,7 +13,7 @@
 
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/intake.hpp"
-#include "candor/journal/journal.hpp"
+#include "candor/journal/shared_journal.hpp"
 #include "candor/kiosk/assets.hpp"
 #include "candor/kiosk/desk.hpp"
 #include "candor/kiosk/page_model.hpp"
@@ -113,13 +113,12 @@ struct server::impl {
           opts(std::move(s)),
           http({kiosk::max_submit_bytes, max_request_bytes, opts.deadline, server_threads}) {}
 
-    journal::journal journal;
+    journal::shared_journal journal;  // cards submitted together: one batch, one sync
     invitations book;
     status_key key;
     serve::settings opts;
     std::map<std::string, served, std::less<>> surveys;
     std::string device;
-    std::mutex keep_mutex;  // the journal: one writer, cards chained in the order kept
     std::mutex received_mutex;
     std::unordered_map<std::uint64_t, std::pair<std::string, std::int64_t>> received;  // seq
     counter table_submits{table_submits_per_window}, misses{misses_per_window};
@@ -129,12 +128,11 @@ struct server::impl {
     std::int64_t now() const { return opts.clock ? opts.clock() : unix_now(); }
 
     result<journal::stamped> keep(journal::card const& c) {
-        std::lock_guard lock(keep_mutex);
-        auto stamped = journal.submit(std::span(&c, 1));
-        if (!stamped) return unexpected(std::move(stamped).error());
+        auto stamped = journal.submit(c);
+        if (!stamped) return stamped;
         std::lock_guard r(received_mutex);
-        received[stamped->front().seq] = {stamped->front().receipt, c.time};
-        return std::move(stamped->front());
+        received[stamped->seq] = {stamped->receipt, c.time};
+        return stamped;
     }
 
     // The device fields of a card from `link` (site, table or stay) for `s`: only those
