@@ -25,5 +25,6 @@ void setup_report(CLI::App& app);
 void setup_cases(CLI::App& app);
 void setup_serve(CLI::App& app);
 void setup_qr(CLI::App& app);
+void setup_sync(CLI::App& app);
 
 }  // namespace candor::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     candor::cli::setup_cases(app);
     candor::cli::setup_serve(app);
     candor::cli::setup_qr(app);
+    candor::cli::setup_sync(app);
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {

@@ -25,6 +25,7 @@ struct serve_options {
     int port = 8090;
     std::vector<std::string> host_names;
     std::string status_base;
+    std::string store, hq_key, devices;  // devices pushing their journals
 };
 
 struct token_options {
@@ -57,6 +58,15 @@ int run_serve(serve_options const& opts) {
             return 2;
         }
         s.fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+    }
+    if (!opts.store.empty()) {
+        auto secret = seal::read_hq_secret(opts.hq_key);
+        auto devices = seal::read_device_list(opts.devices);
+        if (!secret || !devices) {
+            std::cerr << render(!secret ? secret.error() : devices.error());
+            return 2;
+        }
+        s.devices = serve::device_intake{opts.store, std::move(*devices), std::move(*secret)};
     }
     auto server =
         serve::server::open(opts.state, std::move(surveys), std::move(*key), *hq, std::move(s));
@@ -118,6 +128,11 @@ void setup_serve(CLI::App& app) {
                     "Where guests reach the server (https://feedback.example.com): the "
                     "thank-you screen then links the card's status page");
 
+    sub->add_option("--store", opts->store,
+                    "Head office's store: devices push their journals to /d/push (`candor sync`)");
+    sub->add_option("--hq-key", opts->hq_key, "With --store: head office's secret key (hq.key)");
+    sub->add_option("--devices", opts->devices, "With --store: the device list of who may push");
+
     auto topts = std::make_shared<token_options>();
     auto* token = sub->add_subcommand("token", "Issue an invitation: prints its token or link");
     token->add_option("--state", topts->state, "The server's directory")->required();
@@ -138,6 +153,11 @@ void setup_serve(CLI::App& app) {
             std::cerr << "candor serve: --state, --survey, --device-key and --hq-public are "
                          "needed\n"
                       << sub->help();
+            exit_code() = 2;
+            return;
+        }
+        if (!opts->store.empty() && (opts->hq_key.empty() || opts->devices.empty())) {
+            std::cerr << "candor serve: --store needs --hq-key and --devices\n";
             exit_code() = 2;
             return;
         }

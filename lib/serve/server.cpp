@@ -20,6 +20,7 @@
 #include "candor/kiosk/server.hpp"
 #include "candor/seal/receipt.hpp"
 #include "candor/time.hpp"
+#include "devices.hpp"
 #include "kiosk/http.hpp"
 #include "util/file_io.hpp"
 #include "util/json_text.hpp"
@@ -111,7 +112,10 @@ struct server::impl {
           book(std::move(b)),
           key(k),
           opts(std::move(s)),
-          http({kiosk::max_submit_bytes, max_request_bytes, opts.deadline, server_threads}) {}
+          http({kiosk::max_submit_bytes,
+                opts.devices ? std::max(max_request_bytes, detail::device_routes::request_bytes())
+                             : max_request_bytes,
+                opts.deadline, server_threads}) {}
 
     journal::shared_journal journal;  // cards submitted together: one batch, one sync
     invitations book;
@@ -123,6 +127,7 @@ struct server::impl {
     std::unordered_map<std::uint64_t, std::pair<std::string, std::int64_t>> received;  // seq
     counter table_submits{table_submits_per_window}, misses{misses_per_window};
     std::atomic<std::int64_t> last_sweep{0};
+    std::unique_ptr<detail::device_routes> devices;
     hardened_server http;
 
     std::int64_t now() const { return opts.clock ? opts.clock() : unix_now(); }
@@ -328,6 +333,8 @@ struct server::impl {
             allowed = "PUT";
         else if (p.starts_with("/r/") && parts == 2)
             allowed = "GET";
+        else if (devices)
+            allowed = detail::device_routes::method_of(p);
         if (allowed.empty()) {
             refuse(res, 404, "no " + p + " here");
             return handled::Handled;
@@ -393,6 +400,7 @@ struct server::impl {
                         httplib::ContentReader const& read) { save_draft(req, res, read); });
         http.Get(std::string("/r/") + name,
                  [this](httplib::Request const& req, httplib::Response& res) { status(req, res); });
+        if (devices) devices->add(http);
     }
 };
 
@@ -455,6 +463,12 @@ result<std::unique_ptr<server>> server::open(fs::path const& dir,
         for (auto const& [id, sv] : p->surveys)
             if (auto f = p->fields_for(sv, {{"site", site}, {"table", "1"}}); !f)
                 return bad("survey " + id + " at site " + site + ": " + f.error()[0].message);
+    }
+    if (p->opts.devices) {
+        auto d =
+            detail::device_routes::open(*p->opts.devices, [raw = p.get()] { return raw->now(); });
+        if (!d) return unexpected(std::move(d).error());
+        p->devices = std::move(*d);
     }
     p->last_sweep = p->now();
     p->book.sweep(p->last_sweep);

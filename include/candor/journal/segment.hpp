@@ -6,7 +6,6 @@
 
 #include <cstdint>
 
-
 namespace candor::journal {
 
 struct segment_options {

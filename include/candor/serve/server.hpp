@@ -12,6 +12,7 @@
 //   PUT  /s/TOKEN/draft            saves the answers so far (nothing else is done with them)
 //   POST …/submit                  the card: desk::submit's answers, and the status link
 //   GET  /r/CODE?d=&n=&c=          the card's status (status.hpp); 404 for a bad check
+//   GET  /d/head, POST /d/push     devices pushing their journals (devices.hpp), when set
 //   the page's files at /kiosk.js, /kiosk.css, ...
 // Every answer: CSP default-src 'self', no-store, nosniff; a foreign Host or Origin 403; a body
 // over its limit 413; too many unknown tokens or bad checks from one client 429.
@@ -33,6 +34,7 @@
 
 #include "candor/error.hpp"
 #include "candor/seal/keys.hpp"
+#include "candor/serve/devices.hpp"
 #include "candor/serve/invitations.hpp"
 #include "candor/serve/status.hpp"
 #include "candor/survey/survey.hpp"
@@ -75,6 +77,8 @@ struct settings {
     std::function<std::int64_t()> clock;
     // What management has done with a card (read, answered), when known: routing's cases.
     std::function<std::optional<card_progress>(card_ref const&)> progress;
+    // Devices pushing their journals (devices.hpp: /d/head, /d/push); none when empty.
+    std::optional<device_intake> devices;
 };
 
 class server {
