@@ -1,7 +1,7 @@
 // Devices pushing their journals to candor serve over real HTTP on 127.0.0.1 (candor::sync):
 // resumed after the server was stopped and restarted, repeated, two at once: every card once
 // at head office; bad signatures, stale times, replays, strangers, gaps, broken chains and
-// huge bodies refused with a JSON problem, nothing stored.
+// huge bodies refused with a JSON problem, nothing stored; the kiosk's background pusher.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -18,6 +18,7 @@
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/journal.hpp"
 #include "candor/journal/store.hpp"
+#include "candor/kiosk/pusher.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/serve/server.hpp"
 #include "candor/survey/parse.hpp"
@@ -367,4 +368,42 @@ TEST_CASE("push: hostile requests get a JSON problem and store nothing") {
     REQUIRE(pushed);
     CHECK(pushed->held.seq == 6);
     CHECK(hq.stored()["kiosk-a"] == std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6});
+}
+
+TEST_CASE("push: the kiosk pushes in the background after each card; the receipt never waits") {
+    head_office hq;
+    hq.stop();  // head office unreachable
+    auto d = hq.device_of(hq.a);
+    auto j = journal::journal::open(d.dir, d.key, d.hq);
+    REQUIRE(j);
+    auto s = hq.settings();
+    s.attempts = 2;
+    s.first_pause = std::chrono::milliseconds(10);
+    kiosk::pusher p(d.dir, d.key, s);
+    auto keep = kiosk::pushing(kiosk::keep_in(std::move(*j)), p);
+    auto const settled = [&](std::uint64_t seq) {
+        for (int i = 0; i < 3000; ++i) {
+            if (auto last = p.last(); last && *last && (*last)->held.seq == seq) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+    };
+
+    // The card is durable and its receipt given while no push can succeed.
+    auto first = keep(card_number(1));
+    REQUIRE(first);
+    CHECK(first->seq == 1);
+    for (int i = 0; i < 3000 && !p.last(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(p.last());
+    REQUIRE_FALSE(*p.last());
+    CHECK(p.last()->error().front().code == "unreachable");
+
+    // Head office is back: the next card takes the one left behind with it.
+    hq.start();
+    REQUIRE(keep(card_number(2)));
+    CHECK(settled(2));
+    REQUIRE(keep(card_number(3)));
+    CHECK(settled(3));
+    CHECK(hq.stored()["kiosk-a"] == std::vector<std::uint64_t>{1, 2, 3});
 }
