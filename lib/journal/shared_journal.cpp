@@ -21,7 +21,8 @@ result<stamped> shared_journal::submit(card const& c) {
     return std::move(*me.out);
 }
 
-// Called with the lock held; writes one batch without it.
+// Called with the lock held; writes one batch without it. The waiters' answers are set
+// under the lock again: they read them under it.
 void shared_journal::lead(std::unique_lock<std::mutex>& lock) {
     writing_ = true;
     auto const n = std::min(waiting_.size(), max_batch_cards);
@@ -31,25 +32,38 @@ void shared_journal::lead(std::unique_lock<std::mutex>& lock) {
     std::vector<card> cards;
     cards.reserve(batch.size());
     for (auto const* w : batch) cards.push_back(*w->c);
+    std::vector<result<stamped>> out;
+    out.reserve(batch.size());
+    std::exception_ptr thrown;
     try {
         auto kept = journal_.submit(cards);
         if (!kept && kept.error().front().code == "too-large" && batch.size() > 1) {
             // One card over the limits: the others go alone, so that it fails by itself.
-            for (auto* w : batch) {
-                auto one = journal_.submit(std::span(w->c, 1));
-                w->out = one ? result<stamped>(std::move(one->front()))
-                             : result<stamped>(unexpected(std::move(one).error()));
+            for (auto const& c : cards) {
+                auto one = journal_.submit(std::span(&c, 1));
+                if (one)
+                    out.emplace_back(std::move(one->front()));
+                else
+                    out.emplace_back(unexpected(std::move(one).error()));
             }
         } else {
-            for (std::size_t i = 0; i < batch.size(); ++i)
-                batch[i]->out = kept ? result<stamped>(std::move((*kept)[i]))
-                                     : result<stamped>(unexpected(kept.error()));
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                if (kept)
+                    out.emplace_back(std::move((*kept)[i]));
+                else
+                    out.emplace_back(unexpected(kept.error()));
+            }
         }
     } catch (...) {
-        for (auto* w : batch)
-            if (!w->out) w->thrown = std::current_exception();
+        thrown = std::current_exception();
     }
     lock.lock();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (i < out.size())
+            batch[i]->out = std::move(out[i]);
+        else
+            batch[i]->thrown = thrown;
+    }
     writing_ = false;
     done_.notify_all();
 }

@@ -108,6 +108,13 @@ result<push_report> push(std::filesystem::path const& dir, seal::device_secret c
     push_report report;
     auto pause = settings.first_pause;
     std::string last_failure = "no attempt made";
+    // A cut network or a server error: noted, and the next attempt starts over.
+    auto const retry = [&](answer const& a) {
+        if (!worth_retrying(a.status)) return false;
+        last_failure = a.status == 0 ? "no answer from " + settings.server
+                                     : "HTTP " + std::to_string(a.status);
+        return true;
+    };
     for (int attempt = 0; attempt < settings.attempts; ++attempt) {
         if (attempt != 0) {
             sleep(pause);
@@ -115,11 +122,7 @@ result<push_report> push(std::filesystem::path const& dir, seal::device_secret c
         }
         ++report.attempts;
         auto head = c.request("GET", "/d/head?device=" + key.id, {});
-        if (worth_retrying(head.status)) {
-            last_failure = head.status == 0 ? "no answer from " + settings.server
-                                            : "HTTP " + std::to_string(head.status);
-            continue;
-        }
+        if (retry(head)) continue;
         if (head.status != 200) return unexpected(refusal(head, key.id));
         auto held = held_of(head.body);
         if (!held) return fail("bad-answer", "the server's /d/head answer is not a head", at);
@@ -139,11 +142,7 @@ result<push_report> push(std::filesystem::path const& dir, seal::device_secret c
                             "import`",
                         at);
         auto pushed = c.request("POST", "/d/push", made->data);
-        if (worth_retrying(pushed.status)) {
-            last_failure = pushed.status == 0 ? "no answer from " + settings.server
-                                              : "HTTP " + std::to_string(pushed.status);
-            continue;
-        }
+        if (retry(pushed)) continue;
         if (pushed.status != 200) return unexpected(refusal(pushed, key.id));
         auto confirmed = held_of(pushed.body);
         if (!confirmed) return fail("bad-answer", "the server's /d/push answer has no head", at);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,15 +30,23 @@ journal::card card_number(int i) {
                 std::to_string(i % 11) + "}}"};
 }
 
-int crash(char const* dir, char const* device_key, char const* hq_pub) {
+// The journal in DIR for the key files given; nullopt after saying why not.
+std::optional<journal::journal> open_journal(char const* dir, char const* device_key,
+                                             char const* hq_pub) {
     auto key = seal::read_device_secret(device_key);
     auto hq = seal::read_hq_public(hq_pub);
-    if (!key || !hq) return 2;
+    if (!key || !hq) return std::nullopt;
     auto j = journal::journal::open(dir, *key, *hq);
     if (!j) {
         std::cerr << render(j.error());
-        return 2;
+        return std::nullopt;
     }
+    return std::move(*j);
+}
+
+int crash(char const* dir, char const* device_key, char const* hq_pub) {
+    auto j = open_journal(dir, device_key, hq_pub);
+    if (!j) return 2;
     for (int i = 0;; ++i) {
         // Batches of 1 to 4: single cards and group commits both get killed midway.
         std::vector<journal::card> batch;
@@ -52,14 +61,8 @@ int crash(char const* dir, char const* device_key, char const* hq_pub) {
 
 int group(char const* dir, char const* device_key, char const* hq_pub) {
     constexpr int threads = 8;
-    auto key = seal::read_device_secret(device_key);
-    auto hq = seal::read_hq_public(hq_pub);
-    if (!key || !hq) return 2;
-    auto j = journal::journal::open(dir, *key, *hq);
-    if (!j) {
-        std::cerr << render(j.error());
-        return 2;
-    }
+    auto j = open_journal(dir, device_key, hq_pub);
+    if (!j) return 2;
     journal::shared_journal shared(std::move(*j));
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t)
