@@ -151,6 +151,10 @@ std::string_view device_routes::method_of(std::string_view path) noexcept {
     return {};
 }
 
+std::size_t device_routes::body_bytes() noexcept {
+    return sync::max_push_bytes;
+}
+
 std::size_t device_routes::request_bytes() noexcept {
     return sync::max_push_bytes + 16 * 1024;
 }

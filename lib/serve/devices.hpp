@@ -23,7 +23,9 @@ class device_routes {
 
     // The method a /d/ path is served for, or empty when it is none of them.
     static std::string_view method_of(std::string_view path) noexcept;
-    // The request bytes a push may need, headers included.
+    // The body a push may have, and the request bytes it may need, headers included (each
+    // guest route still reads no more than its own limit).
+    static std::size_t body_bytes() noexcept;
     static std::size_t request_bytes() noexcept;
     void add(kiosk::http::hardened_server& http);
 

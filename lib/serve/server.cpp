@@ -112,7 +112,9 @@ struct server::impl {
           book(std::move(b)),
           key(k),
           opts(std::move(s)),
-          http({kiosk::max_submit_bytes,
+          http({opts.devices
+                    ? std::max(kiosk::max_submit_bytes, detail::device_routes::body_bytes())
+                    : kiosk::max_submit_bytes,
                 opts.devices ? std::max(max_request_bytes, detail::device_routes::request_bytes())
                              : max_request_bytes,
                 opts.deadline, server_threads}) {}

@@ -51,10 +51,9 @@ struct device {
     void add(int from, int to) {
         auto j = journal::journal::open(dir, key, hq);
         REQUIRE(j);
-        for (int i = from; i <= to; ++i) {
-            auto c = card_number(i);
-            REQUIRE(j->submit(std::span(&c, 1)));
-        }
+        std::vector<journal::card> cards;
+        for (int i = from; i <= to; ++i) cards.push_back(card_number(i));
+        REQUIRE(j->submit(cards));
     }
     seal::digest hash_of(std::uint64_t seq) const {
         for (auto const& r : journal::inspect_journal(dir).records)
@@ -206,6 +205,14 @@ TEST_CASE("push: the new cards reach head office once; a repeated push stores no
     CHECK(more->sent == 2);
     CHECK(more->accepted == 2);
     CHECK(hq.stored()["kiosk-a"] == std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7});
+
+    // A backlog far over a guest's card (256 KiB) goes in one push.
+    d.add(8, 900);
+    REQUIRE(bundle_after(d, 7, hq.now).size() > 256 * 1024);
+    auto backlog = sync::push(d.dir, d.key, hq.settings());
+    if (!backlog) FAIL(render(backlog.error()));
+    CHECK(backlog->accepted == 893);
+    CHECK(backlog->held.seq == 900);
 }
 
 TEST_CASE("push: the server stopped mid-push and restarted; the device resumes, none lost") {
