@@ -22,7 +22,7 @@ namespace candor::journal {
 // other device fields of the survey (site, channel, shift...). The response's own fields
 // must agree with these; fields the response lacks are filled in from them.
 struct device_setting {
-    std::string device;                                       // the device's id (its key's)
+    std::string device;  // the device's id (its key's)
     std::vector<std::pair<std::string, std::string>> fields;  // e.g. {"site", "paris-01"}
 };
 

@@ -19,10 +19,10 @@ struct record {
     std::string survey;
     std::uint32_t survey_version = 0;
     std::string site;
-    std::int64_t time = 0;  // when the card was submitted, Unix seconds
-    seal::digest prev{};    // hash of the device's record seq - 1; zeros for seq 1
-    seal::bytes sealed;     // the response as JSON, sealed to head office
-    seal::signature sig{};  // by the device, over signed_bytes()
+    std::int64_t time = 0;   // when the card was submitted, Unix seconds
+    seal::digest prev{};     // hash of the device's record seq - 1; zeros for seq 1
+    seal::bytes sealed;      // the response as JSON, sealed to head office
+    seal::signature sig{};   // by the device, over signed_bytes()
     friend bool operator==(record const&, record const&) = default;
 };
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+
 namespace candor::journal {
 
 struct segment_options {
