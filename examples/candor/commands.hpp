@@ -27,5 +27,6 @@ void setup_serve(CLI::App& app);
 void setup_qr(CLI::App& app);
 void setup_invite(CLI::App& app);
 void setup_mail(CLI::App& app);
+void setup_sync(CLI::App& app);
 
 }  // namespace candor::cli

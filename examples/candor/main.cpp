@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     candor::cli::setup_qr(app);
     candor::cli::setup_invite(app);
     candor::cli::setup_mail(app);
+    candor::cli::setup_sync(app);
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {

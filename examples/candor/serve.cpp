@@ -36,6 +36,7 @@ struct serve_options {
     std::string org;
     std::string rules;
     std::string hq_key;
+    std::string devices;    // with --hq-key: devices pushing their journals to /d/push
     std::string desk_base;  // default: status_base
     mail_options mail;      // sign-in links; the Maildir by default STORE/mail
 };
@@ -78,6 +79,15 @@ int run_serve(serve_options const& opts) {
             return 2;
         }
         s.progress = std::move(*progress);
+    }
+    if (!opts.devices.empty()) {
+        auto secret = seal::read_hq_secret(opts.hq_key);
+        auto devices = seal::read_device_list(opts.devices);
+        if (!secret || !devices) {
+            std::cerr << render(!secret ? secret.error() : devices.error());
+            return 2;
+        }
+        s.devices = serve::device_intake{opts.store, std::move(*devices), std::move(*secret)};
     }
     if (!opts.org.empty()) {
         auto desk = std::make_shared<serve::desk_settings>();
@@ -166,14 +176,20 @@ void setup_serve(CLI::App& app) {
         "--org", opts->org, "Org file: opens the managers' case desk at /m/ (docs/managers.md)");
     auto* rules = sub->add_option("--rules", opts->rules, "Routing rules (may be the org file)");
     auto* hq_key = sub->add_option("--hq-key", opts->hq_key,
-                                   "Head office's secret key (hq.key): the desk opens the cards");
+                                   "Head office's secret key (hq.key): the desk opens the cards, "
+                                   "pushes are checked against it");
     sub->add_option("--desk-base", opts->desk_base,
                     "Where managers reach the server (https://...; default --status-base): the "
                     "sign-in links; https makes the session cookie Secure");
     add_mail_options(*sub, opts->mail, "STORE/mail");
     org->needs(store)->needs(rules)->needs(hq_key);
     rules->needs(org);
-    hq_key->needs(org);
+
+    auto* devices = sub->add_option(
+        "--devices", opts->devices,
+        "Device list (hq import's): these devices push their journals into --store at /d/push "
+        "(candor sync)");
+    devices->needs(store)->needs(hq_key);
 
     auto topts = std::make_shared<token_options>();
     auto* token = sub->add_subcommand("token", "Issue an invitation: prints its token or link");
@@ -195,6 +211,11 @@ void setup_serve(CLI::App& app) {
             std::cerr << "candor serve: --state, --survey, --device-key and --hq-public are "
                          "needed\n"
                       << sub->help();
+            exit_code() = 2;
+            return;
+        }
+        if (!opts->store.empty() && (opts->hq_key.empty() || opts->devices.empty())) {
+            std::cerr << "candor serve: --store needs --hq-key and --devices\n";
             exit_code() = 2;
             return;
         }

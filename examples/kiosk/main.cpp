@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "candor/kiosk/page_model.hpp"
+#include "candor/kiosk/pusher.hpp"
 #include "candor/kiosk/server.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/survey/parse.hpp"
@@ -24,6 +25,7 @@ struct options {
     int port = 8080;
     std::uint32_t idle = 60;
     kiosk::layout layout = layout::page;
+    std::string head_office;  // candor serve's URL: cards pushed in the background
 };
 
 int run(options const& opts) {
@@ -64,7 +66,14 @@ int run(options const& opts) {
     std::cerr << render(opened->recovery());
 
     auto model = page_model(*survey, {opts.layout, opts.idle, device->fields});
-    desk d(std::move(*survey), std::move(*device), keep_in(std::move(*opened)));
+    auto keeper = keep_in(std::move(*opened));
+    std::optional<pusher> pushes;
+    if (!opts.head_office.empty()) {
+        pushes.emplace(opts.journal, *key, sync::push_settings{.server = opts.head_office});
+        keeper = pushing(std::move(keeper), *pushes);
+        pushes->poke();  // what an outage left behind
+    }
+    desk d(std::move(*survey), std::move(*device), std::move(keeper));
     server http(d, std::move(model), {.host_names = opts.host_names});
     auto port = http.bind(opts.listen, opts.port);
     if (!port) {
@@ -96,6 +105,9 @@ void setup(CLI::App& app, options& opts) {
     app.add_option("--idle", opts.idle, "Seconds untouched before the card starts over")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
+    app.add_option("--head-office", opts.head_office,
+                   "Head office's server (candor serve --store), http(s)://HOST:PORT: each card "
+                   "is pushed in the background once it is durable");
     app.add_option("--layout", opts.layout,
                    "page: a screen per survey page; question: one "
                    "question per screen; card: the whole card")

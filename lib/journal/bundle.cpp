@@ -151,32 +151,44 @@ result<signed_head> head_of(journal_contents const& contents, seal::device_secre
     return sign_head(key, 0, {}, now);
 }
 
-result<export_summary> export_with(std::filesystem::path const& dir, std::uint64_t after,
-                                   std::filesystem::path const& out, seal::device_secret const* key,
-                                   std::int64_t now) {
+// The bundle of the records after `after`, with the head `key` signs at `now` (the mark's
+// without a key).
+result<made_bundle> bundle_of(std::filesystem::path const& dir, std::uint64_t after,
+                              seal::device_secret const* key, std::int64_t now) {
     auto contents = inspect_journal(dir);
     if (contents.device.empty()) return unexpected(std::move(contents.found));
+    made_bundle out;
     std::string head;
     if (key) {
         auto signed_now = head_of(contents, *key, dir, now);
         if (!signed_now) return unexpected(std::move(signed_now).error());
+        out.head = *signed_now;
         head = format_head(*signed_now);
     } else if (contents.acknowledged) {
+        out.head = *contents.acknowledged;
         head = format_head(*contents.acknowledged);
     }
     std::vector<record> chosen;
     for (auto& r : contents.records)
         if (r.device == contents.device && r.seq > after) chosen.push_back(std::move(r));
     bundle_header h{contents.device, after, chosen.size(), unix_now(), std::move(head)};
-    util::write_file_durably(out, encode_bundle(h, chosen));
-    export_summary summary;
-    summary.count = chosen.size();
+    out.data = encode_bundle(h, chosen);
+    out.summary.count = chosen.size();
     if (!chosen.empty()) {
-        summary.first = chosen.front().seq;
-        summary.last = chosen.back().seq;
+        out.summary.first = chosen.front().seq;
+        out.summary.last = chosen.back().seq;
     }
-    summary.found = std::move(contents.found);
-    return summary;
+    out.summary.found = std::move(contents.found);
+    return out;
+}
+
+result<export_summary> export_with(std::filesystem::path const& dir, std::uint64_t after,
+                                   std::filesystem::path const& out, seal::device_secret const* key,
+                                   std::int64_t now) {
+    auto made = bundle_of(dir, after, key, now);
+    if (!made) return unexpected(std::move(made).error());
+    util::write_file_durably(out, made->data);
+    return std::move(made->summary);
 }
 
 }  // namespace
@@ -190,6 +202,11 @@ result<export_summary> export_bundle(std::filesystem::path const& dir, std::uint
                                      std::filesystem::path const& out,
                                      seal::device_secret const& key, std::int64_t now) {
     return export_with(dir, after, out, &key, now);
+}
+
+result<made_bundle> make_bundle(std::filesystem::path const& dir, std::uint64_t after,
+                                seal::device_secret const& key, std::int64_t now) {
+    return bundle_of(dir, after, &key, now);
 }
 
 result<signed_head> journal_head(std::filesystem::path const& dir, seal::device_secret const& key,

@@ -165,6 +165,18 @@ struct store::impl {
         return true;
     }
 
+    // Takes back heads remembered but not written yet (a refused push).
+    void forget(std::set<std::string, std::less<>> const& texts) {
+        if (texts.empty()) return;
+        std::erase_if(pending, [&](json const& e) {
+            return e.at("t") == "head" && texts.count(e.at("head").get<std::string>());
+        });
+        for (auto& [device, known] : heads)
+            std::erase_if(known,
+                          [&](known_head const& k) { return texts.count(format_head(k.head)); });
+        for (auto const& t : texts) head_texts.erase(t);
+    }
+
     void flush() {
         if (pending.empty()) return;
         integrity->append_all(pending);
@@ -267,6 +279,28 @@ struct announced {
 
 import_report store::import(std::span<bundle_input const> bundles, seal::device_list const& devices,
                             seal::hq_secret const& hq, progress_fn const& progress) {
+    return take(bundles, devices, hq, progress, std::nullopt);
+}
+
+import_report store::import_whole(bundle_input const& bundle, std::string_view device,
+                                  seal::device_list const& devices, seal::hq_secret const& hq) {
+    return take(std::span(&bundle, 1), devices, hq, {}, device);
+}
+
+held_chain store::held(std::string_view device) const {
+    held_chain out;
+    auto it = p_->devices.find(device);
+    if (it == p_->devices.end()) return out;
+    for (auto const& [seq, l] : it->second) {
+        if (seq != out.seq + 1) break;
+        out = {seq, l.hash};
+    }
+    return out;
+}
+
+import_report store::take(std::span<bundle_input const> bundles, seal::device_list const& devices,
+                          seal::hq_secret const& hq, progress_fn const& progress,
+                          std::optional<std::string_view> whole) {
     import_report report;
     auto const now = unix_now();
     std::map<std::string, device_summary, std::less<>> summary;
@@ -299,6 +333,17 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
             else
                 report.found.push_back(std::move(p));
         }
+        if (whole && (!contents.header || contents.header->device != *whole))
+            report.found.push_back(
+                {severity::error,
+                 "foreign-bundle",
+                 "not a bundle of device " + std::string(*whole) + ", the device that pushed it",
+                 {.file = bundle.name, .device = std::string(*whole)}});
+        else if (whole && !contents.head)
+            report.found.push_back({severity::error,
+                                    "no-head",
+                                    "a push carries its device's head (a bundle of format 2)",
+                                    {.file = bundle.name, .device = std::string(*whole)}});
         if (contents.head)
             heads.push_back({{std::move(*contents.head), contents.header->after},
                              &bundle.name,
@@ -359,6 +404,7 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
 
     // The heads first, so that the records are checked against them too.
     std::vector<announced> fresh;
+    std::set<std::string, std::less<>> remembered;  // head texts this import added
     for (auto& a : heads) {
         auto const& h = a.k.head;
         auto fail = [&](std::string code, std::string message) {
@@ -375,6 +421,7 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
             continue;
         }
         if (!p_->remember(a.k, now)) continue;  // known: it adds nothing
+        remembered.insert(format_head(h));
         ++report.heads;
         fresh.push_back(std::move(a));
     }
@@ -383,6 +430,7 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
         return std::tie(a.r.device, a.r.seq) < std::tie(b.r.device, b.r.seq);
     });
     seal::bytes frames;
+    std::vector<std::pair<chain*, std::uint64_t>> added;
     for (auto const& c : candidates) {
         auto const& r = c.r;
         location const at{.file = *c.file, .offset = c.offset, .device = r.device, .seq = r.seq};
@@ -425,9 +473,29 @@ import_report store::import(std::span<bundle_input const> bundles, seal::device_
             fail("chain-break", "card " + std::to_string(r.seq + 1) + " does not link to it");
             continue;
         }
+        if (whole && r.seq != 1 && !ch.count(r.seq - 1)) {
+            fail("gap", "card " + std::to_string(r.seq - 1) +
+                            " has not reached head office: a push follows the cards it holds");
+            continue;
+        }
         ch[r.seq] = {c.hash, r.prev};
+        added.emplace_back(&ch, r.seq);
         util::append_frame(frames, to_payload(r));
         ++sum.accepted, ++report.accepted;
+    }
+    if (whole && has_errors(report.found)) {
+        // Refused: none of it is kept, but what it proved stays raised.
+        for (auto const& [ch, seq] : added) ch->erase(seq);
+        frames.clear();
+        fresh.clear();
+        p_->forget(remembered);
+        report.heads = 0;
+        for (auto& [device, sum] : summary) {
+            sum.refused += sum.accepted;
+            report.refused += sum.accepted;
+            sum.accepted = 0;
+        }
+        report.accepted = 0;
     }
     if (!frames.empty()) p_->writer.append(frames);
     p_->size += report.accepted;

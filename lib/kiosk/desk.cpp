@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <memory>
-#include <span>
 
 #include <nlohmann/json.hpp>
 
+#include "candor/journal/shared_journal.hpp"
 #include "candor/time.hpp"
 #include "util/json_text.hpp"
 
@@ -28,12 +28,8 @@ reply refused(errors const& problems) {
 
 card_keeper keep_in(journal::journal j) {
     // Shared: a std::function is copyable, a journal is not.
-    auto kept = std::make_shared<journal::journal>(std::move(j));
-    return [kept](journal::card const& c) -> result<journal::stamped> {
-        auto stamped = kept->submit(std::span(&c, 1));
-        if (!stamped) return unexpected(std::move(stamped).error());
-        return std::move(stamped->front());
-    };
+    auto kept = std::make_shared<journal::shared_journal>(std::move(j));
+    return [kept](journal::card const& c) { return kept->submit(c); };
 }
 
 desk::desk(survey::survey survey, journal::device_setting device, card_keeper keep)
@@ -78,7 +74,6 @@ reply desk::submit(std::string_view body, std::int64_t now, journal::device_sett
     auto card = journal::intake(survey_, whole.dump(), fields);
     if (!card) return refused(card.error());
 
-    std::lock_guard lock(keep_mutex_);
     auto stamped = keep_(*card);
     if (!stamped) {
         auto const& why = stamped.error().front();

@@ -285,10 +285,6 @@ bool same_origin(httplib::Request const& req) {
 std::optional<std::string> read_json_body(httplib::Request const& req, httplib::Response& res,
                                           httplib::ContentReader const& read, std::size_t max,
                                           std::string const& what) {
-    auto const too_large = [&] {
-        refuse(res, 413, what + " is at most " + std::to_string(max) + " bytes");
-        return std::nullopt;
-    };
     if (!same_origin(req)) {
         refuse(res, 403, what + " is taken from this server's own page only");
         return std::nullopt;
@@ -297,6 +293,16 @@ std::optional<std::string> read_json_body(httplib::Request const& req, httplib::
         refuse(res, 415, what + " is sent as application/json");
         return std::nullopt;
     }
+    return read_body(req, res, read, max, what);
+}
+
+std::optional<std::string> read_body(httplib::Request const& req, httplib::Response& res,
+                                     httplib::ContentReader const& read, std::size_t max,
+                                     std::string const& what) {
+    auto const too_large = [&] {
+        refuse(res, 413, what + " is at most " + std::to_string(max) + " bytes");
+        return std::nullopt;
+    };
     if (req.has_header("Content-Length")) {
         auto const text = req.get_header_value("Content-Length");
         std::size_t length = 0;

@@ -64,6 +64,10 @@ bool same_origin(httplib::Request const& req);
 std::optional<std::string> read_json_body(httplib::Request const& req, httplib::Response& res,
                                           httplib::ContentReader const& read, std::size_t max,
                                           std::string const& what);
+// The body, at most `max` bytes, whatever its type; nullopt after 413 or 400 as above.
+std::optional<std::string> read_body(httplib::Request const& req, httplib::Response& res,
+                                     httplib::ContentReader const& read, std::size_t max,
+                                     std::string const& what);
 // Listens on `host`:`port` (0: a free port); the port, or "cannot-listen".
 result<int> bind_to(hardened_server& s, std::string const& host, int port);
 

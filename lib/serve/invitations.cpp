@@ -8,7 +8,10 @@
 #include <cstring>
 
 #include <array>
+#include <condition_variable>
 #include <mutex>
+#include <set>
+#include <string>
 #include <system_error>
 
 #include <nlohmann/json.hpp>
@@ -68,6 +71,20 @@ std::string_view to_string(token_state s) noexcept {
 struct invitations::impl {
     fs::path tokens, drafts;
     mutable std::mutex mutex;
+    // Tokens whose card is being taken, without the mutex: guests with distinct tokens
+    // submit at once (their cards share the journal's batches); a second use of one waits.
+    std::set<std::string, std::less<>> taking;
+    std::condition_variable taken;
+
+    // Names a token by its stored file: two spellings of one token's bytes are one.
+    static std::string claim_of(std::string_view token) {
+        auto d = hash_of(token);
+        return d ? name_of(*d) : std::string(token);
+    }
+    // Under the mutex: waits until no use() of `token` is under way.
+    void wait_for(std::unique_lock<std::mutex>& lock, std::string_view token) {
+        taken.wait(lock, [&] { return taking.find(claim_of(token)) == taking.end(); });
+    }
 
     struct entry {
         fs::path file;
@@ -240,9 +257,21 @@ std::optional<found_invitation> invitations::find(std::string_view token, std::i
 
 result<std::string> invitations::use(std::string_view token, std::int64_t now,
                                      std::function<result<std::string>()> const& take) {
-    std::lock_guard lock(p_->mutex);
+    std::unique_lock lock(p_->mutex);
+    p_->wait_for(lock, token);
     auto e = p_->load(token, now);
     if (auto ok = impl::usable(e); !ok) return unexpected(std::move(ok).error());
+    auto const claim = p_->taking.emplace(impl::claim_of(token)).first;
+    lock.unlock();
+    struct release {
+        impl& p;
+        std::set<std::string, std::less<>>::iterator claim;
+        ~release() {
+            std::lock_guard l(p.mutex);
+            p.taking.erase(claim);
+            p.taken.notify_all();
+        }
+    } const released{*p_, claim};
     auto receipt = take();
     if (!receipt) return receipt;
     e->stored["receipt"] = *receipt;
@@ -263,7 +292,8 @@ result<void> invitations::save_draft(std::string_view token, std::string_view dr
     if (draft.size() > max_draft_bytes)
         return fail("too-large",
                     "a draft is at most " + std::to_string(max_draft_bytes) + " bytes");
-    std::lock_guard lock(p_->mutex);
+    std::unique_lock lock(p_->mutex);
+    p_->wait_for(lock, token);
     auto e = p_->load(token, now);
     if (auto ok = impl::usable(e); !ok) return ok;
     nlohmann::json const stored{{"saved", now}, {"draft", std::string(draft)}};

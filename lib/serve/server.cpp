@@ -13,7 +13,7 @@
 
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/intake.hpp"
-#include "candor/journal/journal.hpp"
+#include "candor/journal/shared_journal.hpp"
 #include "candor/kiosk/assets.hpp"
 #include "candor/kiosk/desk.hpp"
 #include "candor/kiosk/page_model.hpp"
@@ -22,6 +22,7 @@
 #include "candor/serve/qr.hpp"
 #include "candor/time.hpp"
 #include "desk.hpp"
+#include "devices.hpp"
 #include "kiosk/http.hpp"
 #include "optout.hpp"
 #include "rate.hpp"
@@ -91,32 +92,36 @@ struct server::impl {
           optout(std::move(o)),
           key(k),
           opts(std::move(s)),
-          http({kiosk::max_submit_bytes, max_request_bytes, opts.deadline, server_threads}) {}
+          http({opts.devices
+                    ? std::max(kiosk::max_submit_bytes, detail::device_routes::body_bytes())
+                    : kiosk::max_submit_bytes,
+                opts.devices ? std::max(max_request_bytes, detail::device_routes::request_bytes())
+                             : max_request_bytes,
+                opts.deadline, server_threads}) {}
 
-    journal::journal journal;
+    journal::shared_journal journal;  // cards submitted together: one batch, one sync
     invitations book;
     optouts optout;
     status_key key;
     serve::settings opts;
     std::map<std::string, served, std::less<>> surveys;
     std::string device;
-    std::mutex keep_mutex;  // the journal: one writer, cards chained in the order kept
     std::mutex received_mutex;
     std::unordered_map<std::uint64_t, std::pair<std::string, std::int64_t>> received;  // seq
     counter table_submits{table_submits_per_window}, misses{misses_per_window};
     std::atomic<std::int64_t> last_sweep{0};
+    std::unique_ptr<detail::device_routes> devices;
     hardened_server http;
     std::unique_ptr<serve::desk> managers;  // the case desk, when the settings have one
 
     std::int64_t now() const { return opts.clock ? opts.clock() : unix_now(); }
 
     result<journal::stamped> keep(journal::card const& c) {
-        std::lock_guard lock(keep_mutex);
-        auto stamped = journal.submit(std::span(&c, 1));
-        if (!stamped) return unexpected(std::move(stamped).error());
+        auto stamped = journal.submit(c);
+        if (!stamped) return stamped;
         std::lock_guard r(received_mutex);
-        received[stamped->front().seq] = {stamped->front().receipt, c.time};
-        return std::move(stamped->front());
+        received[stamped->seq] = {stamped->receipt, c.time};
+        return stamped;
     }
 
     // The device fields of a card from `link` (site, table or stay) for `s`: only those
@@ -320,6 +325,8 @@ struct server::impl {
             return handled::Unhandled;
         else if (detail::optout_path(p))
             allowed = "GET";
+        else if (devices)
+            allowed = detail::device_routes::method_of(p);
         if (allowed.empty()) {
             refuse(res, 404, "no " + p + " here");
             return handled::Handled;
@@ -387,6 +394,7 @@ struct server::impl {
                  [this](httplib::Request const& req, httplib::Response& res) { status(req, res); });
         detail::add_optout_routes(http, optout, page);
         if (managers) managers->routes(http);
+        if (devices) devices->add(http);
     }
 };
 
@@ -457,32 +465,37 @@ result<std::unique_ptr<server>> server::open(fs::path const& dir,
         auto d = desk::open(dir, p->opts.desk, [raw = p.get()] { return raw->now(); });
         if (!d) return unexpected(std::move(d).error());
         p->managers = std::move(*d);
+        if (p->opts.devices) {
+            auto d = detail::device_routes::open(*p->opts.devices,
+                                                 [raw = p.get()] { return raw->now(); });
+            if (!d) return unexpected(std::move(d).error());
+            p->devices = std::move(*d);
+        }
+        p->last_sweep = p->now();
+        p->book.sweep(p->last_sweep);
+        p->routes();
+        return std::unique_ptr<server>(new server(std::move(p)));
     }
-    p->last_sweep = p->now();
-    p->book.sweep(p->last_sweep);
-    p->routes();
-    return std::unique_ptr<server>(new server(std::move(p)));
-}
 
-invitations& server::book() noexcept {
-    return p_->book;
-}
-status_key const& server::key() const noexcept {
-    return p_->key;
-}
-std::string const& server::device() const noexcept {
-    return p_->device;
-}
+    invitations& server::book() noexcept {
+        return p_->book;
+    }
+    status_key const& server::key() const noexcept {
+        return p_->key;
+    }
+    std::string const& server::device() const noexcept {
+        return p_->device;
+    }
 
-result<int> server::bind(std::string const& host, int port) {
-    return bind_to(p_->http, host, port);
-}
+    result<int> server::bind(std::string const& host, int port) {
+        return bind_to(p_->http, host, port);
+    }
 
-bool server::listen() {
-    return p_->http.listen_after_bind();
-}
-void server::stop() {
-    p_->http.stop();
-}
+    bool server::listen() {
+        return p_->http.listen_after_bind();
+    }
+    void server::stop() {
+        p_->http.stop();
+    }
 
 }  // namespace candor::serve

@@ -51,14 +51,23 @@ struct export_summary {
 // bundle file `out` (whole or not at all; nothing is left behind when it cannot be written).
 // The bundle carries the journal's mark, the head its last submit signed. Fails only when
 // the journal cannot be read; throws std::system_error when `out` cannot be written.
-result<export_summary> export_bundle(std::filesystem::path const& dir,
-                                               std::uint64_t after,
-                                               std::filesystem::path const& out);
+result<export_summary> export_bundle(std::filesystem::path const& dir, std::uint64_t after,
+                                     std::filesystem::path const& out);
 // The same with a head signed now by the device's `key`: head office learns the journal's
 // state at the time of the export, not only at its last card.
 result<export_summary> export_bundle(std::filesystem::path const& dir, std::uint64_t after,
                                      std::filesystem::path const& out,
                                      seal::device_secret const& key, std::int64_t now);
+
+// The same bundle in memory, for a push (candor::sync): the records after `after`, the head
+// signed at `now` by `key`. Fails as export_bundle.
+struct made_bundle {
+    seal::bytes data;
+    export_summary summary;
+    signed_head head;
+};
+result<made_bundle> make_bundle(std::filesystem::path const& dir, std::uint64_t after,
+                                seal::device_secret const& key, std::int64_t now);
 
 // The head of the journal in DIR signed by its device's `key` at `now`: its mark, or its
 // last record when that is past the mark (a crash between the two syncs). The journal is

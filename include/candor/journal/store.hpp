@@ -74,6 +74,14 @@ struct import_report {
     bool refused_any() const noexcept { return has_errors(found); }
 };
 
+// What head office holds of a device's chain without a gap: its cards 1 to `seq`, card
+// `seq`'s record_hash (zeros for seq 0). A device pushes what follows.
+struct held_chain {
+    std::uint64_t seq = 0;
+    seal::digest hash{};
+    friend bool operator==(held_chain const&, held_chain const&) = default;
+};
+
 class store {
   public:
     // Opens the store in DIR, creating it if needed; a torn last frame is cut off.
@@ -92,6 +100,17 @@ class store {
     // reopen it then.
     import_report import(std::span<bundle_input const> bundles, seal::device_list const& devices,
                          seal::hq_secret const& hq, progress_fn const& progress = {});
+
+    // A push by `device` (candor::sync): `bundle` checked as import() checks it, but stored
+    // whole or not at all. Nothing of it is kept (its records, its head) when anything in it
+    // is refused or damaged, it is not a bundle of `device` carrying its head ("foreign-bundle",
+    // "no-head"), or a record does not follow a card head office holds ("gap"); the alerts it
+    // proves are raised all the same. Throws as import().
+    import_report import_whole(bundle_input const& bundle, std::string_view device,
+                               seal::device_list const& devices, seal::hq_secret const& hq);
+
+    // The device's chain as held: what its next push follows.
+    held_chain held(std::string_view device) const;
 
     // Checks a signed receipt (format_head text, or a link ending in `#TEXT`) against the
     // cards held: "reached" when the card at its number is the receipt's; "suppressed",
@@ -115,6 +134,9 @@ class store {
   private:
     struct impl;
     explicit store(std::unique_ptr<impl> p);
+    import_report take(std::span<bundle_input const> bundles, seal::device_list const& devices,
+                       seal::hq_secret const& hq, progress_fn const& progress,
+                       std::optional<std::string_view> whole);
     std::unique_ptr<impl> p_;
 };
 

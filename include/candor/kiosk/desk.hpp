@@ -3,13 +3,13 @@
 // The page is never trusted: the survey, its version, the device fields and the time all
 // come from the desk.
 // Thread safety: one desk may be shared by every thread of a server: submit() may be called
-// from several at once, and the keeper is called for one card at a time.
+// from several at once, and so may the keeper (keep_in's batches the cards of threads
+// submitting together: journal::shared_journal).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -38,10 +38,10 @@ struct reply {
 
 // Where accepted cards are kept: the card's receipt once it is durable, or why it is not
 // (then nothing of it was kept). A kiosk keeps them in its journal (keep_in); another
-// server may keep them elsewhere.
+// server may keep them elsewhere. Called from several threads at once.
 using card_keeper = std::function<result<journal::stamped>(journal::card const&)>;
 
-// Keeps cards in `j`, which the keeper then owns.
+// Keeps cards in `j`, which the keeper then owns, cards submitted together in one batch.
 card_keeper keep_in(journal::journal j);
 
 class desk {
@@ -62,7 +62,6 @@ class desk {
   private:
     survey::survey survey_;
     journal::device_setting device_;
-    std::mutex keep_mutex_;  // one card at a time: a journal chains them in the order kept
     card_keeper keep_;
 };
 

@@ -4,7 +4,8 @@
 // its hash is stored, and the hash is compared in constant time. A draft is never a card:
 // it is not counted, routed or journaled, and it is deleted when the card is taken, when
 // the invitation expires, or draft_lifetime after it was last saved.
-// Thread safety: an invitation book may be shared by every thread of a server (one mutex).
+// Thread safety: an invitation book may be shared by every thread of a server (one mutex;
+// use() takes its card outside it, holding only its own token).
 // Another process may issue() into the same directory meanwhile (each file is written whole
 // and renamed into place); only one may use() and save drafts.
 #pragma once

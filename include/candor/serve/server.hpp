@@ -14,6 +14,7 @@
 //   GET  /r/CODE?d=&n=&c=          the card's status (status.hpp); 404 for a bad check
 //   GET  /u/TOKEN, POST /u/TOKEN   opt-out from invitations (optout.hpp): a page, one click
 //   /m/...                         the managers' case desk, when settings::desk is set (desk.hpp)
+//   GET  /d/head, POST /d/push     devices pushing their journals (devices.hpp), when set
 //   the page's files at /kiosk.js, /kiosk.css, ...
 // Every answer: CSP default-src 'self', no-store, nosniff; a foreign Host or Origin 403; a body
 // over its limit 413; too many unknown tokens or bad checks from one client 429.
@@ -35,6 +36,7 @@
 
 #include "candor/error.hpp"
 #include "candor/seal/keys.hpp"
+#include "candor/serve/devices.hpp"
 #include "candor/serve/invitations.hpp"
 #include "candor/serve/optout.hpp"
 #include "candor/serve/status.hpp"
@@ -82,6 +84,8 @@ struct settings {
     std::function<std::optional<card_progress>(card_ref const&)> progress;
     // The managers' case desk at /m/ (desk.hpp); none when null.
     std::shared_ptr<desk_settings const> desk;
+    // Devices pushing their journals (devices.hpp: /d/head, /d/push); none when empty.
+    std::optional<device_intake> devices;
 };
 
 class server {

@@ -2,7 +2,10 @@
 // cards one after another over HTTP on 127.0.0.1 (each card: intake, journal with fdatasync,
 // the invitation marked used with fdatasync), beside the floor, a bare write + fdatasync of
 // the bytes the journal grows by per card, timed one after another.
-// Prints submits/s and p50/p99 latency. Runs in the current directory (put it on the disk
+// Prints submits/s and p50/p99 latency, and the page's weight: the bytes a guest's phone
+// fetches for a card (the page, its files, card.json), as served over HTTP. Time to
+// interactive in Chromium is not measured here (the e2e test drives Chromium; the bench has no
+// browser). Runs in the current directory (put it on the disk
 // you care about).
 #include <fcntl.h>
 #include <httplib.h>
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "../common/durable_floor.hpp"
+#include "candor/kiosk/assets.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/serve/server.hpp"
 #include "candor/survey/parse.hpp"
@@ -73,6 +77,19 @@ int main() {
                 .issue({"B-" + std::to_string(i), "paris-01", "hotel-stay", 0}, unix_now())
                 .value());
 
+    std::size_t weight = 0;
+    {
+        httplib::Client client("127.0.0.1", port);
+        auto count = [&](std::string const& path) {
+            auto r = client.Get(path);
+            if (!r || r->status != 200) throw std::runtime_error("cannot fetch " + path);
+            weight += r->body.size();
+        };
+        count("/s/" + tokens.back());
+        count("/s/" + tokens.back() + "/card.json");
+        for (auto const& a : kiosk::page_assets())
+            if (a.path != "/") count(std::string(a.path));
+    }
     auto const journal_before = bytes_under(dir.path / "state" / "journal");
     std::vector<std::vector<double>> latencies(guests);
     std::atomic<int> failed{0};
@@ -127,5 +144,7 @@ int main() {
         "latency p50 %.2f ms, p99 %.2f ms; bare write+fdatasync of %zu bytes p50 %.3f ms "
         "(%.0f/s one after another); p50 / floor = %.1fx\n",
         p50, p99, static_cast<std::size_t>(per_card), floor50, 1000 / floor50, p50 / floor50);
+    std::printf("page weight: %zu bytes (%.1f KB): the page, its files and card.json\n", weight,
+                weight / 1024.0);
     return failed == 0 ? 0 : 1;
 }
