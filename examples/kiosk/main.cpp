@@ -69,7 +69,9 @@ int run(options const& opts) {
     auto keeper = keep_in(std::move(*opened));
     std::optional<pusher> pushes;
     if (!opts.head_office.empty()) {
-        pushes.emplace(opts.journal, *key, sync::push_settings{.server = opts.head_office});
+        sync::push_settings to;
+        to.server = opts.head_office;
+        pushes.emplace(opts.journal, *key, std::move(to));
         keeper = pushing(std::move(keeper), *pushes);
         pushes->poke();  // what an outage left behind
     }

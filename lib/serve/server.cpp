@@ -465,37 +465,38 @@ result<std::unique_ptr<server>> server::open(fs::path const& dir,
         auto d = desk::open(dir, p->opts.desk, [raw = p.get()] { return raw->now(); });
         if (!d) return unexpected(std::move(d).error());
         p->managers = std::move(*d);
-        if (p->opts.devices) {
-            auto d = detail::device_routes::open(*p->opts.devices,
-                                                 [raw = p.get()] { return raw->now(); });
-            if (!d) return unexpected(std::move(d).error());
-            p->devices = std::move(*d);
-        }
-        p->last_sweep = p->now();
-        p->book.sweep(p->last_sweep);
-        p->routes();
-        return std::unique_ptr<server>(new server(std::move(p)));
     }
+    if (p->opts.devices) {
+        auto d =
+            detail::device_routes::open(*p->opts.devices, [raw = p.get()] { return raw->now(); });
+        if (!d) return unexpected(std::move(d).error());
+        p->devices = std::move(*d);
+    }
+    p->last_sweep = p->now();
+    p->book.sweep(p->last_sweep);
+    p->routes();
+    return std::unique_ptr<server>(new server(std::move(p)));
+}
 
-    invitations& server::book() noexcept {
-        return p_->book;
-    }
-    status_key const& server::key() const noexcept {
-        return p_->key;
-    }
-    std::string const& server::device() const noexcept {
-        return p_->device;
-    }
+invitations& server::book() noexcept {
+    return p_->book;
+}
+status_key const& server::key() const noexcept {
+    return p_->key;
+}
+std::string const& server::device() const noexcept {
+    return p_->device;
+}
 
-    result<int> server::bind(std::string const& host, int port) {
-        return bind_to(p_->http, host, port);
-    }
+result<int> server::bind(std::string const& host, int port) {
+    return bind_to(p_->http, host, port);
+}
 
-    bool server::listen() {
-        return p_->http.listen_after_bind();
-    }
-    void server::stop() {
-        p_->http.stop();
-    }
+bool server::listen() {
+    return p_->http.listen_after_bind();
+}
+void server::stop() {
+    p_->http.stop();
+}
 
 }  // namespace candor::serve
