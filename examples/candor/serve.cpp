@@ -214,11 +214,6 @@ void setup_serve(CLI::App& app) {
             exit_code() = 2;
             return;
         }
-        if (!opts->store.empty() && (opts->hq_key.empty() || opts->devices.empty())) {
-            std::cerr << "candor serve: --store needs --hq-key and --devices\n";
-            exit_code() = 2;
-            return;
-        }
         exit_code() = run_serve(*opts);
     });
 }
