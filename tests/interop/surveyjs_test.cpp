@@ -90,7 +90,7 @@ TEST_CASE("renamed names and codes are notes, and conditions follow them") {
     CHECK(show_if(*i, "why") == "how_many in (v2, yes_)");
 }
 
-TEST_CASE("what cannot be carried over is an error at its JSON pointer; --lenient drops it") {
+TEST_CASE("what cannot be carried over is an error at its JSON pointer, --lenient drops it") {
     std::string const form = one_page(R"(
         {"type": "rating", "name": "score", "rateMin": 0, "rateMax": 10},
         {"type": "matrix", "name": "grid", "columns": [1, 2], "rows": ["a"]},

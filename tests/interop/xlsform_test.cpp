@@ -99,7 +99,7 @@ TEST_CASE("the imported survey shows what ODK shows") {
         shown(s, "email", {{"recommend", std::int64_t{1}}, {"contact", std::string("no_")}}));
 }
 
-TEST_CASE("what cannot be carried over is an error at its cell; --lenient drops each") {
+TEST_CASE("what cannot be carried over is an error at its cell, --lenient drops each") {
     auto refused = import("unsupported.xlsx");
     REQUIRE_FALSE(refused);
     auto const& e = refused.error();

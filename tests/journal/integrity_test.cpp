@@ -161,7 +161,7 @@ TEST_CASE("high-water mark: a crash between the segment's sync and the mark's lo
 }
 
 TEST_CASE(
-    "high-water mark: a torn slot falls back to the other; a foreign or garbled one refuses") {
+    "high-water mark: a torn slot falls back to the other, a foreign or garbled one refuses") {
     scene s;
     s.take(4);
     auto mark = slurp(s.journal_dir / "head");
@@ -392,7 +392,7 @@ TEST_CASE("misfiling: head office refuses a record whose signed site is not the 
     CHECK(has_code(inspect_journal(dir / "j", &devices).found, "wrong-site"));
 }
 
-TEST_CASE("device lines and key files carry the site; the old ones stay readable") {
+TEST_CASE("device lines and key files carry the site, the old ones stay readable") {
     temp_dir dir;
     auto key = seal::make_device_keys("kiosk-7", "paris-01");
     REQUIRE(seal::write_device_keys(dir.path(), key));

@@ -71,7 +71,7 @@ TEST_CASE("import accepts each record once, from any number of overlapping bundl
     CHECK(again->import(std::vector{overlap}, ho.devices, ho.hq).accepted == 0);
 }
 
-TEST_CASE("gaps are reported and filled later; the late record must link both ways") {
+TEST_CASE("gaps are reported and filled later, the late record must link both ways") {
     head_office ho;
     auto stamps = fill(ho.dir / "a", ho.a, ho.hq.public_part(), 6);
     auto all = ho.bundle_of(ho.dir / "a", 0);

@@ -217,7 +217,7 @@ TEST_CASE("figures of a CSV export: the same as reading it and computing, errors
     CHECK(unknown.error().front().where.file.empty());
 }
 
-TEST_CASE("figures: CSAT and CES change at a date, by the kernel's tests; a clipped CES said") {
+TEST_CASE("figures: CSAT and CES change at a date, by the kernel's tests, a clipped CES said") {
     auto f = frame(
         "when,rec,sat,effort\n2026-01-01,10,5,7\n2026-01-02,0,2,7\n2026-01-03,9,4,6\n"
         "2026-01-04,6,1,7\n2026-02-01,10,5,2\n2026-02-02,10,4,3\n2026-02-03,8,4,1\n"

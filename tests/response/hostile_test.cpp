@@ -58,7 +58,7 @@ TEST_CASE(
     }
 }
 
-TEST_CASE("nesting up to the limit is read; brackets inside strings do not count") {
+TEST_CASE("nesting up to the limit is read, brackets inside strings do not count") {
     auto at_limit = response::from_json(nested(response::max_json_depth, '[', ']'));
     CHECK(only(at_limit).code == "response-shape");
     std::string const brackets(100000, '[');
@@ -172,7 +172,7 @@ TEST_CASE("JSON lines: each hostile line is refused at its line, the good ones a
     }
 }
 
-TEST_CASE("a line of exactly max_json_line_bytes is read; one byte more is refused") {
+TEST_CASE("a line of exactly max_json_line_bytes is read, one byte more is refused") {
     auto const pad = [](std::size_t size) {
         std::string line = good_line;
         line.insert(line.size() - 1, std::string(size - line.size(), ' '));

@@ -98,7 +98,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "an acknowledged case stops escalating; resolution keeps the note; all survives a restart") {
+    "an acknowledged case stops escalating, resolution keeps the note, all survives a restart") {
     auto rules = load_rules("when recommend <= 6 notify site_manager within 2 business hours\n",
                             "t.rules", sample_org(), hotel())
                      .value();
@@ -203,7 +203,7 @@ TEST_CASE("a case log of before (a case per recipient) reads as one case per car
 }
 
 TEST_CASE(
-    "a reply to the guest is queued, then recorded in the case; only a holder, only to a "
+    "a reply to the guest is queued, then recorded in the case, only a holder, only to a "
     "guest who left an address") {
     auto rules = load_rules(
                      "when recommend <= 6 notify site_manager\n"
@@ -301,7 +301,7 @@ TEST_CASE("a case reader beside the writer: no lock, every durable event seen on
     CHECK(std::filesystem::file_size(seg) == size + 3);
 }
 
-TEST_CASE("a holder passes a case up before its deadline; others may not") {
+TEST_CASE("a holder passes a case up before its deadline, others may not") {
     auto rules = load_rules("when recommend <= 6 notify site_manager within 4h\n", "t.rules",
                             sample_org(), hotel())
                      .value();

@@ -191,7 +191,7 @@ TEST_CASE("webhook signatures: the Standard Webhooks test vector") {
     }
 }
 
-TEST_CASE("webhook secrets: rotation signs with each; a receiver with either takes it") {
+TEST_CASE("webhook secrets: rotation signs with each, a receiver with either takes it") {
     auto const both = parse_webhook_secrets(
         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n\n  a raw secret of before, 32 bytes\r\n",
         "secrets");
@@ -314,7 +314,7 @@ TEST_CASE("a queue larger than a frame is written in several events, and reads b
     CHECK(box->entries().back().message.body == ds.back().body);
 }
 
-TEST_CASE("a receiver that answers 503 is retried; the retry carries the same idempotency key") {
+TEST_CASE("a receiver that answers 503 is retried, the retry carries the same idempotency key") {
     hooked h;
     auto& [dir, rx, hooks, to, box] = h;
     std::vector<delivery> ds{hook(rx.port(), 1)};
@@ -483,7 +483,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "callbacks: the registered function takes the delivery; an unknown name or a throw is an "
+    "callbacks: the registered function takes the delivery, an unknown name or a throw is an "
     "error") {
     callback_sink calls;
     std::vector<std::string> got;

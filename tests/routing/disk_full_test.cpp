@@ -159,7 +159,7 @@ TEST_CASE("journal export to a full disk fails cleanly and works once space is f
     CHECK(contains(again.out, "exported 3 records (1-3)"));
 }
 
-TEST_CASE("hq import into a store on a full disk fails cleanly; importing again loses nothing") {
+TEST_CASE("hq import into a store on a full disk fails cleanly, importing again loses nothing") {
     world w;
     SKIP_WITHOUT_TMPFS(w)
     auto const bundle = w.bundle_of(3);
@@ -176,7 +176,7 @@ TEST_CASE("hq import into a store on a full disk fails cleanly; importing again 
     CHECK(contains(run_cli(w.import(store, bundle)).out, "0 accepted, 3 already had, 0 refused"));
 }
 
-TEST_CASE("route run with its store on a full disk fails cleanly; the next run routes every card") {
+TEST_CASE("route run with its store on a full disk fails cleanly, the next run routes every card") {
     world w;
     SKIP_WITHOUT_TMPFS(w)
     auto const bundle = w.bundle_of(3);

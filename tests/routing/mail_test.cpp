@@ -197,7 +197,7 @@ TEST_CASE("every e-mail parses without defect, headers cannot be injected, and a
     CHECK(care.at("headers").at("subject").get<std::string>().find("kiosk-") != std::string::npos);
 }
 
-TEST_CASE("a person's language and time zone in the org file; bad ones are errors") {
+TEST_CASE("a person's language and time zone in the org file, bad ones are errors") {
     std::string const base = R"(head-office "HQ" timezone utc fallback hq
 role hq "Head office" management at head-office
 )";

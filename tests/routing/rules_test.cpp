@@ -71,7 +71,7 @@ TEST_CASE("unknown roles, bad durations, rules that can never match") {
     CHECK(has(e, "duplicate-option", 3, 46));
 }
 
-TEST_CASE("org statements belong in the org file; rules may stand in it") {
+TEST_CASE("org statements belong in the org file, rules may stand in it") {
     auto e = errors_of("site x\nalways notify customer_care\n");
     CHECK(has(e, "misplaced-statement", 1, 1));
     std::string org_text =

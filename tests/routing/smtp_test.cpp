@@ -172,7 +172,7 @@ TEST_CASE("through the outbox to a real SMTP server: exactly once, retried when 
     }
 }
 
-TEST_CASE("STARTTLS and authentication; TLS required refuses a relay without it") {
+TEST_CASE("STARTTLS and authentication, TLS required refuses a relay without it") {
     routing::testing::temp_dir dir;
     auto const cert = (dir.path() / "cert.pem").string(), key = (dir.path() / "key.pem").string();
     std::string const make_cert =
@@ -230,7 +230,7 @@ TEST_CASE("STARTTLS and authentication; TLS required refuses a relay without it"
     CHECK(bad.error()[0].code == "gone");
 }
 
-TEST_CASE("STARTTLS settings read back from their names; another name is refused") {
+TEST_CASE("STARTTLS settings read back from their names, another name is refused") {
     for (auto t : {smtp_tls::required, smtp_tls::when_offered, smtp_tls::never})
         CHECK(parse_smtp_tls(to_string(t)).value() == t);
     auto bad = parse_smtp_tls("sometimes");

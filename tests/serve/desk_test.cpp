@@ -377,7 +377,7 @@ TEST_CASE("the minimum content rule, and the bypass guarantee on the pages and t
     CHECK(hq.case_now(id).history.size() == 1);
 }
 
-TEST_CASE("sessions end when idle; links expire; hostile requests change nothing") {
+TEST_CASE("sessions end when idle, links expire, hostile requests change nothing") {
     one_case hq(quiet_card);
     auto const& id = hq.id;
     auto const& path = hq.path;

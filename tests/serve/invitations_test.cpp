@@ -101,7 +101,7 @@ TEST_CASE("an invitation: 128 random bits, stored hashed and private, used once"
     CHECK(bad.error()[0].code == "bad-invitation");
 }
 
-TEST_CASE("an invitation expires; its draft lives draft_lifetime and ends with the card") {
+TEST_CASE("an invitation expires, its draft lives draft_lifetime and ends with the card") {
     test::temp_dir dir;
     auto book = serve::invitations::open(dir / "inv");
     REQUIRE(book);

@@ -33,7 +33,7 @@ std::vector<std::string> labels_of(category_column const& c) {
 
 }  // namespace
 
-TEST_CASE("CSV: quoted cells keep commas, quotes and line breaks; lines still count") {
+TEST_CASE("CSV: quoted cells keep commas, quotes and line breaks, lines still count") {
     auto f = parse_csv(
         "id,comment\n"
         "1,\"first line\nsecond, line\"\n"
@@ -74,7 +74,7 @@ TEST_CASE("CSV: CRLF, bare CR, blank lines and no final line break read alike") 
     CHECK(bad.error()[0].where.line == 3);
 }
 
-TEST_CASE("CSV: empty cells are missing in every kind; an empty column is a category") {
+TEST_CASE("CSV: empty cells are missing in every kind, an empty column is a category") {
     csv_options opt{{{"n", column_kind::number}, {"s", column_kind::set}}, nullptr, {}};
     auto f = parse_csv("k,n,t,c,s,e\n1,,2026-11-02,x,a;b,\n,2.5,,,,\n", opt);
     REQUIRE(f.has_value());
@@ -212,7 +212,7 @@ TEST_CASE("margins files read through the same cutter") {
     CHECK(parse_margin("a,\"1\n", "site").error()[0].code == "csv-syntax");
 }
 
-TEST_CASE("CSV: a wide file is read with its columns found by name; a wider one is refused") {
+TEST_CASE("CSV: a wide file is read with its columns found by name, a wider one is refused") {
     // As wide as allowed: every column found by its name, holding its own cells.
     constexpr std::size_t wide = max_csv_columns;
     // "c" + j (g++ 12 warns falsely on "literal" + std::to_string under -O3).

@@ -90,7 +90,7 @@ TEST_CASE("near p = 1/2, where Boost's inversion loses digits, the t quantile is
     CHECK(t_quantile(0.5, 7) == 0);
 }
 
-TEST_CASE("the t and normal CDFs are Boost.Math's; the quantiles invert them") {
+TEST_CASE("the t and normal CDFs are Boost.Math's, the quantiles invert them") {
     double worst = 0;
     for (double df : degrees()) {
         boost::math::students_t dist(df);

@@ -129,7 +129,7 @@ TEST_CASE("device fields are readable in conditions but may not shadow questions
               "duplicate-field");
 }
 
-TEST_CASE("a device field marked optional may be left unset; `optional` alone is a name") {
+TEST_CASE("a device field marked optional may be left unset, `optional` alone is a name") {
     auto s = parse_ok(wrap("  fields site, on_duty optional, shift\n  question a: nps \"A\""));
     CHECK(s.fields == std::vector<std::string>{"site", "on_duty", "shift"});
     CHECK(s.optional_fields == std::vector<std::string>{"on_duty"});
