@@ -472,7 +472,7 @@ result<inbound_message> parse_inbound(std::string_view raw) {
     if (!walk(*top, 0, w)) return fail("bad-mail", w.why);
     m.text = guest_words(!w.plain.empty() ? w.plain : w.html);
 
-    auto const return_path = trim(header(*top, "return-path"));
+    auto const return_path = std::string(trim(header(*top, "return-path")));
     auto const local = m.from.substr(0, m.from.find('@'));
     m.bounce = w.report || return_path == "<>" || local == "mailer-daemon" ||
                local == "postmaster" || lower(header(*top, "x-failed-recipients")).size() > 0;

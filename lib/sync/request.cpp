@@ -17,7 +17,8 @@ seal::bytes signed_part(std::string_view method, std::string_view target, std::s
                         std::int64_t time, std::string_view nonce, seal::byte_view body) {
     auto const h = seal::hash(body);
     std::string text(signing_domain);
-    for (auto part : {method, target, device, std::string_view(std::to_string(time)), nonce})
+    auto const seconds = std::to_string(time);  // outlives the list below (C++20 range-for)
+    for (auto part : {method, target, device, std::string_view(seconds), nonce})
         text.append("\n").append(part);
     text.append("\n").append(seal::to_hex(h));
     return seal::bytes(text.begin(), text.end());
