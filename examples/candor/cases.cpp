@@ -6,6 +6,7 @@
 #include "candor/routing/pass.hpp"
 #include "candor/time.hpp"
 #include "commands.hpp"
+#include "io.hpp"
 
 namespace candor::cli {
 
@@ -40,15 +41,9 @@ bool listed(routing::routed_case const& c, cases_options const& opts, routing::t
 }  // namespace
 
 int run_cases(cases_options const& opts) {
-    routing::timestamp now = routing::system_now();
-    if (!opts.now.empty()) {
-        auto t = parse_timestamp(opts.now);
-        if (!t) {
-            std::cerr << "cases: --now " << opts.now << ": not a time like 2026-11-23T09:00:00Z\n";
-            return 2;
-        }
-        now = *t;
-    }
+    auto const now_or = now_option(opts.now, "cases");
+    if (!now_or) return 2;
+    routing::timestamp const now = *now_or;
     auto log = routing::case_log::open(routing::layout_of(opts.store).cases);
     if (!log) {
         std::cerr << "cases: " << render(log.error());

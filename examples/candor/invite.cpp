@@ -44,12 +44,9 @@ int run_invite(invite_options const& opts) {
     s.quiet = quiet ? *quiet : invite::quiet_hours{0, 0};
     s.base_url = opts.base_url;
     s.unsubscribe_address = opts.unsubscribe;
-    routing::timestamp now = routing::system_now();
-    if (!opts.now.empty()) {
-        auto t = parse_timestamp(opts.now);
-        if (!t) return bad("--now " + opts.now + ": not a time like 2026-11-23T09:00:00Z");
-        now = *t;
-    }
+    auto const now_or = now_option(opts.now, "invite");
+    if (!now_or) return 2;
+    routing::timestamp const now = *now_or;
     auto org = load_org(opts.org);
     auto survey = load_survey(opts.survey);
     if (!org || !survey) return 2;

@@ -11,6 +11,7 @@
 #include "candor/invite/invite.hpp"
 #include "candor/serve/server.hpp"
 #include "candor/survey/parse.hpp"
+#include "candor/time.hpp"
 
 namespace candor::cli {
 
@@ -123,6 +124,16 @@ std::optional<journal::store> open_store(std::string const& dir) {
     }
     std::cerr << render(s->recovery());
     return std::move(*s);
+}
+
+std::optional<routing::timestamp> now_option(std::string const& text, std::string_view command) {
+    if (text.empty()) return routing::system_now();
+    auto t = parse_timestamp(text);
+    if (!t) {
+        std::cerr << command << ": --now " << text << ": not a time like 2026-11-23T09:00:00Z\n";
+        return std::nullopt;
+    }
+    return *t;
 }
 
 std::optional<routing::organisation> load_org(std::string const& path) {

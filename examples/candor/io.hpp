@@ -13,6 +13,7 @@
 #include "candor/report/report.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/routing/rules.hpp"
+#include "candor/routing/time.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/survey/survey.hpp"
 
@@ -44,6 +45,10 @@ void print_problems(std::ostream& out, errors const& problems);
 // One line on standard error, redrawn as work goes on ("route: 120,000 of 1,000,000 cards,
 // 41,200/s, 21 s left"), when standard error is a terminal and not `quiet`; nothing otherwise.
 progress_fn progress_line(bool quiet);
+
+// The time a --now option names (the system clock when empty); nullopt after printing why
+// not, prefixed by the command.
+std::optional<routing::timestamp> now_option(std::string const& text, std::string_view command);
 
 // Parses an org file, printing its errors and warnings; nullopt after printing why not.
 std::optional<routing::organisation> load_org(std::string const& path);

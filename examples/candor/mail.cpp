@@ -22,16 +22,9 @@ struct mail_pull_options {
 };
 
 int run_mail_pull(mail_pull_options const& opts) {
-    routing::timestamp now = routing::system_now();
-    if (!opts.now.empty()) {
-        auto t = parse_timestamp(opts.now);
-        if (!t) {
-            std::cerr << "mail pull: --now " << opts.now
-                      << ": not a time like 2026-11-23T09:00:00Z\n";
-            return 2;
-        }
-        now = *t;
-    }
+    auto const now_or = now_option(opts.now, "mail pull");
+    if (!now_or) return 2;
+    routing::timestamp const now = *now_or;
     auto org = load_org(opts.org);
     if (!org) return 2;
     auto survey = load_survey(opts.survey);

@@ -59,16 +59,9 @@ int run_route_run(route_run_options const& opts) {
     if (!rules) return 2;
     // --now moves routing's clock (deadlines, escalations), not the sinks': a message is
     // dated and signed when it is really sent, or receivers would refuse it as stale.
-    routing::timestamp now = routing::system_now();
-    if (!opts.now.empty()) {
-        auto t = parse_timestamp(opts.now);
-        if (!t) {
-            std::cerr << "route run: --now " << opts.now
-                      << ": not a time like 2026-11-23T09:00:00Z\n";
-            return 2;
-        }
-        now = *t;
-    }
+    auto const now_or = now_option(opts.now, "route run");
+    if (!now_or) return 2;
+    routing::timestamp const now = *now_or;
     auto hq = seal::read_hq_secret(opts.hq_key);
     if (!hq) {
         std::cerr << render(hq.error());
