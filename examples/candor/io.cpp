@@ -8,8 +8,6 @@
 #include <memory>
 #include <sstream>
 
-#include "candor/invite/invite.hpp"
-#include "candor/serve/server.hpp"
 #include "candor/survey/parse.hpp"
 #include "candor/time.hpp"
 
@@ -161,21 +159,6 @@ std::optional<routing::rule_set> load_routing_rules(std::string const& path,
     }
     std::cerr << render(rules->warnings, *text);
     return std::move(*rules);
-}
-
-std::optional<std::vector<report::invitation_rate>> load_invitation_rates(std::string const& server,
-                                                                          std::int64_t now) {
-    auto book = serve::open_invitations(server);
-    if (!book) {
-        std::cerr << render(book.error());
-        return std::nullopt;
-    }
-    auto done = invite::stay_index::open(std::filesystem::path(server) / invite::index_folder);
-    if (!done) {
-        std::cerr << render(done.error());
-        return std::nullopt;
-    }
-    return invite::response_rates(*done, *book, now);
 }
 
 }  // namespace candor::cli

@@ -57,11 +57,6 @@ std::optional<routing::rule_set> load_routing_rules(std::string const& path,
                                                     routing::organisation const& org,
                                                     survey::survey const& survey);
 
-// The response rate of the invitations of candor serve's state in `server` (candor invite's
-// index and the tokens); nullopt after printing why not.
-std::optional<std::vector<report::invitation_rate>> load_invitation_rates(std::string const& server,
-                                                                          std::int64_t now);
-
 // Opens head office's store, printing what recovery found; nullopt after printing why not.
 std::optional<journal::store> open_store(std::string const& dir);
 

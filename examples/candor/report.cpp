@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "candor/invite/invite.hpp"
 #include "candor/report/render.hpp"
 #include "candor/report/report.hpp"
 #include "candor/routing/time.hpp"
@@ -91,8 +92,11 @@ int run_report(report_options const& o) {
     files.org = o.org;
     files.cases = o.cases;
     if (!o.invitations.empty()) {
-        auto rates = load_invitation_rates(o.invitations, options.now);
-        if (!rates) return 1;
+        auto rates = invite::response_rates(o.invitations, options.now);
+        if (!rates) {
+            std::cerr << render(rates.error());
+            return 1;
+        }
         files.invitations = std::move(*rates);
     }
     auto model = report::build_report(*survey, files, options);

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "candor/invite/invite.hpp"
 #include "candor/report/figures.hpp"
 #include "candor/report/render.hpp"
 #include "candor/time.hpp"
@@ -110,8 +111,11 @@ int run_stats(stats_options const& o) {
     }
     std::cout << (o.json ? report::to_json(*figures) + '\n' : report::to_text(*figures));
     if (!o.invitations.empty()) {
-        auto rates = load_invitation_rates(o.invitations, unix_now());
-        if (!rates) return 1;
+        auto rates = invite::response_rates(o.invitations, unix_now());
+        if (!rates) {
+            std::cerr << render(rates.error());
+            return 1;
+        }
         std::cout << "\ninvitations by site and channel: sent, answered, rate\n";
         for (auto const& r : *rates)
             std::cout << "  " << printable(r.site) << ' ' << printable(r.channel) << ' ' << r.sent

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "candor/serve/server.hpp"
 #include "routing/mail.hpp"
 #include "util/event_log.hpp"
 #include "util/html.hpp"
@@ -405,6 +406,15 @@ std::vector<report::invitation_rate> response_rates(stay_index const& done,
         return std::tie(a.site, a.channel) < std::tie(b.site, b.channel);
     });
     return out;
+}
+
+result<std::vector<report::invitation_rate>> response_rates(std::filesystem::path const& server,
+                                                            timestamp now) {
+    auto book = serve::open_invitations(server);
+    if (!book) return unexpected(std::move(book).error());
+    auto done = stay_index::open(server / index_folder);
+    if (!done) return unexpected(std::move(done).error());
+    return response_rates(*done, *book, now);
 }
 
 }  // namespace candor::invite

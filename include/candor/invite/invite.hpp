@@ -143,4 +143,9 @@ std::vector<report::invitation_rate> response_rates(stay_index const& done,
 // The folders beside head office's server state: DIR/invited (the index).
 inline constexpr std::string_view index_folder = "invited";
 
+// The response rate of the invitations of `candor serve`'s state in `server` (the index in
+// server/index_folder and the tokens); fails as stay_index::open and serve::open_invitations.
+result<std::vector<report::invitation_rate>> response_rates(std::filesystem::path const& server,
+                                                            timestamp now);
+
 }  // namespace candor::invite
