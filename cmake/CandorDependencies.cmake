@@ -5,6 +5,8 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 find_package(Threads REQUIRED)
+# HTTPS served directly by the kiosk's and head office's servers (what cpp-httplib links too).
+find_package(OpenSSL 1.1.1 REQUIRED)
 # Webhook deliveries. Debian ships cpp-httplib compiled, with pkg-config but no CMake package.
 pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib)
 # candor::serve: the table cards' QR codes.

@@ -36,9 +36,10 @@ struct serve_options {
     std::string org;
     std::string rules;
     std::string hq_key;
-    std::string devices;    // with --hq-key: devices pushing their journals to /d/push
-    std::string desk_base;  // default: status_base
-    mail_options mail;      // sign-in links; the Maildir by default STORE/mail
+    std::string devices;            // with --hq-key: devices pushing their journals to /d/push
+    std::string desk_base;          // default: status_base
+    std::string tls_cert, tls_key;  // HTTPS served directly
+    mail_options mail;              // sign-in links; the Maildir by default STORE/mail
 };
 
 struct token_options {
@@ -64,6 +65,7 @@ int run_serve(serve_options const& opts) {
     s.table_survey = opts.table_survey;
     s.host_names = opts.host_names;
     s.status_base = opts.status_base;
+    if (!opts.tls_cert.empty()) s.tls = kiosk::tls_files{opts.tls_cert, opts.tls_key};
     for (auto const& f : opts.fields) {
         auto eq = f.find('=');
         if (eq == std::string::npos) {
@@ -122,8 +124,8 @@ int run_serve(serve_options const& opts) {
         return 2;
     }
     // The line a launcher (or a test) waits for.
-    std::cout << "candor serve: serving on http://" << opts.listen << ':' << *port << "/"
-              << std::endl;
+    std::cout << "candor serve: serving on " << (opts.tls_cert.empty() ? "http" : "https") << "://"
+              << opts.listen << ':' << *port << "/" << std::endl;
     return (*server)->listen() ? 0 : 2;
 }
 
@@ -181,6 +183,12 @@ void setup_serve(CLI::App& app) {
     sub->add_option("--desk-base", opts->desk_base,
                     "Where managers reach the server (https://...; default --status-base): the "
                     "sign-in links; https makes the session cookie Secure");
+    auto* cert = sub->add_option("--tls-cert", opts->tls_cert,
+                                 "Serve HTTPS with this certificate chain (PEM), not plain HTTP "
+                                 "behind a proxy");
+    auto* tls_key = sub->add_option("--tls-key", opts->tls_key, "The certificate's key (PEM)");
+    cert->needs(tls_key);
+    tls_key->needs(cert);
     add_mail_options(*sub, opts->mail, "STORE/mail");
     org->needs(store)->needs(rules)->needs(hq_key);
     rules->needs(org);

@@ -1,9 +1,12 @@
 #include "kiosk/http.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,8 +14,11 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <climits>
 #include <cstring>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <nlohmann/json.hpp>
 
 #include "candor/kiosk/server.hpp"
@@ -61,6 +67,37 @@ void ip_and_port(sockaddr_storage const& a, std::string& ip, int& port) {
 class connection final : public httplib::Stream {
   public:
     connection(int sock, std::size_t request_bytes) : sock_(sock), request_bytes_(request_bytes) {}
+    ~connection() override {
+        if (ssl_) ::SSL_free(ssl_);
+    }
+    connection(connection const&) = delete;
+    connection& operator=(connection const&) = delete;
+
+    // The TLS handshake, by the request deadline already started. The socket turns
+    // non-blocking: OpenSSL reads whole records, and a blocking read of one a client sends
+    // a byte at a time would outlast every deadline.
+    bool accept_tls(SSL_CTX* ctx) {
+        // OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a client gone away would
+        // raise SIGPIPE. Blocked in this thread, it stays pending and the write fails EPIPE.
+        sigset_t pipe;
+        ::sigemptyset(&pipe);
+        ::sigaddset(&pipe, SIGPIPE);
+        ::pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+        ssl_ = ::SSL_new(ctx);
+        if (!ssl_ || ::SSL_set_fd(ssl_, sock_) != 1) return false;
+        int const flags = ::fcntl(sock_, F_GETFL);
+        if (flags < 0 || ::fcntl(sock_, F_SETFL, flags | O_NONBLOCK) < 0) return false;
+        for (;;) {
+            int const n = ::SSL_accept(ssl_);
+            if (n == 1) return true;
+            if (!wait_tls(::SSL_get_error(ssl_, n))) return false;
+        }
+    }
+    // Tells a TLS client the connection ends (close_notify), not waiting for its answer.
+    void close_tls() {
+        if (ssl_) (void)::SSL_shutdown(ssl_);
+        ::ERR_clear_error();
+    }
 
     void start_request(clock::time_point deadline) {
         deadline_ = deadline;
@@ -70,7 +107,7 @@ class connection final : public httplib::Stream {
     // Until the next request's first byte; false when the client stays idle for
     // io_timeout, hangs up, or the server stops.
     bool wait_for_request(std::atomic<socket_t> const& listening) const {
-        if (pos_ < end_) return true;
+        if (pos_ < end_ || (ssl_ && ::SSL_pending(ssl_) > 0)) return true;
         for (auto until = clock::now() + io_timeout; clock::now() < until;) {
             if (listening == INVALID_SOCKET) return false;
             pollfd p{sock_, POLLIN, 0};
@@ -86,19 +123,22 @@ class connection final : public httplib::Stream {
     void answer_timeout() {
         constexpr std::string_view timeout =
             "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
-        if (wait(POLLOUT, false)) (void)::send(sock_, timeout.data(), timeout.size(), MSG_NOSIGNAL);
+        if (!wait(POLLOUT, false)) return;
+        if (ssl_)  // one try: a client too slow for its request is not waited for again
+            (void)::SSL_write(ssl_, timeout.data(), static_cast<int>(timeout.size()));
+        else
+            (void)::send(sock_, timeout.data(), timeout.size(), MSG_NOSIGNAL);
     }
 
-    bool is_readable() const override { return pos_ < end_ || wait(POLLIN, true); }
+    bool is_readable() const override {
+        return pos_ < end_ || (ssl_ && ::SSL_pending(ssl_) > 0) || wait(POLLIN, true);
+    }
     bool is_writable() const override { return wait(POLLOUT, false); }
 
     ssize_t read(char* ptr, size_t size) override {
         if (budget_ == 0) return -1;
         if (pos_ == end_) {
-            if (!wait(POLLIN, true)) return -1;
-            ssize_t n;
-            do n = ::recv(sock_, buffer_, sizeof buffer_, 0);
-            while (n < 0 && errno == EINTR);
+            auto const n = fill();
             if (n <= 0) return n;
             pos_ = 0;
             end_ = static_cast<std::size_t>(n);
@@ -110,7 +150,17 @@ class connection final : public httplib::Stream {
         return static_cast<ssize_t>(n);
     }
     ssize_t write(char const* ptr, size_t size) override {
-        if (timed_out_ || !is_writable()) return -1;
+        if (timed_out_) return -1;
+        if (ssl_) {
+            if (size == 0) return 0;
+            int const len = static_cast<int>(std::min<size_t>(size, INT_MAX));
+            for (;;) {
+                int const n = ::SSL_write(ssl_, ptr, len);
+                if (n > 0) return n;
+                if (!wait_tls(::SSL_get_error(ssl_, n))) return -1;
+            }
+        }
+        if (!is_writable()) return -1;
         ssize_t n;
         do n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
@@ -131,6 +181,31 @@ class connection final : public httplib::Stream {
     socket_t socket() const override { return sock_; }
 
   private:
+    // The next bytes into buffer_: 0 when the client has closed, -1 on an error or timeout.
+    ssize_t fill() {
+        if (ssl_) {
+            for (;;) {
+                int const n = ::SSL_read(ssl_, buffer_, sizeof buffer_);
+                if (n > 0) return n;
+                int const e = ::SSL_get_error(ssl_, n);
+                if (e == SSL_ERROR_ZERO_RETURN) return 0;
+                if (!wait_tls(e)) return -1;
+            }
+        }
+        if (!wait(POLLIN, true)) return -1;
+        ssize_t n;
+        do n = ::recv(sock_, buffer_, sizeof buffer_, 0);
+        while (n < 0 && errno == EINTR);
+        return n;
+    }
+    // After an OpenSSL call failed with `e`: waits for what it wants (reads by the request
+    // deadline); false when that is not a wait, or it did not come.
+    bool wait_tls(int e) const {
+        ::ERR_clear_error();
+        if (e == SSL_ERROR_WANT_READ) return wait(POLLIN, true);
+        if (e == SSL_ERROR_WANT_WRITE) return wait(POLLOUT, false);
+        return false;
+    }
     // Waits at most io_timeout, and a read never past the request's deadline.
     bool wait(short events, bool reading) const {
         auto wait_for = std::chrono::duration_cast<milliseconds>(io_timeout);
@@ -161,6 +236,7 @@ class connection final : public httplib::Stream {
     clock::time_point deadline_{};
     std::size_t budget_ = 0;
     mutable bool timed_out_ = false;
+    SSL* ssl_ = nullptr;
 };
 
 void linger_and_close(socket_t sock, std::size_t linger_bytes) {
@@ -180,8 +256,37 @@ void linger_and_close(socket_t sock, std::size_t linger_bytes) {
 
 }  // namespace
 
+struct hardened_server::tls {
+    std::unique_ptr<SSL_CTX, decltype(&::SSL_CTX_free)> ctx{nullptr, &::SSL_CTX_free};
+};
+
 hardened_server::hardened_server(limits l) : limits_(l) {
     new_task_queue = [n = l.threads] { return new httplib::ThreadPool(n); };
+}
+hardened_server::~hardened_server() = default;
+
+result<void> hardened_server::use_tls(tls_files const& files) {
+    auto const bad = [](std::string what) {
+        unsigned long const e = ::ERR_get_error();
+        char reason[256] = {};
+        if (e) ::ERR_error_string_n(e, reason, sizeof reason);
+        ::ERR_clear_error();
+        return fail("bad-tls", what + (e ? std::string(" (") + reason + ")" : std::string()));
+    };
+    auto t = std::make_unique<tls>();
+    t->ctx.reset(::SSL_CTX_new(::TLS_server_method()));
+    if (!t->ctx) return bad("OpenSSL could not make a TLS context");
+    ::SSL_CTX_set_min_proto_version(t->ctx.get(), TLS1_2_VERSION);
+    auto const cert = files.certificate.string(), key = files.key.string();
+    if (::SSL_CTX_use_certificate_chain_file(t->ctx.get(), cert.c_str()) != 1)
+        return bad("cannot read the certificate chain " + cert);
+    // OpenSSL 3 refuses a key that is not the certificate's here already.
+    if (::SSL_CTX_use_PrivateKey_file(t->ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1)
+        return bad("cannot use the private key " + key + " (not PEM, or not the certificate's)");
+    if (::SSL_CTX_check_private_key(t->ctx.get()) != 1)
+        return bad("the private key " + key + " is not the certificate's");
+    tls_ = std::move(t);
+    return {};
 }
 
 bool hardened_server::process_and_close_socket(socket_t sock) {
@@ -190,6 +295,14 @@ bool hardened_server::process_and_close_socket(socket_t sock) {
     // wait for the browser's delayed ACK (tens of ms) before the receipt reached it.
     ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     connection c(sock, limits_.request_bytes);
+    if (tls_) {
+        c.start_request(clock::now() + limits_.deadline);
+        if (!c.accept_tls(tls_->ctx.get())) {
+            ::ERR_clear_error();
+            ::close(sock);
+            return false;
+        }
+    }
     bool ok = true;
     for (auto left = keep_alive_max_count_; ok && left > 0; --left) {
         if (!c.wait_for_request(svr_sock_)) break;
@@ -200,12 +313,20 @@ bool hardened_server::process_and_close_socket(socket_t sock) {
         if (c.timed_out()) c.answer_timeout();
         if (closed || close_after_answer || c.timed_out()) break;
     }
+    c.close_tls();
     linger_and_close(sock, 2 * limits_.body_bytes);
     return ok;
 }
 
 bool hardened_server::widen_backlog() {
     return ::listen(svr_sock_, listen_backlog) == 0;
+}
+
+void hardened_server::halt() {
+    auto const sock = svr_sock_.exchange(INVALID_SOCKET);
+    if (sock == INVALID_SOCKET) return;
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
 }
 
 void harden(hardened_server& s) {
@@ -246,6 +367,21 @@ bool is_json(std::string const& content_type) {
     auto const first = type.find_first_not_of(" \t");
     auto const last = type.find_last_not_of(" \t");
     return first != std::string::npos && type.substr(first, last - first + 1) == "application/json";
+}
+
+void send_asset(httplib::Request const& req, httplib::Response& res, asset const& a) {
+    res.set_header("Vary", "Accept-Encoding");
+    if (lower(req.get_header_value("Accept-Encoding")).find("gzip") == std::string::npos) {
+        res.set_content(a.body.data(), a.body.size(), std::string(a.type).c_str());
+        return;
+    }
+    res.set_header("Content-Encoding", "gzip");
+    // A content provider of known length: httplib sends it as it is, not compressed again.
+    res.set_content_provider(
+        a.gzip.size(), std::string(a.type).c_str(),
+        [body = a.gzip](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+            return sink.write(body.data() + offset, length);
+        });
 }
 
 bool host_ok(httplib::Request const& req, std::vector<std::string> const& names) {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include <httplib.h>
 
 #include "candor/error.hpp"
+#include "candor/kiosk/assets.hpp"
+#include "candor/kiosk/server.hpp"
 
 namespace candor::kiosk::http {
 
@@ -28,18 +31,29 @@ struct limits {
 };
 
 // cpp-httplib's server with a connection loop of its own: httplib's gives a request no
-// deadline (only one per read) and no bound on a line's length.
+// deadline (only one per read) and no bound on a line's length. The same loop serves TLS
+// (OpenSSL), the handshake within the request deadline: httplib's SSLServer would wait on a
+// client that stops halfway through it.
 class hardened_server final : public httplib::Server {
   public:
     explicit hardened_server(limits l);
+    ~hardened_server() override;
     std::size_t body_limit() const noexcept { return limits_.body_bytes; }
     // After binding: httplib listens with a backlog of 5, and guests arriving at once past
     // it would see their connections reset.
     bool widen_backlog();
+    // Ends listen(), or makes it return at once when it has not begun yet: httplib's stop()
+    // does nothing before listen has started, and a thread joined then would wait forever.
+    void halt();
+    // Serves HTTPS only (TLS 1.2 or later) from now on; before listening. Fails "bad-tls"
+    // when the files cannot be read, are not PEM, or the key is not the certificate's.
+    result<void> use_tls(tls_files const& files);
 
   private:
+    struct tls;
     bool process_and_close_socket(socket_t sock) override;
     limits limits_;
+    std::unique_ptr<tls> tls_;
 };
 
 // The headers of every answer: a strict Content-Security-Policy, no caching, no sniffing,
@@ -54,6 +68,8 @@ void answer(httplib::Response& res, int status, std::string const& message);
 // The same, given before the body was read: the connection ends with it.
 void refuse(httplib::Response& res, int status, std::string const& message);
 bool is_json(std::string const& content_type);
+// One of the page's files: gzipped as built when the client takes gzip, else as it is.
+void send_asset(httplib::Request const& req, httplib::Response& res, asset const& a);
 // Whether the Host a request names is where it came in (the address the connection
 // reached, localhost forms on loopback) or one of `names`, with its port: DNS rebinding.
 bool host_ok(httplib::Request const& req, std::vector<std::string> const& names);

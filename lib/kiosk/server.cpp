@@ -64,8 +64,8 @@ server::server(desk& d, std::string card_json, server_settings settings)
             return p->screen(req, res);
         });
     for (auto const& a : page_assets())
-        http.Get(std::string(a.path), [&a](httplib::Request const&, httplib::Response& res) {
-            res.set_content(a.body.data(), a.body.size(), std::string(a.type).c_str());
+        http.Get(std::string(a.path), [&a](httplib::Request const& req, httplib::Response& res) {
+            send_asset(req, res, a);
         });
     http.Get("/card.json", [p = p_.get()](httplib::Request const&, httplib::Response& res) {
         res.set_content(p->card_json, json_type);
@@ -86,7 +86,7 @@ bool server::listen() {
 }
 
 void server::stop() {
-    p_->http.stop();
+    p_->http.halt();
 }
 
 }  // namespace candor::kiosk

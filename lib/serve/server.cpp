@@ -345,19 +345,18 @@ struct server::impl {
         });
         for (auto const& a : kiosk::page_assets())
             if (a.path != "/")
-                http.Get(
-                    std::string(a.path), [&a](httplib::Request const&, httplib::Response& res) {
-                        res.set_content(a.body.data(), a.body.size(), std::string(a.type).c_str());
-                    });
-        auto const index = [](httplib::Response& res) {
-            auto const* a = kiosk::find_asset("/");
-            res.set_content(a->body.data(), a->body.size(), std::string(a->type).c_str());
+                http.Get(std::string(a.path),
+                         [&a](httplib::Request const& req, httplib::Response& res) {
+                             send_asset(req, res, a);
+                         });
+        auto const index = [](httplib::Request const& req, httplib::Response& res) {
+            send_asset(req, res, *kiosk::find_asset("/"));
         };
         constexpr char name[] = "([^/]+)";
         std::string const t = std::string("/t/") + name + "/" + name;
         std::string const s = std::string("/s/") + name;
         http.Get(t, [this, index](httplib::Request const& req, httplib::Response& res) {
-            if (table_fields(req, res)) index(res);
+            if (table_fields(req, res)) index(req, res);
         });
         http.Get(t + "/card.json", [this](httplib::Request const& req, httplib::Response& res) {
             if (auto f = table_fields(req, res))
@@ -376,7 +375,7 @@ struct server::impl {
             submitted(res, table_survey()->desk->submit(*body, at, *f));
         });
         http.Get(s, [this, index](httplib::Request const& req, httplib::Response& res) {
-            if (invitation(req, res, false)) index(res);
+            if (invitation(req, res, false)) index(req, res);
         });
         http.Get(s + "/card.json", [this](httplib::Request const& req, httplib::Response& res) {
             if (auto inv = invitation(req, res, true))
@@ -438,6 +437,8 @@ result<std::unique_ptr<server>> server::open(fs::path const& dir,
                                     std::move(s));
     p->device = key.id;
     p->received = std::move(received);
+    if (p->opts.tls)
+        if (auto t = p->http.use_tls(*p->opts.tls); !t) return unexpected(std::move(t).error());
     for (auto const& f : p->opts.fields)
         if (std::none_of(surveys.begin(), surveys.end(),
                          [&](survey::survey const& x) { return x.field_index(f.first) >= 0; }))
@@ -496,7 +497,7 @@ bool server::listen() {
     return p_->http.listen_after_bind();
 }
 void server::stop() {
-    p_->http.stop();
+    p_->http.halt();
 }
 
 }  // namespace candor::serve

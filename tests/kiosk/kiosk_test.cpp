@@ -177,3 +177,31 @@ TEST_CASE("over HTTP: strict headers, the card model, submit, and a body size li
     serving.join();
     CHECK(k.written() == 1);
 }
+
+TEST_CASE("the page's files go out gzipped as built to a browser that takes gzip, else plain") {
+    kiosk_on_disk k;
+    test::serving s(k.desk);
+    for (auto const& a : kiosk::page_assets()) {
+        CAPTURE(a.path);
+        httplib::Client raw("127.0.0.1", s.port);
+        raw.set_decompress(false);
+        auto gz = raw.Get(std::string(a.path), {{"Accept-Encoding", "gzip, deflate, br"}});
+        REQUIRE(gz);
+        CHECK(gz->status == 200);
+        CHECK(gz->get_header_value("Content-Encoding") == "gzip");
+        CHECK(gz->get_header_value("Vary") == "Accept-Encoding");
+        CHECK(gz->get_header_value("Content-Type") == a.type);
+        CHECK(gz->body == a.gzip);
+        CHECK(gz->body.starts_with("\x1f\x8b"));
+        CHECK(gz->get_header_value("Content-Security-Policy").starts_with("default-src 'self'"));
+        // The same bytes once a client inflates them, and as they are to one that takes none.
+        httplib::Client inflating("127.0.0.1", s.port);
+        auto back = inflating.Get(std::string(a.path), {{"Accept-Encoding", "gzip"}});
+        REQUIRE(back);
+        CHECK(back->body == a.body);
+        auto plain = raw.Get(std::string(a.path), {{"Accept-Encoding", "identity"}});
+        REQUIRE(plain);
+        CHECK_FALSE(plain->has_header("Content-Encoding"));
+        CHECK(plain->body == a.body);
+    }
+}

@@ -21,7 +21,7 @@ struct running_server {
     ~running_server() { stop(); }
     // Serves what serve::server::open opened.
     void run(result<std::unique_ptr<serve::server>> opened) {
-        REQUIRE(opened);
+        if (!opened) FAIL(render(opened.error()));
         server = std::move(*opened);
         port = server->bind("127.0.0.1", 0).value();
         thread = std::thread([this] { server->listen(); });

@@ -24,7 +24,7 @@ function startServer(candor, args) {
     let out = "";
     server.stdout.on("data", (d) => {
       out += d;
-      if (/serving on http:\/\/127\.0\.0\.1:\d+\//.test(out)) resolve(server);
+      if (/serving on https?:\/\/127\.0\.0\.1:\d+\//.test(out)) resolve(server);
     });
     server.on("exit", (code) => reject(new Error(`candor serve exited with ${code}: ${out}`)));
   });

@@ -13,6 +13,7 @@ struct asset {
     std::string_view path;  // as requested, e.g. "/kiosk.js"; index.html is "/"
     std::string_view type;  // Content-Type
     std::string_view body;
+    std::string_view gzip;  // the body gzipped (at build time)
 };
 
 // Generated at build time from page/ (embed_assets.cmake).

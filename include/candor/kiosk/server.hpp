@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,13 @@ inline constexpr std::chrono::seconds request_deadline{10};
 inline constexpr std::chrono::seconds io_timeout{5};
 // Connections served at once; more wait, each for at most the time above.
 inline constexpr std::size_t server_threads = 16;
+
+// A certificate chain and its private key, both PEM files, for HTTPS served directly
+// (candor::serve; a kiosk's page is served to the device's own browser).
+struct tls_files {
+    std::filesystem::path certificate;
+    std::filesystem::path key;
+};
 
 struct server_settings {
     std::chrono::milliseconds deadline = request_deadline;

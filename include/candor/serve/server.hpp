@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "candor/error.hpp"
+#include "candor/kiosk/server.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/serve/devices.hpp"
 #include "candor/serve/invitations.hpp"
@@ -86,6 +87,8 @@ struct settings {
     std::shared_ptr<desk_settings const> desk;
     // Devices pushing their journals (devices.hpp: /d/head, /d/push); none when empty.
     std::optional<device_intake> devices;
+    // HTTPS only, with this certificate; plain HTTP (behind a proxy) when empty.
+    std::optional<kiosk::tls_files> tls;
 };
 
 class server {
@@ -93,7 +96,8 @@ class server {
     // Opens the state in DIR (created 0700): the journal of `key`'s device (a key that binds
     // no site: the server takes cards for every site), the invitations, the opt-out list
     // and the status key.
-    // Fails as journal::journal::open, invitations::open, load_status_key, or
+    // Fails as journal::journal::open, invitations::open, load_status_key, "bad-tls" (the
+    // settings' certificate or key cannot be used), or
     // "bad-settings" (no survey, a table survey or site the server does not know, or device
     // fields the surveys refuse).
     static result<std::unique_ptr<server>> open(std::filesystem::path const& dir,
