@@ -3,10 +3,12 @@
 #include "candor/routing/outbox.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <random>
 #include <span>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -175,63 +177,26 @@ outbox_entry const* outbox::find(std::string_view key) const {
 
 send_report outbox::send_due(sinks const& to, timestamp now) {
     send_report report;
-    // Outcomes are written in groups: a crash re-sends at most one group, with its keys.
-    constexpr std::size_t group = 64;
-    std::vector<json> outcomes;
-    json sent_keys = json::array();
-    auto flush = [&] {
-        if (!sent_keys.empty())
-            outcomes.push_back({{"t", "sent"}, {"at", now}, {"keys", std::move(sent_keys)}});
-        sent_keys = json::array();
-        if (outcomes.empty()) return;
-        p_->log->append_all(outcomes);
-        for (auto const& e : outcomes) p_->apply(e);
-        outcomes.clear();
+    // One message to send: a delivery, or a digest part standing for several.
+    struct attempt {
+        delivery d;
+        std::vector<std::string> keys;
+        std::uint32_t attempts;
     };
-    auto attempt = [&](delivery const& d, std::vector<std::string> const& keys,
-                       std::uint32_t attempts) {
-        sink* s = to.for_channel(d.channel);
-        if (!s) {
-            report.waiting += keys.size();
-            return;
-        }
-        auto ok = s->send(d);
-        if (ok) {
-            report.sent += keys.size();
-            for (auto const& k : keys) sent_keys.push_back(k);
-        } else {
-            auto const& why = ok.error().front();
-            bool const gone = why.code == "gone";
-            (gone ? report.gone : report.failed) += keys.size();
-            if (report.failures.size() < max_errors_reported)
-                report.failures.push_back({why.level, why.code, d.key + ": " + why.message});
-            if (gone)
-                outcomes.push_back(
-                    {{"t", "gone"}, {"at", now}, {"keys", keys}, {"error", why.message}});
-            else
-                outcomes.push_back({{"t", "fail"},
-                                    {"at", now},
-                                    {"keys", keys},
-                                    {"error", why.message},
-                                    {"next", std::max(retry_at(now, attempts + 1, p_->policy),
-                                                      now + s->retry_after(d))}});
-        }
-        if (sent_keys.size() + outcomes.size() >= group) flush();
-    };
+    std::vector<std::size_t> due;  // entries sent alone, copied a group at a time
+    std::vector<attempt> digest_parts;
 
     // Digest items of one digest (one person, day and channel) go out together, under its key.
     std::map<std::string, std::vector<std::size_t>> digests;
     for (std::size_t i = 0; i < p_->entries.size(); ++i) {
         auto const& x = p_->entries[i];
         if (x.sent != 0 || x.gone) continue;
-        if (x.next > now) {
+        if (x.next > now)
             ++report.waiting;
-        } else if (!x.message.batch.empty()) {
+        else if (!x.message.batch.empty())
             digests[x.message.batch].push_back(i);
-        } else {
-            auto const d = x.message;  // a copy: flush() may grow the vector
-            attempt(d, {d.key}, x.attempts);
-        }
+        else
+            due.push_back(i);
     }
     for (auto const& [key, all] : digests) {
         auto const& first = p_->entries[all.front()].message;
@@ -272,10 +237,84 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
                 d.subject +=
                     " (part " + std::to_string(part + 1) + " of " + std::to_string(parts) + ")";
             d.body = body.dump();
-            attempt(d, keys, attempts);
+            digest_parts.push_back({std::move(d), std::move(keys), attempts});
         }
     }
-    flush();
+
+    // Sent a group at a time, each group's outcomes written with one sync: a crash re-sends
+    // at most one group, with its keys. Within a group, a sink that takes several at once
+    // (sink::parallel) is sent to from that many threads.
+    constexpr std::size_t group = 64;
+    std::vector<result<void>> outcome;
+    std::vector<attempt> part;
+    std::size_t const total = due.size() + digest_parts.size();
+    for (std::size_t begin = 0; begin < total; begin += group) {
+        part.clear();
+        for (std::size_t k = begin; k < std::min(total, begin + group); ++k)
+            if (k < due.size()) {
+                auto const& x = p_->entries[due[k]];
+                part.push_back({x.message, {x.message.key}, x.attempts});
+            } else {
+                part.push_back(std::move(digest_parts[k - due.size()]));
+            }
+        outcome.assign(part.size(), result<void>{});  // each one a sink's is set below
+        auto const send = [&](std::size_t i) {
+            if (sink* s = to.for_channel(part[i].d.channel)) outcome[i] = s->send(part[i].d);
+        };
+        std::vector<std::size_t> alone;
+        std::map<sink*, std::vector<std::size_t>> together;
+        for (std::size_t i = 0; i < part.size(); ++i) {
+            sink* s = to.for_channel(part[i].d.channel);
+            (s && s->parallel() > 1 ? together[s] : alone).push_back(i);
+        }
+        std::vector<std::jthread> threads;
+        for (auto const& [s, items] : together) {
+            auto next = std::make_shared<std::atomic<std::size_t>>(0);
+            for (std::size_t t = 0; t < std::min(s->parallel(), items.size()); ++t)
+                threads.emplace_back([&items, next, &send] {
+                    for (std::size_t k; (k = (*next)++) < items.size();) send(items[k]);
+                });
+        }
+        for (auto i : alone) send(i);
+        threads.clear();  // joined
+
+        std::vector<json> outcomes;
+        json sent_keys = json::array();
+        for (std::size_t i = 0; i < part.size(); ++i) {
+            auto const& [d, keys, attempts] = part[i];
+            sink* s = to.for_channel(d.channel);
+            if (!s) {
+                report.waiting += keys.size();
+                continue;
+            }
+            auto const& ok = outcome[i];
+            if (ok) {
+                report.sent += keys.size();
+                for (auto const& k : keys) sent_keys.push_back(k);
+                continue;
+            }
+            auto const& why = ok.error().front();
+            bool const gone = why.code == "gone";
+            (gone ? report.gone : report.failed) += keys.size();
+            if (report.failures.size() < max_errors_reported)
+                report.failures.push_back({why.level, why.code, d.key + ": " + why.message});
+            if (gone)
+                outcomes.push_back(
+                    {{"t", "gone"}, {"at", now}, {"keys", keys}, {"error", why.message}});
+            else
+                outcomes.push_back({{"t", "fail"},
+                                    {"at", now},
+                                    {"keys", keys},
+                                    {"error", why.message},
+                                    {"next", std::max(retry_at(now, attempts + 1, p_->policy),
+                                                      now + s->retry_after(d))}});
+        }
+        if (!sent_keys.empty())
+            outcomes.push_back({{"t", "sent"}, {"at", now}, {"keys", std::move(sent_keys)}});
+        if (outcomes.empty()) continue;
+        p_->log->append_all(outcomes);
+        for (auto const& e : outcomes) p_->apply(e);
+    }
     return report;
 }
 

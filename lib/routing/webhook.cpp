@@ -151,21 +151,33 @@ std::string legacy_webhook_signature(std::string_view secret, timestamp time,
 struct webhook_sink::impl {
     webhook_options options;
     clock_fn clock;
-    std::mutex mutex;
-    std::map<std::string, std::unique_ptr<httplib::Client>> clients;  // by scheme://host:port
+    std::mutex mutex;  // the pools and quiet_until; never held across a POST
+    // Idle keep-alive connections, by scheme://host:port: a send takes one (or opens one)
+    // and gives it back.
+    std::map<std::string, std::vector<std::unique_ptr<httplib::Client>>> idle;
     std::map<std::string, timestamp> quiet_until;  // receivers that asked for a pause
 
-    httplib::Client& client(std::string const& origin) {
-        auto& c = clients[origin];
-        if (!c) {
-            c = std::make_unique<httplib::Client>(origin);
-            c->set_keep_alive(true);
-            c->set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle wait
-            c->set_connection_timeout(options.timeout_seconds, 0);
-            c->set_read_timeout(options.timeout_seconds, 0);
-            c->set_write_timeout(options.timeout_seconds, 0);
+    std::unique_ptr<httplib::Client> take(std::string const& origin) {
+        {
+            std::lock_guard lock(mutex);
+            if (auto& pool = idle[origin]; !pool.empty()) {
+                auto c = std::move(pool.back());
+                pool.pop_back();
+                return c;
+            }
         }
-        return *c;
+        auto c = std::make_unique<httplib::Client>(origin);
+        c->set_keep_alive(true);
+        c->set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle wait
+        c->set_connection_timeout(options.timeout_seconds, 0);
+        c->set_read_timeout(options.timeout_seconds, 0);
+        c->set_write_timeout(options.timeout_seconds, 0);
+        return c;
+    }
+    void give_back(std::string const& origin, std::unique_ptr<httplib::Client> c) {
+        std::lock_guard lock(mutex);
+        auto& pool = idle[origin];
+        if (pool.size() < options.connections) pool.push_back(std::move(c));
     }
 };
 
@@ -178,6 +190,9 @@ webhook_sink::webhook_sink(webhook_options options, clock_fn clock) : p_(std::ma
     p_->clock = std::move(clock);
 }
 webhook_sink::~webhook_sink() = default;
+std::size_t webhook_sink::parallel() const noexcept {
+    return std::max<std::size_t>(1, p_->options.connections);
+}
 
 namespace {
 // http://host:port/path → origin and path; nothing else is accepted.
@@ -205,12 +220,14 @@ result<void> webhook_sink::send(delivery const& d) {
     if (!where) return fail("bad-address", "not an http(s) URL: " + d.address);
     auto const& [origin, path] = *where;
     auto const now = p_->clock();
-    std::lock_guard lock(p_->mutex);
-    if (auto q = p_->quiet_until.find(origin); q != p_->quiet_until.end()) {
-        if (now < q->second)
-            return fail("throttled", d.address + ": asked not to be sent anything before " +
-                                         std::to_string(q->second));
-        p_->quiet_until.erase(q);
+    {
+        std::lock_guard lock(p_->mutex);
+        if (auto q = p_->quiet_until.find(origin); q != p_->quiet_until.end()) {
+            if (now < q->second)
+                return fail("throttled", d.address + ": asked not to be sent anything before " +
+                                             std::to_string(q->second));
+            p_->quiet_until.erase(q);
+        }
     }
     auto const id = webhook_id(d.key);
     std::string signatures;
@@ -226,13 +243,16 @@ result<void> webhook_sink::send(delivery const& d) {
         {"Candor-Timestamp", std::to_string(now)},
         {"Candor-Signature",
          legacy_webhook_signature(p_->options.secrets.front().text, now, d.body)}};
-    auto res = p_->client(origin).Post(path, headers, d.body, "application/json");
+    auto client = p_->take(origin);
+    auto res = client->Post(path, headers, d.body, "application/json");
     if (!res) return fail("unreachable", d.address + ": " + httplib::to_string(res.error()));
+    p_->give_back(origin, std::move(client));
     if (res->status >= 200 && res->status < 300) return {};
     if (res->status == 410)
         return fail("gone", d.address + ": HTTP 410: the receiver wants no more deliveries");
     if (res->status == 429 || res->status == 503) {
         if (auto wait = whole_seconds(res->get_header_value("Retry-After")); wait && *wait > 0) {
+            std::lock_guard lock(p_->mutex);
             p_->quiet_until[origin] = now + std::min(*wait, longest_retry_after);
             return fail("http-status", d.address + ": HTTP " + std::to_string(res->status) +
                                            ", retry after " + std::to_string(*wait) + " s");

@@ -7,6 +7,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -51,7 +54,13 @@ class receiver {
     explicit receiver(int port = 0) {
         server_.Post(
             R"(/hooks/(\w+))", [this](httplib::Request const& req, httplib::Response& res) {
+                {
+                    std::lock_guard lock(mutex_);
+                    most_at_once_ = std::max(most_at_once_, ++at_once_);
+                }
+                std::this_thread::sleep_for(delay_.load());
                 std::lock_guard lock(mutex_);
+                --at_once_;
                 bool const good =
                     verify_webhook(secrets(), req.get_header_value("webhook-id"),
                                    req.get_header_value("webhook-timestamp"), req.body,
@@ -95,6 +104,13 @@ class receiver {
         std::lock_guard lock(mutex_);
         return bad_;
     }
+    // Each answer `d` later, as a receiver busy elsewhere.
+    void delay(std::chrono::milliseconds d) { delay_ = d; }
+    // The most deliveries it was handling at one time.
+    int most_at_once() {
+        std::lock_guard lock(mutex_);
+        return most_at_once_;
+    }
 
   private:
     httplib::Server server_;
@@ -104,6 +120,8 @@ class receiver {
     int refuse_ = 0;
     std::string retry_after_;
     int bad_ = 0;
+    int at_once_ = 0, most_at_once_ = 0;
+    std::atomic<std::chrono::milliseconds> delay_{std::chrono::milliseconds(0)};
     std::map<std::string, int> arrivals_;
     std::vector<std::string> bodies_;
 };
@@ -328,6 +346,49 @@ TEST_CASE("a receiver that answers 503 is retried, the retry carries the same id
     rx.refuse(false);
     CHECK(box.send_due(to, 1000 + 31).sent == 1);
     CHECK(rx.arrivals().at(ds[0].key) == 1);
+}
+
+TEST_CASE("webhooks to one receiver go out on several connections at once, each once") {
+    hooked h;
+    auto& [dir, rx, hooks, to, box] = h;
+    rx.delay(std::chrono::milliseconds(30));
+    // More than one group of outcomes (64), and a second receiver on the same round.
+    receiver other;
+    std::vector<delivery> ds;
+    for (int i = 0; i < 100; ++i) ds.push_back(hook(i % 10 == 9 ? other.port() : rx.port(), i));
+    box.queue(ds, 1000);
+    auto r = box.send_due(to, 1000);
+    CHECK(r.sent == 100);
+    CHECK(r.failed == 0);
+    CHECK(box.unsent() == 0);
+    CHECK(rx.most_at_once() > 1);
+    CHECK(rx.most_at_once() <= static_cast<int>(webhook_connections));
+    auto const got = rx.arrivals(), also = other.arrivals();
+    CHECK(got.size() == 90);
+    CHECK(also.size() == 10);
+    for (auto const& d : ds) CHECK((got.count(d.key) ? got.at(d.key) : also.at(d.key)) == 1);
+    CHECK(rx.bad() == 0);
+    // Nothing is sent again: every outcome was recorded.
+    CHECK(box.send_due(to, 2000).sent == 0);
+    CHECK(rx.arrivals() == got);
+}
+
+TEST_CASE("webhooks sent at once: the failures among them are retried, the rest not") {
+    hooked h;
+    auto& [dir, rx, hooks, to, box] = h;
+    receiver down;
+    down.refuse(true, 500);
+    std::vector<delivery> ds;
+    for (int i = 0; i < 20; ++i) ds.push_back(hook(i % 2 ? down.port() : rx.port(), i));
+    box.queue(ds, 1000);
+    auto r = box.send_due(to, 1000);
+    CHECK(r.sent == 10);
+    CHECK(r.failed == 10);
+    down.refuse(false);
+    CHECK(box.send_due(to, 1000 + 31).sent == 10);
+    for (auto const& d : ds)
+        CHECK((rx.arrivals().count(d.key) ? rx.arrivals().at(d.key) : down.arrivals().at(d.key)) ==
+              1);
 }
 
 TEST_CASE("a receiver that answers 429 or 503 with Retry-After is left alone that long") {

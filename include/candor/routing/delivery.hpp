@@ -6,6 +6,7 @@
 // retry_after() take its mutex, so one may be shared (its clock is then called from those threads).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -78,6 +79,9 @@ class sink {
     // After a failed send: how many seconds the receiver asked to be left alone
     // (Retry-After), or 0 when it did not say.
     virtual timestamp retry_after(delivery const& d) const;
+    // How many send() calls may run at once, from as many threads (the outbox sends that
+    // many together); 1, the default, means one at a time.
+    virtual std::size_t parallel() const noexcept { return 1; }
 };
 
 // The sinks by channel; a channel with none keeps its deliveries waiting in the outbox.
@@ -125,19 +129,25 @@ result<std::vector<webhook_secret>> parse_webhook_secrets(std::string_view text,
 // The same from a file, refused when group or others may read it ("key-permissions").
 result<std::vector<webhook_secret>> read_webhook_secrets(std::filesystem::path const& file);
 
+// Keep-alive connections kept open to one receiver, and so webhooks sent to it at once.
+inline constexpr std::size_t webhook_connections = 4;
+
 struct webhook_options {
     std::vector<webhook_secret> secrets;  // at least one; the first signs Candor-Signature
     int timeout_seconds = 10;             // connect, read and write
+    std::size_t connections = webhook_connections;  // per receiver (scheme, host and port)
 };
 // Receivers' answers: any 2xx is taken; 410 Gone fails with "gone" (the outbox gives the
 // delivery up and reports it); 429 and 503 with Retry-After (seconds) keep the sink off that
 // receiver for that long ("throttled", and retry_after()); anything else is retried.
+// Thread safety: send() may be called from options.connections threads at once.
 class webhook_sink final : public sink {
   public:
     webhook_sink(webhook_options options, clock_fn clock);
     ~webhook_sink() override;
     result<void> send(delivery const& d) override;
     timestamp retry_after(delivery const& d) const override;
+    std::size_t parallel() const noexcept override;
 
   private:
     struct impl;

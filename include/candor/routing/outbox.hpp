@@ -4,7 +4,8 @@
 // flight, under the same idempotency key. Digest items wait until their day is over and
 // go out as one message per digest.
 // Storage: segments of CRC-checked frames like candor::journal's, one JSON event each.
-// Thread safety: an outbox is used by one thread at a time (sends go out on that thread); its
+// Thread safety: an outbox is used by one thread at a time (sends go out on that thread, and
+// for a sink that takes several at once, sink::parallel, on as many threads within send_due); its
 // directory lock keeps a second opener, in this process or another, out. retry_at() may be
 // called from any thread (each draws its jitter from a generator of its own).
 #pragma once
