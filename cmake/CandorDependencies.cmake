@@ -7,7 +7,7 @@ pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 find_package(Threads REQUIRED)
 # Webhook deliveries. Debian ships cpp-httplib compiled, with pkg-config but no CMake package.
 pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib)
-# candor::serve: the table cards' QR codes.
+# candor::receipt: QR codes (the status link, the table cards).
 pkg_check_modules(qrencode REQUIRED IMPORTED_TARGET libqrencode)
 # Mail to an SMTP relay: libcurl's SMTP (STARTTLS, authentication).
 pkg_check_modules(curl REQUIRED IMPORTED_TARGET libcurl)
