@@ -49,13 +49,21 @@ std::string path_of(std::string const& link) {
     return link.substr(link.find("/r/"));
 }
 
+// What the status page at `link` says under "Received at head office".
+std::string received_of(httplib::Client& c, std::string const& link) {
+    auto r = c.Get(path_of(link));
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    CHECK(r->body.find("recommend") == std::string::npos);  // nothing of the card
+    std::string const dd = "<dd id=\"received\">";
+    auto const at = r->body.find(dd);
+    REQUIRE(at != std::string::npos);
+    return r->body.substr(at + dd.size(), r->body.find("</dd>", at) - at - dd.size());
+}
+
 // candor serve taking kiosk-a's and kiosk-b's pushes, with a clock the test moves.
-struct head_office {
+struct head_office : serve::testing::pushing_keys {
     test::temp_dir dir;
-    seal::hq_secret hq = seal::make_hq_keys();
-    seal::device_secret server_key = seal::make_device_keys("hq-web");
-    seal::device_secret a = seal::make_device_keys("kiosk-a");
-    seal::device_secret b = seal::make_device_keys("kiosk-b");
     std::atomic<std::int64_t> now{1'800'000'000};
     serve::testing::running_server running;
 
@@ -227,40 +235,26 @@ TEST_CASE("a kiosk card's status at head office: on its way, received once pushe
     std::string const link = kiosk.submit()["status"];
     auto c = hq.client();
 
-    auto before = c.Get(path_of(link));
-    REQUIRE(before);
-    CHECK(before->status == 200);
-    CHECK(before->body.find("on its way") != std::string::npos);
-    CHECK(before->body.find("recommend") == std::string::npos);
+    CHECK(received_of(c, link).find("on its way") != std::string::npos);
 
     hq.now += 60;
     auto const pushed_at = hq.now.load();
     auto pushed = sync::push(kiosk.journal_dir, kiosk.key, hq.to());
     if (!pushed) FAIL(render(pushed.error()));
     CHECK(pushed->accepted == 1);
-    auto after = c.Get(path_of(link));
-    REQUIRE(after);
-    CHECK(after->status == 200);
-    CHECK(after->body.find("on its way") == std::string::npos);
-    CHECK(after->body.find("<dd id=\"received\">" + format_timestamp(pushed_at) + "</dd>") !=
-          std::string::npos);
-    CHECK(after->body.find("<dd id=\"read\">not yet</dd>") != std::string::npos);
-    CHECK(after->body.find("recommend") == std::string::npos);
+    CHECK(received_of(c, link) == format_timestamp(pushed_at));
+    CHECK(c.Get(path_of(link))->body.find("<dd id=\"read\">not yet</dd>") != std::string::npos);
 
     // A second card on its way beside the first received.
     std::string const second = kiosk.submit()["status"];
-    CHECK(c.Get(path_of(second))->body.find("on its way") != std::string::npos);
+    CHECK(received_of(c, second).find("on its way") != std::string::npos);
 
     // After a restart, the time it was received, not the restart's.
     hq.now += 3600;
     hq.restart();
     auto c2 = hq.client();
-    auto kept = c2.Get(path_of(link));
-    REQUIRE(kept);
-    CHECK(kept->status == 200);
-    CHECK(kept->body.find("<dd id=\"received\">" + format_timestamp(pushed_at) + "</dd>") !=
-          std::string::npos);
-    CHECK(c2.Get(path_of(second))->body.find("on its way") != std::string::npos);
+    CHECK(received_of(c2, link) == format_timestamp(pushed_at));
+    CHECK(received_of(c2, second).find("on its way") != std::string::npos);
 
     // The log of cards received lost (a crash between the store's write and the log's): the
     // cards the store holds are found there at the next start.
@@ -269,11 +263,8 @@ TEST_CASE("a kiosk card's status at head office: on its way, received once pushe
     hq.now += 60;
     hq.start();
     auto c3 = hq.client();
-    auto found = c3.Get(path_of(link));
-    REQUIRE(found);
-    CHECK(found->status == 200);
-    CHECK(found->body.find("<dd id=\"received\">" + format_timestamp(hq.now) + "</dd>") !=
-          std::string::npos);
+    CHECK(received_of(c3, link) == format_timestamp(hq.now));
+    CHECK(received_of(c3, second).find("on its way") != std::string::npos);
 }
 
 TEST_CASE("a kiosk card's status: forged and other devices' links 404, counted as guesses") {
