@@ -9,7 +9,7 @@ find_package(Threads REQUIRED)
 find_package(OpenSSL 1.1.1 REQUIRED)
 # Webhook deliveries. Debian ships cpp-httplib compiled, with pkg-config but no CMake package.
 pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib)
-# candor::serve: the table cards' QR codes.
+# candor::receipt: QR codes (the status link, the table cards).
 pkg_check_modules(qrencode REQUIRED IMPORTED_TARGET libqrencode)
 # Mail to an SMTP relay: libcurl's SMTP (STARTTLS, authentication).
 pkg_check_modules(curl REQUIRED IMPORTED_TARGET libcurl)

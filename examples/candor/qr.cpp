@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "candor/receipt/qr.hpp"
 #include "candor/serve/qr.hpp"
 #include "commands.hpp"
 #include "io.hpp"
@@ -25,7 +26,7 @@ int run_qr(qr_options const& opts) {
     }
     for (auto const& table : opts.tables) {
         auto const link = serve::table_link(opts.base, opts.site, table);
-        auto svg = serve::qr_svg(link, opts.module_px);
+        auto svg = receipt::qr_svg(link, opts.module_px);
         if (!svg) {
             std::cerr << render(svg.error());
             return 2;

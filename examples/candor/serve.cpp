@@ -1,11 +1,13 @@
 // candor serve: head office's web server for guests (candor::serve): table links
 // /t/SITE/TABLE, invitations /s/TOKEN, status pages /r/CODE. Prints "candor serve: serving on
 // http://HOST:PORT/" once it listens. `candor serve token` issues an invitation and prints
-// its token (and its link with --base). With --store the status pages follow routing's
+// its token (and its link with --base); `candor serve device-key` the status key of a kiosk
+// pushing to it (candor-kiosk --status-key). With --store the status pages follow routing's
 // cases; with --org, --rules and --hq-key too, managers work them at /m/. docs/serve.md and
 // docs/managers.md are the guides.
 #include <iostream>
 
+#include "candor/receipt/status.hpp"
 #include "candor/routing/pass.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/serve/desk.hpp"
@@ -47,6 +49,12 @@ struct token_options {
     serve::invitation what;
     std::int64_t days = serve::invitation_lifetime / 86400;
     std::string base;
+};
+
+struct device_key_options {
+    std::string state;
+    std::string device;
+    std::string out;
 };
 
 int run_serve(serve_options const& opts) {
@@ -147,6 +155,19 @@ int run_serve_token(token_options const& opts) {
     return 0;
 }
 
+int run_serve_device_key(device_key_options const& opts) {
+    auto key = serve::device_status_key(opts.state, opts.device);
+    if (!key) {
+        std::cerr << render(key.error());
+        return 2;
+    }
+    if (auto written = receipt::write_status_key(opts.out, *key); !written) {
+        std::cerr << render(written.error());
+        return 2;
+    }
+    return 0;
+}
+
 void setup_serve(CLI::App& app) {
     auto opts = std::make_shared<serve_options>();
     auto* sub = app.add_subcommand("serve", "Head office's web server for guests (docs/serve.md)");
@@ -211,9 +232,18 @@ void setup_serve(CLI::App& app) {
     token->add_option("--base", topts->base,
                       "Where guests reach the server: prints the whole link BASE/s/TOKEN");
     token->callback([topts] { exit_code() = run_serve_token(*topts); });
+    auto kopts = std::make_shared<device_key_options>();
+    auto* device_key = sub->add_subcommand(
+        "device-key", "Issue a kiosk's status key: its thank-you screen links the card's status");
+    device_key->add_option("--state", kopts->state, "The server's directory")->required();
+    device_key->add_option("--device", kopts->device, "The device's id (as in --devices)")
+        ->required();
+    device_key->add_option("--out", kopts->out, "The key file to write (0600), for the device")
+        ->required();
+    device_key->callback([kopts] { exit_code() = run_serve_device_key(*kopts); });
     sub->require_subcommand(0, 1);
-    sub->callback([sub, token, opts] {
-        if (token->parsed()) return;
+    sub->callback([sub, token, device_key, opts] {
+        if (token->parsed() || device_key->parsed()) return;
         if (opts->state.empty() || opts->surveys.empty() || opts->device_key.empty() ||
             opts->hq_public.empty()) {
             std::cerr << "candor serve: --state, --survey, --device-key and --hq-public are "

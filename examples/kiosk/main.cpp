@@ -8,6 +8,7 @@
 #include "candor/kiosk/page_model.hpp"
 #include "candor/kiosk/pusher.hpp"
 #include "candor/kiosk/server.hpp"
+#include "candor/receipt/status.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/survey/parse.hpp"
 #include "candor/version.hpp"
@@ -26,6 +27,8 @@ struct options {
     std::uint32_t idle = 60;
     kiosk::layout layout = layout::page;
     std::string head_office;  // candor serve's URL: cards pushed in the background
+    std::string status_base;  // where guests reach head office: the thank-you screen's link
+    std::string status_key;   // the device's status key, from `candor serve device-key`
 };
 
 int run(options const& opts) {
@@ -75,8 +78,17 @@ int run(options const& opts) {
         keeper = pushing(std::move(keeper), *pushes);
         pushes->poke();  // what an outage left behind
     }
+    server_settings settings{.host_names = opts.host_names};
+    if (!opts.status_base.empty()) {
+        auto status_key = receipt::read_status_key(opts.status_key);
+        if (!status_key) {
+            std::cerr << render(status_key.error());
+            return 2;
+        }
+        settings.status = status_links{opts.status_base, *status_key};
+    }
     desk d(std::move(*survey), std::move(*device), std::move(keeper));
-    server http(d, std::move(model), {.host_names = opts.host_names});
+    server http(d, std::move(model), std::move(settings));
     auto port = http.bind(opts.listen, opts.port);
     if (!port) {
         std::cerr << render(port.error());
@@ -110,6 +122,14 @@ void setup(CLI::App& app, options& opts) {
     app.add_option("--head-office", opts.head_office,
                    "Head office's server (candor serve --store), http(s)://HOST:PORT: each card "
                    "is pushed in the background once it is durable");
+    auto* base = app.add_option(
+        "--status-base", opts.status_base,
+        "Where guests reach head office's server (https://feedback.example.com): the thank-you "
+        "screen links the card's status page, as text and QR code");
+    auto* key = app.add_option("--status-key", opts.status_key,
+                               "The device's status key (candor serve device-key)");
+    base->needs(key);
+    key->needs(base);
     app.add_option("--layout", opts.layout,
                    "page: a screen per survey page; question: one "
                    "question per screen; card: the whole card")

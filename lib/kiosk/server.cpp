@@ -3,12 +3,26 @@
 #include <nlohmann/json.hpp>
 
 #include "candor/kiosk/assets.hpp"
+#include "candor/receipt/qr.hpp"
 #include "candor/time.hpp"
 #include "kiosk/http.hpp"
 
 namespace candor::kiosk {
 
 using namespace http;
+
+reply with_status(reply r, std::string_view device, status_links const& links) {
+    if (r.status != 200) return r;
+    auto body = nlohmann::json::parse(r.body);
+    auto const link = receipt::status_link(links.base, links.key,
+                                           {std::string(device), body["seq"].get<std::uint64_t>(),
+                                            body["receipt"].get<std::string>()});
+    body["status"] = link;
+    // The same link as a QR code, for the guest to take it to their phone.
+    if (auto qr = receipt::qr_svg(link, status_qr_module_px)) body["status_qr"] = *qr;
+    r.body = body.dump();
+    return r;
+}
 
 struct server::impl {
     impl(desk& d, std::string card_json, server_settings settings)
@@ -50,6 +64,7 @@ struct server::impl {
         auto body = read_json_body(req, res, read, max_submit_bytes, "a card");
         if (!body) return;
         auto r = d.submit(*body, unix_now());
+        if (settings.status) r = with_status(std::move(r), d.device().device, *settings.status);
         res.status = r.status;
         res.set_content(r.body, json_type);
     }

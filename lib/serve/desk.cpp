@@ -130,7 +130,7 @@ struct desk::impl {
     std::shared_ptr<desk_settings const> s;
     routing::router router;
     std::function<std::int64_t()> clock;
-    status_key key;
+    receipt::status_key key;
     routing::store_layout layout;
     std::mutex m;                                       // everything below
     std::unordered_map<std::string, pending> sign_ins;  // by tokens::name_of
@@ -466,7 +466,7 @@ struct desk::impl {
         for (auto const& c : cases) {
             bool const late = overdue(c, t);
             body += std::string("<li class=\"case") + (late ? " overdue" : "") +
-                    "\"><a href=\"/m/c/" + percent(c.id) + "\"><b>" +
+                    "\"><a href=\"/m/c/" + receipt::percent(c.id) + "\"><b>" +
                     html_escape(site_name(c.site)) + "</b> <span class=\"tag\">" +
                     std::string(to_string(c.state)) + "</span>" +
                     (late ? " <span class=\"tag late\">overdue</span>" : "") + "<br>" +
@@ -549,7 +549,7 @@ struct desk::impl {
         } else {
             body += "<p class=\"note\">The card itself is not in head office's store.</p>";
         }
-        std::string const action = "/m/c/" + percent(c->id) + "/";
+        std::string const action = "/m/c/" + receipt::percent(c->id) + "/";
         auto const form = [&](std::string const& what, std::string const& fields,
                               std::string const& button) {
             return "<form method=\"post\" action=\"" + action + what + "\">" + csrf_field(*who) +
@@ -616,7 +616,7 @@ struct desk::impl {
                              e.message, &*who);
         }
         res.status = 303;
-        res.set_header("Location", "/m/c/" + percent(c->id));
+        res.set_header("Location", "/m/c/" + receipt::percent(c->id));
     }
 
     // Writes the action to routing's case log (and outbox), holding their locks meanwhile.
@@ -658,7 +658,7 @@ struct desk::impl {
         std::int64_t expires = 0;
         bool const parsed =
             std::from_chars(e.data(), e.data() + e.size(), expires).ec == std::errc();
-        if (!parsed || !keyed_check_ok(key, {"ack", id, person, e}, sig) || expires <= t) {
+        if (!parsed || !receipt::keyed_check_ok(key, {"ack", id, person, e}, sig) || expires <= t) {
             misses.count(req.remote_addr, t);
             return note_page(res, 410, "Link expired",
                              "This acknowledge link is not good (any more). Sign in at /m/.");
@@ -672,8 +672,9 @@ struct desk::impl {
         if (!post)
             return page(res, 200, "Acknowledge case " + c->id,
                         "<p>" + html_escape(site_name(c->site)) + ", opened " + when(c->opened) +
-                            ".</p><form method=\"post\" action=\"/m/a/" + percent(c->id) +
-                            "?p=" + percent(person) + "&amp;e=" + e + "&amp;s=" + html_escape(sig) +
+                            ".</p><form method=\"post\" action=\"/m/a/" + receipt::percent(c->id) +
+                            "?p=" + receipt::percent(person) + "&amp;e=" + e +
+                            "&amp;s=" + html_escape(sig) +
                             "\"><button type=\"submit\" class=\"primary\">Acknowledge as " +
                             html_escape(person) + "</button></form>");
         auto done = perform(*c, "ack", person, "", "", t);
@@ -794,8 +795,8 @@ void desk::routes(hardened_server& http) {
     });
 }
 
-result<std::function<std::optional<card_progress>(card_ref const&)>> case_progress(
-    fs::path const& cases) {
+result<std::function<std::optional<receipt::card_progress>(receipt::card_ref const&)>>
+case_progress(fs::path const& cases) {
     auto reader = routing::case_reader::open(cases);
     if (!reader) return unexpected(std::move(reader).error());
     struct shared {
@@ -804,35 +805,38 @@ result<std::function<std::optional<card_progress>(card_ref const&)>> case_progre
         routing::case_reader reader;
     };
     auto held = std::make_shared<shared>(std::move(*reader));
-    using progress_fn = std::function<std::optional<card_progress>(card_ref const&)>;
-    return progress_fn([held](card_ref const& card) -> std::optional<card_progress> {
-        std::lock_guard lock(held->m);
-        (void)held->reader.refresh();  // a damaged new frame: what was read before stays
-        auto st = held->reader.status(card.device + ":" + std::to_string(card.seq));
-        if (!st) return std::nullopt;
-        card_progress p;
-        p.received = st->received;
-        if (st->read) p.read = st->read;
-        if (st->answered) p.answered = st->answered;
-        return p;
-    });
+    using progress_fn =
+        std::function<std::optional<receipt::card_progress>(receipt::card_ref const&)>;
+    return progress_fn(
+        [held](receipt::card_ref const& card) -> std::optional<receipt::card_progress> {
+            std::lock_guard lock(held->m);
+            (void)held->reader.refresh();  // a damaged new frame: what was read before stays
+            auto st = held->reader.status(card.device + ":" + std::to_string(card.seq));
+            if (!st) return std::nullopt;
+            receipt::card_progress p;
+            p.received = st->received;
+            if (st->read) p.read = st->read;
+            if (st->answered) p.answered = st->answered;
+            return p;
+        });
 }
 
-result<status_key> load_desk_key(fs::path const& state) {
+result<receipt::status_key> load_desk_key(fs::path const& state) {
     try {
         util::make_private_directory(state);
     } catch (std::system_error const& e) {
         return fail("io", std::string("cannot make the server's directory: ") + e.what());
     }
-    return load_status_key(state / desk_key_file);
+    return receipt::load_status_key(state / desk_key_file);
 }
 
-std::string ack_link(std::string_view base, status_key const& key, std::string_view case_id,
-                     std::string_view person, std::int64_t expires) {
+std::string ack_link(std::string_view base, receipt::status_key const& key,
+                     std::string_view case_id, std::string_view person, std::int64_t expires) {
     while (base.ends_with('/')) base.remove_suffix(1);
     auto const e = std::to_string(expires);
-    return std::string(base) + "/m/a/" + percent(case_id) + "?p=" + percent(person) + "&e=" + e +
-           "&s=" + keyed_check(key, {"ack", case_id, person, e});
+    return std::string(base) + "/m/a/" + receipt::percent(case_id) +
+           "?p=" + receipt::percent(person) + "&e=" + e +
+           "&s=" + receipt::keyed_check(key, {"ack", case_id, person, e});
 }
 
 }  // namespace candor::serve

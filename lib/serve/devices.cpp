@@ -1,15 +1,20 @@
 #include "devices.hpp"
 
 #include <charconv>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <system_error>
+#include <unordered_map>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "candor/journal/bundle.hpp"
 #include "candor/journal/store.hpp"
 #include "candor/sync/push.hpp"
 #include "candor/sync/request.hpp"
+#include "util/event_log.hpp"
 
 namespace candor::serve::detail {
 
@@ -47,13 +52,43 @@ json held_json(std::string const& device, journal::held_chain const& h) {
 }  // namespace
 
 struct device_routes::impl {
+    impl(device_intake i, util::event_log log, std::function<std::int64_t()> c)
+        : in(std::move(i)), clock(std::move(c)), log(std::move(log)) {}
+
     device_intake in;
     std::function<std::int64_t()> clock;
-    std::mutex mutex;  // the store: one import at a time
+    std::mutex mutex;  // the store and the log: one import at a time
     // Open only while a request uses it: between pushes the store's lock is free for
     // `route run`, `report` and `hq import` on the same store.
     std::optional<journal::store> store;
     sync::nonce_book nonces;
+    util::event_log log;  // the cards received: {"t":"received",device,seq,receipt,time} each
+    mutable std::mutex received_mutex;
+    std::map<std::string, std::unordered_map<std::uint64_t, received_card>, std::less<>> cards;
+
+    bool has(std::string const& device, std::uint64_t seq) const {
+        std::lock_guard lock(received_mutex);
+        auto d = cards.find(device);
+        return d != cards.end() && d->second.contains(seq);
+    }
+
+    // Keeps `records` (every one in the store) as received at `time`, with one fdatasync.
+    void remember(std::vector<journal::record const*> const& records, std::int64_t time) {
+        std::vector<json> events;
+        for (auto const* r : records)
+            if (!has(r->device, r->seq))
+                events.push_back({{"t", "received"},
+                                  {"device", r->device},
+                                  {"seq", r->seq},
+                                  {"receipt", journal::receipt(*r)},
+                                  {"time", time}});
+        if (events.empty()) return;
+        log.append_all(events);
+        std::lock_guard lock(received_mutex);
+        for (auto const& e : events)
+            cards[e["device"].get<std::string>()][e["seq"].get<std::uint64_t>()] = {
+                e["receipt"].get<std::string>(), time};
+    }
 
     // The request's signature checked; the device, or the answer given.
     std::optional<std::string> signer(httplib::Request const& req, httplib::Response& res,
@@ -137,6 +172,17 @@ struct device_routes::impl {
                 if (e.level == severity::error) refused.push_back(e);
             return problem(res, 422, refused);
         }
+        // Every card of the push is in the store now (accepted, or there from before).
+        auto const pushed = journal::decode_bundle(seal::as_bytes(*body), "push");
+        std::vector<journal::record const*> records;
+        for (auto const& r : pushed.records)
+            if (r.value.device == *device) records.push_back(&r.value);
+        try {
+            remember(records, clock());
+        } catch (std::system_error const&) {
+            // The cards are stored, which is what the device asked; the next start finds
+            // them missing from the log and adds them.
+        }
         auto out = held_json(*device, store->held(*device));
         out["accepted"] = report.accepted;
         out["duplicates"] = report.duplicates;
@@ -148,14 +194,55 @@ device_routes::device_routes(std::unique_ptr<impl> p) : p_(std::move(p)) {}
 device_routes::~device_routes() = default;
 
 result<std::unique_ptr<device_routes>> device_routes::open(device_intake in,
+                                                           std::filesystem::path const& received,
                                                            std::function<std::int64_t()> clock) {
-    // Opened once here to refuse a wrong path at start; closed until a device pushes.
-    if (auto store = journal::store::open(in.store); !store)
-        return unexpected(std::move(store).error());
-    auto p = std::make_unique<impl>();
-    p->in = std::move(in);
-    p->clock = std::move(clock);
+    std::map<std::string, std::unordered_map<std::uint64_t, received_card>, std::less<>> cards;
+    auto log = util::event_log::open(received, {}, [&](json const& e) {
+        cards[e.at("device").get<std::string>()][e.at("seq").get<std::uint64_t>()] = {
+            e.at("receipt").get<std::string>(), e.at("time").get<std::int64_t>()};
+    });
+    if (!log) return unexpected(std::move(log).error());
+    // Opened once here to refuse a wrong path at start and to find what the log lacks;
+    // closed until a device pushes.
+    auto store = journal::store::open(in.store);
+    if (!store) return unexpected(std::move(store).error());
+    auto p = std::make_unique<impl>(std::move(in), std::move(*log), std::move(clock));
+    p->cards = std::move(cards);
+    // A device's cards 1 to held.seq are all in the store: one missing from the log means
+    // the store must be read (rarely: after a crash, or cards carried by hand).
+    bool lacking = false;
+    for (auto const& d : p->in.devices.devices)
+        for (std::uint64_t seq = store->held(d.id).seq; seq > 0 && !lacking; --seq)
+            lacking = !p->has(d.id, seq);
+    if (lacking) {
+        std::vector<journal::record> found;
+        try {
+            store->for_each([&](journal::record const& r) {
+                if (p->in.devices.find(r.device) && !p->has(r.device, r.seq)) found.push_back(r);
+            });
+            std::vector<journal::record const*> records;
+            for (auto const& r : found) records.push_back(&r);
+            p->remember(records, p->clock());
+        } catch (std::system_error const& e) {
+            return fail("io", std::string("cannot read the store or write the cards received: ") +
+                                  e.what());
+        }
+    }
     return std::unique_ptr<device_routes>(new device_routes(std::move(p)));
+}
+
+std::optional<device_routes::received_card> device_routes::received(std::string_view device,
+                                                                    std::uint64_t seq) const {
+    std::lock_guard lock(p_->received_mutex);
+    auto d = p_->cards.find(device);
+    if (d == p_->cards.end()) return std::nullopt;
+    auto it = d->second.find(seq);
+    if (it == d->second.end()) return std::nullopt;
+    return it->second;
+}
+
+bool device_routes::knows(std::string_view device) const noexcept {
+    return p_->in.devices.find(device) != nullptr;
 }
 
 std::string_view device_routes::method_of(std::string_view path) noexcept {

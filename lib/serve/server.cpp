@@ -19,7 +19,6 @@
 #include "candor/kiosk/page_model.hpp"
 #include "candor/kiosk/server.hpp"
 #include "candor/seal/receipt.hpp"
-#include "candor/serve/qr.hpp"
 #include "candor/time.hpp"
 #include "desk.hpp"
 #include "devices.hpp"
@@ -42,9 +41,6 @@ constexpr std::uint32_t web_idle_seconds = 3600;
 // All one request may send, its line, headers and chunked framing included.
 constexpr std::size_t max_request_bytes = 2 * kiosk::max_submit_bytes + 16 * 1024;
 constexpr char html_type[] = "text/html; charset=utf-8";
-// A module of the thank-you screen's QR code, in CSS pixels: a code of a status link
-// (about 41 modules) some 200 px wide, scanned from a phone held near the screen.
-constexpr unsigned status_qr_module_px = 4;
 // How often drafts past their lifetime are deleted (at start, then on a save this long after
 // the last sweep); until then they are already refused when read.
 constexpr std::int64_t sweep_interval = 3600;
@@ -86,7 +82,7 @@ struct server::impl {
         std::vector<std::pair<std::string, std::string>> fields;  // opts.fields it declares
     };
 
-    impl(journal::journal j, invitations b, optouts o, status_key k, serve::settings s)
+    impl(journal::journal j, invitations b, optouts o, receipt::status_key k, serve::settings s)
         : journal(std::move(j)),
           book(std::move(b)),
           optout(std::move(o)),
@@ -102,7 +98,7 @@ struct server::impl {
     journal::shared_journal journal;  // cards submitted together: one batch, one sync
     invitations book;
     optouts optout;
-    status_key key;
+    receipt::status_key key;
     serve::settings opts;
     std::map<std::string, served, std::less<>> surveys;
     std::string device;
@@ -144,20 +140,11 @@ struct server::impl {
     }
 
     // desk::submit's reply, with the status link on a receipt.
-    void submitted(httplib::Response& res, kiosk::reply const& r) {
+    void submitted(httplib::Response& res, kiosk::reply r) {
+        if (!opts.status_base.empty())
+            r = kiosk::with_status(std::move(r), device, {opts.status_base, key});
         res.status = r.status;
-        if (r.status != 200 || opts.status_base.empty()) {
-            res.set_content(r.body, json_type);
-            return;
-        }
-        auto body = nlohmann::json::parse(r.body);
-        auto const link = status_link(
-            opts.status_base, key,
-            {device, body["seq"].get<std::uint64_t>(), body["receipt"].get<std::string>()});
-        body["status"] = link;
-        // The same link as a QR code, for the guest to take it to their phone.
-        if (auto qr = qr_svg(link, status_qr_module_px)) body["status_qr"] = *qr;
-        res.set_content(body.dump(), json_type);
+        res.set_content(r.body, json_type);
     }
 
     // ---- /t/SITE/TABLE
@@ -238,7 +225,7 @@ struct server::impl {
             if (why.code == "unknown-token") return answer(res, 404, why.message);
             if (why.code != "not-taken") return answer(res, 410, why.message);
         }
-        submitted(res, r);
+        submitted(res, std::move(r));
     }
 
     void save_draft(httplib::Request const& req, httplib::Response& res,
@@ -273,15 +260,29 @@ struct server::impl {
         std::uint64_t seq = 0;
         auto const [end, ec] = std::from_chars(n.data(), n.data() + n.size(), seq);
         if (!code || ec != std::errc() || end != n.data() + n.size() || n.empty()) return unknown();
-        card_ref const card{req.get_param_value("d"), seq, *code};
-        if (card.device != device || !status_check_ok(key, card, req.get_param_value("c")))
-            return unknown();
-        card_progress p;
-        {
+        receipt::card_ref const card{req.get_param_value("d"), seq, *code};
+        auto const check = req.get_param_value("c");
+        receipt::card_progress p;
+        if (card.device == device) {
+            if (!receipt::status_check_ok(key, card, check)) return unknown();
             std::lock_guard lock(received_mutex);
             auto it = received.find(seq);
             if (it == received.end() || it->second.first != *code) return unknown();
             p.received = it->second.second;
+        } else {
+            // A device's link, made with the key head office derived for it.
+            if (!devices || !devices->knows(card.device) ||
+                !receipt::status_check_ok(receipt::device_status_key(key, card.device), card,
+                                          check))
+                return unknown();
+            auto got = devices->received(card.device, seq);
+            if (!got)
+                return page(res, 200, "Your card " + *code,
+                            "<dl class=\"status\"><dt>Received at head office</dt><dd "
+                            "id=\"received\">not yet: on its way from the device it was "
+                            "given at</dd></dl>");
+            if (got->receipt != *code) return unknown();
+            p.received = got->time;
         }
         if (opts.progress)
             if (auto more = opts.progress(card)) {
@@ -406,6 +407,32 @@ result<invitations> open_invitations(fs::path const& dir) {
     return invitations::open(dir / invitations_folder);
 }
 
+result<receipt::status_key> device_status_key(fs::path const& dir, std::string_view device) {
+    if (!seal::valid_device_id(device))
+        return fail("invalid-device-id", "invalid device id `" + std::string(device) + "`");
+    auto const own = dir / journal_folder / journal::device_file_name;
+    if (std::error_code ec; fs::exists(own, ec)) {
+        try {
+            auto const text = util::read_file(own);
+            auto pub = seal::parse_device_public(seal::as_chars(text));
+            if (pub && pub->id == device)
+                return fail("own-device", "`" + std::string(device) +
+                                              "` is the server's own device: its links are made "
+                                              "with the server's status key");
+        } catch (std::system_error const& e) {
+            return fail("io", "cannot read " + own.string() + ": " + e.what());
+        }
+    }
+    try {
+        util::make_private_directory(dir);
+    } catch (std::system_error const& e) {
+        return fail("io", std::string("cannot make the server's directory: ") + e.what());
+    }
+    auto key = receipt::load_status_key(dir / status_key_file);
+    if (!key) return key;
+    return receipt::device_status_key(*key, device);
+}
+
 server::server(std::unique_ptr<impl> p) : p_(std::move(p)) {}
 server::~server() = default;
 
@@ -428,7 +455,7 @@ result<std::unique_ptr<server>> server::open(fs::path const& dir,
             received[r.seq] = {journal::receipt(r), r.time};
     auto j = journal::journal::open(journal_dir, key, hq);
     if (!j) return unexpected(std::move(j).error());
-    auto status = load_status_key(dir / status_key_file);
+    auto status = receipt::load_status_key(dir / status_key_file);
     if (!status) return unexpected(std::move(status).error());
 
     auto optout = open_optouts(dir);
@@ -468,8 +495,8 @@ result<std::unique_ptr<server>> server::open(fs::path const& dir,
         p->managers = std::move(*d);
     }
     if (p->opts.devices) {
-        auto d =
-            detail::device_routes::open(*p->opts.devices, [raw = p.get()] { return raw->now(); });
+        auto d = detail::device_routes::open(*p->opts.devices, dir / received_folder,
+                                             [raw = p.get()] { return raw->now(); });
         if (!d) return unexpected(std::move(d).error());
         p->devices = std::move(*d);
     }
@@ -482,7 +509,7 @@ result<std::unique_ptr<server>> server::open(fs::path const& dir,
 invitations& server::book() noexcept {
     return p_->book;
 }
-status_key const& server::key() const noexcept {
+receipt::status_key const& server::key() const noexcept {
     return p_->key;
 }
 std::string const& server::device() const noexcept {

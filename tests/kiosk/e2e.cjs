@@ -1,8 +1,10 @@
 // candor-kiosk end to end, in Debian's Chromium driven headless by playwright-core: two
 // guests fill the hotel card (in English, then in French), a condition opens a question, a
 // bad answer is refused and shown, the card starts over after the thank-you screen and
-// after idling, and head office finds both cards intact. Screenshots of each screen are
-// written to SHOTS as PNG files.
+// after idling, and head office finds both cards intact. A kiosk given a status key by head
+// office shows the card's status link and its QR code on the thank-you screen, and the link
+// at head office's `candor serve` says the card is on its way, then, once `candor sync`
+// pushed it, received. Screenshots of each screen are written to SHOTS as PNG files.
 // usage: node e2e.cjs CANDOR KIOSK SURVEY WORKDIR SHOTS  (NODE_PATH holds playwright-core)
 "use strict";
 const { chromium } = require("playwright-core");
@@ -34,6 +36,20 @@ function startKiosk(...extra) {
       if (m) resolve({ kiosk, url: m[1] });
     });
     kiosk.on("exit", (code) => reject(new Error(`candor-kiosk exited with ${code}: ${out}`)));
+  });
+}
+
+// Starts `candor serve` on a free port; resolves to its address once it listens.
+function startServe(...args) {
+  const serve = spawn(candor, ["serve", ...args, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    serve.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/serving on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) resolve({ kiosk: serve, url: m[1] });
+    });
+    serve.on("exit", (code) => reject(new Error(`candor serve exited with ${code}: ${out}`)));
   });
 }
 
@@ -203,7 +219,71 @@ async function main() {
     assert.deepEqual(cards[1].answers, { recommend: 3, satisfaction: 2, cleanliness: 2, staff: 1,
       reason: "business", what_went_wrong: "Le veilleur de nuit a été impoli.", contact_me: false });
     for (const code of [receiptEn, receiptFr]) assert.match(run("hq", "receipt", "--store", store, code), /kiosk-7/);
-    console.log(`2 cards (en, fr) arrived intact at head office; receipts ${receiptEn} ${receiptFr}; screenshots in ${shots}`);
+    console.log(`2 cards (en, fr) arrived intact at head office; receipts ${receiptEn} ${receiptFr}`);
+
+    // A kiosk with a status key from head office: the thank-you screen links the card's
+    // status page, and shows the link as a QR code.
+    const state = path.join(work, "hq-state"), statusKey = path.join(work, "device", "kiosk-7.status");
+    const base = "https://feedback.example.com";
+    run("serve", "device-key", "--state", state, "--device", "kiosk-7", "--out", statusKey);
+    assert.equal(fs.statSync(statusKey).mode & 0o777, 0o600);
+    const linked = await startKiosk("--status-base", base, "--status-key", statusKey);
+    let link;
+    try {
+      await page.goto(linked.url);
+      await page.locator('button[data-language="en"]').click();
+      await choose("recommend", 8);
+      await choose("satisfaction", 4);
+      await page.locator("#next").click();
+      await choose("reason", "leisure");
+      await page.locator("#next").click();
+      await choose("contact_me", "false");
+      await page.locator("#send").click();
+      await page.locator("#receipt").waitFor();
+      const receipt = (await page.locator("#receipt").textContent()).trim();
+      link = await page.locator("a#status").getAttribute("href");
+      assert.ok(link.startsWith(`${base}/r/${receipt}?d=kiosk-7&n=3&c=`), link);
+      const qr = page.locator("#status-qr");
+      assert.equal(await qr.isVisible(), true);
+      // On the tablet's one screen, no scrolling: a phone reads it where the guest sees it.
+      const box = await qr.boundingBox();
+      assert.ok(box.width >= 150, "a QR code a phone can read from the screen");
+      assert.ok(box.y >= 0 && box.y + box.height <= 768, `the QR code on screen: ${JSON.stringify(box)}`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight),
+        "the thank-you screen fits the tablet's screen");
+      assert.match(await qr.locator("path").getAttribute("d"), /^(M\d+ \d+h1v1h-1z)+$/);
+      await shot("13-en-thanks-status-link");
+    } finally {
+      await stop(linked.kiosk);
+    }
+    assert.deepEqual(external.filter((u) => !u.startsWith("http://127.0.0.1:")), [],
+      "the page asked for nothing beyond the kiosks (not even the status link)");
+
+    // At head office: on its way until the kiosk's journal is pushed, then received.
+    run("keys", "device", "--id", "hq-web", "--out", path.join(work, "server"));
+    const hqServe = await startServe("--state", state, "--survey", survey,
+      "--device-key", path.join(work, "server", "hq-web.key"), "--hq-public", path.join(work, "hq", "hq.pub"),
+      "--site", "paris-01", "--field", "channel=web", "--field", "shift=day",
+      "--store", store, "--hq-key", hqKey, "--devices", path.join(work, "device", "kiosk-7.pub"));
+    try {
+      const statusPage = async (href) => {
+        const r = await fetch(hqServe.url + href.slice(base.length));
+        return { status: r.status, body: await r.text() };
+      };
+      const before = await statusPage(link);
+      assert.equal(before.status, 200);
+      assert.match(before.body, /on its way/);
+      assert.equal((await statusPage(link.slice(0, -1) + (link.endsWith("a") ? "b" : "a"))).status, 404);
+      assert.match(run("sync", "--journal", path.join(work, "journal"), "--device-key",
+        path.join(work, "device", "kiosk-7.key"), "--server", hqServe.url), /: 1 sent, 1 accepted/);
+      const after = await statusPage(link);
+      assert.equal(after.status, 200);
+      assert.match(after.body, /<dd id="received">\d{4}-\d\d-\d\dT/);
+      assert.doesNotMatch(after.body, /on its way/);
+    } finally {
+      await stop(hqServe.kiosk);
+    }
+    console.log(`the kiosk's status link: on its way, then received at head office; screenshots in ${shots}`);
   } finally {
     await browser.close();
     kiosk.kill("SIGTERM");

@@ -239,7 +239,7 @@ struct one_case : head_office {
     explicit one_case(char const* card) : status(submit(card)) {
         route();
         id = key.id + ":1";
-        path = "/m/c/" + serve::percent(id);
+        path = "/m/c/" + receipt::percent(id);
     }
 };
 
@@ -267,9 +267,9 @@ TEST_CASE("the manager signs in by the mailed link, sees the card, acknowledges 
     CHECK(list->status == 200);
     CHECK(list->get_header_value("Cache-Control") == "no-store");
     CHECK(list->get_header_value("Content-Security-Policy").starts_with("default-src 'self'"));
-    CHECK(list->body.find("/m/c/" + serve::percent(id)) != std::string::npos);
+    CHECK(list->body.find("/m/c/" + receipt::percent(id)) != std::string::npos);
 
-    auto page = c.Get("/m/c/" + serve::percent(id), with(care));
+    auto page = c.Get("/m/c/" + receipt::percent(id), with(care));
     REQUIRE(page);
     CHECK(page->status == 200);
     // Question texts in care's language (the survey's, English), and care contacts guests:
@@ -280,14 +280,14 @@ TEST_CASE("the manager signs in by the mailed link, sees the card, acknowledges 
     auto const csrf = csrf_of(page->body);
 
     // CSRF missing or wrong: 403 and the case stays open.
-    CHECK(c.Post("/m/c/" + serve::percent(id) + "/ack", with(care), "", form)->status == 403);
-    CHECK(c.Post("/m/c/" + serve::percent(id) + "/ack", with(care),
+    CHECK(c.Post("/m/c/" + receipt::percent(id) + "/ack", with(care), "", form)->status == 403);
+    CHECK(c.Post("/m/c/" + receipt::percent(id) + "/ack", with(care),
                  "csrf=" + std::string(csrf.size(), 'A'), form)
               ->status == 403);
     CHECK(hq.case_now(id).state == routing::case_state::open);
 
     hq.now += 600;
-    auto ack = c.Post("/m/c/" + serve::percent(id) + "/ack", with(care), "csrf=" + csrf, form);
+    auto ack = c.Post("/m/c/" + receipt::percent(id) + "/ack", with(care), "csrf=" + csrf, form);
     REQUIRE(ack);
     CHECK(ack->status == 303);
     CHECK(hq.case_now(id).state == routing::case_state::acknowledged);
@@ -296,7 +296,7 @@ TEST_CASE("the manager signs in by the mailed link, sees the card, acknowledges 
     CHECK(read->body.find("<dd id=\"answered\">not yet</dd>") != std::string::npos);
 
     hq.now += 600;
-    auto reply = c.Post("/m/c/" + serve::percent(id) + "/reply", with(care),
+    auto reply = c.Post("/m/c/" + receipt::percent(id) + "/reply", with(care),
                         "csrf=" + csrf +
                             "&note=called+back&reply=We+are+sorry%2C+the+heating+is+"
                             "fixed.",
@@ -325,7 +325,7 @@ TEST_CASE("the manager signs in by the mailed link, sees the card, acknowledges 
     CHECK(views[0]["case"] == id);
 
     // The JSON route says the same.
-    auto api = c.Get("/m/api/c/" + serve::percent(id), with(care));
+    auto api = c.Get("/m/api/c/" + receipt::percent(id), with(care));
     REQUIRE(api);
     CHECK(json::parse(api->body)["state"] == "resolved");
     CHECK(views.size() + 1 == [&] {
@@ -349,7 +349,7 @@ TEST_CASE("the minimum content rule, and the bypass guarantee on the pages and t
     CHECK(page->body.find("guest@example.com") == std::string::npos);
     CHECK(page->body.find("Withheld") != std::string::npos);
     CHECK(page->body.find("/ack\"") == std::string::npos);
-    auto api = c.Get("/m/api/c/" + serve::percent(id), with(marie));
+    auto api = c.Get("/m/api/c/" + receipt::percent(id), with(marie));
     CHECK(api->body.find("guest@example.com") == std::string::npos);
     auto const csrf = csrf_of(page->body);
     CHECK(c.Post(path + "/ack", with(marie), "csrf=" + csrf, form)->status == 409);
@@ -363,9 +363,9 @@ TEST_CASE("the minimum content rule, and the bypass guarantee on the pages and t
         auto const cookie = hq.sign_in(address);
         auto mine = c.Get("/m/", with(cookie));
         CHECK(mine->status == 200);
-        CHECK(mine->body.find(serve::percent(id)) == std::string::npos);
+        CHECK(mine->body.find(receipt::percent(id)) == std::string::npos);
         CHECK(c.Get(path, with(cookie))->status == 404);
-        CHECK(c.Get("/m/api/c/" + serve::percent(id), with(cookie))->status == 404);
+        CHECK(c.Get("/m/api/c/" + receipt::percent(id), with(cookie))->status == 404);
         auto listed = c.Get("/m/api/cases", with(cookie));
         CHECK(json::parse(listed->body)["cases"].empty());
         auto const own = csrf_of(mine->body);

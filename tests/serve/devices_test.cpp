@@ -25,6 +25,7 @@
 #include "candor/sync/push.hpp"
 #include "candor/sync/request.hpp"
 #include "candor/time.hpp"
+#include "serve/fixture.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -64,12 +65,8 @@ struct device {
 };
 
 // candor serve with --store on a fixed port, stopped and started again at will.
-struct head_office {
+struct head_office : serve::testing::pushing_keys {
     test::temp_dir dir;
-    seal::hq_secret hq = seal::make_hq_keys();
-    seal::device_secret server_key = seal::make_device_keys("hq-web");
-    seal::device_secret a = seal::make_device_keys("kiosk-a");
-    seal::device_secret b = seal::make_device_keys("kiosk-b");
     seal::device_secret stranger = seal::make_device_keys("kiosk-x");
     std::atomic<std::int64_t> now{t0};
     std::unique_ptr<serve::server> server;

@@ -9,9 +9,19 @@
 #include <memory>
 #include <thread>
 
+#include "candor/seal/keys.hpp"
 #include "candor/serve/server.hpp"
 
 namespace candor::serve::testing {
+
+// The keys of a head office taking pushes: its own, its server's (hq-web, no site) and two
+// kiosks'.
+struct pushing_keys {
+    seal::hq_secret hq = seal::make_hq_keys();
+    seal::device_secret server_key = seal::make_device_keys("hq-web");
+    seal::device_secret a = seal::make_device_keys("kiosk-a");
+    seal::device_secret b = seal::make_device_keys("kiosk-b");
+};
 
 struct running_server {
     std::unique_ptr<serve::server> server;

@@ -7,8 +7,8 @@
 #include <set>
 #include <string>
 
+#include "candor/receipt/status.hpp"
 #include "candor/serve/invitations.hpp"
-#include "candor/serve/status.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -143,28 +143,28 @@ TEST_CASE("an invitation expires, its draft lives draft_lifetime and ends with t
 
 TEST_CASE("a status check is the card's, and no other's") {
     test::temp_dir dir;
-    auto key = serve::load_status_key(dir / "status.key");
+    auto key = receipt::load_status_key(dir / "status.key");
     REQUIRE(key);
     CHECK(mode_of(dir / "status.key") == 0600);
-    auto same = serve::load_status_key(dir / "status.key");
+    auto same = receipt::load_status_key(dir / "status.key");
     REQUIRE(same);
     CHECK(same->bytes == key->bytes);
 
-    serve::card_ref const card{"hq-web", 41, "7KQ-4M2"};
-    auto const check = serve::status_check(*key, card);
+    receipt::card_ref const card{"hq-web", 41, "7KQ-4M2"};
+    auto const check = receipt::status_check(*key, card);
     CHECK(check.size() == 26);
-    CHECK(serve::status_check_ok(*key, card, check));
-    CHECK_FALSE(serve::status_check_ok(*key, {"hq-web", 42, "7KQ-4M2"}, check));
-    CHECK_FALSE(serve::status_check_ok(*key, {"hq-web", 41, "7KQ-4M3"}, check));
-    CHECK_FALSE(serve::status_check_ok(*key, {"hq-we", 41, "7KQ-4M2"}, check));
-    CHECK_FALSE(serve::status_check_ok(*key, card, check.substr(0, 25)));
-    CHECK_FALSE(serve::status_check_ok(serve::make_status_key(), card, check));
+    CHECK(receipt::status_check_ok(*key, card, check));
+    CHECK_FALSE(receipt::status_check_ok(*key, {"hq-web", 42, "7KQ-4M2"}, check));
+    CHECK_FALSE(receipt::status_check_ok(*key, {"hq-web", 41, "7KQ-4M3"}, check));
+    CHECK_FALSE(receipt::status_check_ok(*key, {"hq-we", 41, "7KQ-4M2"}, check));
+    CHECK_FALSE(receipt::status_check_ok(*key, card, check.substr(0, 25)));
+    CHECK_FALSE(receipt::status_check_ok(receipt::make_status_key(), card, check));
 
-    auto const link = serve::status_link("https://feedback.example.com/", *key, card);
+    auto const link = receipt::status_link("https://feedback.example.com/", *key, card);
     CHECK(link == "https://feedback.example.com/r/7KQ-4M2?d=hq-web&n=41&c=" + check);
 
     std::ofstream(dir / "short.key") << "not a key";
-    auto bad = serve::load_status_key(dir / "short.key");
+    auto bad = receipt::load_status_key(dir / "short.key");
     REQUIRE_FALSE(bad);
     CHECK(bad.error()[0].code == "bad-key");
 }

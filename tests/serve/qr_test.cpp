@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "candor/receipt/qr.hpp"
 #include "candor/serve/qr.hpp"
 
 using namespace candor;
@@ -53,7 +54,7 @@ TEST_CASE("a table card's QR code is a QR symbol of its link") {
     CHECK(link == "https://feedback.example.com/t/paris-01/12");
     CHECK(serve::invitation_link("https://feedback.example.com//", "abc") ==
           "https://feedback.example.com/s/abc");
-    auto svg = serve::qr_svg(link, 8);
+    auto svg = receipt::qr_svg(link, 8);
     REQUIRE(svg);
     CHECK(svg->starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     auto const m = modules(*svg);
@@ -77,10 +78,10 @@ TEST_CASE("a table card's QR code is a QR symbol of its link") {
         CHECK(m[4 + i][4 + 6] == (i % 2 == 0));
     }
     // Another table, another code.
-    CHECK(*serve::qr_svg(serve::table_link("https://feedback.example.com", "paris-01", "13")) !=
+    CHECK(*receipt::qr_svg(serve::table_link("https://feedback.example.com", "paris-01", "13")) !=
           *svg);
 
-    auto huge = serve::qr_svg(std::string(serve::max_qr_text_bytes + 1, 'a'));
+    auto huge = receipt::qr_svg(std::string(receipt::max_qr_text_bytes + 1, 'a'));
     REQUIRE_FALSE(huge);
     CHECK(huge.error()[0].code == "too-large");
 }

@@ -11,7 +11,8 @@
 //        (and a connection sending more than max_request_bytes for one request is dropped)
 //   408  a request not whole within the deadline (a client sending a byte now and then)
 //   404, 405  any other path or method; no body is ever read for them
-// and desk::submit's 200, 422, 400 and 503.
+// and desk::submit's 200, 422, 400 and 503; its 200 carries the card's status link and its
+// QR code when server_settings::status is set (with_status).
 // Thread safety: listen() serves on a pool of threads of its own and blocks the calling
 // thread until stop(), which may be called from any thread. bind() before listen(), from
 // one thread.
@@ -21,11 +22,14 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "candor/error.hpp"
 #include "candor/kiosk/desk.hpp"
+#include "candor/receipt/status.hpp"
 
 namespace candor::kiosk {
 
@@ -49,10 +53,28 @@ struct tls_files {
     std::filesystem::path key;
 };
 
+// A module of the thank-you screen's QR code, in CSS pixels: a code of a status link
+// (about 41 modules) some 200 px wide, scanned from a phone held near the screen.
+inline constexpr unsigned status_qr_module_px = 4;
+
+// Where the guest follows their card (receipt/status.hpp): head office's server as guests
+// reach it ("https://feedback.example.com") and the status key of the device the cards are
+// journaled by (head office's own for its server, the one head office issued for a kiosk).
+struct status_links {
+    std::string base;
+    receipt::status_key key;
+};
+
+// `r`, desk::submit's answer for a card of `device`, with, on a receipt (200), "status": the
+// card's status link and "status_qr": the link as a QR code (SVG). Other answers unchanged.
+reply with_status(reply r, std::string_view device, status_links const& links);
+
 struct server_settings {
     std::chrono::milliseconds deadline = request_deadline;
     // Names besides the address the kiosk is reached at, for Host (e.g. "kiosk-3.lan").
     std::vector<std::string> host_names{};
+    // Status links on the thank-you screen; none when empty.
+    std::optional<status_links> status{};
 };
 
 class server {

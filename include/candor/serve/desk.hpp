@@ -39,11 +39,11 @@
 #include <string_view>
 
 #include "candor/error.hpp"
+#include "candor/receipt/status.hpp"
 #include "candor/routing/delivery.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/routing/rules.hpp"
 #include "candor/seal/keys.hpp"
-#include "candor/serve/status.hpp"
 #include "candor/survey/survey.hpp"
 
 namespace candor::serve {
@@ -88,14 +88,14 @@ struct desk_settings {
 
 // What management has done with each card, from routing's case log in CASES (read beside
 // `candor route run`, never locked): for settings::progress. Fails as case_reader::open.
-result<std::function<std::optional<card_progress>(card_ref const&)>> case_progress(
-    std::filesystem::path const& cases);
+result<std::function<std::optional<receipt::card_progress>(receipt::card_ref const&)>>
+case_progress(std::filesystem::path const& cases);
 
-// The key of STATE/desk.key, made when missing (load_status_key).
-result<status_key> load_desk_key(std::filesystem::path const& state);
+// The key of STATE/desk.key, made when missing (receipt::load_status_key).
+result<receipt::status_key> load_desk_key(std::filesystem::path const& state);
 // A one-click acknowledge link: BASE/m/a/CASE?p=PERSON&e=EXPIRES&s=CHECK, good until
 // `expires` (Unix seconds) and once (an acknowledged case is not acknowledged again).
-std::string ack_link(std::string_view base, status_key const& key, std::string_view case_id,
-                     std::string_view person, std::int64_t expires);
+std::string ack_link(std::string_view base, receipt::status_key const& key,
+                     std::string_view case_id, std::string_view person, std::int64_t expires);
 
 }  // namespace candor::serve

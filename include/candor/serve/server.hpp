@@ -11,7 +11,10 @@
 //   GET  …/card.json               the page's model; under /s/ with the draft saved so far
 //   PUT  /s/TOKEN/draft            saves the answers so far (nothing else is done with them)
 //   POST …/submit                  the card: desk::submit's answers, and the status link
-//   GET  /r/CODE?d=&n=&c=          the card's status (status.hpp); 404 for a bad check
+//   GET  /r/CODE?d=&n=&c=          the card's status (receipt/status.hpp): a card of the
+//                                  server's own, or of a device pushing to it (its check under
+//                                  the device's key, device_status_key), which is "on its way"
+//                                  until pushed; 404 for a bad check
 //   GET  /u/TOKEN, POST /u/TOKEN   opt-out from invitations (optout.hpp): a page, one click
 //   /m/...                         the managers' case desk, when settings::desk is set (desk.hpp)
 //   GET  /d/head, POST /d/push     devices pushing their journals (devices.hpp), when set
@@ -36,11 +39,11 @@
 
 #include "candor/error.hpp"
 #include "candor/kiosk/server.hpp"
+#include "candor/receipt/status.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/serve/devices.hpp"
 #include "candor/serve/invitations.hpp"
 #include "candor/serve/optout.hpp"
-#include "candor/serve/status.hpp"
 #include "candor/survey/survey.hpp"
 
 namespace candor::serve {
@@ -51,10 +54,20 @@ struct desk_settings;  // desk.hpp
 inline constexpr std::string_view journal_folder = "journal";
 inline constexpr std::string_view invitations_folder = "invitations";
 inline constexpr std::string_view status_key_file = "status.key";
+// With settings::devices: the cards the devices pushed, for their status pages.
+inline constexpr std::string_view received_folder = "received";
 
 // The invitations of the server whose state is in DIR (both created 0700 when missing):
 // what `candor serve token` and a product issuing invitations open.
 result<invitations> open_invitations(std::filesystem::path const& dir);
+
+// The status key head office issues to `device` (a kiosk whose cards this server takes at
+// /d/push), to make its cards' status links with (kiosk::status_links): derived from the
+// server's STATE/status.key (made, 0600, when missing). Fails as receipt::load_status_key,
+// "invalid-device-id", or "own-device" for the server's own device, whose links are made
+// with STATE/status.key itself.
+result<receipt::status_key> device_status_key(std::filesystem::path const& dir,
+                                              std::string_view device);
 
 // Connections served at once (a submit waits on the disk, not the CPU).
 inline constexpr std::size_t server_threads = 32;
@@ -82,7 +95,7 @@ struct settings {
     // Unix seconds; the system clock when empty (tests inject theirs).
     std::function<std::int64_t()> clock;
     // What management has done with a card (read, answered), when known: routing's cases.
-    std::function<std::optional<card_progress>(card_ref const&)> progress;
+    std::function<std::optional<receipt::card_progress>(receipt::card_ref const&)> progress;
     // The managers' case desk at /m/ (desk.hpp); none when null.
     std::shared_ptr<desk_settings const> desk;
     // Devices pushing their journals (devices.hpp: /d/head, /d/push); none when empty.
@@ -96,8 +109,8 @@ class server {
     // Opens the state in DIR (created 0700): the journal of `key`'s device (a key that binds
     // no site: the server takes cards for every site), the invitations, the opt-out list
     // and the status key.
-    // Fails as journal::journal::open, invitations::open, load_status_key, "bad-tls" (the
-    // settings' certificate or key cannot be used), or
+    // Fails as journal::journal::open, invitations::open, receipt::load_status_key, "bad-tls"
+    // (the settings' certificate or key cannot be used), or
     // "bad-settings" (no survey, a table survey or site the server does not know, or device
     // fields the surveys refuse).
     static result<std::unique_ptr<server>> open(std::filesystem::path const& dir,
@@ -109,7 +122,7 @@ class server {
     server& operator=(server const&) = delete;
 
     invitations& book() noexcept;
-    status_key const& key() const noexcept;
+    receipt::status_key const& key() const noexcept;
     std::string const& device() const noexcept;
 
     // Listens on `host`:`port` (0: a free port); the port, or "cannot-listen".

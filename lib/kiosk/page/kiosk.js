@@ -328,8 +328,8 @@
 
   // The code to quote, and the signed receipt: what the guest can hand head office to prove
   // the card was taken, should it ever be missing.
-  // With a status link (head office's server), where to follow the card, and its QR code
-  // (an SVG the server made: parsed as SVG, so nothing in it runs).
+  // With a status link (head office's server, or a kiosk given a status key), where to follow
+  // the card, and its QR code (an SVG the server made: parsed as SVG, so nothing in it runs).
   function qrCode(svg) {
     if (!svg) return null;
     const node = new DOMParser().parseFromString(svg, "image/svg+xml").documentElement;
@@ -342,12 +342,12 @@
   function thanks(receipt, proof, status, qr) {
     progress.hidden = true;
     screen.dataset.group = "";
-    screen.replaceChildren(el("div", { class: "thanks" },
+    screen.replaceChildren(el("div", { class: status ? "thanks linked" : "thanks" },
       el("h1", {}, say("thanks")), el("p", { class: "label" }, say("receipt")),
       el("p", { class: "receipt", id: "receipt" }, receipt), el("p", { class: "note" }, say("note")),
       el("p", { class: "label" }, say("proof")), el("p", { class: "proof", id: "proof" }, proof || ""),
-      status ? el("p", { class: "follow" }, el("a", { id: "status", href: status, rel: "noreferrer" }, say("follow"))) : null,
-      status ? qrCode(qr) : null));
+      status ? el("div", { class: "follow" }, el("p", {}, el("a", { id: "status", href: status, rel: "noreferrer" }, say("follow"))),
+        qrCode(qr)) : null));
     nav.replaceChildren(el("button", { type: "button", id: "done", class: "primary", onclick: reset }, say("done")));
     clearTimeout(idleTimer);
     idleTimer = setTimeout(reset, Math.min(card.idleSeconds, 20) * 1000);

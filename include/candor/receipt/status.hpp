@@ -1,8 +1,10 @@
 // The guest's status link: /r/CODE?d=DEVICE&n=SEQ&c=CHECK follows one card (received at head
 // office, read by management, answered) without showing anything of its content. The check
-// is a keyed MAC of the device, number and code under head office's status key, so that
-// links cannot be made up or enumerated from receipt codes; only head office (which holds
-// the key) makes them: the server on its thank-you reply, the e-mail acknowledgement.
+// is a keyed MAC of the device, number and code under the device's status key, so that
+// links cannot be made up or enumerated from receipt codes. Head office holds the status key
+// (STATE/status.key of `candor serve`) that its own server's links are made with, and gives
+// each other device (a kiosk) a key of its own derived from it (device_status_key): head
+// office checks every device's links, a device makes links only for its own cards.
 // Thread safety: status_key is a value; the functions are pure.
 #pragma once
 
@@ -16,7 +18,7 @@
 
 #include "candor/error.hpp"
 
-namespace candor::serve {
+namespace candor::receipt {
 
 struct status_key {
     std::array<unsigned char, 32> bytes{};
@@ -25,7 +27,17 @@ struct status_key {
 // The key in FILE, made (random, 0600) when there is none yet. Fails "io", or "bad-key"
 // for a file that is not one.
 result<status_key> load_status_key(std::filesystem::path const& file);
+// The key in FILE, which must be there (a device's, issued by head office). Fails "io" (none
+// or unreadable), "bad-key" (not a key).
+result<status_key> read_status_key(std::filesystem::path const& file);
+// Writes `key` to FILE (0600, durably), replacing what was there. Fails "io".
+result<void> write_status_key(std::filesystem::path const& file, status_key const& key);
 status_key make_status_key();
+
+// The status key of `device`, derived from head office's: a keyed BLAKE2b of
+// ("device-status", device), so that head office needs no record of the keys it issued
+// and a device's key tells nothing of another's.
+status_key device_status_key(status_key const& head_office, std::string_view device);
 
 // Which card a link names.
 struct card_ref {
@@ -58,4 +70,4 @@ struct card_progress {
     std::optional<std::int64_t> answered;  // a reply sent to the guest
 };
 
-}  // namespace candor::serve
+}  // namespace candor::receipt

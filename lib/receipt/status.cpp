@@ -1,4 +1,4 @@
-#include "candor/serve/status.hpp"
+#include "candor/receipt/status.hpp"
 
 #include <sodium.h>
 
@@ -7,15 +7,18 @@
 
 #include "util/file_io.hpp"
 
-namespace candor::serve {
+namespace candor::receipt {
 
 namespace {
 
 constexpr std::size_t check_bytes = 16;
 constexpr std::string_view base32 = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford's
 
-std::array<unsigned char, check_bytes> mac(status_key const& key,
-                                           std::initializer_list<std::string_view> parts) {
+// BLAKE2b of `parts` under `key`, N bytes of it (the length is a parameter of the hash, so
+// outputs of two lengths share nothing).
+template <std::size_t N>
+std::array<unsigned char, N> mac(status_key const& key,
+                                 std::initializer_list<std::string_view> parts) {
     // Length-prefixed, so that no two links' fields run together into the same bytes.
     std::string msg;
     for (auto const& part : parts) {
@@ -23,7 +26,7 @@ std::array<unsigned char, check_bytes> mac(status_key const& key,
         msg += ':';
         msg += part;
     }
-    std::array<unsigned char, check_bytes> out{};
+    std::array<unsigned char, N> out{};
     crypto_generichash(out.data(), out.size(), reinterpret_cast<unsigned char const*>(msg.data()),
                        msg.size(), key.bytes.data(), key.bytes.size());
     return out;
@@ -68,14 +71,8 @@ status_key make_status_key() {
     return k;
 }
 
-result<status_key> load_status_key(std::filesystem::path const& file) {
+result<status_key> read_status_key(std::filesystem::path const& file) {
     try {
-        std::error_code ec;
-        if (!std::filesystem::exists(file, ec)) {
-            auto k = make_status_key();
-            util::write_file_durably(file, {k.bytes.data(), k.bytes.size()}, {}, 0600);
-            return k;
-        }
         auto raw = util::read_file(file);
         status_key k;
         if (raw.size() != k.bytes.size())
@@ -83,12 +80,35 @@ result<status_key> load_status_key(std::filesystem::path const& file) {
         std::copy(raw.begin(), raw.end(), k.bytes.begin());
         return k;
     } catch (std::system_error const& e) {
-        return fail("io", "cannot read or make the status key " + file.string() + ": " + e.what());
+        return fail("io", "cannot read the status key " + file.string() + ": " + e.what());
     }
 }
 
+result<void> write_status_key(std::filesystem::path const& file, status_key const& key) {
+    try {
+        util::write_file_durably(file, {key.bytes.data(), key.bytes.size()}, {}, 0600);
+        return {};
+    } catch (std::system_error const& e) {
+        return fail("io", "cannot write the status key " + file.string() + ": " + e.what());
+    }
+}
+
+result<status_key> load_status_key(std::filesystem::path const& file) {
+    std::error_code ec;
+    if (std::filesystem::exists(file, ec)) return read_status_key(file);
+    auto k = make_status_key();
+    if (auto written = write_status_key(file, k); !written)
+        return unexpected(std::move(written).error());
+    return k;
+}
+
+status_key device_status_key(status_key const& head_office, std::string_view device) {
+    // 32 bytes where a check has 16: no check is ever a device's key.
+    return {mac<sizeof(status_key::bytes)>(head_office, {"device-status", device})};
+}
+
 std::string keyed_check(status_key const& key, std::initializer_list<std::string_view> parts) {
-    return encode(mac(key, parts));
+    return encode(mac<check_bytes>(key, parts));
 }
 
 bool keyed_check_ok(status_key const& key, std::initializer_list<std::string_view> parts,
@@ -112,4 +132,4 @@ std::string status_link(std::string_view base, status_key const& key, card_ref c
            "&n=" + std::to_string(card.seq) + "&c=" + status_check(key, card);
 }
 
-}  // namespace candor::serve
+}  // namespace candor::receipt
