@@ -44,25 +44,6 @@ bool is_hex(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-// The length of the UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no surrogates,
-// nothing past U+10FFFF), or 0 when it is not one.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-    auto const b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    unsigned char const c = b(0);
-    std::size_t n = c < 0x80                 ? 1
-                    : c >= 0xC2 && c <= 0xDF ? 2
-                    : c >= 0xE0 && c <= 0xEF ? 3
-                    : c >= 0xF0 && c <= 0xF4 ? 4
-                                             : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((b(k) & 0xC0) != 0x80) return 0;
-    if ((c == 0xE0 && b(1) < 0xA0) || (c == 0xED && b(1) > 0x9F) || (c == 0xF0 && b(1) < 0x90) ||
-        (c == 0xF4 && b(1) > 0x8F))
-        return 0;
-    return n;
-}
-
 // The end of the string whose opening quote is at s[i], or the fault inside it.
 bool skip_string(std::string_view s, std::size_t& i, fault& f) {
     auto const hex4 = [&](std::size_t at, unsigned& u) {
@@ -96,7 +77,7 @@ bool skip_string(std::string_view s, std::size_t& i, fault& f) {
             i += 6;
             continue;
         }
-        std::size_t const n = utf8_length(s, i);
+        std::size_t const n = util::utf8_length(s, i);
         if (n == 0) return f.at = i, false;
         i += n;
     }
@@ -234,9 +215,11 @@ error refusal(std::string_view text, simdjson::error_code code, location where) 
                         text.substr(f.at, end == std::string_view::npos ? end : end - f.at)),
                 at(f.at)};
     }
+    std::string const near =
+        f.at < text.size() ? ", \"" + util::printable(text.substr(f.at), 20) + "\")" : ", the end)";
     return {severity::error, "json",
             std::string("not JSON: ") + simdjson::error_message(code) + " (at byte " +
-                std::to_string(f.at + 1) + ", \"" + util::printable(text.substr(f.at), 20) + "\")",
+                std::to_string(f.at + 1) + near,
             at(f.at)};
 }
 
@@ -258,24 +241,23 @@ thread_parser& this_thread_parser() {
 
 // Keeps the order and the last-given-wins of a JSON object read into a std::map (what the
 // reader did before simdjson): key order, a repeated key replaces, null removes.
-template <class Value>
-void put(std::vector<std::pair<std::string, Value>>& to, std::string_view key,
-         std::optional<Value> value) {
-    if (to.empty() || to.back().first < key) {
-        if (value) to.emplace_back(key, std::move(*value));
-        return;
-    }
+template <class Value, class... Args>
+void put(std::vector<std::pair<std::string, Value>>& to, std::string_view key, Args&&... args) {
+    auto place = [&](auto at) {
+        to.emplace(at, std::piecewise_construct, std::forward_as_tuple(key),
+                   std::forward_as_tuple(std::forward<Args>(args)...));
+    };
+    if (to.empty() || to.back().first < key) return place(to.end());
     auto it =
         std::lower_bound(to.begin(), to.end(), key,
                          [](auto const& entry, std::string_view k) { return entry.first < k; });
-    if (it != to.end() && it->first == key) {
-        if (value)
-            it->second = std::move(*value);
-        else
-            to.erase(it);
-    } else if (value) {
-        to.emplace(it, key, std::move(*value));
-    }
+    if (it != to.end() && it->first == key) it = to.erase(it);
+    place(it);
+}
+
+template <class Value>
+void remove(std::vector<std::pair<std::string, Value>>& to, std::string_view key) {
+    std::erase_if(to, [&](auto const& entry) { return entry.first == key; });
 }
 
 // The response in a parsed object; every shape problem at once.
@@ -359,7 +341,7 @@ result<response> build(element const& root, location const& where) {
                 if (x.get_string().get(s) != simdjson::SUCCESS)
                     keyed_fail(k, "field \"" + std::string(k) + "\" must be a string");
                 else
-                    put<std::string>(r.fields, k, std::string(s));
+                    put(r.fields, k, s);
             }
             in_key_order();
         }
@@ -372,27 +354,29 @@ result<response> build(element const& root, location const& where) {
         for (auto [k, x] : a) {
             switch (x.type()) {
                 case element_type::BOOL:
-                    put<answer>(r.answers, k, answer(x.get_bool().value_unsafe()));
+                    put(r.answers, k, x.get_bool().value_unsafe());
                     break;
                 case element_type::INT64:
-                    put<answer>(r.answers, k, answer(x.get_int64().value_unsafe()));
+                    put(r.answers, k, x.get_int64().value_unsafe());
                     break;
                 case element_type::UINT64:
                     keyed_fail(k, "answer \"" + std::string(k) + "\" is too large a number");
                     break;
                 case element_type::DOUBLE:
-                    put<answer>(r.answers, k, answer(x.get_double().value_unsafe()));
+                    put(r.answers, k, x.get_double().value_unsafe());
                     break;
                 case element_type::STRING:
-                    put<answer>(r.answers, k, answer(std::string(x.get_string().value_unsafe())));
+                    put(r.answers, k, std::in_place_type<std::string>,
+                        x.get_string().value_unsafe());
                     break;
                 case element_type::NULL_VALUE:
-                    put<answer>(r.answers, k, std::nullopt);
+                    remove(r.answers, k);
                     break;  // "no answer"
                 case element_type::ARRAY: {
-                    choice_codes codes;
-                    bool all_strings = true;
                     simdjson::dom::array const list = x.get_array().value_unsafe();
+                    choice_codes codes;
+                    codes.reserve(list.size());
+                    bool all_strings = true;
                     for (auto e : list) {
                         std::string_view code;
                         if (e.get_string().get(code) != simdjson::SUCCESS) {
@@ -402,7 +386,7 @@ result<response> build(element const& root, location const& where) {
                         codes.emplace_back(code);
                     }
                     if (all_strings) {
-                        put<answer>(r.answers, k, answer(std::move(codes)));
+                        put(r.answers, k, std::move(codes));
                         break;
                     }
                     [[fallthrough]];
