@@ -1,6 +1,9 @@
 #include "candor/response/csv.hpp"
 
 #include <charconv>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "candor/response/json.hpp"
 #include "candor/response/validate.hpp"
@@ -47,20 +50,23 @@ void append_answer(std::string& out, answer const& a) {
     std::visit(visitor{out}, a);
 }
 
-// The answer columns of a survey, named once for all its rows.
+// The answer columns of a survey, named once for all its rows: each question, then its
+// "ID.other" when it has one.
 struct columns {
-    struct question {
-        std::string const& id;
-        std::string other;  // "ID.other", or empty
-    };
-    std::vector<question> questions;
+    std::vector<std::string> ids;
+    std::unordered_map<std::string_view, std::size_t> index;  // views of `ids`
     explicit columns(survey::survey const& s) {
-        for (auto const& q : s.questions)
-            questions.push_back({q.id, q.other ? q.id + ".other" : ""});
+        for (auto const& q : s.questions) {
+            ids.push_back(q.id);
+            if (q.other) ids.push_back(q.id + ".other");
+        }
+        for (std::size_t i = 0; i < ids.size(); ++i) index.emplace(ids[i], i);
     }
+    columns(columns const&) = delete;
 };
 
-void append_row(std::string& out, survey::survey const& s, columns const& c, response const& r) {
+void append_row(std::string& out, survey::survey const& s, columns const& c, response const& r,
+                std::vector<answer const*>& cells) {
     util::append_csv_cell(out, r.survey);
     out += ',';
     append_number(out, r.version);
@@ -74,13 +80,14 @@ void append_row(std::string& out, survey::survey const& s, columns const& c, res
         out += ',';
         util::append_csv_cell(out, r.field(f));
     }
-    for (auto const& q : c.questions) {
+    // One pass over the answers; the first of a repeated one counts, as response::find.
+    cells.assign(c.ids.size(), nullptr);
+    for (auto const& [id, a] : r.answers)
+        if (auto it = c.index.find(id); it != c.index.end() && !cells[it->second])
+            cells[it->second] = &a;
+    for (auto const* a : cells) {
         out += ',';
-        if (auto const* a = r.find(q.id)) append_answer(out, *a);
-        if (!q.other.empty()) {
-            out += ',';
-            if (auto const* a = r.find(q.other)) append_answer(out, *a);
-        }
+        if (a) append_answer(out, *a);
     }
     out += "\r\n";
 }
@@ -107,7 +114,8 @@ void write_csv_header(std::ostream& out, survey::survey const& s) {
 
 void write_csv_row(std::ostream& out, survey::survey const& s, response const& r) {
     std::string row;
-    append_row(row, s, columns(s), r);
+    std::vector<answer const*> cells;
+    append_row(row, s, columns(s), r, cells);
     out << row;
 }
 
@@ -117,13 +125,14 @@ export_counts export_csv(std::istream& in, std::string const& file_name, survey:
     write_csv_header(out, s);
     columns const c(s);
     std::string block;
+    std::vector<answer const*> cells;
     json_line_reader reader(in, file_name);
     while (auto line = reader.next()) {
         if (!line->value || !validate(s, *line->value).empty()) {
             ++counts.skipped;
             continue;
         }
-        append_row(block, s, c, *line->value);
+        append_row(block, s, c, *line->value, cells);
         ++counts.exported;
         if (block.size() >= csv_block_bytes) {
             out.write(block.data(), static_cast<std::streamsize>(block.size()));

@@ -23,7 +23,11 @@ inline constexpr std::string_view formula_starts = "=+-@\t\r";
 // is prefixed with '.
 inline void append_csv_cell(std::string& out, std::string_view value) {
     bool const formula = !value.empty() && formula_starts.find(value[0]) != std::string_view::npos;
-    if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+    // A loop, not find_first_of: libstdc++'s looks each byte up in the set with memchr.
+    bool const quote = std::any_of(value.begin(), value.end(), [](char c) {
+        return c == ',' || c == '"' || c == '\r' || c == '\n';
+    });
+    if (!quote) {
         if (formula) out += '\'';
         out += value;
         return;

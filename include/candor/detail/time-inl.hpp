@@ -103,6 +103,16 @@ CANDOR_INLINE std::string format_timestamp(std::int64_t t) {
     std::int64_t y = 0;
     unsigned m = 0, d = 0;
     civil_from_days(days, y, m, d);
+    if (y >= 0 && y <= 9999) {  // by hand: snprintf costs more than the rest of a CSV row
+        std::string out = "0000-00-00T00:00:00Z";
+        auto two = [&](std::size_t at, std::int64_t v) {
+            out[at] = static_cast<char>('0' + v / 10);
+            out[at + 1] = static_cast<char>('0' + v % 10);
+        };
+        two(0, y / 100), two(2, y % 100), two(5, m), two(8, d);
+        two(11, rem / 3600), two(14, rem / 60 % 60), two(17, rem % 60);
+        return out;
+    }
     char buf[96];  // room for any int64 year, so the compiler can prove no truncation
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
                   static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
