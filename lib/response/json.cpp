@@ -241,16 +241,25 @@ thread_parser& this_thread_parser() {
 
 // Keeps the order and the last-given-wins of a JSON object read into a std::map (what the
 // reader did before simdjson): key order, a repeated key replaces, null removes.
+// Key order, inline: keys are short, and most differ in their first byte.
+bool key_less(std::string_view a, std::string_view b) noexcept {
+    std::size_t const n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i])
+            return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+    return a.size() < b.size();
+}
+
 template <class Value, class... Args>
 void put(std::vector<std::pair<std::string, Value>>& to, std::string_view key, Args&&... args) {
     auto place = [&](auto at) {
         to.emplace(at, std::piecewise_construct, std::forward_as_tuple(key),
                    std::forward_as_tuple(std::forward<Args>(args)...));
     };
-    if (to.empty() || to.back().first < key) return place(to.end());
-    auto it =
-        std::lower_bound(to.begin(), to.end(), key,
-                         [](auto const& entry, std::string_view k) { return entry.first < k; });
+    if (to.empty() || key_less(to.back().first, key)) return place(to.end());
+    auto it = std::lower_bound(
+        to.begin(), to.end(), key,
+        [](auto const& entry, std::string_view k) { return key_less(entry.first, k); });
     if (it != to.end() && it->first == key) it = to.erase(it);
     place(it);
 }

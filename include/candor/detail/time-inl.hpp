@@ -35,9 +35,12 @@ CANDOR_INLINE void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m,
 namespace detail {
 CANDOR_INLINE bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
     if (pos + n > s.size()) return false;
-    for (std::size_t i = pos; i < pos + n; ++i)
+    int v = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
         if (s[i] < '0' || s[i] > '9') return false;
-    std::from_chars(s.data() + pos, s.data() + pos + n, out);
+        v = v * 10 + (s[i] - '0');
+    }
+    out = v;
     return true;
 }
 CANDOR_INLINE bool leap(std::int64_t y) {
