@@ -185,10 +185,9 @@ fault locate(std::string_view s) {
         } else if (c == '-' || is_digit(c)) {
             if (!skip_number(s, i, f)) return f;
         } else {
-            bool matched = false;
-            for (std::string_view word : {"true", "false", "null"})
-                if (s.substr(i, word.size()) == word) matched = true, i += word.size();
-            if (!matched) return stop();
+            auto const word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+            if (s.substr(i, std::strlen(word)) != word) return stop();
+            i += std::strlen(word);
         }
         want = after_value;
     }

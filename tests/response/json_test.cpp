@@ -94,7 +94,8 @@ TEST_CASE("a line that is not JSON is refused at the byte where it stops being J
              {R"({"a":"\uD800"})", 7, "json"},         // a lone surrogate escape
              {R"({"a":"\q"})", 7, "json"},             // an unknown escape
              {R"({"a":tru})", 6, "json"},
-             {R"({"a":01})", 7, "json"},  // a leading zero
+             {R"({"a":truefalse})", 10, "json"},  // two literals, no comma
+             {R"({"a":01})", 7, "json"},          // a leading zero
              {R"({"a":1.})", 8, "json"},
              {R"({"a":[1,2,]})", 11, "json"},
              {R"({"a":1} x)", 9, "json"},  // something after the object
