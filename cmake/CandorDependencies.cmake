@@ -2,6 +2,8 @@
 find_package(Boost 1.74 REQUIRED COMPONENTS serialization)
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3.10 REQUIRED)
+# candor::response reads JSON lines with simdjson (Debian ships it shared, with its CMake file).
+find_package(simdjson 3.0 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 find_package(Threads REQUIRED)

@@ -24,6 +24,12 @@ struct export_options {
 
 namespace {
 
+void report_skipped(std::string const& name, std::size_t skipped) {
+    if (skipped)
+        std::cerr << name << ": " << skipped
+                  << " invalid response(s) skipped; see candor validate\n";
+}
+
 // Only responses the survey accepts are exported: a report never mixes in bad data.
 std::vector<response::response> accepted(survey::survey const& s, std::istream& in,
                                          std::string const& name) {
@@ -35,9 +41,7 @@ std::vector<response::response> accepted(survey::survey const& s, std::istream& 
         else
             out.push_back(std::move(*line.value));
     }
-    if (skipped)
-        std::cerr << name << ": " << skipped
-                  << " invalid response(s) skipped; see candor validate\n";
+    report_skipped(name, skipped);
     return out;
 }
 
@@ -76,9 +80,8 @@ int run_export(export_options const& opts) {
         }
     }
     std::ostream& out = opts.out.empty() ? std::cout : file;
-    response::write_csv_header(out, *survey);
-    for (auto const& r : accepted(*survey, in, opts.responses))
-        response::write_csv_row(out, *survey, r);
+    auto const counts = response::export_csv(in, opts.responses, *survey, out);
+    report_skipped(opts.responses, counts.skipped);
     return out ? 0 : 2;
 }
 

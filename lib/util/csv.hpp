@@ -19,18 +19,31 @@ namespace candor::util {
 // First characters that make a spreadsheet read a cell as a formula.
 inline constexpr std::string_view formula_starts = "=+-@\t\r";
 
-// One cell, quoted when needed; text starting with one of formula_starts is prefixed with '.
+// One cell appended to `out`, quoted when needed; text starting with one of formula_starts
+// is prefixed with '.
+inline void append_csv_cell(std::string& out, std::string_view value) {
+    bool const formula = !value.empty() && formula_starts.find(value[0]) != std::string_view::npos;
+    // A loop, not find_first_of: libstdc++'s looks each byte up in the set with memchr.
+    bool const quote = std::any_of(value.begin(), value.end(), [](char c) {
+        return c == ',' || c == '"' || c == '\r' || c == '\n';
+    });
+    if (!quote) {
+        if (formula) out += '\'';
+        out += value;
+        return;
+    }
+    out += formula ? "\"'" : "\"";
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
 inline std::string csv_cell(std::string_view value) {
     std::string cell;
-    if (!value.empty() && formula_starts.find(value[0]) != std::string_view::npos) cell += '\'';
-    cell += value;
-    if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
-    std::string quoted = "\"";
-    for (char c : cell) {
-        if (c == '"') quoted += '"';
-        quoted += c;
-    }
-    return quoted + '"';
+    append_csv_cell(cell, value);
+    return cell;
 }
 
 // RFC 4180 cells cut from the text in place: a cell is a view into the text, copied only when

@@ -222,3 +222,17 @@ TEST_CASE("the kiosk's desk answers 400 to a hostile body, writes nothing and go
     CHECK(desk.submit(R"({"language":"en",)" + answers + "}", now).status == 200);
     CHECK(journal::inspect_journal(dir / "journal").records.size() == 1);
 }
+
+TEST_CASE("a deep line that is also broken is refused without a deep walk") {
+    // simdjson refuses these for the bad byte before it counts the depth; the walk that
+    // finds the byte stops at the depth limit, so it holds one level per bracket at most 65.
+    for (std::string tail : {std::string("\xFF"), std::string("\"unclosed"), std::string(",")}) {
+        CAPTURE(tail);
+        auto text = std::string(100000, '[') + tail;
+        auto const& e = only(response::from_json(text, {"deep.jsonl", 1, 1}));
+        CHECK((e.code == "json" || e.code == "too-deep"));
+        CHECK(e.where.column >= 1);
+        CHECK(e.where.column <= text.size() + 1);
+        CHECK(e.message.size() < 300);
+    }
+}

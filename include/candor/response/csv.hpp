@@ -3,6 +3,7 @@
 // per thread).
 #pragma once
 
+#include <istream>
 #include <ostream>
 #include <span>
 #include <string>
@@ -17,6 +18,16 @@ namespace candor::response {
 // (a choice_many cell joins codes with ';', a choice's other text gets an `ID.other` column).
 void write_csv_header(std::ostream& out, survey::survey const& s);
 void write_csv_row(std::ostream& out, survey::survey const& s, response const& r);
+
+// What `candor export` writes: the header, then a row for each response of a JSON Lines
+// stream (response/json.hpp) that `s` accepts (validate.hpp); a line that is not a response,
+// or that `s` refuses, is skipped and counted. Rows are written in blocks, as they come.
+struct export_counts {
+    std::size_t exported = 0;
+    std::size_t skipped = 0;
+};
+export_counts export_csv(std::istream& in, std::string const& file_name, survey::survey const& s,
+                         std::ostream& out);
 
 // One cell, quoted when needed (RFC 4180); a cell starting with = + - @ (or tab/CR) is
 // prefixed with ' so that spreadsheets do not run it as a formula. `candor::stats` reads the

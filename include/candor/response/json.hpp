@@ -1,4 +1,4 @@
-// Responses as JSON, one object per line (JSON Lines):
+// Responses as JSON, one object per line (JSON Lines), read with simdjson:
 //   {"survey":"hotel-stay","version":3,"language":"en",
 //    "fields":{"site":"paris-01","device":"kiosk-3"},
 //    "started":"2026-11-02T10:14:00Z","submitted":"2026-11-02T10:16:12Z",
@@ -7,13 +7,14 @@
 
 #include <cstddef>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "candor/response/response.hpp"
 #include "candor/error.hpp"
+#include "candor/response/response.hpp"
 
 namespace candor::response {
 
@@ -39,18 +40,27 @@ struct json_line {
 // each line as it comes. Blank lines are skipped but counted; a line over
 // max_json_line_bytes is refused ("too-large") without being held in memory.
 // Thread safety: one reader per stream, used from one thread at a time.
+// The reader takes the stream's bytes in blocks (what the stream has ready, without waiting
+// for more), so bytes after the line it returns may already be read from the stream.
 class json_line_reader {
   public:
-    json_line_reader(std::istream& in, std::string file_name)
-        : in_(in), file_name_(std::move(file_name)) {}
+    json_line_reader(std::istream& in, std::string file_name);
+    ~json_line_reader();
+    json_line_reader(json_line_reader const&) = delete;
+    json_line_reader& operator=(json_line_reader const&) = delete;
     // The next non-blank line, or nullopt at the end of the stream.
     std::optional<json_line> next();
 
   private:
+    // Room for the longest line, its newline, and a block more.
+    static constexpr std::size_t buffer_bytes = max_json_line_bytes + (1u << 16);
+    bool fill();
+
     std::istream& in_;
-    std::string file_name_;
+    location where_;  // the file; the line of each line read
     std::uint32_t line_ = 0;
-    std::string text_;
+    std::unique_ptr<char[]> buffer_;                 // plus simdjson's padding after it
+    std::size_t begin_ = 0, scanned_ = 0, end_ = 0;  // the next line; how far it has no \n
 };
 
 // Reads every non-blank line; a bad line does not stop the others.
