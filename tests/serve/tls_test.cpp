@@ -4,11 +4,6 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <arpa/inet.h>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +16,7 @@
 #include "candor/seal/keys.hpp"
 #include "candor/serve/server.hpp"
 #include "candor/survey/parse.hpp"
+#include "kiosk/fixture.hpp"
 #include "serve/fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -70,30 +66,6 @@ struct tls_office {
     }
 };
 
-// A TCP connection to the port that sends `bytes` and then waits; the socket.
-int raw_connect(int port, std::string const& bytes) {
-    int const s = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(s >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    if (!bytes.empty()) REQUIRE(::send(s, bytes.data(), bytes.size(), MSG_NOSIGNAL) > 0);
-    return s;
-}
-
-// What the server sends before it closes `s` (at most 10 s of waiting).
-std::string read_until_closed(int s) {
-    timeval tv{10, 0};
-    ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    std::string got;
-    char buf[4096];
-    for (ssize_t n; (n = ::recv(s, buf, sizeof buf, 0)) > 0;) got.append(buf, n);
-    ::close(s);
-    return got;
-}
-
 }  // namespace
 
 TEST_CASE("serve over TLS: the page and a card over a verified HTTPS connection") {
@@ -119,10 +91,11 @@ TEST_CASE("serve over TLS: the page and a card over a verified HTTPS connection"
 
 TEST_CASE("serve over TLS: plain HTTP on the TLS port gets no answer, and stores nothing") {
     tls_office hq;
-    int const s = raw_connect(hq.running.port,
-                              "POST /t/paris-01/12/submit HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                              "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
-    auto const got = read_until_closed(s);
+    test::raw_connection plain(hq.running.port);
+    REQUIRE(
+        plain.send("POST /t/paris-01/12/submit HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
+    auto const got = plain.receive(std::chrono::seconds(10));
     CHECK(got.find("HTTP/1.1 200") == std::string::npos);
     CHECK(got.find("receipt") == std::string::npos);
     // The server still serves TLS clients.
@@ -136,13 +109,14 @@ TEST_CASE("serve over TLS: plain HTTP on the TLS port gets no answer, and stores
 TEST_CASE("serve over TLS: a client stalling in the handshake is dropped by the deadline") {
     tls_office hq(std::chrono::milliseconds(800));
     // A ClientHello's first bytes, then nothing: the handshake cannot go on.
-    int const stalled = raw_connect(hq.running.port, std::string("\x16\x03\x01\x02\x00", 5));
+    test::raw_connection stalled(hq.running.port);
+    REQUIRE(stalled.send(std::string("\x16\x03\x01\x02\x00", 5)));
     auto const t0 = std::chrono::steady_clock::now();
     // Served meanwhile.
     auto page = hq.client().Get("/t/paris-01/3");
     REQUIRE(page);
     CHECK(page->status == 200);
-    CHECK(read_until_closed(stalled).empty());
+    CHECK(stalled.receive(std::chrono::seconds(10)).empty());
     // Dropped by the deadline, not by the 5 s of a single read's timeout.
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(4));
 }
