@@ -14,6 +14,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "../common/duckdb_peer.hpp"
 #include "../common/generated_cards.hpp"
 
 #include "candor/stats/drivers.hpp"
@@ -61,12 +62,25 @@ struct data {
         write("nps", n.values);
         write("csat", c.values);
         write("ces", e.values);
+        write_csv(site_col.codes, n.values, c.values, e.values);
         f.add("site", std::move(site_col));
         f.add("nps", std::move(n));
         f.add("csat", std::move(c));
         f.add("ces", std::move(e));
         site = *f.get<category_column>("site");
         scales = {*f.get<scale_column>("nps"), *f.get<scale_column>("csat"), *f.get<scale_column>("ces")};
+    }
+    // The same columns as CSV for DuckDB (empty: skipped), loaded by it before it is timed.
+    void write_csv(auto const& site, auto const&... scales) {
+        std::ofstream out(dir / "cards.csv", std::ios::binary);
+        out << "site,nps,csat,ces\n";
+        std::string line;
+        for (Eigen::Index i = 0; i < site.size(); ++i) {
+            line = std::to_string(site[i]);
+            ((line += ',', line += scales[i] == missing_scale ? "" : std::to_string(scales[i])), ...);
+            line += '\n';
+            out << line;
+        }
     }
     template <class A>
     void write(char const* name, A const& a) {
@@ -269,6 +283,15 @@ int main(int argc, char** argv) {
     std::printf("  floor, sum 2 threads  %10.2f ms  engine / floor = %.2fx\n", floor2, engine / floor2);
     if (pandas > 0) std::printf("  pandas groupby        %10.2f ms  %.0fx slower than candor\n", pandas, pandas / engine);
     if (sqlite > 0) std::printf("  SQLite GROUP BY       %10.2f ms  %.0fx slower than candor\n", sqlite, sqlite / engine);
+    auto duck = candor::bench::run_duckdb("stats", shared().dir / "cards.csv", CANDOR_DUCKDB_PEER, CANDOR_DUCKDB_WORK);
+    if (!duck.skipped.empty()) {
+        std::printf("  DuckDB GROUP BY       skipped: %s\n", duck.skipped.c_str());
+    } else {
+        std::printf("  DuckDB, 1 thread      %10.2f ms  %.1fx slower than candor (aim: 20x or more)\n", duck.ms_1_thread,
+                    duck.ms_1_thread / engine);
+        std::printf("  DuckDB, 2 threads     %10.2f ms  %.1fx slower than candor\n", duck.ms_2_threads,
+                    duck.ms_2_threads / engine);
+    }
     std::printf("  key drivers 1M x 20   %10.2f ms\n", get("BM_key_drivers"));
     if (!pandas_check.empty()) {
         auto f = by_site(shared());
@@ -276,5 +299,6 @@ int main(int argc, char** argv) {
                     f.csat[0].share, f.ces[0].mean);
         std::printf("site 0, pandas: %s", pandas_check.c_str());
     }
+    if (!duck.check.empty()) std::printf("site 0, DuckDB: %s", duck.check.c_str());
     benchmark::Shutdown();
 }
