@@ -4,12 +4,10 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cmath>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <mutex>
 #include <span>
 #include <system_error>
@@ -109,79 +107,19 @@ struct counted {
     V const* values;
     std::uint32_t const* slot;
     std::size_t missing;
-    layout const* l;
 };
 
-// A group's row of counters, all columns' slots side by side, padded to a power of two: a
-// card's counters then lie in one cache line (16-bit counters, up to 32 slots), and the
-// start of a group's row is a shift.
+// A group's row of counters: every column's slots side by side.
 inline std::size_t row_of(std::span<layout const> layouts) {
-    return layouts.empty() ? 1 : std::bit_ceil(layouts.back().offset + layouts.back().stride);
+    return layouts.empty() ? 0 : layouts.back().offset + layouts.back().stride;
 }
 
-// Rows per block of the byte path: its slot buffers stay in L1 beside the table.
-inline constexpr std::size_t byte_block = 512;
-
-// The hot loop of the frame's own case, int8 answers, unweighted, in two steps per block:
-// every row's counter of every column worked out (a loop the compiler vectorizes: no table
-// look-up, no branch), then the counters incremented. A row in no group (or a code past
-// the groups, counted in the result) counts in the table's row `groups`, a sink no
-// histogram reads.
-template <std::size_t K, class C, class T>
-std::uint64_t count_bytes(C const* codes, std::size_t groups, counted<std::int8_t> const* columns,
-                          std::size_t shift, std::size_t n, T* table) {
-    alignas(64) std::uint32_t at[K][byte_block];
-    alignas(64) std::uint32_t base[byte_block];
-    std::uint64_t bad = 0;
-    for (std::size_t from = 0; from < n; from += byte_block) {
-        std::size_t const m = std::min(byte_block, n - from);
-        if constexpr (std::is_void_v<C>) {
-            std::fill(base, base + m, 0u);
-        } else {
-            using U = std::make_unsigned_t<C>;
-            // Negative codes read as unsigned are above every valid one.
-            auto const valid = static_cast<U>(std::min<std::uint64_t>(
-                groups, static_cast<std::uint64_t>(std::numeric_limits<C>::max()) + 1));
-            auto const sink = static_cast<std::uint32_t>(groups << shift);
-            C const* c = codes + from;
-            std::uint32_t past = 0;
-            for (std::size_t i = 0; i < m; ++i) {
-                auto u = static_cast<U>(c[i]);
-                bool in = u < valid;
-                past += !in && c[i] >= 0;
-                base[i] = in ? static_cast<std::uint32_t>(u) << shift : sink;
-            }
-            bad += past;
-        }
-        for (std::size_t j = 0; j < K; ++j) {
-            std::int8_t const* v = columns[j].values + from;
-            auto const lo = columns[j].l->lo;
-            auto const width = static_cast<std::uint32_t>(columns[j].l->width);
-            auto const offset = static_cast<std::uint32_t>(columns[j].l->offset);
-            for (std::size_t i = 0; i < m; ++i) {
-                auto d = static_cast<std::uint8_t>(v[i] - lo);
-                // Past the buckets: the missing slot, then the one for values off the scale.
-                std::uint32_t slot = d < width ? d : width + (v[i] != missing_scale);
-                at[j][i] = base[i] + offset + slot;
-            }
-        }
-        for (std::size_t i = 0; i < m; ++i)
-            for (std::size_t j = 0; j < K; ++j) ++table[at[j][i]];
-    }
-    return bad;
-}
-
-// The general loop, one per code type, answer type and number of columns (unrolled for the
+// The hot loop, one per code type, answer type and number of columns (unrolled for the
 // usual few: NPS, CSAT, CES in one pass). Every bound by value: a store to a counter must
 // not make the compiler reload them.
-template <std::size_t K, class C, class V, class T>
+template <std::size_t K, class C, class V>
 std::uint64_t count_fixed(C const* codes, std::size_t groups, counted<V> const* columns,
-                          std::size_t shift, std::size_t n, T* table) {
-    if constexpr (std::is_same_v<V, std::int8_t>) {
-        // Every counter index, the sink's included, must fit the byte path's 32 bits.
-        if (((groups + 1) << shift) <= std::numeric_limits<std::uint32_t>::max())
-            return count_bytes<K>(codes, groups, columns, shift, n, table);
-    }
+                          std::size_t row, std::size_t n, std::uint32_t* table) {
     // Field by field, not an array of counted<V>: the compiler then keeps them in registers.
     std::array<V const*, K> v;
     std::array<std::uint32_t const*, K> slot;
@@ -195,32 +133,32 @@ std::uint64_t count_fixed(C const* codes, std::size_t groups, counted<V> const* 
     for (std::size_t i = 0; i < n; ++i) {
         auto g = group_of(codes, i, groups, bad);
         if (g == groups) continue;
-        T* at = table + (g << shift);
-        for (std::size_t j = 0; j < K; ++j) ++at[slot_of(slot[j], missing[j], v[j][i])];
+        std::uint32_t* base = table + g * row;
+        for (std::size_t j = 0; j < K; ++j) ++base[slot_of(slot[j], missing[j], v[j][i])];
     }
     return bad;
 }
 
-template <class C, class V, class T>
+template <class C, class V>
 std::uint64_t count_rows(C const* codes, std::size_t groups, std::span<counted<V> const> columns,
-                         std::size_t shift, std::size_t n, T* table) {
+                         std::size_t row, std::size_t n, std::uint32_t* table) {
     switch (columns.size()) {
         case 1:
-            return count_fixed<1>(codes, groups, columns.data(), shift, n, table);
+            return count_fixed<1>(codes, groups, columns.data(), row, n, table);
         case 2:
-            return count_fixed<2>(codes, groups, columns.data(), shift, n, table);
+            return count_fixed<2>(codes, groups, columns.data(), row, n, table);
         case 3:
-            return count_fixed<3>(codes, groups, columns.data(), shift, n, table);
+            return count_fixed<3>(codes, groups, columns.data(), row, n, table);
         case 4:
-            return count_fixed<4>(codes, groups, columns.data(), shift, n, table);
+            return count_fixed<4>(codes, groups, columns.data(), row, n, table);
         default:
             break;
     }
     std::uint64_t bad = 0;
     for (std::size_t j = 0; j < columns.size(); j += 4)
         bad += count_rows(codes, groups,
-                          columns.subspan(j, std::min<std::size_t>(4, columns.size() - j)), shift,
-                          n, table);
+                          columns.subspan(j, std::min<std::size_t>(4, columns.size() - j)), row, n,
+                          table);
     return bad;
 }
 
@@ -247,8 +185,7 @@ template <class C, class... V>
 std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t groups,
                              std::vector<layout> const& layouts, std::span<double const> wt,
                              unsigned threads, std::span<scale_span<V> const>... columns) {
-    std::size_t const row = row_of(layouts),
-                      shift = static_cast<std::size_t>(std::countr_zero(row));
+    std::size_t const row = row_of(layouts);
     std::size_t const size = groups * row;
     // fn(columns as counted<V> from row `at`), once per element type.
     auto each_type = [&](std::size_t at, auto fn) {
@@ -257,7 +194,7 @@ std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t group
             std::vector<counted<W>> c;
             for (std::size_t j = 0; j < cols.size(); ++j)
                 c.push_back({cols[j].values.data() + at, layouts[first + j].slot.data(),
-                             layouts[first + j].missing(), &layouts[first + j]});
+                             layouts[first + j].missing()});
             first += cols.size();
             if (!c.empty()) fn(std::span<counted<W> const>(c));
         };
@@ -273,30 +210,26 @@ std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t group
     if (wt.empty()) {
         std::size_t const parts = threads_for(rows, threads);
         std::vector<tally> out(parts);
-        // 16-bit counters in rows of a cache line, so that the tables of 1000s of groups stay
-        // in L1 and L2 and a card touches one line; flushed to 64 bits before they could
-        // overflow. One more row: the sink of the rows in no group.
-        std::vector<std::vector<std::uint16_t>> small(parts);
+        // 32-bit counters, so that the tables of 1000s of groups stay in L2 and a card
+        // touches one or two cache lines; flushed to 64 bits before they could overflow.
+        std::vector<std::vector<std::uint32_t>> small(parts);
         for (std::size_t p = 0; p < parts; ++p) {
             out[p].n.assign(size, 0);
-            small[p].assign(size + row + 32, 0);
+            small[p].assign(size, 0);
         }
         in_parallel(rows, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
             auto& t = out[part];
-            // The table from a 64-byte boundary: a group's row is then one cache line.
-            auto* counts = small[part].data();
-            counts += (64 - reinterpret_cast<std::uintptr_t>(counts) % 64) % 64 / sizeof *counts;
-            constexpr std::size_t flush_every = std::numeric_limits<std::uint16_t>::max();
+            auto& counts = small[part];
+            constexpr std::size_t flush_every = std::size_t{1} << 31;
             for (std::size_t from = begin; from < end; from += flush_every) {
                 std::size_t n = std::min(end - from, flush_every);
                 each_type(from, [&](auto cols) {
-                    t.bad_code += count_rows(codes_at(from), groups, cols, shift, n, counts);
+                    t.bad_code += count_rows(codes_at(from), groups, cols, row, n, counts.data());
                 });
                 for (std::size_t s = 0; s < size; ++s) {
                     t.n[s] += counts[s];
                     counts[s] = 0;
                 }
-                std::fill(counts + size, counts + size + row, std::uint16_t{0});
             }
         });
         return out;
@@ -334,7 +267,7 @@ std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t group
                     if (g == groups) continue;
                     double x = wt[begin + i];
                     for (auto const& c : cols) {
-                        auto s = (g << shift) + slot_of(c.slot, c.missing, c.values[i]);
+                        auto s = g * row + slot_of(c.slot, c.missing, c.values[i]);
                         ++t.n[s];
                         t.w[s] += x;
                         t.w2[s] += x * x;
