@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <future>
 #include <optional>
 #include <set>
@@ -47,6 +48,7 @@ class labels_index {
         }
     }
     std::size_t size() const noexcept { return labels_.size(); }
+    std::string const& label(std::size_t k) const noexcept { return labels_[k]; }
     // The labels in their final order, and old code -> new code.
     std::pair<std::vector<std::string>, std::vector<std::int32_t>> sorted() && {
         std::vector<std::int32_t> order(labels_.size());
@@ -224,6 +226,60 @@ class typed_column {
     }
     // The rows, from the first, to put again: those before the last widening.
     Eigen::Index redo() const noexcept { return redo_; }
+    column_kind kind() const noexcept { return kind_; }
+    bool any() const noexcept { return any_; }
+
+    // Its cells' errors `lines` further down.
+    void append_lines(std::uint32_t lines) {
+        for (auto& e : errors_) e.where.line += lines;
+    }
+    // The `more` rows of `o`, a column of the same kind typed from the rows after this one's
+    // `rows`, appended; its labels recoded into this one's, its cells' errors after this
+    // one's, `lines` further down.
+    void append(typed_column&& o, Eigen::Index rows, Eigen::Index more, std::uint32_t lines) {
+        for (auto& e : o.errors_) {
+            if (errors_.size() == 100) break;
+            e.where.line += lines;
+            errors_.push_back(std::move(e));
+        }
+        any_ |= o.any_;
+        lo_ = std::min(lo_, o.lo_);
+        hi_ = std::max(hi_, o.hi_);
+        auto join = [&](auto& to, auto const& from) {
+            to.conservativeResize(rows + more);
+            to.segment(rows, more) = from.head(more);
+        };
+        std::visit(
+            [&]<class C>(C& to) {
+                auto& from = std::get<C>(o.data_);
+                if constexpr (std::is_same_v<C, scale_column> || std::is_same_v<C, number_column>) {
+                    join(to.values, from.values);
+                } else if constexpr (std::is_same_v<C, time_column>) {
+                    join(to.seconds, from.seconds);
+                } else {
+                    std::vector<std::int32_t> code(o.labels_.size());
+                    for (std::size_t k = 0; k < code.size(); ++k)
+                        code[k] = labels_.code(o.labels_.label(k));
+                    if constexpr (std::is_same_v<C, category_column>) {
+                        for (auto& c : from.codes.head(more))
+                            if (c != missing_code) c = code[static_cast<std::size_t>(c)];
+                        join(to.codes, from.codes);
+                    } else {
+                        for (auto& set : from.sets.head(more)) {
+                            if (set == missing_set) continue;
+                            std::uint64_t bits = 0;
+                            for (std::size_t k = 0; k < code.size() && k < max_set_options; ++k)
+                                if (set >> k & 1 &&
+                                    static_cast<std::size_t>(code[k]) < max_set_options)
+                                    bits |= std::uint64_t{1} << code[k];
+                            set = bits;
+                        }
+                        join(to.sets, from.sets);
+                    }
+                }
+            },
+            data_);
+    }
 
     // The column of its first `rows` rows, or nothing when it is refused; problems go to
     // `errors` (at most 100 cell errors in all).
@@ -360,46 +416,30 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt, std::stri
         }
 
     auto specs = detail::specs_for(header, opt);
-    // A bound on the records: each but the last ends at a \n or a bare \r. Untouched pages of
-    // the columns' arrays cost nothing, so twice as much for \r\n is fine.
-    auto capacity = 1 + static_cast<Eigen::Index>(std::count_if(
-                            text.begin() + static_cast<std::ptrdiff_t>(s.offset()), text.end(),
-                            [](char c) { return c == '\n' || c == '\r'; }));
-    std::vector<typed_column> columns;
-    columns.reserve(specs.size());
-    for (auto const& spec : specs) columns.emplace_back(spec, capacity, file);
+    auto const body = s.offset();
+    auto const body_line = s.line();
 
-    auto body = s.offset();
-    auto body_line = s.line();
-
-    // Two workers each type the columns they own, both cutting every cell: cutting is the
-    // cheaper part, and each column is then whole, with no merging of dictionaries or kinds.
-    std::size_t workers = columns.size() > 1 && std::thread::hardware_concurrency() > 1 ? 2 : 1;
-    std::vector<std::size_t> owner(columns.size());
-    {
-        std::vector<std::size_t> order(columns.size());
-        for (std::size_t j = 0; j < order.size(); ++j) order[j] = j;
-        // Rough cost of a cell: scales are cheap; times, labels and inference are not.
-        auto cost = [&](std::size_t j) {
-            auto k = specs[j].kind;
-            return !k ? 3 : *k == column_kind::scale ? 1 : *k == column_kind::number ? 2 : 3;
-        };
-        std::stable_sort(order.begin(), order.end(),
-                         [&](auto a, auto b) { return cost(a) > cost(b); });
-        int load[2] = {0, 0};
-        for (auto j : order) {
-            owner[j] = workers > 1 && load[1] < load[0] ? 1 : 0;
-            load[owner[j]] += cost(j);
-        }
-    }
-    struct body_scan {
+    // One slice of the records, typed into columns of its own: every column of its rows.
+    struct slice {
+        std::size_t begin = 0, end = 0;  // of the text
         Eigen::Index rows = 0;
+        std::vector<typed_column> columns;
         candor::errors widths;
         std::optional<candor::error> syntax;
+        std::uint32_t lines = 0;  // line breaks in it
     };
-    auto scan = [&](std::size_t me) {
-        body_scan out;
-        csv_scanner in(text, body, body_line);
+    // Lines in a slice count from 1 (the file's are worked out once all are read).
+    auto scan = [&](slice& out) {
+        auto text_of = text.substr(0, out.end);
+        // A bound on the records: each but the last ends at a \n or a bare \r. Untouched
+        // pages of the columns' arrays cost nothing, so twice as much for \r\n is fine.
+        auto capacity = 1 + static_cast<Eigen::Index>(std::count_if(
+                                text_of.begin() + static_cast<std::ptrdiff_t>(out.begin),
+                                text_of.end(), [](char c) { return c == '\n' || c == '\r'; }));
+        out.columns.reserve(specs.size());
+        for (auto const& spec : specs) out.columns.emplace_back(spec, capacity, file);
+        auto& columns = out.columns;
+        csv_scanner in(text_of, out.begin, 1);
         while (in.next_record()) {
             // Once the file is refused, only more problems matter.
             bool typing = errors.empty() && out.widths.empty();
@@ -408,9 +448,9 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt, std::stri
                 std::string_view cell;
                 if ((more = in.cell(cell)) == csv_scanner::cut::bad) {
                     out.syntax = syntax(in);
-                    return out;
+                    return;
                 }
-                if (!typing || n >= columns.size() || owner[n] != me) continue;
+                if (!typing || n >= columns.size()) continue;
                 if (!columns[n].put(out.rows, cell, in.record_line()))
                     columns[n].widen(out.rows, cell, in.record_line());
             }
@@ -422,46 +462,156 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt, std::stri
             else
                 ++out.rows;
         }
-        if (!errors.empty() || !out.widths.empty()) return out;
+        out.lines = in.line() - 1;
+        if (!errors.empty() || !out.widths.empty()) return;
         // The rows before each widening, put again in their column's final kind: one more
         // pass for all columns, however many widened (a pass per column and widening made a
         // wide file cost rows x columns^2).
         Eigen::Index redo = 0;
-        for (std::size_t j = 0; j < columns.size(); ++j)
-            if (owner[j] == me) redo = std::max(redo, columns[j].redo());
-        csv_scanner again(text, body, body_line);
+        for (auto const& c : columns) redo = std::max(redo, c.redo());
+        csv_scanner again(text_of, out.begin, 1);
         for (Eigen::Index r = 0; r < redo && again.next_record(); ++r)
             for (auto [n, more] = std::pair(std::size_t{0}, csv_scanner::cut::more);
                  more == csv_scanner::cut::more; ++n) {
                 std::string_view cell;
                 more = again.cell(cell);
-                if (owner[n] == me && r < columns[n].redo() &&
-                    !columns[n].put(r, cell, again.record_line()))
+                if (r < columns[n].redo() && !columns[n].put(r, cell, again.record_line()))
                     throw std::logic_error("stats::parse_csv: a widened column refused a cell");
             }
+    };
+
+    // Slices of the records, one per thread for large files, each typed whole on its own
+    // thread (cutting the cells is half the work: both threads cutting every cell, as
+    // before, was the floor). A slice starts after a line break outside quotes, found by
+    // the parity of the quotes before it; a stray quote in an unquoted cell can mislead
+    // that, and then the slice before ends inside a quoted cell, a syntax error: the file
+    // is then read again as one slice, which says what is wrong, if anything.
+    auto slices_for = [&](std::size_t parts) {
+        std::vector<slice> out(1);
+        out[0].begin = body;
+        std::size_t quotes = 0, counted = body;
+        for (std::size_t k = 1; k < parts; ++k) {
+            auto target = body + (text.size() - body) * k / parts;
+            if (target <= out.back().begin) continue;
+            quotes += static_cast<std::size_t>(
+                std::count(text.begin() + static_cast<std::ptrdiff_t>(counted),
+                           text.begin() + static_cast<std::ptrdiff_t>(target), '"'));
+            counted = target;
+            auto i = target;
+            bool inside = quotes % 2 != 0;
+            for (; i < text.size() && (inside || (text[i] != '\n' && text[i] != '\r')); ++i)
+                if (text[i] == '"') inside = !inside;
+            if (i < text.size() && text[i] == '\r') ++i;
+            if (i < text.size() && text[i] == '\n') ++i;
+            if (i >= text.size()) break;
+            quotes += static_cast<std::size_t>(
+                std::count(text.begin() + static_cast<std::ptrdiff_t>(target),
+                           text.begin() + static_cast<std::ptrdiff_t>(i), '"'));
+            counted = i;
+            out.back().end = i;
+            out.emplace_back().begin = i;
+        }
+        out.back().end = text.size();
         return out;
     };
-    std::future<body_scan> second;
-    try {
-        if (workers > 1) second = std::async(std::launch::async, scan, 1);
-    } catch (std::system_error const&) {
-        // No thread to spare: its columns are typed after the others, here.
+    std::size_t const parts = std::clamp<std::size_t>((text.size() - body) / min_csv_slice_bytes, 1,
+                                                      std::max(1u, opt.threads));
+    auto slices = slices_for(parts);
+    {
+        std::vector<std::future<void>> others;
+        for (std::size_t k = 1; k < slices.size(); ++k) {
+            try {
+                others.push_back(std::async(std::launch::async, scan, std::ref(slices[k])));
+            } catch (std::system_error const&) {
+                break;  // no thread to spare: the slice is typed here, below
+            }
+        }
+        scan(slices[0]);
+        for (auto& f : others) f.get();
+        for (std::size_t k = 1 + others.size(); k < slices.size(); ++k) scan(slices[k]);
     }
-    auto first = scan(0);
-    // The second worker met the same rows and problems.
-    if (second.valid())
-        second.get();
-    else if (workers > 1)
-        scan(1);
-    if (first.syntax) return unexpected(candor::errors{*first.syntax});
-    if (errors.empty()) errors = std::move(first.widths);
+    bool misread = false;
+    for (std::size_t k = 0; k + 1 < slices.size(); ++k) misread |= slices[k].syntax.has_value();
+    if (misread) {
+        slices.clear();
+        auto& whole = slices.emplace_back();
+        whole.begin = body;
+        whole.end = text.size();
+        scan(whole);
+    }
+    {
+        candor::errors widths;
+        std::uint32_t before = body_line - 1;
+        for (auto& sl : slices) {
+            if (sl.syntax) {
+                sl.syntax->where.line += before;
+                return unexpected(candor::errors{*sl.syntax});
+            }
+            for (auto& e : sl.widths) {
+                e.where.line += before;
+                widths.push_back(std::move(e));
+            }
+            before += sl.lines;
+        }
+        if (errors.empty()) errors = std::move(widths);
+    }
     if (!errors.empty()) return unexpected(std::move(errors));
-    auto rows = first.rows;
+    // Each column whole: the slices typed alike (a column inferred apart: integers and
+    // numbers make numbers, any other mix labels), then appended to the first slice's.
+    std::deque<detail::column_spec> retyped_specs;
+    std::deque<typed_column> retyped;
+    std::vector<std::vector<typed_column*>> typed(slices.size());
+    for (std::size_t j = 0; j < specs.size(); ++j) {
+        std::optional<column_kind> kind;
+        for (auto const& sl : slices) {
+            auto const& c = sl.columns[j];
+            if (!c.any() || kind == c.kind()) continue;
+            if (!kind) {
+                kind = c.kind();
+                continue;
+            }
+            bool numeric = (*kind == column_kind::scale || *kind == column_kind::number) &&
+                           (c.kind() == column_kind::scale || c.kind() == column_kind::number);
+            kind = numeric ? column_kind::number : column_kind::category;
+        }
+        for (std::size_t k = 0; k < slices.size(); ++k) {
+            auto& sl = slices[k];
+            typed[k].push_back(&sl.columns[j]);
+            if (!kind || sl.columns[j].kind() == *kind) continue;
+            // The cells of this slice again, typed as the whole column is.
+            auto& spec = retyped_specs.emplace_back(specs[j]);
+            spec.kind = kind;
+            auto& again = retyped.emplace_back(spec, sl.rows, file);
+            csv_scanner in(text.substr(0, sl.end), sl.begin, 1);
+            for (Eigen::Index r = 0; r < sl.rows && in.next_record(); ++r)
+                for (auto [n, more] = std::pair(std::size_t{0}, csv_scanner::cut::more);
+                     more == csv_scanner::cut::more; ++n) {
+                    std::string_view cell;
+                    more = in.cell(cell);
+                    if (n == j) again.put(r, cell, in.record_line());
+                }
+            typed[k].back() = &again;
+        }
+    }
+    // Lines in a slice count from 1: the file's are further down by the lines before it.
+    std::uint32_t before = body_line - 1;
+    Eigen::Index rows = 0;
+    for (std::size_t k = 0; k < slices.size(); ++k) {
+        auto& sl = slices[k];
+        for (std::size_t j = 0; j < specs.size(); ++j) {
+            if (k == 0)
+                typed[0][j]->append_lines(before);
+            else
+                typed[0][j]->append(std::move(*typed[k][j]), rows, sl.rows, before);
+        }
+        rows += sl.rows;
+        before += sl.lines;
+    }
+    auto& first = typed[0];
 
     frame f;
-    for (std::size_t j = 0; j < columns.size(); ++j)
-        if (auto c = std::move(columns[j]).finish(rows, errors))
-            f.add(specs[j].name, std::move(*c));
+    for (std::size_t j = 0; j < specs.size(); ++j)
+        if (auto c = std::move(*first[j]).finish(rows, errors)) f.add(specs[j].name, std::move(*c));
     if (!errors.empty()) return unexpected(std::move(errors));
     return f;
 }

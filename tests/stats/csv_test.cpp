@@ -1,6 +1,8 @@
 // The CSV reader: cells cut in place, typed straight into their columns.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -339,4 +341,116 @@ TEST_CASE("CSV: columns that widen late, many of them, keep every earlier cell")
             CHECK(c.values[static_cast<Eigen::Index>(r)] ==
                   static_cast<double>(r) + (r < j % 40 ? 0 : 0.5));
     }
+}
+
+namespace {
+
+// The same columns, kinds, labels and cells, bit for bit.
+bool same_frame(frame const& a, frame const& b) {
+    if (a.names() != b.names() || a.rows() != b.rows()) return false;
+    auto bytes = [](auto const& x, auto const& y) {
+        return x.size() == y.size() &&
+               std::memcmp(x.data(), y.data(),
+                           static_cast<std::size_t>(x.size()) * sizeof(*x.data())) == 0;
+    };
+    for (std::size_t j = 0; j < a.size(); ++j) {
+        auto const &x = a.at(j), &y = b.at(j);
+        if (x.index() != y.index()) return false;
+        bool same = std::visit(
+            [&]<class C>(C const& c) {
+                auto const& d = std::get<C>(y);
+                if constexpr (std::is_same_v<C, scale_column>)
+                    return bytes(c.values, d.values) && c.lo == d.lo && c.hi == d.hi;
+                else if constexpr (std::is_same_v<C, number_column>)
+                    return bytes(c.values, d.values);
+                else if constexpr (std::is_same_v<C, time_column>)
+                    return bytes(c.seconds, d.seconds);
+                else if constexpr (std::is_same_v<C, category_column>)
+                    return bytes(c.codes, d.codes) && c.labels == d.labels;
+                else
+                    return bytes(c.sets, d.sets) && c.labels == d.labels;
+            },
+            x);
+        if (!same) return false;
+    }
+    return true;
+}
+
+// About 3 MB of records whose columns type differently in each third: labels first seen in
+// another order, integers then decimals, integers then words, a column empty until late
+// times, quoted cells with commas and line breaks, CRLF, blank lines.
+std::string sliced_file(int rows, std::string const& extra = "") {
+    std::mt19937 rng(17);
+    std::string out = "site,n,late_number,late_word,late_time,s,note,rating\r\n";
+    char const* sites[] = {"lyon", "nice", "paris", "brest", "metz"};
+    for (int i = 0; i < rows; ++i) {
+        bool late = i > rows * 2 / 3;
+        out += sites[late ? 4 - i % 5 : rng() % 3];
+        out += ',' + std::to_string(rng() % 200) + ',';
+        out += late ? std::to_string(rng() % 100) + ".5," : std::to_string(rng() % 100) + ',';
+        out += late && i % 7 == 0 ? "many," : std::to_string(rng() % 9) + ',';
+        out += late && i % 3 == 0 ? "2026-11-0" + std::to_string(1 + i % 9) + "," : ",";
+        out += i % 4 == 0 ? "" : i % 4 == 1 ? "spa" : late ? "bar;gym" : "spa;pool";
+        out += i % 11 == 0 ? ",\"a, b\r\nand \"\"c\"\"\"," : ",plain,";
+        out += late ? std::to_string(-3 + static_cast<int>(rng() % 4)) : std::to_string(rng() % 6);
+        out += i == rows / 2 ? extra : "";
+        out += i % 1000 == 0 ? "\r\n\r\n" : "\r\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("CSV: a large file typed in slices on 2 or 7 threads is the frame of one thread") {
+    csv_options one{{{"s", column_kind::set}}, nullptr, {}};
+    one.threads = 1;
+    auto seven = one, two = one;
+    seven.threads = 7, two.threads = 2;
+    auto text = sliced_file(100'000);
+    REQUIRE(text.size() > 3 * min_csv_slice_bytes);
+    auto want = parse_csv(text, one, "big.csv");
+    REQUIRE(want.has_value());
+    CHECK(want->rows() == 100'000);
+    CHECK(kind_of(*want->find("late_number")) == column_kind::number);
+    CHECK(kind_of(*want->find("late_word")) == column_kind::category);
+    CHECK(kind_of(*want->find("late_time")) == column_kind::time);
+    CHECK(col<scale_column>(want, "rating").lo == -3);
+    CHECK(col<category_column>(want, "note").labels.size() == 2);
+    CHECK(same_frame(*want, *parse_csv(text, two, "big.csv")));
+    CHECK(same_frame(*want, *parse_csv(text, seven, "big.csv")));
+
+    // A stray quote in an unquoted cell misleads the slicing: read again as one slice.
+    auto stray = sliced_file(100'000, "x\"y");
+    stray.replace(stray.find("plain", 100), 5, "5\" tv");
+    auto stray_one = parse_csv(stray, one, "big.csv");
+    auto stray_seven = parse_csv(stray, seven, "big.csv");
+    REQUIRE(stray_one.has_value() == stray_seven.has_value());
+    if (stray_one) CHECK(same_frame(*stray_one, *stray_seven));
+
+    // Problems late in the file are at the same lines, in the same order.
+    csv_options strict = one;
+    strict.kinds.emplace_back("n", column_kind::scale);
+    strict.scales.emplace_back("rating", scale_ends{0, 5});
+    auto bad_one = parse_csv(text, strict, "big.csv");
+    strict.threads = 7;
+    auto bad_seven = parse_csv(text, strict, "big.csv");
+    REQUIRE(!bad_one.has_value());
+    REQUIRE(!bad_seven.has_value());
+    REQUIRE(bad_one.error().size() == bad_seven.error().size());
+    CHECK(bad_one.error().size() == 100);
+    for (std::size_t k = 0; k < bad_one.error().size(); ++k) {
+        CHECK(bad_one.error()[k].where.line == bad_seven.error()[k].where.line);
+        CHECK(bad_one.error()[k].message == bad_seven.error()[k].message);
+    }
+    // A width error past the middle, at its line whichever thread read it.
+    auto wide = text;
+    auto cut = wide.find("\r\n", wide.size() * 5 / 6);
+    wide.insert(cut, ",extra");
+    auto w1 = parse_csv(wide, one, "big.csv"), w7 = parse_csv(wide, seven, "big.csv");
+    REQUIRE(!w1.has_value());
+    REQUIRE(!w7.has_value());
+    CHECK(w1.error()[0].code == "csv-width");
+    CHECK(w1.error()[0].where.line == w7.error()[0].where.line);
+    CHECK(w1.error()[0].where.line ==
+          1 + static_cast<std::uint32_t>(std::count(wide.begin(), wide.begin() + cut, '\n')));
 }

@@ -165,6 +165,63 @@ TEST_CASE("arrays of every element type are counted as their bytes are, mixed ty
     check(double{}, std::int8_t{});
 }
 
+TEST_CASE("1, 2 and 7 threads give the same bits, weighted sums whose order matters too") {
+    // Weights over 16 orders of magnitude: their sums depend on the order they are added in.
+    // 2.2M rows: three weighted blocks, and seven slices of min_rows_per_thread rows or more.
+    static_assert(2'200'000 > 2 * weighted_block_rows && 2'200'000 >= 7 * min_rows_per_thread);
+    auto d = generate(2'200'000, 23, 13);
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> e(-8, 8);
+    for (auto& x : d.w) x = std::pow(10.0, e(rng));
+    auto g = group_by(d.site);
+    std::vector<scale_column const*> cols{&d.nps_col, &d.csat_col};
+    auto one = histograms_by(g, cols, d.w, 1).value();
+    CHECK(one == histograms_by(g, cols, d.w, 2).value());
+    CHECK(one == histograms_by(g, cols, d.w, 7).value());
+    auto counts = histograms_by(g, cols, {}, 1).value();
+    CHECK(counts == histograms_by(g, cols, {}, 2).value());
+    CHECK(counts == histograms_by(g, cols, {}, 7).value());
+    CHECK(histogram_of(d.nps_col, d.w, 1).value() == histogram_of(d.nps_col, d.w, 7).value());
+
+    // The merge is the one stated: each block's running sum, folded in row order; and the
+    // counts are those of one pass. A single running sum differs (the data is order-sensitive).
+    auto rows = static_cast<std::size_t>(d.w.size());
+    std::vector<double> folded(23 * 11, 0.0), block(23 * 11, 0.0), running(23 * 11, 0.0);
+    std::vector<std::uint64_t> n(23 * 11, 0);
+    for (std::size_t i = 0; i < rows; ++i) {
+        auto k = static_cast<Eigen::Index>(i);
+        auto s = d.site.codes[k];
+        auto v = d.nps_col.values[k];
+        if (s >= 0 && v != na) {
+            auto at = static_cast<std::size_t>(s) * 11 + static_cast<std::size_t>(v);
+            block[at] += d.w[k];
+            running[at] += d.w[k];
+            ++n[at];
+        }
+        if ((i + 1) % weighted_block_rows == 0 || i + 1 == rows)
+            for (std::size_t at = 0; at < block.size(); ++at)
+                folded[at] += std::exchange(block[at], 0.0);
+    }
+    bool order_matters = false;
+    for (std::size_t s = 0; s < 23; ++s)
+        for (std::size_t v = 0; v < 11; ++v) {
+            CHECK(one[0][s].w[v] == folded[s * 11 + v]);
+            CHECK(counts[0][s].n[v] == n[s * 11 + v]);
+            order_matters |= folded[s * 11 + v] != running[s * 11 + v];
+        }
+    CHECK(order_matters);
+
+    // Up to one block, the figures are those of a single running sum, on any threads.
+    auto head = [&](auto const& a) {
+        return a.head(static_cast<Eigen::Index>(weighted_block_rows));
+    };
+    scale_column first{head(d.nps_col.values), 0, 10};
+    double sum = 0;
+    for (Eigen::Index i = 0; i < first.values.size(); ++i)
+        if (first.values[i] == 10) sum += d.w[i];
+    CHECK(histogram_of(first, head(d.w), 7).value().w[10] == sum);
+}
+
 TEST_CASE("a value no byte of the scale holds is off it, in any element type") {
     auto code = []<class V>(V x) {
         std::vector<V> v{V(10), x};

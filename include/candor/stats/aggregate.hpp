@@ -1,11 +1,13 @@
 // Mergeable partial aggregates: shards computed apart (threads, machines, days) combine
 // into the same figures as one pass. Boost.Serialization of each is in archive.hpp.
 // Thread safety: value types; distinct objects on distinct threads, one read from many.
+// histogram_of may run threads of its own, joined before it returns (see segments.hpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <Eigen/Core>
@@ -66,7 +68,9 @@ struct histogram {
 
 // Fail with "length-mismatch" (weights of another length); a histogram also with
 // "out-of-range" (a value off the column's lo..hi) or "bad-scale" (lo..hi not in -127..127).
-result<histogram> histogram_of(scale_column const& c, weights const& wt = {});
+// On up to `threads` threads, as histograms_by (segments.hpp).
+result<histogram> histogram_of(scale_column const& c, weights const& wt = {},
+                               unsigned threads = std::thread::hardware_concurrency());
 result<moments> moments_of(number_column const& c, weights const& wt = {});
 
 // Weighted means and centred cross-products of several variables over the rows where all

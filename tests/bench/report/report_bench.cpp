@@ -1,6 +1,9 @@
 // `candor report` end to end, as a director runs it: 1,000,000 hotel-stay cards exported as
 // CSV, read, every figure worked out, the HTML page written. The peer is `candor stats` on
 // the same file with the same figures (by site, by week, key drivers), printing JSON.
+// In process: stats::read_csv of the file (the reader's GB/s) and report::figures_of_csv of
+// NPS, CSAT and CES overall, by site and by week, against DuckDB computing the same from the
+// same file (../common/duckdb_peer.hpp).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -10,8 +13,12 @@
 
 #include <benchmark/benchmark.h>
 
+#include "../common/duckdb_peer.hpp"
 #include "../common/generated_cards.hpp"
 
+#include "candor/report/figures.hpp"
+#include "candor/stats/csv.hpp"
+#include "candor/survey/parse.hpp"
 #include "candor/time.hpp"
 
 namespace {
@@ -91,6 +98,48 @@ void BM_stats_peer(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * cards));
 }
 
+candor::survey::survey const& hotel_stay() {
+    static auto const s = candor::survey::parse_file(CANDOR_SURVEY).value();
+    return s;
+}
+
+// Every column of the export typed, as the report reads it.
+void BM_read_csv(benchmark::State& state) {
+    candor::stats::csv_options o;
+    o.survey = &hotel_stay();
+    for (auto _ : state) {
+        auto f = candor::stats::read_csv(csv.string(), o);
+        if (!f) state.SkipWithError("read_csv failed");
+        benchmark::DoNotOptimize(f);
+    }
+    state.SetBytesProcessed(
+        static_cast<std::int64_t>(state.iterations() * std::filesystem::file_size(csv)));
+}
+
+// The figures DuckDB's peer works out: NPS, CSAT and CES overall, by site and by week.
+void BM_figures_of_csv(benchmark::State& state) {
+    candor::report::figures_options o;
+    o.by = {"site"};
+    o.period = candor::stats::period::week;
+    for (auto _ : state) {
+        auto f = candor::report::figures_of_csv(o, {csv.string(), &hotel_stay()});
+        if (!f) state.SkipWithError("figures_of_csv failed");
+        benchmark::DoNotOptimize(f);
+    }
+}
+
+BENCHMARK(BM_read_csv)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Repetitions(5)
+    ->Unit(benchmark::kMillisecond)
+    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_figures_of_csv)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Repetitions(5)
+    ->Unit(benchmark::kMillisecond)
+    ->ReportAggregatesOnly(true);
 BENCHMARK(BM_report_html)
     ->UseRealTime()
     ->Iterations(1)
@@ -127,9 +176,26 @@ int main(int argc, char** argv) {
     double report = rep.ms["BM_report_html"], stats = rep.ms["BM_stats_peer"];
     std::printf("\nmedians, %zu cards from CSV, end to end (wall):\n", cards);
     std::printf("  candor report --format html  %8.0f ms  (target under 3000 ms: %s)\n", report,
-                report <= 0 ? "not run" : report < 3000 ? "met" : "NOT met");
+                report <= 0     ? "not run"
+                : report < 3000 ? "met"
+                                : "NOT met");
     std::printf("  candor stats --json (peer)   %8.0f ms  report / stats = %.2fx\n", stats,
                 report / stats);
+    double read = rep.ms["BM_read_csv"], figures = rep.ms["BM_figures_of_csv"];
+    auto const bytes = static_cast<double>(std::filesystem::file_size(csv));
+    std::printf("  stats::read_csv, every column  %6.0f ms  %.2f GB/s (aim: 1 GB/s or more)\n",
+                read, bytes / read / 1e6);
+    std::printf("  figures_of_csv, NPS/CSAT/CES overall, by site, by week  %6.0f ms\n", figures);
+    auto duck = candor::bench::run_duckdb("report", csv, CANDOR_DUCKDB_PEER, CANDOR_DUCKDB_WORK);
+    if (!duck.skipped.empty()) {
+        std::printf("  DuckDB, the same figures     skipped: %s\n", duck.skipped.c_str());
+    } else {
+        std::printf("  DuckDB, 1 thread             %8.0f ms\n", duck.ms_1_thread);
+        std::printf(
+            "  DuckDB, 2 threads            %8.0f ms  DuckDB / figures_of_csv = %.2fx (aim: 2x "
+            "or more); DuckDB / candor report = %.2fx\n",
+            duck.ms_2_threads, duck.ms_2_threads / figures, duck.ms_2_threads / report);
+    }
     std::filesystem::remove_all(dir);
     benchmark::Shutdown();
 }

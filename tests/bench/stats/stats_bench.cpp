@@ -14,6 +14,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "../common/duckdb_peer.hpp"
 #include "../common/generated_cards.hpp"
 
 #include "candor/stats/drivers.hpp"
@@ -61,12 +62,25 @@ struct data {
         write("nps", n.values);
         write("csat", c.values);
         write("ces", e.values);
+        write_csv(site_col.codes, n.values, c.values, e.values);
         f.add("site", std::move(site_col));
         f.add("nps", std::move(n));
         f.add("csat", std::move(c));
         f.add("ces", std::move(e));
         site = *f.get<category_column>("site");
         scales = {*f.get<scale_column>("nps"), *f.get<scale_column>("csat"), *f.get<scale_column>("ces")};
+    }
+    // The same columns as CSV for DuckDB (empty: skipped), loaded by it before it is timed.
+    void write_csv(auto const& site, auto const&... scales) {
+        std::ofstream out(dir / "cards.csv", std::ios::binary);
+        out << "site,nps,csat,ces\n";
+        std::string line;
+        for (Eigen::Index i = 0; i < site.size(); ++i) {
+            line = std::to_string(site[i]);
+            ((line += ',', line += scales[i] == missing_scale ? "" : std::to_string(scales[i])), ...);
+            line += '\n';
+            out << line;
+        }
     }
     template <class A>
     void write(char const* name, A const& a) {
@@ -86,9 +100,9 @@ struct site_figures {
     std::vector<mean_figure> ces;
 };
 
-site_figures by_site(data const& d) {
+site_figures by_site(data const& d, unsigned threads = 2) {
     auto g = group_by(*d.site);
-    auto h = histograms_by(g, d.scales).value();
+    auto h = histograms_by(g, d.scales, {}, threads).value();
     site_figures out;
     for (int s = 0; s < sites; ++s) {
         out.nps.push_back(nps(h[0][static_cast<std::size_t>(s)]));
@@ -100,7 +114,7 @@ site_figures by_site(data const& d) {
 
 void BM_candor_by_site(benchmark::State& state) {
     auto& d = shared();
-    for (auto _ : state) benchmark::DoNotOptimize(by_site(d));
+    for (auto _ : state) benchmark::DoNotOptimize(by_site(d, static_cast<unsigned>(state.range(0))));
     state.counters["bytes_per_card"] = static_cast<double>(d.f.memory_bytes()) / cards;
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * cards * 7));
 }
@@ -232,7 +246,7 @@ void BM_key_drivers(benchmark::State& state) {
     }
 }
 
-BENCHMARK(BM_candor_by_site)->Unit(benchmark::kMillisecond)->Repetitions(9)->ReportAggregatesOnly(true);
+BENCHMARK(BM_candor_by_site)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Repetitions(9)->ReportAggregatesOnly(true);
 BENCHMARK(BM_floor_sum)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Repetitions(9)->ReportAggregatesOnly(true);
 BENCHMARK(BM_pandas_groupby)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond)->Repetitions(3)->ReportAggregatesOnly(true);
 BENCHMARK(BM_sqlite_group_by)->Iterations(1)->Unit(benchmark::kMillisecond)->Repetitions(3)->ReportAggregatesOnly(true);
@@ -260,15 +274,26 @@ int main(int argc, char** argv) {
             if (name.rfind(prefix, 0) == 0) return ms;
         return 0.0;
     };
-    double engine = get("BM_candor_by_site"), floor1 = get("BM_floor_sum/1"), floor2 = get("BM_floor_sum/2");
+    double engine = get("BM_candor_by_site/2"), engine1 = get("BM_candor_by_site/1"), floor1 = get("BM_floor_sum/1"), floor2 = get("BM_floor_sum/2");
     double pandas = get("BM_pandas_groupby"), sqlite = get("BM_sqlite_group_by");
     std::printf("\nmedians, NPS+CSAT+CES by site over %zu cards, %d sites:\n", cards, sites);
-    std::printf("  candor::stats         %10.2f ms  (%.1f bytes per card)\n", engine,
+    std::printf("  candor::stats, 2 threads %7.2f ms  (%.1f bytes per card)\n", engine,
                 static_cast<double>(shared().f.memory_bytes()) / cards);
-    std::printf("  floor, sum 1 thread   %10.2f ms  engine / floor = %.2fx\n", floor1, engine / floor1);
-    std::printf("  floor, sum 2 threads  %10.2f ms  engine / floor = %.2fx\n", floor2, engine / floor2);
+    std::printf("  candor::stats, 1 thread  %7.2f ms\n", engine1);
+    std::printf("  floor, sum 1 thread   %10.2f ms  1-thread engine / floor = %.2fx\n", floor1, engine1 / floor1);
+    std::printf("  floor, sum 2 threads  %10.2f ms  2-thread engine / floor = %.2fx (aim: 2x or less)\n", floor2,
+                engine / floor2);
     if (pandas > 0) std::printf("  pandas groupby        %10.2f ms  %.0fx slower than candor\n", pandas, pandas / engine);
     if (sqlite > 0) std::printf("  SQLite GROUP BY       %10.2f ms  %.0fx slower than candor\n", sqlite, sqlite / engine);
+    auto duck = candor::bench::run_duckdb("stats", shared().dir / "cards.csv", CANDOR_DUCKDB_PEER, CANDOR_DUCKDB_WORK);
+    if (!duck.skipped.empty()) {
+        std::printf("  DuckDB GROUP BY       skipped: %s\n", duck.skipped.c_str());
+    } else {
+        std::printf("  DuckDB, 1 thread      %10.2f ms  %.1fx slower than candor (aim: 20x or more)\n", duck.ms_1_thread,
+                    duck.ms_1_thread / engine);
+        std::printf("  DuckDB, 2 threads     %10.2f ms  %.1fx slower than candor\n", duck.ms_2_threads,
+                    duck.ms_2_threads / engine);
+    }
     std::printf("  key drivers 1M x 20   %10.2f ms\n", get("BM_key_drivers"));
     if (!pandas_check.empty()) {
         auto f = by_site(shared());
@@ -276,5 +301,6 @@ int main(int argc, char** argv) {
                     f.csat[0].share, f.ces[0].mean);
         std::printf("site 0, pandas: %s", pandas_check.c_str());
     }
+    if (!duck.check.empty()) std::printf("site 0, DuckDB: %s", duck.check.c_str());
     benchmark::Shutdown();
 }

@@ -95,11 +95,12 @@ CANDOR_INLINE void histogram::merge(histogram const& o) {
 }
 
 // The counting pass of histograms_by, on one column and no groups.
-CANDOR_INLINE result<histogram> histogram_of(scale_column const& c, weights const& wt) {
+CANDOR_INLINE result<histogram> histogram_of(scale_column const& c, weights const& wt,
+                                             unsigned threads) {
     return histogram_of(
         scale_span<std::int8_t>{
             std::span(c.values.data(), static_cast<std::size_t>(c.values.size())), c.lo, c.hi},
-        std::span<double const>(wt.data(), static_cast<std::size_t>(wt.size())));
+        std::span<double const>(wt.data(), static_cast<std::size_t>(wt.size())), threads);
 }
 
 CANDOR_INLINE result<moments> moments_of(number_column const& c, weights const& wt) {

@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <span>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -17,19 +20,26 @@
 
 namespace candor::stats::detail {
 
-// Runs fn(begin, end, part) over `parts` slices of [0, rows) on as many threads.
+// Runs fn(begin, end, part) over `parts` slices of [0, rows), on as many threads; the
+// slices a thread could not be started for run on this one.
 template <class Fn>
 void in_parallel(std::size_t rows, std::size_t parts, Fn fn) {
     std::vector<std::thread> threads;
-    for (std::size_t p = 1; p < parts; ++p)
-        threads.emplace_back(fn, rows * p / parts, rows * (p + 1) / parts, p);
+    std::size_t p = 1;
+    try {
+        for (; p < parts; ++p)
+            threads.emplace_back(fn, rows * p / parts, rows * (p + 1) / parts, p);
+    } catch (std::system_error const&) {
+    }
     fn(std::size_t{0}, rows / parts, std::size_t{0});
+    for (; p < parts; ++p) fn(rows * p / parts, rows * (p + 1) / parts, p);
     for (auto& t : threads) t.join();
 }
 
-inline std::size_t parts_for(std::size_t rows) {
-    std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    return std::clamp<std::size_t>(rows >> 20, 1, cores);  // threads pay off from ~1M rows
+// The threads for `rows` rows: at most `threads` (0 counts as 1), each with
+// min_rows_per_thread rows or more.
+inline std::size_t threads_for(std::size_t rows, unsigned threads) {
+    return std::clamp<std::size_t>(rows / min_rows_per_thread, 1, std::max(1u, threads));
 }
 
 // Where each byte of a scale lands in a group's row of counters (all columns' slots side
@@ -99,6 +109,11 @@ struct counted {
     std::size_t missing;
 };
 
+// A group's row of counters: every column's slots side by side.
+inline std::size_t row_of(std::span<layout const> layouts) {
+    return layouts.empty() ? 0 : layouts.back().offset + layouts.back().stride;
+}
+
 // The hot loop, one per code type, answer type and number of columns (unrolled for the
 // usual few: NPS, CSAT, CES in one pass). Every bound by value: a store to a counter must
 // not make the compiler reload them.
@@ -162,12 +177,16 @@ result<std::vector<layout>> layouts_for(std::span<std::pair<std::int8_t, std::in
 result<histogram_table> histograms_of(std::span<tally const> parts, std::span<layout const> layouts,
                                       std::size_t groups, bool weighted);
 
-// Each span holds columns of one element type, counted in a pass of its own.
+// Each span holds columns of one element type, counted in a pass of its own. Counts are
+// integers: one tally per thread, merged in any order. Weighted sums are not associative:
+// they are added up per block of weighted_block_rows rows and the blocks folded in row
+// order, so that any number of threads gives the same bits (one tally).
 template <class C, class... V>
 std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t groups,
                              std::vector<layout> const& layouts, std::span<double const> wt,
-                             std::span<scale_span<V> const>... columns) {
-    std::size_t const row = layouts.empty() ? 0 : layouts.back().offset + layouts.back().stride;
+                             unsigned threads, std::span<scale_span<V> const>... columns) {
+    std::size_t const row = row_of(layouts);
+    std::size_t const size = groups * row;
     // fn(columns as counted<V> from row `at`), once per element type.
     auto each_type = [&](std::size_t at, auto fn) {
         std::size_t first = 0;
@@ -187,43 +206,86 @@ std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t group
         else
             return codes + at;
     };
-    std::size_t const parts = parts_for(rows);
-    std::vector<tally> out(parts);
-    in_parallel(rows, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
-        auto& t = out[part];
-        t.n.assign(groups * row, 0);
-        if (wt.empty()) {
-            // 32-bit counters, so that the tables of 1000s of groups stay in L2 and a card
-            // touches one or two cache lines; flushed to 64 bits before they could overflow.
-            std::vector<std::uint32_t> small(groups * row, 0);
+    // Every table is allocated here, before any thread starts: a worker allocates nothing.
+    if (wt.empty()) {
+        std::size_t const parts = threads_for(rows, threads);
+        std::vector<tally> out(parts);
+        // 32-bit counters, so that the tables of 1000s of groups stay in L2 and a card
+        // touches one or two cache lines; flushed to 64 bits before they could overflow.
+        std::vector<std::vector<std::uint32_t>> small(parts);
+        for (std::size_t p = 0; p < parts; ++p) {
+            out[p].n.assign(size, 0);
+            small[p].assign(size, 0);
+        }
+        in_parallel(rows, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
+            auto& t = out[part];
+            auto& counts = small[part];
             constexpr std::size_t flush_every = std::size_t{1} << 31;
             for (std::size_t from = begin; from < end; from += flush_every) {
                 std::size_t n = std::min(end - from, flush_every);
                 each_type(from, [&](auto cols) {
-                    t.bad_code += count_rows(codes_at(from), groups, cols, row, n, small.data());
+                    t.bad_code += count_rows(codes_at(from), groups, cols, row, n, counts.data());
                 });
-                for (std::size_t s = 0; s < small.size(); ++s) {
-                    t.n[s] += small[s];
-                    small[s] = 0;
-                }
-            }
-            return;
-        }
-        t.w.assign(groups * row, 0.0);
-        t.w2.assign(groups * row, 0.0);
-        each_type(begin, [&](auto cols) {
-            for (std::size_t i = 0; i < end - begin; ++i) {
-                auto g = group_of(codes_at(begin), i, groups, t.bad_code);
-                if (g == groups) continue;
-                double x = wt[begin + i];
-                for (auto const& c : cols) {
-                    auto s = g * row + slot_of(c.slot, c.missing, c.values[i]);
-                    ++t.n[s];
-                    t.w[s] += x;
-                    t.w2[s] += x * x;
+                for (std::size_t s = 0; s < size; ++s) {
+                    t.n[s] += counts[s];
+                    counts[s] = 0;
                 }
             }
         });
+        return out;
+    }
+    std::size_t const blocks = (rows + weighted_block_rows - 1) / weighted_block_rows;
+    std::size_t const workers =
+        std::min(threads_for(rows, threads), std::max<std::size_t>(blocks, 1));
+    std::vector<tally> out(1), local(workers);
+    // Zeroes in place, with no allocation once sized.
+    auto zeroed = [size](tally& t) {
+        t.n.assign(size, 0);
+        t.w.assign(size, 0.0);
+        t.w2.assign(size, 0.0);
+    };
+    zeroed(out[0]);
+    for (auto& t : local) zeroed(t);
+    std::mutex m;
+    std::condition_variable turn;
+    std::size_t folded = 0, next = 0;  // both under m
+    in_parallel(workers, workers, [&](std::size_t, std::size_t, std::size_t part) {
+        auto& t = local[part];
+        for (;;) {
+            std::size_t b;
+            {
+                std::lock_guard lock(m);
+                b = next++;
+            }
+            if (b >= blocks) return;
+            std::size_t const begin = b * weighted_block_rows,
+                              end = std::min(rows, begin + weighted_block_rows);
+            zeroed(t);
+            each_type(begin, [&](auto cols) {
+                for (std::size_t i = 0; i < end - begin; ++i) {
+                    auto g = group_of(codes_at(begin), i, groups, t.bad_code);
+                    if (g == groups) continue;
+                    double x = wt[begin + i];
+                    for (auto const& c : cols) {
+                        auto s = g * row + slot_of(c.slot, c.missing, c.values[i]);
+                        ++t.n[s];
+                        t.w[s] += x;
+                        t.w2[s] += x * x;
+                    }
+                }
+            });
+            std::unique_lock lock(m);
+            turn.wait(lock, [&] { return folded == b; });
+            auto& all = out[0];
+            for (std::size_t s = 0; s < size; ++s) {
+                all.n[s] += t.n[s];
+                all.w[s] += t.w[s];
+                all.w2[s] += t.w2[s];
+            }
+            all.bad_code += std::exchange(t.bad_code, 0);
+            ++folded;
+            turn.notify_all();
+        }
     });
     return out;
 }
@@ -231,7 +293,7 @@ std::vector<tally> count_all(C const* codes, std::size_t rows, std::size_t group
 // histograms_by of `code_rows` codes (C = void: none, every row in group 0).
 template <class C, class... V>
 result<histogram_table> histograms_by(C const* codes, std::size_t code_rows, std::size_t groups,
-                                      std::span<double const> weights,
+                                      std::span<double const> weights, unsigned threads,
                                       std::span<scale_span<V> const>... columns) {
     static_assert(std::is_void_v<C> || (std::is_integral_v<C> && std::is_signed_v<C>),
                   "group codes are signed integers (negative: in no group)");
@@ -254,7 +316,7 @@ result<histogram_table> histograms_by(C const* codes, std::size_t code_rows, std
         return fail("length-mismatch", "weights and columns differ in length");
     auto layouts = layouts_for(ends);
     if (!layouts) return unexpected(std::move(layouts.error()));
-    auto parts = count_all<C, V...>(codes, rows, groups, *layouts, weights, columns...);
+    auto parts = count_all<C, V...>(codes, rows, groups, *layouts, weights, threads, columns...);
     return histograms_of(parts, *layouts, groups, !weights.empty());
 }
 
@@ -265,20 +327,31 @@ namespace candor::stats {
 template <class C, class V>
 result<histogram_table> histograms_by(std::span<C const> codes, std::size_t groups,
                                       std::span<scale_span<V> const> columns,
-                                      std::span<double const> weights) {
-    return detail::histograms_by<C, V>(codes.data(), codes.size(), groups, weights, columns);
+                                      std::span<double const> weights, unsigned threads) {
+    return detail::histograms_by<C, V>(codes.data(), codes.size(), groups, weights, threads,
+                                       columns);
 }
 
 template <class C, class... V>
 result<histogram_table> histograms_by(std::span<C const> codes, std::size_t groups,
                                       std::span<double const> weights,
                                       std::span<scale_span<V> const>... columns) {
-    return detail::histograms_by<C, V...>(codes.data(), codes.size(), groups, weights, columns...);
+    return detail::histograms_by<C, V...>(codes.data(), codes.size(), groups, weights,
+                                          std::thread::hardware_concurrency(), columns...);
+}
+
+template <class C, class... V>
+result<histogram_table> histograms_by(std::span<C const> codes, std::size_t groups,
+                                      std::span<double const> weights, unsigned threads,
+                                      std::span<scale_span<V> const>... columns) {
+    return detail::histograms_by<C, V...>(codes.data(), codes.size(), groups, weights, threads,
+                                          columns...);
 }
 
 template <class V>
-result<histogram> histogram_of(scale_span<V> const& column, std::span<double const> weights) {
-    auto h = detail::histograms_by<void, V>(nullptr, 0, 1, weights, std::span(&column, 1));
+result<histogram> histogram_of(scale_span<V> const& column, std::span<double const> weights,
+                               unsigned threads) {
+    auto h = detail::histograms_by<void, V>(nullptr, 0, 1, weights, threads, std::span(&column, 1));
     if (!h) return unexpected(std::move(h.error()));
     return std::move((*h)[0][0]);
 }

@@ -114,7 +114,7 @@ CANDOR_INLINE result<std::vector<layout>> layouts_for(
 CANDOR_INLINE result<histogram_table> histograms_of(std::span<tally const> parts,
                                                     std::span<layout const> layouts,
                                                     std::size_t groups, bool weighted) {
-    std::size_t const row = layouts.empty() ? 0 : layouts.back().offset + layouts.back().stride;
+    std::size_t const row = row_of(layouts);
     for (auto const& t : parts)
         if (t.bad_code != 0)
             return fail("bad-group", "a group code is not below the number of groups (" +
@@ -147,14 +147,15 @@ CANDOR_INLINE result<histogram_table> histograms_of(std::span<tally const> parts
 
 CANDOR_INLINE result<histogram_table> histograms_by(grouping const& g,
                                                     std::span<scale_column const* const> columns,
-                                                    weights const& wt) {
+                                                    weights const& wt, unsigned threads) {
     std::vector<scale_span<std::int8_t>> spans;
     for (auto const* c : columns)
         spans.push_back({std::span<std::int8_t const>(c->values.data(),
                                                       static_cast<std::size_t>(c->values.size())),
                          c->lo, c->hi});
     return histograms_by(g.codes, g.labels.size(), std::span<scale_span<std::int8_t> const>(spans),
-                         std::span<double const>(wt.data(), static_cast<std::size_t>(wt.size())));
+                         std::span<double const>(wt.data(), static_cast<std::size_t>(wt.size())),
+                         threads);
 }
 
 CANDOR_INLINE result<std::vector<moments>> moments_by(grouping const& g, number_column const& c,
