@@ -8,6 +8,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "candor/detail/utf8.hpp"
 #include "candor/time.hpp"
 #include "util/json_text.hpp"
 
@@ -77,7 +78,7 @@ bool skip_string(std::string_view s, std::size_t& i, fault& f) {
             i += 6;
             continue;
         }
-        std::size_t const n = util::utf8_length(s, i);
+        std::size_t const n = c < 0x80 ? 1 : candor::detail::utf8_sequence(s, i);
         if (n == 0) return f.at = i, false;
         i += n;
     }
@@ -238,8 +239,6 @@ thread_parser& this_thread_parser() {
     return p;
 }
 
-// Keeps the order and the last-given-wins of a JSON object read into a std::map (what the
-// reader did before simdjson): key order, a repeated key replaces, null removes.
 // Key order, inline: keys are short, and most differ in their first byte.
 bool key_less(std::string_view a, std::string_view b) noexcept {
     std::size_t const n = std::min(a.size(), b.size());
@@ -249,6 +248,8 @@ bool key_less(std::string_view a, std::string_view b) noexcept {
     return a.size() < b.size();
 }
 
+// Keeps the order and the last-given-wins of a JSON object read into a std::map (what the
+// reader did before simdjson): key order, a repeated key replaces, null removes.
 template <class Value, class... Args>
 void put(std::vector<std::pair<std::string, Value>>& to, std::string_view key, Args&&... args) {
     auto place = [&](auto at) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "candor/detail/utf8.hpp"
 #include "candor/error.hpp"
 
 namespace candor::util {
@@ -42,25 +43,6 @@ inline std::size_t too_deep_at(std::string_view text, std::size_t max_depth) noe
     return std::string_view::npos;
 }
 
-// The length of the UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no surrogates,
-// nothing past U+10FFFF), or 0 when there is none.
-inline std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
-    auto const b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    unsigned char const c = b(0);
-    std::size_t const n = c < 0x80                 ? 1
-                          : c >= 0xC2 && c <= 0xDF ? 2
-                          : c >= 0xE0 && c <= 0xEF ? 3
-                          : c >= 0xF0 && c <= 0xF4 ? 4
-                                                   : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((b(k) & 0xC0) != 0x80) return 0;
-    if ((c == 0xE0 && b(1) < 0xA0) || (c == 0xED && b(1) > 0x9F) || (c == 0xF0 && b(1) < 0x90) ||
-        (c == 0xF4 && b(1) > 0x8F))
-        return 0;
-    return n;
-}
-
 // At most `max` bytes of `s` for a message: UTF-8 text as it is, any other byte as \xNN.
 inline std::string printable(std::string_view s, std::size_t max = 40) {
     static constexpr char hex[] = "0123456789abcdef";
@@ -68,7 +50,9 @@ inline std::string printable(std::string_view s, std::size_t max = 40) {
     std::size_t const n = s.size() < max ? s.size() : max;
     for (std::size_t i = 0; i < n;) {
         auto const c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c >= 0x20 && c < 0x7F ? 1 : c >= 0x80 ? utf8_length(s, i) : 0;
+        std::size_t len = c >= 0x20 && c < 0x7F ? 1
+                          : c >= 0x80           ? candor::detail::utf8_sequence(s, i)
+                                                : 0;
         if (len == 0) {
             out += "\\x";
             out += hex[c >> 4];
