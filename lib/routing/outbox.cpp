@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <exception>
 #include <map>
+#include <mutex>
 #include <random>
 #include <span>
 #include <thread>
@@ -258,31 +260,45 @@ send_report outbox::send_due(sinks const& to, timestamp now) {
                 part.push_back(std::move(digest_parts[k - due.size()]));
             }
         outcome.assign(part.size(), result<void>{});  // each one a sink's is set below
-        auto const send = [&](std::size_t i) {
-            if (sink* s = to.for_channel(part[i].d.channel)) outcome[i] = s->send(part[i].d);
-        };
+        std::vector<sink*> sink_of(part.size());
         std::vector<std::size_t> alone;
-        std::map<sink*, std::vector<std::size_t>> together;
+        struct shared_work {
+            std::vector<std::size_t> items;
+            std::atomic<std::size_t> next{0};
+        };
+        std::map<sink*, shared_work> together;
         for (std::size_t i = 0; i < part.size(); ++i) {
-            sink* s = to.for_channel(part[i].d.channel);
-            (s && s->parallel() > 1 ? together[s] : alone).push_back(i);
+            sink* s = sink_of[i] = to.for_channel(part[i].d.channel);
+            if (s) (s->parallel() > 1 ? together[s].items : alone).push_back(i);
         }
-        std::vector<std::jthread> threads;
-        for (auto const& [s, items] : together) {
-            auto next = std::make_shared<std::atomic<std::size_t>>(0);
-            for (std::size_t t = 0; t < std::min(s->parallel(), items.size()); ++t)
-                threads.emplace_back([&items, next, &send] {
-                    for (std::size_t k; (k = (*next)++) < items.size();) send(items[k]);
-                });
-        }
-        for (auto i : alone) send(i);
-        threads.clear();  // joined
+        // What a sink throws (a broken invariant) leaves send_due as it did on one thread.
+        std::mutex thrown_mutex;
+        std::exception_ptr thrown;
+        auto const send = [&](std::size_t i) {
+            try {
+                outcome[i] = sink_of[i]->send(part[i].d);
+            } catch (...) {
+                std::lock_guard lock(thrown_mutex);
+                if (!thrown) thrown = std::current_exception();
+            }
+        };
+        {
+            std::vector<std::jthread> threads;
+            for (auto& [s, work] : together)
+                for (std::size_t t = 0; t < std::min(s->parallel(), work.items.size()); ++t)
+                    threads.emplace_back([&work, &send] {
+                        for (std::size_t k; (k = work.next++) < work.items.size();)
+                            send(work.items[k]);
+                    });
+            for (auto i : alone) send(i);
+        }  // joined
+        if (thrown) std::rethrow_exception(thrown);
 
         std::vector<json> outcomes;
         json sent_keys = json::array();
         for (std::size_t i = 0; i < part.size(); ++i) {
             auto const& [d, keys, attempts] = part[i];
-            sink* s = to.for_channel(d.channel);
+            sink* s = sink_of[i];
             if (!s) {
                 report.waiting += keys.size();
                 continue;
