@@ -202,12 +202,13 @@ result<std::vector<stamped>> journal::submit(std::span<card const> cards) {
         out.push_back({seq, seal::receipt_code(prev), format_head(*head)});
     }
     if (!head) return out;
+    p_->mark.check();
     if (auto written = p_->writer.try_append(frames); !written)
         return unexpected(std::move(written.error()));
     // The cards are in the journal now: a failed mark must not let their numbers be reused.
     p_->last_seq = seq;
     p_->last_hash = prev;
-    p_->mark.write(*head);
+    p_->mark.post(*head);
     return out;
 }
 

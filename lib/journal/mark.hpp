@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -23,6 +24,7 @@ struct mark_state {
 mark_state read_mark(std::filesystem::path const& dir);
 
 // Writes the mark. I/O failures throw std::system_error.
+// Thread safety: one thread writes; the writer's own thread only syncs.
 class mark_writer {
   public:
     // Creates DIR/head holding `h`, whole or not at all.
@@ -33,19 +35,27 @@ class mark_writer {
     mark_writer& operator=(mark_writer&& o) noexcept;
     mark_writer(mark_writer const&) = delete;
     mark_writer& operator=(mark_writer const&) = delete;
+    // Waits for the last post() to be durable.
     ~mark_writer();
 
     // One pwrite into the older slot and, with sync, one fdatasync: when this returns, `h`
     // is the mark.
     void write(signed_head const& h);
 
+    // One pwrite into the older slot; the fdatasync follows on the writer's own thread, so
+    // that a submit waits for one sync (its cards'), not two. A mark may so lag the cards
+    // acknowledged by one sync after a power cut: open() then raises it to the newest card
+    // (the cards are durable before their mark is written). Throws when the write, or the
+    // sync of an earlier post, failed.
+    void post(signed_head const& h);
+    // Throws when the sync of an earlier post failed: checked before cards are written.
+    void check() const;
+
   private:
-    mark_writer(std::filesystem::path file, int fd, int next, bool sync)
-        : file_(std::move(file)), fd_(fd), next_(next), sync_(sync) {}
-    std::filesystem::path file_;
-    int fd_ = -1;
-    int next_ = 0;
-    bool sync_ = true;
+    struct state;
+    explicit mark_writer(std::unique_ptr<state> s);
+    void put(signed_head const& h);
+    std::unique_ptr<state> s_;
 };
 
 }  // namespace candor::journal::detail

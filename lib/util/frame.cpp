@@ -1,5 +1,6 @@
 #include "util/frame.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -69,6 +70,9 @@ frame_scan scan_frames(seal::byte_view data, std::uint64_t base) {
             at += n;
             continue;
         }
+        if (std::all_of(data.begin() + static_cast<std::ptrdiff_t>(at), data.end(),
+                        [](std::uint8_t b) { return b == 0; }))
+            break;
         std::size_t next = at + 1;
         while (next < data.size() && frame_at(data, next) == 0) ++next;
         if (next >= data.size()) {
@@ -78,6 +82,7 @@ frame_scan scan_frames(seal::byte_view data, std::uint64_t base) {
         scan.damaged.push_back({base + at, next - at});
         at = next;
     }
+    scan.end = scan.torn_at.value_or(base + at);
     return scan;
 }
 

@@ -46,10 +46,13 @@ struct frame_scan {
     // Set when the data ends in something that is no complete frame (a torn last write,
     // or a file cut short): the offset where the good part ends.
     std::optional<std::uint64_t> torn_at;
+    // Where the frames end, before the zeros of space preallocated for later frames.
+    std::uint64_t end = 0;
 };
 
 // Every frame of `data`, which starts at file offset `base`. After damage, scanning
-// resumes at the next offset where a whole frame with a good CRC starts.
+// resumes at the next offset where a whole frame with a good CRC starts. Zeros after the
+// last frame are space a writer preallocated (no frame has length 0), not damage.
 frame_scan scan_frames(seal::byte_view data, std::uint64_t base = 0);
 
 }  // namespace candor::util

@@ -56,6 +56,7 @@ segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
         auto const& file = out.files[i];
         bool last = i + 1 == out.files.size();
         auto data = read_file(file);
+        if (last) out.end = data.size();
         auto problem_at = [&](std::string code, std::string message, std::uint64_t offset) {
             out.found.push_back({severity::error,
                                  std::move(code),
@@ -87,10 +88,14 @@ segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
             problem_at("damaged-frame",
                        std::to_string(d.length) + " damaged bytes (bad length or CRC)", d.offset);
         for (auto const& f : scan.frames) visit(file, f.offset, f.payload);
+        if (last) out.end = scan.end;
         if (scan.torn_at) {
-            if (last)
-                out.torn = torn_tail{file, *scan.torn_at, data.size()};
-            else
+            if (last) {
+                // The torn bytes end where the preallocated zeros after them begin.
+                auto used = data.size();
+                while (used > *scan.torn_at && data[used - 1] == 0) --used;
+                out.torn = torn_tail{file, *scan.torn_at, used};
+            } else
                 problem_at("torn-frame", "segment ends in an unfinished frame", *scan.torn_at);
         }
     }
@@ -99,10 +104,11 @@ segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
 
 void cut_torn_tail(torn_tail const& t) {
     auto data = read_file(t.file);
-    if (t.offset < data.size()) {
+    if (t.offset < t.size && t.size <= data.size()) {
         auto kept = t.file;
         kept += ".torn-" + std::to_string(t.offset);
-        write_file_durably(kept, seal::byte_view(data).subspan(t.offset), {}, 0600);
+        write_file_durably(kept, seal::byte_view(data).subspan(t.offset, t.size - t.offset), {},
+                           0600);
     }
     int fd = ::open(t.file.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) throw_errno("open " + t.file.string());
@@ -163,11 +169,12 @@ segment_writer::segment_writer(fs::path dir, segments_scan const& scanned, segme
     if (fd_ < 0) throw_errno("open " + last.string());
     struct stat st {};
     if (::fstat(fd_, &st) != 0) throw_errno("stat " + last.string());
-    size_ = static_cast<std::uint64_t>(st.st_size);
-    if (size_ == 0) {  // created, then the crash came before its header was written
+    allocated_ = static_cast<std::uint64_t>(st.st_size);
+    size_ = std::min(allocated_, std::max<std::uint64_t>(scanned.end, file_header_size));
+    if (allocated_ == 0) {  // created, then the crash came before its header was written
         auto header = file_header(segment_magic);
         write_all(fd_, header, 0, last);
-        size_ = header.size();
+        size_ = allocated_ = header.size();
     }
 }
 
@@ -177,23 +184,34 @@ segment_writer::segment_writer(segment_writer&& o) noexcept
       fd_(std::exchange(o.fd_, -1)),
       index_(o.index_),
       size_(o.size_),
+      allocated_(o.allocated_),
       cut_pending_(o.cut_pending_) {}
 
 segment_writer& segment_writer::operator=(segment_writer&& o) noexcept {
     if (this != &o) {
+        trim();
         if (fd_ >= 0) ::close(fd_);
         dir_ = std::move(o.dir_);
         options_ = o.options_;
         fd_ = std::exchange(o.fd_, -1);
         index_ = o.index_;
         size_ = o.size_;
+        allocated_ = o.allocated_;
         cut_pending_ = o.cut_pending_;
     }
     return *this;
 }
 
 segment_writer::~segment_writer() {
+    trim();
     if (fd_ >= 0) ::close(fd_);
+}
+
+// Not synced: zeros that come back after a crash are read as no frames.
+// Whatever allocated_ says: a fallocate that failed may have kept part of its space.
+void segment_writer::trim() noexcept {
+    if (fd_ >= 0 && options_.sync && ::ftruncate(fd_, static_cast<off_t>(size_)) == 0)
+        allocated_ = size_;
 }
 
 void segment_writer::start_segment(std::uint32_t index) {
@@ -218,15 +236,17 @@ void segment_writer::start_segment(std::uint32_t index) {
         ::unlink(path.c_str());
         throw;
     }
+    trim();
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
     index_ = index;
-    size_ = header.size();
+    size_ = allocated_ = header.size();
 }
 
 bool segment_writer::cut_back() noexcept {
     cut_pending_ = ::ftruncate(fd_, static_cast<off_t>(size_)) != 0 ||
                    (options_.sync && ::fdatasync(fd_) != 0);
+    if (!cut_pending_) allocated_ = size_;
     return !cut_pending_;
 }
 
@@ -237,6 +257,16 @@ void segment_writer::append(seal::byte_view frames) {
     if (size_ > file_header_size && size_ + frames.size() > options_.max_bytes) {
         start_segment(index_ + 1);
         path = segment_path(dir_, index_);
+    }
+    if (options_.sync && size_ + frames.size() > allocated_) {
+        // Whole steps past the frames, within the segment's size; without room or support
+        // for it the file just grows with each write.
+        auto const want =
+            (size_ + frames.size() + preallocate_bytes - 1) / preallocate_bytes * preallocate_bytes;
+        auto const to = std::max(std::min(want, options_.max_bytes), size_ + frames.size());
+        if (::fallocate(fd_, 0, static_cast<off_t>(allocated_),
+                        static_cast<off_t>(to - allocated_)) == 0)
+            allocated_ = to;
     }
     try {
         write_all(fd_, frames, size_, path);

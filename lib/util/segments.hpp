@@ -18,18 +18,20 @@ namespace candor::util {
 
 using journal::segment_options;
 
+inline constexpr std::uint64_t preallocate_bytes = 1u << 20;
 
 // An unfinished frame at the end of the last segment: a write the crash interrupted.
 struct torn_tail {
     std::filesystem::path file;
     std::uint64_t offset = 0;  // where the good part ends
-    std::uint64_t size = 0;    // of the file
+    std::uint64_t size = 0;  // where the torn bytes end: the file's size, less any zeros after them
 };
 
 struct segments_scan {
     errors found;  // damaged frames, bad headers, unfinished frames before the last segment
     std::optional<torn_tail> torn;
     std::vector<std::filesystem::path> files;
+    std::uint64_t end = 0;  // where the last segment's frames end (zeros may follow)
 };
 
 using frame_visitor = std::function<void(std::filesystem::path const& file, std::uint64_t offset,
@@ -45,6 +47,9 @@ void cut_torn_tail(torn_tail const& t);
 // A write that fails leaves the segments as they were: what it half wrote is cut off again
 // (and, if even that fails, before the next write), so the writer goes on once the disk
 // has room again and no frame stays that its caller was told failed.
+// With sync on, a segment grows by `preallocate_bytes` at a time (fallocate): a frame then
+// lands in space the file already has, and its fdatasync need not also commit a new size.
+// The zeros beyond the frames are cut off when the writer closes or moves to a new segment.
 class segment_writer {
   public:
     segment_writer(std::filesystem::path dir, segments_scan const& scanned,
@@ -69,8 +74,10 @@ class segment_writer {
     segment_options options_;
     int fd_ = -1;
     std::uint32_t index_ = 0;
-    std::uint64_t size_ = 0;    // of the segment's good part
-    bool cut_pending_ = false;  // a failed write's bytes could not be cut off yet
+    void trim() noexcept;
+    std::uint64_t size_ = 0;       // of the segment's good part
+    std::uint64_t allocated_ = 0;  // of the file: size_ and the zeros preallocated after it
+    bool cut_pending_ = false;     // a failed write's bytes could not be cut off yet
 };
 
 // An exclusive lock (flock) on a directory of segments, taken before it is scanned and held

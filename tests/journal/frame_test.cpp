@@ -7,7 +7,6 @@
 
 using namespace candor;
 
-
 TEST_CASE("crc32c matches the standard check value") {
     CHECK(util::crc32c(seal::as_bytes("123456789")) == 0xE3069283u);
     CHECK(util::crc32c(seal::as_bytes("")) == 0u);
@@ -59,11 +58,34 @@ TEST_CASE("a frame cut anywhere is a torn tail, the frames before it intact") {
         CHECK(scan.torn_at == third);
         CHECK(scan.damaged.empty());
     }
-    // A file extended with zeros but never written is torn too.
-    data.resize(data.size() + 4096, 0);
-    auto scan = util::scan_frames(data);
+    // A frame torn in space preallocated after it: torn where it starts, zeros or not.
+    auto torn = seal::bytes(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(third + 5));
+    torn.resize(torn.size() + 4096, 0);
+    auto scan = util::scan_frames(torn);
+    CHECK(scan.frames.size() == 2);
+    CHECK(scan.torn_at == third);
+    CHECK(scan.end == third);
+}
+
+TEST_CASE("zeros after the last frame are preallocated space, not damage") {
+    auto data = three_frames();
+    auto const used = data.size();
+    for (std::size_t zeros : {1u, 7u, 8u, 4096u}) {
+        auto padded = data;
+        padded.resize(used + zeros, 0);
+        auto scan = util::scan_frames(padded, 16);
+        CHECK(scan.frames.size() == 3);
+        CHECK_FALSE(scan.torn_at);
+        CHECK(scan.damaged.empty());
+        CHECK(scan.end == 16 + used);
+    }
+    // Zeros with frames after them are damage still: a hole in the middle is never skipped.
+    auto holed = seal::bytes(64, 0);
+    holed.insert(holed.end(), data.begin(), data.end());
+    auto scan = util::scan_frames(holed);
     CHECK(scan.frames.size() == 3);
-    CHECK(scan.torn_at == third + 8 + 10);
+    REQUIRE(scan.damaged.size() == 1);
+    CHECK(scan.damaged[0].length == 64);
 }
 
 TEST_CASE("damage in the middle is reported with its offset and reading goes on") {

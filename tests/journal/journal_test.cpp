@@ -13,8 +13,10 @@ using namespace candor::journal::testing;
 TEST_CASE("records survive the archive and keep their signature") {
     auto dev = seal::make_device_keys("kiosk-3");
     auto hq = seal::make_hq_keys();
-    record r{"kiosk-3", 7, "hotel-stay", 3, "paris-01", 1793607372, {},
-             seal::seal_to(hq.public_part(), seal::as_bytes("{}")), {}};
+    record r{
+        "kiosk-3",  7,          "hotel-stay", 3,
+        "paris-01", 1793607372, {},           seal::seal_to(hq.public_part(), seal::as_bytes("{}")),
+        {}};
     r.prev[0] = 42;
     sign_record(r, dev);
     auto back = from_payload(to_payload(r));
@@ -127,10 +129,101 @@ TEST_CASE("segments roll over and are read in order") {
     temp_dir dir;
     auto dev = seal::make_device_keys("kiosk-3");
     auto hq = seal::make_hq_keys();
-    for (int i = 0; i < 10; ++i) fill(dir.path(), dev, hq.public_part(), 3, 1 + 3 * i, {2000, false});
+    for (int i = 0; i < 10; ++i)
+        fill(dir.path(), dev, hq.public_part(), 3, 1 + 3 * i, {2000, false});
     CHECK(fs::exists(dir / "seg-000003.cnj"));
     auto contents = inspect_journal(dir.path());
     CHECK(contents.found.empty());
     REQUIRE(contents.records.size() == 30);
     CHECK(contents.records.back().seq == 30);
+}
+
+TEST_CASE("a synced journal preallocates its segment, and the zeros are never read as cards") {
+    temp_dir base;
+    auto dev = seal::make_device_keys("kiosk-3");
+    auto hq = seal::make_hq_keys();
+    auto const dir = base / "j";
+    auto const seg = dir / "seg-000001.cnj";
+    segment_options const synced{64u << 20, true};
+    std::uint64_t used = 0;
+    {
+        auto j = device_journal::open(dir, dev, hq.public_part(), synced);
+        REQUIRE(j);
+        for (int i = 1; i <= 3; ++i)
+            CHECK(j->submit(std::vector{make_card(i)}).value()[0].seq == std::uint64_t(i));
+        // Space for the next cards is in the file already, as zeros after the frames.
+        CHECK(fs::file_size(seg) == 1u << 20);
+        auto open_now = inspect_journal(dir);
+        CHECK(open_now.found.empty());
+        CHECK(open_now.records.size() == 3);
+        used = 16;
+        for (auto const& r : open_now.records) used += to_payload(r).size() + 8;
+    }
+    // Closing cuts the zeros off.
+    CHECK(fs::file_size(seg) == used);
+    // A crash leaves them: the next open reads no card in them, warns of nothing, and
+    // appends after the frames, not after the zeros.
+    auto crashed = slurp(seg);
+    crashed.resize(1u << 20, 0);
+    spit(seg, crashed);
+    {
+        auto j = device_journal::open(dir, dev, hq.public_part(), synced);
+        REQUIRE(j);
+        CHECK(j->recovery().empty());
+        CHECK(j->last_seq() == 3);
+        CHECK(j->submit(std::vector{make_card(4)}).value()[0].seq == 4);
+    }
+    auto after = inspect_journal(dir);
+    CHECK(after.found.empty());
+    REQUIRE(after.records.size() == 4);
+    CHECK(after.records[3].prev == record_hash(after.records[2]));
+    CHECK(fs::file_size(seg) == used + to_payload(after.records[3]).size() + 8);
+}
+
+TEST_CASE("a frame torn in preallocated space is cut, and only its own bytes kept aside") {
+    temp_dir base;
+    auto dev = seal::make_device_keys("kiosk-3");
+    auto hq = seal::make_hq_keys();
+    auto const dir = base / "j";
+    auto const seg = dir / "seg-000001.cnj";
+    fill(dir, dev, hq.public_part(), 2);
+    auto const mark_at_2 = slurp(dir / "head");  // card 3 is never acknowledged
+    fill(dir, dev, hq.public_part(), 1, 3);
+    auto whole = slurp(seg);
+    auto const third = whole.size() - to_payload(inspect_journal(dir).records[2]).size() - 8;
+    // Card 3's frame half written (up to a byte that is not zero), the rest of the
+    // preallocated megabyte still zeros.
+    auto cut = third + 20;
+    while (whole[cut - 1] == 0) ++cut;
+    auto torn = seal::bytes(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(cut));
+    torn.resize(1u << 20, 0);
+    spit(seg, torn);
+    spit(dir / "head", mark_at_2);
+    auto j = device_journal::open(dir, dev, hq.public_part(), segment_options{64u << 20, true});
+    REQUIRE(j);
+    CHECK(j->last_seq() == 2);
+    REQUIRE(has_code(j->recovery(), "torn-tail-cut"));
+    CHECK(fs::file_size(seg) == third);
+    auto kept = slurp(seg.string() + ".torn-" + std::to_string(third));
+    CHECK(kept == seal::bytes(whole.begin() + static_cast<std::ptrdiff_t>(third),
+                              whole.begin() + static_cast<std::ptrdiff_t>(cut)));
+}
+
+TEST_CASE("the mark follows each synced submit, and is the last card's once the journal closes") {
+    temp_dir base;
+    auto dev = seal::make_device_keys("kiosk-3");
+    auto hq = seal::make_hq_keys();
+    auto const dir = base / "j";
+    std::string last_receipt;
+    {
+        auto j = device_journal::open(dir, dev, hq.public_part(), segment_options{64u << 20, true});
+        REQUIRE(j);
+        for (int i = 1; i <= 40; ++i)
+            last_receipt = j->submit(std::vector{make_card(i)}).value()[0].signed_receipt;
+    }
+    auto contents = inspect_journal(dir);
+    CHECK(contents.found.empty());
+    REQUIRE(contents.acknowledged);
+    CHECK(contents.acknowledged->seq == 40);
+    CHECK(contents.acknowledged->hash == parse_head(last_receipt)->hash);
 }

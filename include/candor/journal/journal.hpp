@@ -56,8 +56,10 @@ class journal {
     ~journal();
 
     // Seals, signs and chains each card and writes them all with one fdatasync (group
-    // commit when there are several), then the mark with a second one: the receipts are
-    // returned only once both are durable. When the cards cannot be written ("disk-full" for
+    // commit when there are several): the receipts are returned once the cards are durable.
+    // The mark is written after them and synced by the journal's own thread meanwhile, so a
+    // power cut right after a receipt may leave it one sync behind; open() then raises it to
+    // the newest card. When the cards cannot be written ("disk-full" for
     // ENOSPC or EDQUOT, "io" otherwise) or a card is over the journal's limits ("too-large"),
     // none is: the journal stays as it was, and the next submit may succeed once the disk has
     // room again. A card for another site than the key's is a broken invariant (intake

@@ -1,5 +1,6 @@
 // What durability and sealing cost, beside their floors:
-//   per-card durable submit        vs  a bare write + fdatasync of the same size
+//   per-card durable submit        vs  a bare write + fdatasync of the same size, and the
+//                                      same into preallocated space (the cheapest append)
 //   bulk submit + import, grouped   vs  the crypto alone (seal + sign + verify + open)
 //   SQLite (WAL, synchronous=FULL)  storing the same sealed blobs, per card and in batches
 // Runs in the current directory (put it on the disk you care about). Medians of 5 runs.
@@ -68,6 +69,10 @@ std::size_t frame_size() {
 
 void floor_write_fdatasync(benchmark::State& state) {
     bench::floor_write_fdatasync(state, frame_size());
+}
+
+void floor_preallocated_fdatasync(benchmark::State& state) {
+    bench::floor_preallocated_fdatasync(state, frame_size());
 }
 
 // The floor of a submit that keeps a high-water mark: the append + fdatasync above, then an
@@ -184,6 +189,8 @@ void sqlite_blobs(benchmark::State& state) {
 
 int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("floor_write_fdatasync", floor_write_fdatasync)->MinTime(1);
+    benchmark::RegisterBenchmark("floor_preallocated_fdatasync", floor_preallocated_fdatasync)
+        ->MinTime(1);
     benchmark::RegisterBenchmark("floor_append_and_mark", floor_append_and_mark)->MinTime(1);
     benchmark::RegisterBenchmark("submit_durable", submit_durable)->MinTime(1);
     benchmark::RegisterBenchmark("crypto_floor", crypto_floor)->MinTime(1);
@@ -211,6 +218,9 @@ int main(int argc, char** argv) {
     std::printf("\nPer card, medians of 5 runs:\n");
     show("durable submit / bare write+fdatasync (aim <= 1.3)", "submit_durable",
          "floor_write_fdatasync");
+    show("durable submit / preallocated write+fdatasync (aim <= 1.2)", "submit_durable",
+         "floor_preallocated_fdatasync");
+    show("durable submit / SQLite txn per card (aim <= 1)", "submit_durable", "sqlite_blobs/0");
     show("durable submit / append+sync, mark overwrite+sync", "submit_durable",
          "floor_append_and_mark");
     show("append+sync, mark overwrite+sync / append+sync", "floor_append_and_mark",
