@@ -20,6 +20,7 @@ struct export_options {
     std::string format = "csv";
     std::string out;
     std::string language;
+    bool anonymize = false;
 };
 
 namespace {
@@ -60,7 +61,7 @@ int run_export(export_options const& opts) {
             return 2;
         }
         auto rows = accepted(*survey, in, opts.responses);
-        interop::dataset_options dataset{opts.language};
+        interop::dataset_options dataset{opts.language, opts.anonymize};
         auto written = opts.format == "spss"
                            ? interop::write_sav(opts.out, *survey, rows, dataset)
                            : interop::write_xlsx(opts.out, *survey, rows, dataset);
@@ -80,7 +81,7 @@ int run_export(export_options const& opts) {
         }
     }
     std::ostream& out = opts.out.empty() ? std::cout : file;
-    auto const counts = response::export_csv(in, opts.responses, *survey, out);
+    auto const counts = response::export_csv(in, opts.responses, *survey, out, opts.anonymize);
     report_skipped(opts.responses, counts.skipped);
     return out ? 0 : 2;
 }
@@ -98,6 +99,8 @@ void setup_export(CLI::App& app) {
     sub->add_option("-o,--out", opts->out, "Write here (spss and xlsx: required)");
     sub->add_option("--language", opts->language,
                     "spss, xlsx: the language of labels (default: the survey's)");
+    sub->add_flag("--anonymize", opts->anonymize,
+                  "No personal answers, contact details in comments removed, times to the day");
     sub->callback([opts] { exit_code() = run_export(*opts); });
 }
 

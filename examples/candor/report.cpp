@@ -22,6 +22,7 @@ struct report_options {
     std::string responses;      // or JSON lines
     std::string org;
     std::string reader_role;
+    bool anonymize = false;
     std::string cases;
     std::string invitations;  // candor serve's state: the invitations' response rate
     std::string now;
@@ -79,6 +80,7 @@ int run_report(report_options const& o) {
     if (!interval) return refuse(interval.error());
     options.interval = *interval;
     options.reader_role = o.reader_role;
+    options.anonymize = o.anonymize;
     auto survey = load_survey(o.survey);
     if (!survey) return 1;
 
@@ -137,6 +139,8 @@ void setup_report(CLI::App& app) {
         ->check(CLI::ExistingFile);
     sub->add_option("--reader-role", opts->reader_role,
                     "The reader's role; contact details only if it contacts-guests");
+    sub->add_flag("--anonymize", opts->anonymize,
+                  "No contact details for any reader, comments redacted, times to the day");
     sub->add_option("--cases", opts->cases,
                     "The case log directory: open cases and overdue escalations");
     sub->add_option("--invitations", opts->invitations,

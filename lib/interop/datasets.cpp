@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 
+#include "candor/response/anonymize.hpp"
 #include "candor/time.hpp"
 
 namespace candor::interop {
@@ -243,6 +244,13 @@ ssize_t write_bytes(void const* data, size_t len, void* ctx) {
     return static_cast<ssize_t>(len);
 }
 
+// The row as written: anonymized when asked.
+response::response shown(survey::survey const& s, response::response r,
+                         dataset_options const& options) {
+    if (options.anonymize) response::anonymize(s, r);
+    return r;
+}
+
 }  // namespace
 
 result<errors> write_sav(std::string const& path, survey::survey const& s,
@@ -259,8 +267,10 @@ result<errors> write_sav(std::string const& path, survey::survey const& s,
 
     // Cells are computed once: string widths are the longest value of each column.
     std::vector<std::vector<cell>> cells(rows.size());
-    for (std::size_t r = 0; r < rows.size(); ++r)
-        for (auto const& c : cols) cells[r].push_back(value_of(c, s, rows[r]));
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        auto const row = shown(s, rows[r], options);
+        for (auto const& c : cols) cells[r].push_back(value_of(c, s, row));
+    }
 
     std::set<std::string> used;
     std::vector<readstat_variable_t*> vars;
@@ -381,8 +391,9 @@ result<errors> write_xlsx(std::string const& path, survey::survey const& s,
             cols[i].name);
     for (std::size_t r = 0; r < rows.size(); ++r) {
         auto const row = static_cast<lxw_row_t>(r + 1);
+        auto const shown_row = shown(s, rows[r], options);
         for (std::size_t i = 0; i < cols.size(); ++i) {
-            cell const c = value_of(cols[i], s, rows[r]);
+            cell const c = value_of(cols[i], s, shown_row);
             if (c.missing) continue;
             auto const col = static_cast<lxw_col_t>(i);
             switch (cols[i].type) {

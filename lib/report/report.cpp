@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "candor/response/anonymize.hpp"
 #include "candor/stats/quality.hpp"
 #include "candor/time.hpp"
 
@@ -237,7 +238,7 @@ std::vector<verbatim> verbatims(survey::survey const& s, figures_options const& 
         v.language = label("language", i);
         for (auto const& [id, c] : texts)
             if (auto const* text = answer(*c, i))
-                v.text.emplace_back(id, personal ? *text : redact_contacts(*text));
+                v.text.emplace_back(id, personal ? *text : response::redact_contacts(*text));
         if (personal)
             for (auto const& [id, c] : contacts)
                 if (auto const* text = answer(*c, i)) v.contact.emplace_back(id, *text);
@@ -251,44 +252,6 @@ bool is_escalation(routing::case_event const& e) {
 }
 
 }  // namespace
-
-std::string redact_contacts(std::string text) {
-    auto word_char = [](char c) {
-        return !std::isspace(static_cast<unsigned char>(c)) &&
-               std::string_view("<>()[],;:\"'").find(c) == std::string_view::npos;
-    };
-    for (std::size_t at = text.find('@'); at != std::string::npos; at = text.find('@', at + 1)) {
-        std::size_t a = at, b = at + 1;
-        while (a > 0 && word_char(text[a - 1])) --a;
-        while (b < text.size() && word_char(text[b])) ++b;
-        while (b > at + 1 && text[b - 1] == '.') --b;
-        if (a < at && text.find('.', at) < b) {
-            text.replace(a, b - a, "[removed]");
-            at = a;
-        }
-    }
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c != '+' && !std::isdigit(static_cast<unsigned char>(c))) {
-            out += c;
-            continue;
-        }
-        std::size_t j = i, digits = 0, end = i;
-        for (; j < text.size() &&
-               std::string_view("+0123456789 .-()").find(text[j]) != std::string_view::npos;
-             ++j)
-            if (std::isdigit(static_cast<unsigned char>(text[j]))) ++digits, end = j + 1;
-        if (digits >= 8) {
-            out += "[removed]";
-            i = end - 1;
-        } else {
-            out.append(text, i, std::max(end, i + 1) - i);
-            i = std::max(end, i + 1) - 1;
-        }
-    }
-    return out;
-}
 
 case_summary summarize_cases(routing::case_log const& log, std::int64_t now) {
     case_summary out;
@@ -361,7 +324,7 @@ result<report_model> build_report(survey::survey const& s, stats::frame const& c
         auto const* role = context.org->find_role(o.reader_role);
         if (!role)
             return fail("unknown-role", "no role '" + o.reader_role + "' in " + context.org->file);
-        personal = role->contacts_guests;
+        personal = role->contacts_guests && !o.anonymize;
     }
     auto fo = report_figures(s, o);
     if (fo.nps.empty())
@@ -395,10 +358,15 @@ result<report_model> build_report(survey::survey const& s, stats::frame const& c
         for (auto x : (*t)->seconds)
             if (x != stats::missing_time) lo = std::min(lo, x), hi = std::max(hi, x);
         if (hi != stats::missing_time) r.from = lo, r.to = hi;
+        if (r.from && o.anonymize)
+            r.from = response::day_of(*r.from), r.to = response::day_of(*r.to);
     }
     r.change = changes(fo, cards, o.compare, o.by, o.min_n);
     r.quality = quality(s, cards, o.by);
     r.verbatims = verbatims(s, fo, o.by, cards, o.verbatims, personal);
+    if (o.anonymize)
+        for (auto& v : r.verbatims)
+            if (v.submitted) v.submitted = response::day_of(*v.submitted);
     if (context.org)
         for (auto const& site : context.org->sites) r.names.emplace_back(site.id, site.name);
     std::sort(r.names.begin(), r.names.end());

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "candor/response/anonymize.hpp"
 #include "candor/response/json.hpp"
 #include "candor/response/validate.hpp"
 #include "candor/time.hpp"
@@ -120,7 +121,7 @@ void write_csv_row(std::ostream& out, survey::survey const& s, response const& r
 }
 
 export_counts export_csv(std::istream& in, std::string const& file_name, survey::survey const& s,
-                         std::ostream& out) {
+                         std::ostream& out, bool anonymize) {
     export_counts counts;
     write_csv_header(out, s);
     columns const c(s);
@@ -132,6 +133,7 @@ export_counts export_csv(std::istream& in, std::string const& file_name, survey:
             ++counts.skipped;
             continue;
         }
+        if (anonymize) candor::response::anonymize(s, *line->value);
         append_row(block, s, c, *line->value, cells);
         ++counts.exported;
         if (block.size() >= csv_block_bytes) {

@@ -10,6 +10,7 @@
 
 #include "candor/report/render.hpp"
 #include "candor/report/report.hpp"
+#include "candor/response/anonymize.hpp"
 #include "candor/routing/org.hpp"
 #include "candor/stats/responses.hpp"
 #include "candor/survey/parse.hpp"
@@ -163,14 +164,32 @@ TEST_CASE("report: contact details only for a reader whose role contacts guests"
         CHECK(director->verbatims[k].text.size() == care->verbatims[k].text.size());
 }
 
-TEST_CASE("redact_contacts: addresses and long numbers go, short numbers stay") {
-    CHECK(
-        report::redact_contacts("mail jane.doe@example.com, call +33 6 12 34 56 78 (room 1204)") ==
-        "mail [removed], call [removed] (room 1204)");
-    CHECK(report::redact_contacts("at @home, code 123 4567") == "at @home, code 123 4567");
-    CHECK(report::redact_contacts("x@y.fr") == "[removed]");
-    CHECK(report::redact_contacts("no details") == "no details");
-    CHECK(report::redact_contacts("") == "");
+TEST_CASE("report --anonymize: no contact details even for customer care, times to the day") {
+    auto org = routing::parse_org_file(org_file);
+    REQUIRE(org.has_value());
+    auto f = first_cards(4214);
+    auto o = at_now();
+    o.reader_role = "customer_care";
+    auto care = report::build_report(hotel(), f, {.org = &*org}, o);
+    o.anonymize = true;
+    auto anonymous = report::build_report(hotel(), f, {.org = &*org}, o);
+    REQUIRE(care.has_value());
+    REQUIRE(anonymous.has_value());
+    CHECK(care->personal_data);
+    CHECK_FALSE(anonymous->personal_data);
+    REQUIRE(anonymous->verbatims.size() == care->verbatims.size());
+    REQUIRE(anonymous->from);
+    CHECK(*anonymous->from % 86400 == 0);
+    CHECK(*anonymous->to == response::day_of(*care->to));
+    for (std::size_t k = 0; k < care->verbatims.size(); ++k) {
+        auto const& a = anonymous->verbatims[k];
+        CHECK(a.contact.empty());
+        REQUIRE(a.submitted);
+        CHECK(*a.submitted == response::day_of(*care->verbatims[k].submitted));
+        for (auto const& [id, text] : a.text) CHECK(text.find('@') == std::string::npos);
+    }
+    // The figures do not move.
+    CHECK(report::to_json(anonymous->figures) == report::to_json(care->figures));
 }
 
 TEST_CASE("ranked_by_nps: best first, ties by label, segments without NPS last") {

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <regex>
 
 #include "../support/cli.hpp"
 
@@ -17,7 +18,8 @@ std::string const survey = CANDOR_SOURCE_DIR "/examples/surveys/hotel-stay.surve
 
 std::string good(int recommend) {
     return R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":"paris-01","device":"kiosk-1","channel":"kiosk","shift":"day"},"submitted":"2026-11-02T10:16:12Z","answers":{"recommend":)" +
-           std::to_string(recommend) + R"(,"satisfaction":5,"reason":"leisure","contact_me":false}})";
+           std::to_string(recommend) +
+           R"(,"satisfaction":5,"reason":"leisure","contact_me":false}})";
 }
 
 std::string with_answer(std::string const& value) {
@@ -48,16 +50,26 @@ struct keys {
     test::temp_dir dir;
     keys() {
         REQUIRE(run_cli({"keys", "hq", "--out", (dir / "hq").string()}).status == 0);
-        REQUIRE(run_cli({"keys", "device", "--id", "kiosk-1", "--out", (dir / "device").string()}).status == 0);
+        REQUIRE(run_cli({"keys", "device", "--id", "kiosk-1", "--out", (dir / "device").string()})
+                    .status == 0);
     }
     std::vector<std::string> submit(std::string const& journal, std::string const& input) const {
-        return {"submit", "--survey", survey, "--journal", journal,
-                "--device-key", (dir / "device" / "kiosk-1.key").string(),
-                "--hq-public", (dir / "hq" / "hq.pub").string(), input};
+        return {"submit",
+                "--survey",
+                survey,
+                "--journal",
+                journal,
+                "--device-key",
+                (dir / "device" / "kiosk-1.key").string(),
+                "--hq-public",
+                (dir / "hq" / "hq.pub").string(),
+                input};
     }
 };
 
-bool contains(std::string const& text, std::string const& part) { return text.find(part) != std::string::npos; }
+bool contains(std::string const& text, std::string const& part) {
+    return text.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -116,7 +128,8 @@ TEST_CASE("submit journals the good lines of a hostile file and reports the othe
         CHECK(contains(r.err, file + ":" + std::to_string(i + 1) + ": rejected"));
         CHECK(contains(r.err, "[" + hostile_lines[i].second + "]"));
     }
-    CHECK(contains(run_cli({"journal", "verify", journal}).out, "2 records of device kiosk-1, verified"));
+    CHECK(contains(run_cli({"journal", "verify", journal}).out,
+                   "2 records of device kiosk-1, verified"));
 }
 
 TEST_CASE("submit - from a pipe keeps taking cards after each hostile line") {
@@ -144,4 +157,23 @@ TEST_CASE("submit - from a pipe keeps taking cards after each hostile line") {
     CHECK(contains(err, "[too-deep]"));
     CHECK(contains(run_cli({"journal", "verify", journal}).out,
                    std::to_string(receipts) + " records of device kiosk-1, verified"));
+}
+
+TEST_CASE("export --anonymize: the sample's cards without one e-mail address, times at midnight") {
+    std::string const sample = CANDOR_SOURCE_DIR "/examples/data/hotel-stay.sample.jsonl";
+    auto plain = run_cli({"export", "--csv", "--survey", survey, sample});
+    auto anonymous = run_cli({"export", "--csv", "--anonymize", "--survey", survey, sample});
+    REQUIRE(plain.status == 0);
+    REQUIRE(anonymous.status == 0);
+    CHECK(contains(plain.out, "@"));
+    CHECK_FALSE(contains(anonymous.out, "@"));
+    auto rows = [](std::string const& text) { return std::count(text.begin(), text.end(), '\n'); };
+    CHECK(rows(anonymous.out) == rows(plain.out));
+    // Every time is the start of its day.
+    std::regex const time(R"(\d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d)Z)");
+    std::size_t times = 0;
+    for (std::sregex_iterator it(anonymous.out.begin(), anonymous.out.end(), time), end; it != end;
+         ++it, ++times)
+        CHECK((*it)[1] == "00:00:00");
+    CHECK(times >= 2 * static_cast<std::size_t>(rows(plain.out) - 1) - 10);
 }

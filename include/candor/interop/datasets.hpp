@@ -14,7 +14,8 @@
 namespace candor::interop {
 
 struct dataset_options {
-    std::string language;  // of labels; empty: the survey's default language
+    std::string language;    // of labels; empty: the survey's default language
+    bool anonymize = false;  // each row as response::anonymize leaves it (--anonymize)
 };
 
 // One variable per column of the CSV export (response/csv.hpp), in the same order, except

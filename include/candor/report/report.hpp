@@ -159,7 +159,7 @@ struct report_model {
     std::vector<std::pair<std::string, std::string>> names;  // site id, name (from the org)
     std::optional<case_summary> cases;
     std::vector<invitation_rate> invitations;  // empty: none given
-    errors warnings;  // what opening the store found and repaired
+    errors warnings;                           // what opening the store found and repaired
 };
 
 // Whether a figure of n cards is marked "few cards" in the report.
@@ -178,7 +178,9 @@ struct report_options {
     std::uint64_t few_cards = default_few_cards;
     stats::nps_interval interval = stats::nps_interval::adjusted_wald;
     std::string reader_role{};  // needs an org; contact details only if it contacts guests
-    std::int64_t now = 0;       // the caller's clock: `generated`, and when cases are overdue
+    // No contact details whoever reads, comments redacted, times to the day (--anonymize).
+    bool anonymize = false;
+    std::int64_t now = 0;  // the caller's clock: `generated`, and when cases are overdue
 };
 
 // The figures the report shows: the survey's first NPS, CSAT and CES questions, by site and
@@ -214,8 +216,8 @@ using source = std::variant<store_source, csv_source, json_lines_source>;
 
 struct report_files {
     report::source cards{};
-    std::filesystem::path org{};    // empty: none
-    std::filesystem::path cases{};  // the case log's directory; empty: none
+    std::filesystem::path org{};                 // empty: none
+    std::filesystem::path cases{};               // the case log's directory; empty: none
     std::vector<invitation_rate> invitations{};  // invite::response_rates(); empty: none
 };
 
@@ -223,9 +225,5 @@ struct report_files {
 // file, and "no-case-log" for a cases directory that does not exist.
 result<report_model> build_report(survey::survey const& s, report_files const& files,
                                   report_options const& o);
-
-// Replaces what looks like an e-mail address or a phone number (8 digits or more) in free
-// text with "[removed]": guests write their contact details in comments too.
-std::string redact_contacts(std::string text);
 
 }  // namespace candor::report

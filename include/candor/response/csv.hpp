@@ -26,8 +26,10 @@ struct export_counts {
     std::size_t exported = 0;
     std::size_t skipped = 0;
 };
+// With `anonymize`, each row is of the response as anonymize() leaves it (anonymize.hpp):
+// its personal cells empty, contact details redacted, times at midnight UTC.
 export_counts export_csv(std::istream& in, std::string const& file_name, survey::survey const& s,
-                         std::ostream& out);
+                         std::ostream& out, bool anonymize = false);
 
 // One cell, quoted when needed (RFC 4180); a cell starting with = + - @ (or tab/CR) is
 // prefixed with ' so that spreadsheets do not run it as a formula. `candor::stats` reads the
