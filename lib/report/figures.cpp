@@ -252,7 +252,19 @@ result<figures> figures_of_csv(figures_options o, csv_input const& in) {
     std::vector<std::string> raked;
     for (auto const& [column, file] : in.margin_files) raked.push_back(column);
     for (auto const& m : in.margins) raked.push_back(m.column);
-    auto frame = stats::read_csv(in.path, csv_options_of(o, raked, in.survey));
+    auto read = csv_options_of(o, raked, in.survey);
+    // The figures read these columns only: the others are left untyped.
+    read.columns = {o.nps, o.csat, o.ces, o.weights};
+    if (o.period || o.compare) read.columns.push_back(o.date);
+    for (auto const* names : {&o.means, &o.by, &o.alpha, &raked})
+        read.columns.insert(read.columns.end(), names->begin(), names->end());
+    if (o.drivers) {
+        read.columns.push_back(o.drivers->outcome);
+        read.columns.insert(read.columns.end(), o.drivers->attributes.begin(),
+                            o.drivers->attributes.end());
+    }
+    std::erase(read.columns, std::string());
+    auto frame = stats::read_csv(in.path, read);
     if (!frame) return unexpected(std::move(frame).error());
     std::vector<stats::margin> margins;
     for (auto const& [column, file] : in.margin_files) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <deque>
 #include <future>
+#include <limits>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -415,7 +416,17 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt, std::stri
             break;
         }
 
-    auto specs = detail::specs_for(header, opt);
+    // The columns typed, and where each cell of a record goes among them (none: unread).
+    constexpr std::size_t unread = std::numeric_limits<std::size_t>::max();
+    std::vector<std::string> kept;
+    std::vector<std::size_t> slot(header.size(), unread);
+    for (std::size_t n = 0; n < header.size(); ++n)
+        if (opt.columns.empty() ||
+            std::find(opt.columns.begin(), opt.columns.end(), header[n]) != opt.columns.end()) {
+            slot[n] = kept.size();
+            kept.push_back(header[n]);
+        }
+    auto specs = detail::specs_for(kept, opt);
     auto const body = s.offset();
     auto const body_line = s.line();
 
@@ -450,9 +461,10 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt, std::stri
                     out.syntax = syntax(in);
                     return;
                 }
-                if (!typing || n >= columns.size()) continue;
-                if (!columns[n].put(out.rows, cell, in.record_line()))
-                    columns[n].widen(out.rows, cell, in.record_line());
+                if (!typing || n >= slot.size() || slot[n] == unread) continue;
+                auto& column = columns[slot[n]];
+                if (!column.put(out.rows, cell, in.record_line()))
+                    column.widen(out.rows, cell, in.record_line());
             }
             if (n != header.size())
                 out.widths.push_back({severity::error, "csv-width",
@@ -475,7 +487,9 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt, std::stri
                  more == csv_scanner::cut::more; ++n) {
                 std::string_view cell;
                 more = again.cell(cell);
-                if (r < columns[n].redo() && !columns[n].put(r, cell, again.record_line()))
+                if (slot[n] == unread) continue;
+                auto& column = columns[slot[n]];
+                if (r < column.redo() && !column.put(r, cell, again.record_line()))
                     throw std::logic_error("stats::parse_csv: a widened column refused a cell");
             }
     };
@@ -588,7 +602,7 @@ result<frame> parse_csv(std::string_view text, csv_options const& opt, std::stri
                      more == csv_scanner::cut::more; ++n) {
                     std::string_view cell;
                     more = in.cell(cell);
-                    if (n == j) again.put(r, cell, in.record_line());
+                    if (slot[n] == j) again.put(r, cell, in.record_line());
                 }
             typed[k].back() = &again;
         }

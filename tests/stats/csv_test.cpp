@@ -454,3 +454,31 @@ TEST_CASE("CSV: a large file typed in slices on 2 or 7 threads is the frame of o
     CHECK(w1.error()[0].where.line ==
           1 + static_cast<std::uint32_t>(std::count(wide.begin(), wide.begin() + cut, '\n')));
 }
+
+TEST_CASE("CSV: only the columns asked for are typed, each as it is read whole") {
+    csv_options all{{{"s", column_kind::set}}, nullptr, {}};
+    all.threads = 2;
+    auto text = sliced_file(100'000);
+    auto whole = parse_csv(text, all, "big.csv");
+    REQUIRE(whole.has_value());
+    auto some = all;
+    some.columns = {"rating", "late_word", "site", "not_in_the_file"};
+    auto part = parse_csv(text, some, "big.csv");
+    REQUIRE(part.has_value());
+    // In the file's order, absent names ignored, each column the same bits as read whole.
+    CHECK(part->names() == std::vector<std::string>{"site", "late_word", "rating"});
+    frame expected;
+    for (auto const& name : part->names()) expected.add(name, *whole->find(name));
+    CHECK(same_frame(expected, *part));
+    // Cells of a column not read are never refused; the file's widths and syntax still are.
+    auto strict = some;
+    strict.scales.emplace_back("n", scale_ends{0, 5});
+    CHECK(parse_csv(text, strict, "big.csv").has_value());
+    strict.columns.push_back("n");
+    CHECK_FALSE(parse_csv(text, strict, "big.csv").has_value());
+    auto wide = text;
+    wide.insert(wide.find("\r\n", wide.size() / 2), ",extra");
+    auto w = parse_csv(wide, some, "big.csv");
+    REQUIRE_FALSE(w.has_value());
+    CHECK(w.error()[0].code == "csv-width");
+}

@@ -39,6 +39,10 @@ struct csv_options {
     std::vector<std::pair<std::string, scale_ends>> scales;
     // At most this many threads (0 or 1: the caller's only); the frame is the same with any.
     unsigned threads = std::thread::hardware_concurrency();
+    // Only these columns are typed and kept, as pandas' usecols: the others are cut (the
+    // file's syntax and widths are checked whole) but not read, so their cells cost no
+    // typing and cannot be refused. Empty: every column.
+    std::vector<std::string> columns{};
 };
 
 result<frame> parse_csv(std::string_view text, csv_options const& opt = {},
