@@ -23,7 +23,7 @@ struct head_office {
     seal::device_secret a = seal::make_device_keys("kiosk-a");
     seal::device_secret b = seal::make_device_keys("kiosk-b");
     seal::device_list devices = list_of({&a, &b});
-    store hq_store = store::open(dir / "store", fast()).value();
+    store hq_store = open_test_store(dir / "store").value();
 
     bundle_input bundle_of(fs::path const& journal_dir, std::uint64_t after) {
         auto out = dir / ("bundle-" + std::to_string(++bundles));
@@ -65,7 +65,7 @@ TEST_CASE("import accepts each record once, from any number of overlapping bundl
 
     // Closed and reopened, the store knows what it has.
     { auto closing = std::move(ho.hq_store); }
-    auto again = store::open(ho.dir / "store", fast());
+    auto again = open_test_store(ho.dir / "store");
     REQUIRE(again);
     CHECK(again->size() == 8);
     CHECK(again->import(std::vector{overlap}, ho.devices, ho.hq).accepted == 0);
