@@ -44,6 +44,41 @@ std::string text_array(std::vector<std::string> const& items);
 std::string number_array(std::vector<std::int64_t> const& items,
                          std::vector<bool> const& nulls = {});
 
+// Binary COPY's framing (the PostgreSQL manual, COPY, "Binary Format").
+class copy_rows {
+  public:
+    copy_rows() {
+        static constexpr char signature[] = "PGCOPY\n\377\r\n";
+        out_.insert(out_.end(), signature, signature + 11);
+        put32(0), put32(0);  // flags, header extension
+    }
+    void row(std::int16_t fields) { put16(static_cast<std::uint16_t>(fields)); }
+    void number(std::int64_t v) {
+        put32(8);
+        for (int i = 7; i >= 0; --i)
+            out_.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i)));
+    }
+    void bytes(seal::byte_view v) {
+        put32(static_cast<std::uint32_t>(v.size()));
+        out_.insert(out_.end(), v.begin(), v.end());
+    }
+    void text(std::string_view v) { bytes(seal::as_bytes(v)); }
+    seal::bytes const& done() {
+        put16(0xffff);
+        return out_;
+    }
+
+  private:
+    void put16(std::uint16_t v) {
+        out_.push_back(static_cast<std::uint8_t>(v >> 8));
+        out_.push_back(static_cast<std::uint8_t>(v));
+    }
+    void put32(std::uint32_t v) {
+        for (int i = 3; i >= 0; --i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    }
+    seal::bytes out_;
+};
+
 class connection {
   public:
     // Connects to `location` (a connection string or URL); "password-in-location" when it

@@ -41,41 +41,6 @@ record record_of(seal::byte_view payload) {
     return std::move(*r);
 }
 
-// Binary COPY's framing (the PostgreSQL manual, COPY, "Binary Format").
-class copy_rows {
-  public:
-    copy_rows() {
-        static constexpr char signature[] = "PGCOPY\n\377\r\n";
-        out_.insert(out_.end(), signature, signature + 11);
-        put32(0), put32(0);  // flags, header extension
-    }
-    void row(std::int16_t fields) { put16(static_cast<std::uint16_t>(fields)); }
-    void number(std::int64_t v) {
-        put32(8);
-        for (int i = 7; i >= 0; --i)
-            out_.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i)));
-    }
-    void bytes(seal::byte_view v) {
-        put32(static_cast<std::uint32_t>(v.size()));
-        out_.insert(out_.end(), v.begin(), v.end());
-    }
-    void text(std::string_view v) { bytes(seal::as_bytes(v)); }
-    seal::bytes const& done() {
-        put16(0xffff);
-        return out_;
-    }
-
-  private:
-    void put16(std::uint16_t v) {
-        out_.push_back(static_cast<std::uint8_t>(v >> 8));
-        out_.push_back(static_cast<std::uint8_t>(v));
-    }
-    void put32(std::uint32_t v) {
-        for (int i = 3; i >= 0; --i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-    }
-    seal::bytes out_;
-};
-
 class pg_backend final : public store_backend {
   public:
     explicit pg_backend(detail::connection c) : c_(std::move(c)) { prepare(); }
@@ -129,7 +94,7 @@ class pg_backend final : public store_backend {
         c_.run("SELECT pg_advisory_xact_lock($1)", params().number(positions_lock));
         auto top = c_.run("SELECT coalesce(max(position), 0) FROM records");
         auto position = number_at(top.get(), 0, 0);
-        copy_rows rows;
+        detail::copy_rows rows;
         for (auto const& a : records) {
             rows.row(7);
             rows.number(++position);

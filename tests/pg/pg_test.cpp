@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "../journal/fixture.hpp"
+#include "../support/cli.hpp"
 #include "../support/postgres_server.hpp"
 #include "candor/journal/inspect.hpp"
 #include "candor/pg/store.hpp"
@@ -350,4 +352,72 @@ TEST_CASE("a store that lost its server reconnects for its next change") {
     auto r = s.import(std::vector{b}, f.devices, f.hq);
     CHECK(r.duplicates == 5);
     CHECK(s.size() == 5);
+}
+
+TEST_CASE("the tool on PostgreSQL: hq migrate, import, responses, receipt, report") {
+    temp_dir dir;
+    auto const D = [&](char const* name) { return (dir / name).string(); };
+    std::string const sample = CANDOR_SOURCE_DIR "/examples";
+    using candor::test::run_cli;
+    REQUIRE(run_cli({"keys", "hq", "--out", D("hq")}).status == 0);
+    REQUIRE(run_cli({"keys", "device", "--id", "kiosk-9", "--out", D("dev")}).status == 0);
+    {
+        std::ofstream cards(D("cards.jsonl"));
+        for (int i = 0; i < 12; ++i)
+            cards
+                << R"({"survey":"hotel-stay","version":3,"language":"en","fields":{"site":"paris-01","device":"kiosk-9","channel":"kiosk","shift":"day"},"submitted":"2026-11-02T10:1)"
+                << (i % 10) << R"(:00Z","answers":{"recommend":)" << (i % 11)
+                << R"(,"satisfaction":3,"staff":4,"contact_me":false}})" << '\n';
+    }
+    auto submitted = run_cli({"submit", "--survey", sample + "/surveys/hotel-stay.survey",
+                              "--journal", D("journal"), "--device-key", D("dev") + "/kiosk-9.key",
+                              "--hq-public", D("hq") + "/hq.pub", D("cards.jsonl")});
+    REQUIRE(submitted.status == 0);
+    REQUIRE(run_cli({"journal", "export", D("journal"), "--after", "0", "--out", D("b.bundle")})
+                .status == 0);
+    auto location = server().create_database();
+    std::vector<std::string> import{"hq",         "import",
+                                    "--store",    location,
+                                    "--hq-key",   D("hq") + "/hq.key",
+                                    "--devices",  D("dev") + "/kiosk-9.pub",
+                                    D("b.bundle")};
+
+    // Not migrated yet: refused, with what to do.
+    auto early = run_cli(import);
+    CHECK(early.status == 2);
+    CHECK(early.err.find("schema-too-old") != std::string::npos);
+    auto migrated = run_cli({"hq", "migrate", "--store", location});
+    CHECK(migrated.status == 0);
+    CHECK(migrated.out.find("-> " + std::to_string(pg::schema_version)) != std::string::npos);
+
+    CHECK(run_cli(import).status == 0);
+    auto again = run_cli(import);
+    CHECK(again.status == 0);
+    auto s = pg::open(location);
+    REQUIRE(s);
+    CHECK(s->size() == 12);
+
+    auto responses =
+        run_cli({"hq", "responses", "--store", location, "--hq-key", D("hq") + "/hq.key"});
+    CHECK(responses.status == 0);
+    CHECK(std::count(responses.out.begin(), responses.out.end(), '\n') == 12);
+
+    std::optional<std::string> code;
+    s->for_each([&](record const& r) {
+        if (!code) code = receipt(r);
+    });
+    REQUIRE(code);
+    auto found = run_cli({"hq", "receipt", "--store", location, *code});
+    CHECK(found.status == 0);
+    CHECK(found.out.find("reached head office") != std::string::npos);
+
+    auto report = run_cli({"report", "--survey", sample + "/surveys/hotel-stay.survey", "--store",
+                           location, "--hq-key", D("hq") + "/hq.key", "--format", "json"});
+    CHECK(report.status == 0);
+    CHECK(report.out.find("paris-01") != std::string::npos);
+
+    auto down = run_cli({"hq", "responses", "--store", "host=" + D("no-socket-here") + " dbname=x",
+                         "--hq-key", D("hq") + "/hq.key"});
+    CHECK(down.status == 2);
+    CHECK(down.err.find("store-unreachable") != std::string::npos);
 }

@@ -159,7 +159,7 @@ struct report_model {
     std::vector<std::pair<std::string, std::string>> names;  // site id, name (from the org)
     std::optional<case_summary> cases;
     std::vector<invitation_rate> invitations;  // empty: none given
-    errors warnings;  // what opening the store found and repaired
+    errors warnings;                           // what opening the store found and repaired
 };
 
 // Whether a figure of n cards is marked "few cards" in the report.
@@ -202,7 +202,8 @@ result<report_model> build_report(survey::survey const& s, stats::frame const& c
 
 // Where the cards come from.
 struct store_source {
-    std::filesystem::path dir{}, hq_key{};  // head office's store and its secret key
+    std::filesystem::path dir{},
+        hq_key{};  // head office's store (pg::open_store's location), its key
 };
 struct csv_source {
     std::filesystem::path file;  // as `candor export --csv` writes it
@@ -214,8 +215,8 @@ using source = std::variant<store_source, csv_source, json_lines_source>;
 
 struct report_files {
     report::source cards{};
-    std::filesystem::path org{};    // empty: none
-    std::filesystem::path cases{};  // the case log's directory; empty: none
+    std::filesystem::path org{};                 // empty: none
+    std::filesystem::path cases{};               // the case log's directory; empty: none
     std::vector<invitation_rate> invitations{};  // invite::response_rates(); empty: none
 };
 
