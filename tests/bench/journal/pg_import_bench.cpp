@@ -126,9 +126,9 @@ void copy_floor(benchmark::State& state) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    benchmark::RegisterBenchmark("copy_floor", copy_floor)->MinTime(1);
-    benchmark::RegisterBenchmark("import_postgres", import_postgres)->MinTime(1);
-    benchmark::RegisterBenchmark("import_files", import_files)->MinTime(1);
+    benchmark::RegisterBenchmark("copy_floor", copy_floor)->Iterations(3)->UseRealTime();
+    benchmark::RegisterBenchmark("import_postgres", import_postgres)->Iterations(3)->UseRealTime();
+    benchmark::RegisterBenchmark("import_files", import_files)->Iterations(3)->UseRealTime();
     std::vector<char*> args(argv, argv + argc);
     std::string reps = "--benchmark_repetitions=5",
                 only = "--benchmark_report_aggregates_only=true";
