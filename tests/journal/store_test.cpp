@@ -150,3 +150,30 @@ TEST_CASE("one writer at a time: a store's directory is locked while it is open"
     closer.join();
     CHECK(second.has_value());
 }
+
+TEST_CASE("for_each_after reads the records accepted after a position, in order") {
+    head_office ho;
+    fill(ho.dir / "a", ho.a, ho.hq.public_part(), 3);
+    fill(ho.dir / "b", ho.b, ho.hq.public_part(), 2);
+    REQUIRE(ho.import({ho.bundle_of(ho.dir / "a", 0)}).accepted == 3);
+    REQUIRE(ho.import({ho.bundle_of(ho.dir / "b", 0)}).accepted == 2);
+
+    std::vector<std::pair<std::uint64_t, std::string>> seen;
+    auto last = ho.hq_store.for_each_after(2, [&](std::uint64_t position, record const& r) {
+        seen.emplace_back(position, r.device + "/" + std::to_string(r.seq));
+    });
+    CHECK(last == 5);
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0] == std::pair<std::uint64_t, std::string>{3, "kiosk-a/3"});
+    CHECK(seen[1] == std::pair<std::uint64_t, std::string>{4, "kiosk-b/1"});
+    CHECK(seen[2] == std::pair<std::uint64_t, std::string>{5, "kiosk-b/2"});
+
+    // Past the end: nothing visited, the position given back.
+    int none = 0;
+    CHECK(ho.hq_store.for_each_after(5, [&](std::uint64_t, record const&) { ++none; }) == 5);
+    CHECK(none == 0);
+    // From the start: all of them, as for_each.
+    std::uint64_t all = 0;
+    CHECK(ho.hq_store.for_each_after(0, [&](std::uint64_t, record const&) { ++all; }) == 5);
+    CHECK(all == ho.hq_store.size());
+}
