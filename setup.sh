@@ -10,6 +10,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev libboost-serialization-dev libeigen3-dev libcli11-dev doctest-dev
   libsodium-dev nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev libbenchmark-dev libsqlite3-dev
+  # candor::pg (libpq), and the PostgreSQL 15 server its tests start (tests/support/postgres_server.hpp).
+  libpq-dev postgresql-15
   clang python3 python3-pandas pybind11-dev python3-dev python3-numpy python3-pytest
   chromium  # the kiosk's browser test (playwright-core, from tests/kiosk/package-lock.json)
   libqrencode-dev  # candor::serve: the table cards' QR codes (candor qr)

@@ -6,6 +6,8 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(simdjson 3.0 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+# candor::pg: head office's store in PostgreSQL (Debian's libpq-dev).
+pkg_check_modules(libpq REQUIRED IMPORTED_TARGET libpq>=13)
 find_package(Threads REQUIRED)
 # HTTPS served directly by the kiosk's and head office's servers (what cpp-httplib links too).
 find_package(OpenSSL 1.1.1 REQUIRED)

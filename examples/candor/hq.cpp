@@ -1,8 +1,10 @@
-// candor hq import|responses|receipt|alerts: head office's store of forwarded cards.
+// candor hq import|responses|receipt|alerts|migrate: head office's store of forwarded cards, in
+// a directory or in PostgreSQL (--store postgresql://...).
 #include <iostream>
 
 #include "candor/journal/opening.hpp"
 #include "candor/journal/store.hpp"
+#include "candor/pg/store.hpp"
 #include "candor/response/json.hpp"
 #include "candor/seal/receipt.hpp"
 #include "candor/time.hpp"
@@ -73,6 +75,15 @@ int check_signed_receipt(journal::store& store, hq_options const& opts) {
 }  // namespace
 
 int run_hq(hq_options const& opts) {
+    if (opts.action == "migrate") {
+        auto done = pg::migrate(opts.store);
+        if (!done) {
+            std::cerr << render(done.error());
+            return 2;
+        }
+        std::cout << "schema version " << done->from << " -> " << done->to << '\n';
+        return 0;
+    }
     auto store = open_store(opts.store);
     if (!store) return 2;
     if (opts.action == "alerts") {
@@ -132,6 +143,10 @@ int run_hq(hq_options const& opts) {
     return report.refused_any() ? 1 : 0;
 }
 
+constexpr char const* store_help =
+    "Head office's store: a directory, or a PostgreSQL database (postgresql://USER@HOST/DB or a "
+    "libpq connection string; the password from PGPASSFILE, ~/.pgpass or PGPASSWORD)";
+
 void setup_hq(CLI::App& app) {
     auto* hq = app.add_subcommand("hq", "Head office: import bundles, open responses, receipts");
     hq->require_subcommand(1);
@@ -139,7 +154,7 @@ void setup_hq(CLI::App& app) {
     auto imp = std::make_shared<hq_options>();
     imp->action = "import";
     auto* i = hq->add_subcommand("import", "Check bundles and store each good record once");
-    i->add_option("--store", imp->store, "Head office's store directory")->required();
+    i->add_option("--store", imp->store, store_help)->required();
     i->add_option("--hq-key", imp->hq_key, "Head office's secret key (hq.key)")->required();
     i->add_option("--devices", imp->devices, "Device list: `device ID KEY` lines")->required();
     i->add_option("bundles", imp->bundles, "Bundle files and head files (`candor journal head`)")
@@ -150,7 +165,7 @@ void setup_hq(CLI::App& app) {
     auto resp = std::make_shared<hq_options>();
     resp->action = "responses";
     auto* r = hq->add_subcommand("responses", "The stored responses, opened, as JSON lines");
-    r->add_option("--store", resp->store, "Head office's store directory")->required();
+    r->add_option("--store", resp->store, store_help)->required();
     r->add_option("--hq-key", resp->hq_key, "Head office's secret key (hq.key)")->required();
     r->callback([resp] { exit_code() = run_hq(*resp); });
 
@@ -158,15 +173,24 @@ void setup_hq(CLI::App& app) {
     rec->action = "receipt";
     auto* c = hq->add_subcommand(
         "receipt", "Look up a respondent's receipt: a code, or a signed receipt (or its link)");
-    c->add_option("--store", rec->store, "Head office's store directory")->required();
+    c->add_option("--store", rec->store, store_help)->required();
     c->add_option("--devices", rec->devices, "Device list, to check a signed receipt");
     c->add_option("code", rec->code, "Receipt code, e.g. 7KQ-4M2, or a signed receipt")->required();
     c->callback([rec] { exit_code() = run_hq(*rec); });
 
+    auto mig = std::make_shared<hq_options>();
+    mig->action = "migrate";
+    auto* m = hq->add_subcommand("migrate", "Create or upgrade the store's schema in PostgreSQL");
+    m->add_option("--store", mig->store,
+                  "The database: postgresql://USER@HOST/DB or a libpq "
+                  "connection string")
+        ->required();
+    m->callback([mig] { exit_code() = run_hq(*mig); });
+
     auto al = std::make_shared<hq_options>();
     al->action = "alerts";
     auto* a = hq->add_subcommand("alerts", "Every alert raised: cards cut from a device's journal");
-    a->add_option("--store", al->store, "Head office's store directory")->required();
+    a->add_option("--store", al->store, store_help)->required();
     a->callback([al] { exit_code() = run_hq(*al); });
 }
 

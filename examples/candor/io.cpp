@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "candor/pg/store.hpp"
 #include "candor/survey/parse.hpp"
 #include "candor/time.hpp"
 
@@ -114,8 +115,8 @@ progress_fn progress_line(bool quiet) {
     };
 }
 
-std::optional<journal::store> open_store(std::string const& dir) {
-    auto s = journal::store::open(dir);
+std::optional<journal::store> open_store(std::string const& location) {
+    auto s = pg::open_store(location);
     if (!s) {
         std::cerr << render(s.error());
         return std::nullopt;

@@ -57,7 +57,8 @@ std::optional<routing::rule_set> load_routing_rules(std::string const& path,
                                                     routing::organisation const& org,
                                                     survey::survey const& survey);
 
-// Opens head office's store, printing what recovery found; nullopt after printing why not.
-std::optional<journal::store> open_store(std::string const& dir);
+// Opens head office's store (a directory, or a PostgreSQL location: pg::open_store), printing
+// what recovery found; nullopt after printing why not.
+std::optional<journal::store> open_store(std::string const& location);
 
 }  // namespace candor::cli

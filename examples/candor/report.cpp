@@ -129,7 +129,8 @@ void setup_report(CLI::App& app) {
     sub->add_option("--survey", opts->survey, "The survey the responses answer")
         ->required()
         ->check(CLI::ExistingFile);
-    sub->add_option("--store", opts->store, "Head office's store directory");
+    sub->add_option("--store", opts->store,
+                    "Head office's store: a directory, or a PostgreSQL location (as hq import's)");
     sub->add_option("--hq-key", opts->hq_key,
                     "Head office's secret key (hq.key), to open the store's cards");
     sub->add_option("--csv", opts->csv, "Or: responses exported as CSV")->check(CLI::ExistingFile);

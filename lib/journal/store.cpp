@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,6 +14,7 @@
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/opening.hpp"
 #include "candor/time.hpp"
+#include "journal/file_store.hpp"
 #include "util/event_log.hpp"
 #include "util/frame.hpp"
 #include "util/segments.hpp"
@@ -36,18 +38,8 @@ std::string_view to_string(receipt_status s) noexcept {
 
 namespace {
 
-struct link {
-    seal::digest hash;
-    seal::digest prev;
-};
-using chain = std::map<std::uint64_t, link>;  // by sequence number
-
-// A head a device announced: in a bundle (which holds the cards after `after`), in a head
-// file, or as a guest's receipt.
-struct known_head {
-    signed_head head;
-    std::optional<std::uint64_t> after;
-};
+// The highest sequence number a store keeps (PostgreSQL's bigint).
+inline constexpr std::uint64_t max_sequence = std::numeric_limits<std::int64_t>::max();
 
 std::string card_range(std::uint64_t from, std::uint64_t to) {
     return from == to ? "card " + std::to_string(from)
@@ -55,8 +47,8 @@ std::string card_range(std::uint64_t from, std::uint64_t to) {
 }
 
 // The ranges of [from, to] that `ch` does not hold, walking only what it holds.
-std::vector<std::pair<std::uint64_t, std::uint64_t>> absent(chain const& ch, std::uint64_t from,
-                                                            std::uint64_t to) {
+std::vector<std::pair<std::uint64_t, std::uint64_t>> absent(chain_links const& ch,
+                                                            std::uint64_t from, std::uint64_t to) {
     std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
     auto next = from;
     for (auto it = ch.lower_bound(from); it != ch.end() && it->first <= to; ++it) {
@@ -96,167 +88,19 @@ bool is_bundle(seal::byte_view data) {
 
 }  // namespace
 
-struct store::impl {
-    impl(util::dir_lock l, fs::path d, util::segment_writer w,
-         std::map<std::string, chain, std::less<>> by_device, std::uint64_t n, errors r)
-        : lock(std::move(l)),
-          dir(std::move(d)),
-          writer(std::move(w)),
-          devices(std::move(by_device)),
-          size(n),
-          recovery(std::move(r)) {}
+std::string alert_key(error const& e) {
+    return e.code + "/" + e.where.device + "/" + std::to_string(e.where.seq);
+}
 
-    util::dir_lock lock;
-    fs::path dir;
-    util::segment_writer writer;
-    std::map<std::string, chain, std::less<>> devices;
-    std::uint64_t size = 0;
-    errors recovery;
-    std::optional<util::event_log> integrity;
-    std::map<std::string, std::vector<known_head>, std::less<>> heads;  // by device
-    std::set<std::string, std::less<>> head_texts;
-    std::vector<alert> alerts;
-    std::set<std::string, std::less<>> alert_keys;
-    std::vector<json> pending;  // integrity events not written yet
-
-    void apply(json const& e) {
-        auto const t = e.at("t").get<std::string>();
-        if (t == "head") {
-            auto h = parse_head(e.at("head").get<std::string>());
-            if (!h) throw json::other_error::create(501, "a head event without a head", nullptr);
-            std::optional<std::uint64_t> after;
-            if (!e.at("after").is_null()) after = e.at("after").get<std::uint64_t>();
-            head_texts.insert(e.at("head").get<std::string>());
-            heads[h->device].push_back({std::move(*h), after});
-        } else if (t == "alert") {
-            alert a{{severity::error,
-                     e.at("code"),
-                     e.at("message"),
-                     {.file = e.at("file"), .device = e.at("device"), .seq = e.at("seq")}},
-                    e.at("raised")};
-            alert_keys.insert(key_of(a.problem));
-            alerts.push_back(std::move(a));
-        }
-    }
-
-    static std::string key_of(error const& e) {
-        return e.code + "/" + e.where.device + "/" + std::to_string(e.where.seq);
-    }
-
-    // Records `e` as an alert unless the same was raised before; true when it is new.
-    bool raise(error const& e, std::int64_t now) {
-        if (alert_keys.count(key_of(e))) return false;
-        json event{{"t", "alert"},         {"code", e.code},           {"message", e.message},
-                   {"file", e.where.file}, {"device", e.where.device}, {"seq", e.where.seq},
-                   {"raised", now}};
-        apply(event);
-        pending.push_back(std::move(event));
-        return true;
-    }
-
-    // Keeps a head; false when it was known already.
-    bool remember(known_head const& k, std::int64_t now) {
-        auto text = format_head(k.head);
-        if (head_texts.count(text)) return false;
-        json event{{"t", "head"}, {"head", text}, {"after", nullptr}, {"received", now}};
-        if (k.after) event["after"] = *k.after;
-        apply(event);
-        pending.push_back(std::move(event));
-        return true;
-    }
-
-    // Takes back heads remembered but not written yet (a refused push).
-    void forget(std::set<std::string, std::less<>> const& texts) {
-        if (texts.empty()) return;
-        std::erase_if(pending, [&](json const& e) {
-            return e.at("t") == "head" && texts.count(e.at("head").get<std::string>());
-        });
-        for (auto& [device, known] : heads)
-            std::erase_if(known,
-                          [&](known_head const& k) { return texts.count(format_head(k.head)); });
-        for (auto const& t : texts) head_texts.erase(t);
-    }
-
-    void flush() {
-        if (pending.empty()) return;
-        integrity->append_all(pending);
-        pending.clear();
-    }
-
-    // A head of `device` that names card `seq` with another hash than `hash`, when none
-    // names it with `hash`.
-    signed_head const* contradicting(std::string const& device, std::uint64_t seq,
-                                     seal::digest const& hash) const {
-        auto it = heads.find(device);
-        if (it == heads.end()) return nullptr;
-        signed_head const* other = nullptr;
-        for (auto const& k : it->second) {
-            if (k.head.seq != seq) continue;
-            if (k.head.hash == hash) return nullptr;
-            other = &k.head;
-        }
-        return other;
-    }
-};
-
-store::store(std::unique_ptr<impl> p) : p_(std::move(p)) {}
+store::store(std::unique_ptr<store_backend> backend) : b_(std::move(backend)) {}
 store::store(store&&) noexcept = default;
 store& store::operator=(store&&) noexcept = default;
 store::~store() = default;
 
 result<store> store::open(fs::path const& dir, segment_options options) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec || fs::exists(dir / device_file_name))
-        return fail(
-            "not-a-store",
-            ec ? "cannot create: " + ec.message() : "a device journal, not head office's store",
-            {.file = dir.string()});
-    std::optional<util::dir_lock> lock;
-    try {
-        lock.emplace(dir);
-    } catch (std::system_error const& e) {
-        return fail("in-use", e.what(), {.file = dir.string()});
-    }
-    std::map<std::string, chain, std::less<>> devices;
-    std::uint64_t size = 0;
-    errors recovery;
-    auto scanned = util::scan_segments(
-        dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
-            auto r = from_payload(payload);
-            if (!r) {
-                recovery.push_back({severity::error,
-                                    "bad-record",
-                                    r.error().front().message,
-                                    {.file = file.string(), .offset = offset}});
-                return;
-            }
-            devices[r->device][r->seq] = {record_hash(*r), r->prev};
-            ++size;
-        });
-    recovery.insert(recovery.begin(), scanned.found.begin(), scanned.found.end());
-    if (scanned.torn) {
-        util::cut_torn_tail(*scanned.torn);
-        recovery.push_back({severity::warning,
-                            "torn-tail-cut",
-                            "cut off an unfinished last write (an import the crash interrupted; "
-                            "import its bundles again)",
-                            {.file = scanned.torn->file.string(), .offset = scanned.torn->offset}});
-    }
-    std::vector<json> events;
-    auto integrity = util::event_log::open(dir / "integrity", options,
-                                           [&](json const& e) { events.push_back(e); });
-    if (!integrity) return unexpected(std::move(integrity).error());
-    auto p =
-        std::make_unique<impl>(std::move(*lock), dir, util::segment_writer(dir, scanned, options),
-                               std::move(devices), size, std::move(recovery));
-    p->integrity.emplace(std::move(*integrity));
-    try {
-        for (auto const& e : events) p->apply(e);
-    } catch (json::exception const& e) {
-        return fail("bad-event", e.what(), {.file = (dir / "integrity").string()});
-    }
-    return store(std::move(p));
+    auto b = detail::open_file_backend(dir, options);
+    if (!b) return unexpected(std::move(b).error());
+    return store(std::move(*b));
 }
 
 namespace {
@@ -288,15 +132,48 @@ import_report store::import_whole(bundle_input const& bundle, std::string_view d
 }
 
 held_chain store::held(std::string_view device) const {
-    held_chain out;
-    auto it = p_->devices.find(device);
-    if (it == p_->devices.end()) return out;
-    for (auto const& [seq, l] : it->second) {
-        if (seq != out.seq + 1) break;
-        out = {seq, l.hash};
-    }
-    return out;
+    return b_->shape(device).held;
 }
+
+namespace {
+
+// A bundle or head file as read, before the change that checks it begins.
+struct read_input {
+    bundle_input const* in;
+    std::optional<signed_head> head_file;
+    bundle_contents contents;
+};
+
+// The cards of each device a change asks its backend for: around every record read, and the
+// ranges the heads speak of.
+class wanted_ranges {
+  public:
+    void want(std::string const& device, std::uint64_t from, std::uint64_t to) {
+        auto [it, fresh] = ranges_.try_emplace(device, from, to);
+        if (fresh) return;
+        auto& [lo, hi] = it->second;
+        if (from > to) return;
+        if (lo > hi) {
+            lo = from, hi = to;
+            return;
+        }
+        lo = std::min(lo, from), hi = std::max(hi, to);
+    }
+    void around(std::string const& device, std::uint64_t seq) {
+        want(device, seq == 0 ? 0 : seq - 1, seq == max_sequence ? seq : seq + 1);
+    }
+    void device(std::string const& device) { want(device, 1, 0); }
+    std::vector<wanted_cards> list() const {
+        std::vector<wanted_cards> out;
+        for (auto const& [device, r] : ranges_) out.push_back({device, r.first, r.second});
+        return out;
+    }
+
+  private:
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>, std::less<>> ranges_;
+};
+
+}  // namespace
 
 import_report store::take(std::span<bundle_input const> bundles, seal::device_list const& devices,
                           seal::hq_secret const& hq, progress_fn const& progress,
@@ -312,258 +189,318 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
         }
         report.found.push_back(std::move(e));
     };
-    auto raise = [&](error const& e) {
-        if (p_->raise(e, now)) ++report.alerts;
-    };
 
-    std::vector<announced> heads;
-    std::vector<candidate> candidates;
-    std::uint64_t checked = 0;  // records read, for `progress`
+    // Everything read first: the devices it names are what the change locks and asks for.
+    std::vector<read_input> inputs;
+    wanted_ranges wanted;
     for (auto const& bundle : bundles) {
         if (!is_bundle(bundle.data)) {
             if (auto h = parse_head(seal::as_chars(bundle.data))) {
-                heads.push_back({{std::move(*h), std::nullopt}, &bundle.name, 0});
+                wanted.want(h->device, h->seq, h->seq);
+                inputs.push_back({&bundle, std::move(*h), {}});
                 continue;
             }
         }
         auto contents = decode_bundle(bundle.data, bundle.name);
-        for (auto& p : contents.found) {
-            if (loses_a_record(p.code))
-                refuse(std::move(p));
-            else
-                report.found.push_back(std::move(p));
-        }
-        if (whole && (!contents.header || contents.header->device != *whole))
-            report.found.push_back(
-                {severity::error,
-                 "foreign-bundle",
-                 "not a bundle of device " + std::string(*whole) + ", the device that pushed it",
-                 {.file = bundle.name, .device = std::string(*whole)}});
-        else if (whole && !contents.head)
-            report.found.push_back({severity::error,
-                                    "no-head",
-                                    "a push carries its device's head (a bundle of format 2)",
-                                    {.file = bundle.name, .device = std::string(*whole)}});
+        if (contents.header) wanted.device(contents.header->device);
         if (contents.head)
-            heads.push_back({{std::move(*contents.head), contents.header->after},
-                             &bundle.name,
-                             util::file_header_size});
-        else if (contents.header && p_->heads.count(contents.header->device))
-            report.found.push_back(
-                {severity::warning,
-                 "no-head",
-                 "a bundle without its device's head, from a device that announces heads: it "
-                 "may have been taken out (what the bundle should hold cannot be checked)",
-                 {.file = bundle.name, .device = contents.header->device}});
-        std::map<std::string, std::uint64_t, std::less<>> last_seen;
-        for (auto& in_bundle : contents.records) {
-            if (progress && ++checked % progress_every == 0) progress({"import", checked, 0});
-            auto& r = in_bundle.value;
-            auto const offset = in_bundle.offset;
-            auto fail = [&](std::string code, std::string message) {
-                refuse({severity::error,
-                        std::move(code),
-                        std::move(message),
-                        {.file = bundle.name, .offset = offset, .device = r.device, .seq = r.seq}});
-            };
-            if (contents.header && r.device != contents.header->device) {
-                fail("foreign-record",
-                     "a record of this device in a bundle of device " + contents.header->device);
+            wanted.want(contents.head->device,
+                        std::min(contents.header->after + 1, contents.head->seq),
+                        contents.head->seq);
+        for (auto const& in_bundle : contents.records)
+            wanted.around(in_bundle.value.device, std::min(in_bundle.value.seq, max_sequence));
+        inputs.push_back({&bundle, std::nullopt, std::move(contents)});
+    }
+
+    auto views = b_->begin(wanted.list());
+    try {
+        std::vector<known_head> new_heads;
+        std::vector<alert> new_alerts;
+        // Records `e` as an alert unless the same was raised before; true when it is new.
+        auto raise = [&](error const& e) {
+            if (!views[e.where.device].alert_keys.insert(alert_key(e)).second) return false;
+            new_alerts.push_back({e, now});
+            return true;
+        };
+        // Keeps a head; false when it was known already.
+        auto remember = [&](known_head k) {
+            auto& known = views[k.head.device].heads;
+            for (auto const& h : known)
+                if (h.head == k.head) return false;
+            k.received = now;
+            known.push_back(k);
+            new_heads.push_back(std::move(k));
+            return true;
+        };
+        // A head of `device` that names card `seq` with another hash than `hash`, when none
+        // names it with `hash`.
+        auto contradicting = [&](std::string const& device, std::uint64_t seq,
+                                 seal::digest const& hash) -> signed_head const* {
+            signed_head const* other = nullptr;
+            for (auto const& k : views[device].heads) {
+                if (k.head.seq != seq) continue;
+                if (k.head.hash == hash) return nullptr;
+                other = &k.head;
+            }
+            return other;
+        };
+
+        std::vector<announced> heads;
+        std::vector<candidate> candidates;
+        std::uint64_t checked = 0;  // records read, for `progress`
+        for (auto& input : inputs) {
+            auto const& bundle = *input.in;
+            if (input.head_file) {
+                heads.push_back({{std::move(*input.head_file), std::nullopt}, &bundle.name, 0});
                 continue;
             }
-            auto const* key = signer(devices, r.device, fail);
-            if (key == nullptr) continue;
-            if (!signature_ok(r, key->key)) {
-                fail("bad-signature", "signature does not verify: the record was altered");
-                continue;
+            auto& contents = input.contents;
+            for (auto& p : contents.found) {
+                if (loses_a_record(p.code))
+                    refuse(std::move(p));
+                else
+                    report.found.push_back(std::move(p));
             }
-            if (!key->site.empty() && !r.site.empty() && r.site != key->site) {
-                fail("wrong-site", "filed under site " + r.site + " by a device of site " +
-                                       key->site + " (the device list's)");
-                continue;
-            }
-            if (auto opened = open_card(r, hq); !opened) {
-                auto const& why = opened.error().front();
-                fail(why.code, why.code == "unreadable"
-                                   ? "signed, but sealed to another key or not sealed at all"
-                                   : why.message);
-                continue;
-            }
-            auto& seen = last_seen[r.device];
-            if (r.seq <= seen)
+            if (whole && (!contents.header || contents.header->device != *whole))
+                report.found.push_back({severity::error,
+                                        "foreign-bundle",
+                                        "not a bundle of device " + std::string(*whole) +
+                                            ", the device that pushed it",
+                                        {.file = bundle.name, .device = std::string(*whole)}});
+            else if (whole && !contents.head)
+                report.found.push_back({severity::error,
+                                        "no-head",
+                                        "a push carries its device's head (a bundle of format 2)",
+                                        {.file = bundle.name, .device = std::string(*whole)}});
+            if (contents.head)
+                heads.push_back({{std::move(*contents.head), contents.header->after},
+                                 &bundle.name,
+                                 util::file_header_size});
+            else if (contents.header && !views[contents.header->device].heads.empty())
                 report.found.push_back(
                     {severity::warning,
-                     "out-of-order",
-                     "comes after card " + std::to_string(seen) + " in the bundle",
-                     {.file = bundle.name, .offset = offset, .device = r.device, .seq = r.seq}});
-            seen = std::max(seen, r.seq);
-            auto h = record_hash(r);
-            candidates.push_back({std::move(r), h, &bundle.name, offset});
-        }
-    }
-
-    // The heads first, so that the records are checked against them too.
-    std::vector<announced> fresh;
-    std::set<std::string, std::less<>> remembered;  // head texts this import added
-    for (auto& a : heads) {
-        auto const& h = a.k.head;
-        auto fail = [&](std::string code, std::string message) {
-            report.found.push_back(
-                {severity::error,
-                 std::move(code),
-                 std::move(message),
-                 {.file = *a.file, .offset = a.offset, .device = h.device, .seq = h.seq}});
-        };
-        auto const* key = signer(devices, h.device, fail);
-        if (key == nullptr) continue;
-        if (!head_signature_ok(h, key->key)) {
-            fail("bad-signature", "the head's signature does not verify: it was altered");
-            continue;
-        }
-        if (!p_->remember(a.k, now)) continue;  // known: it adds nothing
-        remembered.insert(format_head(h));
-        ++report.heads;
-        fresh.push_back(std::move(a));
-    }
-
-    std::stable_sort(candidates.begin(), candidates.end(), [](auto const& a, auto const& b) {
-        return std::tie(a.r.device, a.r.seq) < std::tie(b.r.device, b.r.seq);
-    });
-    seal::bytes frames;
-    std::vector<std::pair<chain*, std::uint64_t>> added;
-    for (auto const& c : candidates) {
-        auto const& r = c.r;
-        location const at{.file = *c.file, .offset = c.offset, .device = r.device, .seq = r.seq};
-        auto fail = [&](std::string code, std::string message) {
-            refuse({severity::error, std::move(code), std::move(message), at});
-        };
-        auto& ch = p_->devices[r.device];
-        auto& sum = summary[r.device];
-        if (auto same = ch.find(r.seq); same != ch.end()) {
-            if (same->second.hash == c.hash) {
-                ++sum.duplicates, ++report.duplicates;
-            } else {
-                fail("fork",
-                     "two different records with this sequence number; the first "
-                     "received is kept");
-                raise(report.found.back());
+                     "no-head",
+                     "a bundle without its device's head, from a device that announces heads: "
+                     "it may have been taken out (what the bundle should hold cannot be checked)",
+                     {.file = bundle.name, .device = contents.header->device}});
+            std::map<std::string, std::uint64_t, std::less<>> last_seen;
+            for (auto& in_bundle : contents.records) {
+                if (progress && ++checked % progress_every == 0) progress({"import", checked, 0});
+                auto& r = in_bundle.value;
+                auto const offset = in_bundle.offset;
+                auto fail = [&](std::string code, std::string message) {
+                    refuse({severity::error,
+                            std::move(code),
+                            std::move(message),
+                            {.file = bundle.name,
+                             .offset = offset,
+                             .device = r.device,
+                             .seq = r.seq}});
+                };
+                if (contents.header && r.device != contents.header->device) {
+                    fail("foreign-record", "a record of this device in a bundle of device " +
+                                               contents.header->device);
+                    continue;
+                }
+                auto const* key = signer(devices, r.device, fail);
+                if (key == nullptr) continue;
+                if (!signature_ok(r, key->key)) {
+                    fail("bad-signature", "signature does not verify: the record was altered");
+                    continue;
+                }
+                if (!key->site.empty() && !r.site.empty() && r.site != key->site) {
+                    fail("wrong-site", "filed under site " + r.site + " by a device of site " +
+                                           key->site + " (the device list's)");
+                    continue;
+                }
+                if (auto opened = open_card(r, hq); !opened) {
+                    auto const& why = opened.error().front();
+                    fail(why.code, why.code == "unreadable"
+                                       ? "signed, but sealed to another key or not sealed at all"
+                                       : why.message);
+                    continue;
+                }
+                auto& seen = last_seen[r.device];
+                if (r.seq <= seen)
+                    report.found.push_back(
+                        {severity::warning,
+                         "out-of-order",
+                         "comes after card " + std::to_string(seen) + " in the bundle",
+                         {.file = bundle.name,
+                          .offset = offset,
+                          .device = r.device,
+                          .seq = r.seq}});
+                seen = std::max(seen, r.seq);
+                auto h = record_hash(r);
+                candidates.push_back({std::move(r), h, &bundle.name, offset});
             }
-            continue;
         }
-        if (auto const* h = p_->contradicting(r.device, r.seq, c.hash)) {
-            fail("head-fork", "not the card the device announced as card " +
-                                  std::to_string(h->seq) + " (" + head_said(*h) +
-                                  "): the number was given again after its cards were cut");
-            raise(report.found.back());
-            continue;
-        }
-        if (r.seq == 0) {
-            fail("chain-break", "sequence numbers start at 1");
-            continue;
-        }
-        if (r.seq == 1 && r.prev != seal::digest{}) {
-            fail("chain-break", "the first record links to a record before it");
-            continue;
-        }
-        if (auto pred = ch.find(r.seq - 1); pred != ch.end() && pred->second.hash != r.prev) {
-            fail("chain-break", "does not link to card " + std::to_string(r.seq - 1));
-            continue;
-        }
-        if (auto succ = ch.find(r.seq + 1); succ != ch.end() && succ->second.prev != c.hash) {
-            fail("chain-break", "card " + std::to_string(r.seq + 1) + " does not link to it");
-            continue;
-        }
-        if (whole && r.seq != 1 && !ch.count(r.seq - 1)) {
-            fail("gap", "card " + std::to_string(r.seq - 1) +
-                            " has not reached head office: a push follows the cards it holds");
-            continue;
-        }
-        ch[r.seq] = {c.hash, r.prev};
-        added.emplace_back(&ch, r.seq);
-        util::append_frame(frames, to_payload(r));
-        ++sum.accepted, ++report.accepted;
-    }
-    if (whole && has_errors(report.found)) {
-        // Refused: none of it is kept, but what it proved stays raised.
-        for (auto const& [ch, seq] : added) ch->erase(seq);
-        frames.clear();
-        fresh.clear();
-        p_->forget(remembered);
-        report.heads = 0;
-        for (auto& [device, sum] : summary) {
-            sum.refused += sum.accepted;
-            report.refused += sum.accepted;
-            sum.accepted = 0;
-        }
-        report.accepted = 0;
-    }
-    if (!frames.empty()) p_->writer.append(frames);
-    p_->size += report.accepted;
-    if (progress) progress({"import", checked, checked});
 
-    // What each new head says, against the cards held and the heads known.
-    for (auto const& a : fresh) {
-        auto const& h = a.k.head;
-        auto const& ch = p_->devices[h.device];
-        location const at{.file = *a.file, .offset = a.offset, .device = h.device, .seq = h.seq};
-        auto alert_at = [&](std::string code, std::string message, std::uint64_t seq) {
-            error e{severity::error, std::move(code), std::move(message), at};
-            e.where.seq = seq;
-            if (!p_->raise(e, now)) return;  // raised before, or twice by this import's heads
-            ++report.alerts;
-            report.found.push_back(std::move(e));
-        };
-        if (auto it = ch.find(h.seq); h.seq != 0 && it != ch.end() && it->second.hash != h.hash)
-            alert_at("head-fork",
-                     "the device's head (" + head_said(h) +
-                         ") names another card than the one head office holds",
-                     h.seq);
-        for (auto const& k : p_->heads[h.device]) {
-            if (k.head == h) continue;
-            if (k.head.seq == h.seq && k.head.hash != h.hash)
+        // The heads first, so that the records are checked against them too.
+        std::vector<announced> fresh;
+        for (auto& a : heads) {
+            auto const& h = a.k.head;
+            auto fail = [&](std::string code, std::string message) {
+                report.found.push_back(
+                    {severity::error,
+                     std::move(code),
+                     std::move(message),
+                     {.file = *a.file, .offset = a.offset, .device = h.device, .seq = h.seq}});
+            };
+            auto const* key = signer(devices, h.device, fail);
+            if (key == nullptr) continue;
+            if (!head_signature_ok(h, key->key)) {
+                fail("bad-signature", "the head's signature does not verify: it was altered");
+                continue;
+            }
+            if (!remember(a.k)) continue;  // known: it adds nothing
+            ++report.heads;
+            fresh.push_back(std::move(a));
+        }
+
+        std::stable_sort(candidates.begin(), candidates.end(), [](auto const& a, auto const& b) {
+            return std::tie(a.r.device, a.r.seq) < std::tie(b.r.device, b.r.seq);
+        });
+        std::vector<accepted_record> accepted;
+        for (auto& c : candidates) {
+            auto const& r = c.r;
+            location const at{
+                .file = *c.file, .offset = c.offset, .device = r.device, .seq = r.seq};
+            auto fail = [&](std::string code, std::string message) {
+                refuse({severity::error, std::move(code), std::move(message), at});
+            };
+            auto& ch = views[r.device].links;
+            auto& sum = summary[r.device];
+            if (auto same = ch.find(r.seq); same != ch.end()) {
+                if (same->second.hash == c.hash) {
+                    ++sum.duplicates, ++report.duplicates;
+                } else {
+                    fail("fork",
+                         "two different records with this sequence number; the first "
+                         "received is kept");
+                    if (raise(report.found.back())) ++report.alerts;
+                }
+                continue;
+            }
+            if (auto const* h = contradicting(r.device, r.seq, c.hash)) {
+                fail("head-fork", "not the card the device announced as card " +
+                                      std::to_string(h->seq) + " (" + head_said(*h) +
+                                      "): the number was given again after its cards were cut");
+                if (raise(report.found.back())) ++report.alerts;
+                continue;
+            }
+            if (r.seq == 0) {
+                fail("chain-break", "sequence numbers start at 1");
+                continue;
+            }
+            if (r.seq > max_sequence) {
+                fail("chain-break", "a sequence number beyond any a device reaches");
+                continue;
+            }
+            if (r.seq == 1 && r.prev != seal::digest{}) {
+                fail("chain-break", "the first record links to a record before it");
+                continue;
+            }
+            if (auto pred = ch.find(r.seq - 1); pred != ch.end() && pred->second.hash != r.prev) {
+                fail("chain-break", "does not link to card " + std::to_string(r.seq - 1));
+                continue;
+            }
+            if (auto succ = ch.find(r.seq + 1); succ != ch.end() && succ->second.prev != c.hash) {
+                fail("chain-break", "card " + std::to_string(r.seq + 1) + " does not link to it");
+                continue;
+            }
+            if (whole && r.seq != 1 && !ch.count(r.seq - 1)) {
+                fail("gap", "card " + std::to_string(r.seq - 1) +
+                                " has not reached head office: a push follows the cards it holds");
+                continue;
+            }
+            ch[r.seq] = {c.hash, r.prev};
+            accepted.push_back({std::move(c.r), c.hash});
+            ++sum.accepted, ++report.accepted;
+        }
+        if (whole && has_errors(report.found)) {
+            // Refused: none of it is kept, but what it proved stays raised.
+            for (auto const& a : accepted) views[a.r.device].links.erase(a.r.seq);
+            accepted.clear();
+            fresh.clear();
+            new_heads.clear();
+            report.heads = 0;
+            for (auto& [device, sum] : summary) {
+                sum.refused += sum.accepted;
+                report.refused += sum.accepted;
+                sum.accepted = 0;
+            }
+            report.accepted = 0;
+        }
+        b_->add(accepted);
+        if (progress) progress({"import", checked, checked});
+
+        // What each new head says, against the cards held and the heads known.
+        for (auto const& a : fresh) {
+            auto const& h = a.k.head;
+            auto const& ch = views[h.device].links;
+            location const at{
+                .file = *a.file, .offset = a.offset, .device = h.device, .seq = h.seq};
+            auto alert_at = [&](std::string code, std::string message, std::uint64_t seq) {
+                error e{severity::error, std::move(code), std::move(message), at};
+                e.where.seq = seq;
+                if (!raise(e)) return;  // raised before, or twice by this import's heads
+                ++report.alerts;
+                report.found.push_back(std::move(e));
+            };
+            if (auto it = ch.find(h.seq); h.seq != 0 && it != ch.end() && it->second.hash != h.hash)
                 alert_at("head-fork",
-                         "two heads name two different cards " + std::to_string(h.seq) + " (" +
-                             format_timestamp(k.head.time) + " and " + format_timestamp(h.time) +
-                             ")",
+                         "the device's head (" + head_said(h) +
+                             ") names another card than the one head office holds",
                          h.seq);
-            auto const& earlier = k.head.time < h.time ? k.head : h;
-            auto const& later = k.head.time < h.time ? h : k.head;
-            if (later.time > earlier.time && later.seq < earlier.seq)
-                alert_at("rewound",
-                         "the device announced " + head_said(earlier) + ", then only " +
-                             head_said(later) + ": " + card_range(later.seq + 1, earlier.seq) +
-                             " were cut from its journal",
-                         later.seq + 1);
+            for (auto const& k : views[h.device].heads) {
+                if (k.head == h) continue;
+                if (k.head.seq == h.seq && k.head.hash != h.hash)
+                    alert_at("head-fork",
+                             "two heads name two different cards " + std::to_string(h.seq) + " (" +
+                                 format_timestamp(k.head.time) + " and " +
+                                 format_timestamp(h.time) + ")",
+                             h.seq);
+                auto const& earlier = k.head.time < h.time ? k.head : h;
+                auto const& later = k.head.time < h.time ? h : k.head;
+                if (later.time > earlier.time && later.seq < earlier.seq)
+                    alert_at("rewound",
+                             "the device announced " + head_said(earlier) + ", then only " +
+                                 head_said(later) + ": " + card_range(later.seq + 1, earlier.seq) +
+                                 " were cut from its journal",
+                             later.seq + 1);
+            }
+            if (a.k.after) {
+                for (auto const& [from, to] : absent(ch, *a.k.after + 1, h.seq))
+                    alert_at("missing-acknowledged",
+                             "the bundle's head acknowledges " + head_said(h) + ", but " +
+                                 card_range(from, to) + " of its range did not arrive",
+                             from);
+            } else if (auto highest = b_->shape(h.device).highest; highest < h.seq) {
+                report.found.push_back({severity::warning, "not-received",
+                                        "the device announced " + head_said(h) + "; " +
+                                            card_range(highest + 1, h.seq) + " not received yet",
+                                        at});
+            }
         }
-        if (a.k.after) {
-            for (auto const& [from, to] : absent(ch, *a.k.after + 1, h.seq))
-                alert_at("missing-acknowledged",
-                         "the bundle's head acknowledges " + head_said(h) + ", but " +
-                             card_range(from, to) + " of its range did not arrive",
-                         from);
-        } else if (auto highest = ch.empty() ? 0 : ch.rbegin()->first; highest < h.seq) {
-            report.found.push_back({severity::warning, "not-received",
-                                    "the device announced " + head_said(h) + "; " +
-                                        card_range(highest + 1, h.seq) + " not received yet",
-                                    at});
-        }
-    }
-    p_->flush();
+        b_->add(new_heads, new_alerts);
 
-    for (auto& [device, sum] : summary) {
-        sum.device = device;
-        std::uint64_t next = 1;
-        for (auto const& [seq, l] : p_->devices[device]) {
-            if (seq > next) sum.missing.emplace_back(next, seq - 1);
-            next = seq + 1;
+        for (auto& [device, sum] : summary) {
+            sum.device = device;
+            auto shape = b_->shape(device);
+            sum.missing = std::move(shape.missing);
+            sum.highest = shape.highest;
+            for (auto const& [from, to] : sum.missing)
+                report.found.push_back({severity::warning,
+                                        "gap",
+                                        card_range(from, to) + " not received (missing so far)",
+                                        {.device = device, .seq = from}});
+            report.devices.push_back(std::move(sum));
         }
-        sum.highest = next - 1;
-        for (auto const& [from, to] : sum.missing)
-            report.found.push_back({severity::warning,
-                                    "gap",
-                                    card_range(from, to) + " not received (missing so far)",
-                                    {.device = device, .seq = from}});
-        report.devices.push_back(std::move(sum));
+        b_->commit();
+    } catch (...) {
+        b_->rollback();
+        throw;
     }
     return report;
 }
@@ -585,83 +522,86 @@ result<receipt_check> store::check_receipt(std::string_view text,
     auto const now = unix_now();
     receipt_check out;
     out.receipt = h;
-    std::optional<std::string> proof;
-    auto const held = p_->devices.find(h.device);
-    auto const* card = held == p_->devices.end() ? nullptr : [&]() -> link const* {
-        auto it = held->second.find(h.seq);
-        return it == held->second.end() ? nullptr : &it->second;
-    }();
-    if (card) {
-        for_each([&](record const& r) {
-            if (r.device == h.device && r.seq == h.seq) out.card = r;
-        });
-        if (card->hash == h.hash)
-            out.status = receipt_status::reached;
-        else
-            proof = "head office holds another card " + std::to_string(h.seq) +
-                    ": the guest's card was cut from the journal and its number given again";
-    } else {
-        std::optional<std::uint64_t> past;
-        for (auto const& k : p_->heads[h.device]) {
-            if (k.head.time > h.time && k.head.seq < h.seq) {
-                proof = "after acknowledging it on " + format_timestamp(h.time) +
-                        ", the device announced " + head_said(k.head) +
-                        " as the end of its journal";
-                break;
+    auto views = b_->begin({{h.device, h.seq, h.seq}});
+    try {
+        auto& view = views[h.device];
+        std::optional<std::string> proof;
+        if (auto card = view.links.find(h.seq); card != view.links.end()) {
+            out.card = b_->find(h.device, h.seq);
+            if (card->second.hash == h.hash)
+                out.status = receipt_status::reached;
+            else
+                proof = "head office holds another card " + std::to_string(h.seq) +
+                        ": the guest's card was cut from the journal and its number given again";
+        } else {
+            std::optional<std::uint64_t> past;
+            for (auto const& k : view.heads) {
+                if (k.head.time > h.time && k.head.seq < h.seq) {
+                    proof = "after acknowledging it on " + format_timestamp(h.time) +
+                            ", the device announced " + head_said(k.head) +
+                            " as the end of its journal";
+                    break;
+                }
+                if (k.after && *k.after < h.seq && h.seq <= k.head.seq) {
+                    proof = "the device's bundle of cards " + std::to_string(*k.after + 1) + "-" +
+                            std::to_string(k.head.seq) + " (" + head_said(k.head) +
+                            ") did not carry it";
+                    break;
+                }
+                if (k.head.seq >= h.seq) past = k.head.seq;
             }
-            if (k.after && *k.after < h.seq && h.seq <= k.head.seq) {
-                proof = "the device's bundle of cards " + std::to_string(*k.after + 1) + "-" +
-                        std::to_string(k.head.seq) + " (" + head_said(k.head) +
-                        ") did not carry it";
-                break;
-            }
-            if (k.head.seq >= h.seq) past = k.head.seq;
+            if (!proof)
+                out.found.push_back(
+                    {severity::note, "not-received",
+                     past ? "not received yet, though the device is past it (card " +
+                                std::to_string(*past) + "): its next bundle must carry it"
+                          : "not received yet",
+                     at});
         }
-        if (!proof)
-            out.found.push_back({severity::note, "not-received",
-                                 past ? "not received yet, though the device is past it (card " +
-                                            std::to_string(*past) +
-                                            "): its next bundle must carry it"
-                                      : "not received yet",
-                                 at});
+        std::vector<alert> raised;
+        if (proof) {
+            out.status = receipt_status::suppressed;
+            error e{severity::error, "suppressed",
+                    "the guest's receipt for card " + std::to_string(h.seq) + ": " + *proof, at};
+            if (view.alert_keys.insert(alert_key(e)).second) raised.push_back({e, now});
+            out.found.push_back(std::move(e));
+        }
+        std::vector<known_head> kept;
+        if (std::none_of(view.heads.begin(), view.heads.end(),
+                         [&](known_head const& k) { return k.head == h; }))
+            kept.push_back({h, std::nullopt, now});
+        b_->add(kept, raised);
+        b_->commit();
+    } catch (...) {
+        b_->rollback();
+        throw;
     }
-    if (proof) {
-        out.status = receipt_status::suppressed;
-        error e{severity::error, "suppressed",
-                "the guest's receipt for card " + std::to_string(h.seq) + ": " + *proof, at};
-        p_->raise(e, now);
-        out.found.push_back(std::move(e));
-    }
-    p_->remember({h, std::nullopt}, now);
-    p_->flush();
     return out;
 }
 
-std::vector<alert> const& store::alerts() const noexcept {
-    return p_->alerts;
+std::vector<alert> store::alerts() const {
+    return b_->alerts();
 }
 
 void store::for_each(std::function<void(record const&)> const& visit) const {
-    (void)util::scan_segments(p_->dir,
-                              [&](fs::path const&, std::uint64_t, seal::byte_view payload) {
-                                  if (auto r = from_payload(payload))
-                                      visit(*r);  // open() reported the unreadable
-                              });
+    b_->for_each_after(0, [&](std::uint64_t, record const& r) { visit(r); });
+}
+
+std::uint64_t store::for_each_after(
+    std::uint64_t position,
+    std::function<void(std::uint64_t position, record const&)> const& visit) const {
+    return b_->for_each_after(position, visit);
 }
 
 std::vector<record> store::find_receipt(std::string_view code) const {
-    std::vector<record> found;
-    for_each([&](record const& r) {
-        if (receipt(r) == code) found.push_back(r);
-    });
-    return found;
+    return b_->find_receipt(code);
 }
 
-std::uint64_t store::size() const noexcept {
-    return p_->size;
+std::uint64_t store::size() const {
+    return b_->size();
 }
 errors const& store::recovery() const noexcept {
-    return p_->recovery;
+    return b_->recovery();
 }
 
 }  // namespace candor::journal

@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "candor/journal/opening.hpp"
+#include "candor/pg/store.hpp"
 #include "candor/report/report.hpp"
 #include "candor/response/json.hpp"
 #include "candor/stats/csv.hpp"
@@ -88,7 +89,7 @@ result<report_model> build_report(survey::survey const& s, report_files const& f
         overloaded{[&](store_source const& from) -> result<stats::frame> {
                        auto hq = seal::read_hq_secret(from.hq_key);
                        if (!hq) return unexpected(hq.error());
-                       auto store = journal::store::open(from.dir);
+                       auto store = pg::open_store(from.dir.string());
                        if (!store) return unexpected(store.error());
                        warnings = store->recovery();
                        auto r = read_store(*store, *hq, s);

@@ -1,15 +1,20 @@
 // Shared by the journal tests: temporary directories, keys and journals of N cards.
 #pragma once
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "../support/postgres_server.hpp"
 #include "../support/temp_dir.hpp"
 #include "candor/journal/bundle.hpp"
 #include "candor/journal/journal.hpp"
+#include "candor/journal/store.hpp"
+#include "candor/pg/store.hpp"
 #include "candor/seal/keys.hpp"
 #include "candor/time.hpp"
 
@@ -30,7 +35,35 @@ inline card make_card(int i) {
 
 using device_journal = candor::journal::journal;
 
-inline segment_options fast() { return {64u << 20, false}; }
+inline segment_options fast() {
+    return {64u << 20, false};
+}
+
+// The store suite runs on both backends: the file store in DIR, or, when
+// CANDOR_TEST_STORE=postgres, a database on the binary's PostgreSQL server, the same whenever
+// DIR is opened again. DIR is made, so that a database whose DIR is gone (its test ended) is
+// emptied and taken again rather than a new one created.
+inline result<store> open_test_store(fs::path const& dir) {
+    auto const* backend = std::getenv("CANDOR_TEST_STORE");
+    if (backend == nullptr || std::string(backend) != "postgres") return store::open(dir, fast());
+    auto& server = candor::test::postgres_server::shared();
+    static std::map<std::string, std::string> databases;  // by DIR
+    fs::create_directories(dir);
+    auto& location = databases[dir.string()];
+    if (location.empty()) {
+        for (auto it = databases.begin(); it != databases.end(); ++it) {
+            if (it->second.empty() || fs::exists(it->first)) continue;
+            location = it->second;
+            databases.erase(it);
+            server.sql("TRUNCATE records, heads, alerts", location.substr(location.rfind('=') + 1));
+            return pg::open(location);
+        }
+        location = server.create_database();
+        if (auto migrated = pg::migrate(location); !migrated)
+            return unexpected(std::move(migrated).error());
+    }
+    return pg::open(location);
+}
 
 // A journal in `dir` holding cards 1..n of `key`'s device.
 inline std::vector<stamped> fill(fs::path const& dir, seal::device_secret const& key,
@@ -48,7 +81,8 @@ inline seal::bytes slurp(fs::path const& file) {
 }
 inline void spit(fs::path const& file, seal::byte_view data) {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<char const*>(data.data()), static_cast<std::streamsize>(data.size()));
+    out.write(reinterpret_cast<char const*>(data.data()),
+              static_cast<std::streamsize>(data.size()));
 }
 
 inline seal::device_list list_of(std::initializer_list<seal::device_secret const*> keys) {

@@ -34,7 +34,7 @@ struct scene {
     seal::device_secret key = seal::make_device_keys("kiosk-7", "paris-01");
     seal::device_list devices = list_of({&key});
     fs::path journal_dir = dir / "journal";
-    store hq_store = store::open(dir / "store", fast()).value();
+    store hq_store = open_test_store(dir / "store").value();
     int bundles = 0;
 
     std::vector<stamped> take(int n, int first = 1) {
@@ -241,7 +241,7 @@ TEST_CASE("tail suppression found by the head: new cards on cut numbers fork aga
     CHECK(alerted(s.hq_store, "head-fork", 10));
     // Durable: a reopened store still has the alert and the head.
     { auto closing = std::move(s.hq_store); }
-    auto reopened = store::open(s.dir / "store", fast()).value();
+    auto reopened = open_test_store(s.dir / "store").value();
     CHECK(alerted(reopened, "head-fork", 10));
     // The genuine cards, when they come, are the fork's other side: refused, the first kept.
     auto r3 = reopened.import(std::vector{first}, s.devices, s.hq);

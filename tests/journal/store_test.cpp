@@ -23,7 +23,7 @@ struct head_office {
     seal::device_secret a = seal::make_device_keys("kiosk-a");
     seal::device_secret b = seal::make_device_keys("kiosk-b");
     seal::device_list devices = list_of({&a, &b});
-    store hq_store = store::open(dir / "store", fast()).value();
+    store hq_store = open_test_store(dir / "store").value();
 
     bundle_input bundle_of(fs::path const& journal_dir, std::uint64_t after) {
         auto out = dir / ("bundle-" + std::to_string(++bundles));
@@ -65,7 +65,7 @@ TEST_CASE("import accepts each record once, from any number of overlapping bundl
 
     // Closed and reopened, the store knows what it has.
     { auto closing = std::move(ho.hq_store); }
-    auto again = store::open(ho.dir / "store", fast());
+    auto again = open_test_store(ho.dir / "store");
     REQUIRE(again);
     CHECK(again->size() == 8);
     CHECK(again->import(std::vector{overlap}, ho.devices, ho.hq).accepted == 0);
@@ -149,4 +149,31 @@ TEST_CASE("one writer at a time: a store's directory is locked while it is open"
     auto second = store::open(dir.path());
     closer.join();
     CHECK(second.has_value());
+}
+
+TEST_CASE("for_each_after reads the records accepted after a position, in order") {
+    head_office ho;
+    fill(ho.dir / "a", ho.a, ho.hq.public_part(), 3);
+    fill(ho.dir / "b", ho.b, ho.hq.public_part(), 2);
+    REQUIRE(ho.import({ho.bundle_of(ho.dir / "a", 0)}).accepted == 3);
+    REQUIRE(ho.import({ho.bundle_of(ho.dir / "b", 0)}).accepted == 2);
+
+    std::vector<std::pair<std::uint64_t, std::string>> seen;
+    auto last = ho.hq_store.for_each_after(2, [&](std::uint64_t position, record const& r) {
+        seen.emplace_back(position, r.device + "/" + std::to_string(r.seq));
+    });
+    CHECK(last == 5);
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0] == std::pair<std::uint64_t, std::string>{3, "kiosk-a/3"});
+    CHECK(seen[1] == std::pair<std::uint64_t, std::string>{4, "kiosk-b/1"});
+    CHECK(seen[2] == std::pair<std::uint64_t, std::string>{5, "kiosk-b/2"});
+
+    // Past the end: nothing visited, the position given back.
+    int none = 0;
+    CHECK(ho.hq_store.for_each_after(5, [&](std::uint64_t, record const&) { ++none; }) == 5);
+    CHECK(none == 0);
+    // From the start: all of them, as for_each.
+    std::uint64_t all = 0;
+    CHECK(ho.hq_store.for_each_after(0, [&](std::uint64_t, record const&) { ++all; }) == 5);
+    CHECK(all == ho.hq_store.size());
 }

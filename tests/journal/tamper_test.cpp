@@ -66,7 +66,7 @@ struct scene {
     // Imports into a new store; checks that nothing altered got in.
     import_report import(seal::bytes const& tampered) {
         temp_dir store_dir;
-        auto s = store::open(store_dir.path(), fast()).value();
+        auto s = open_test_store(store_dir.path()).value();
         auto report = s.import(std::vector{bundle_input{"a.bundle", tampered}}, devices, hq);
         s.for_each([&](record const& r) {
             CHECK(std::find(originals.begin(), originals.end(), r) != originals.end());

@@ -1,10 +1,13 @@
 // Head office's store: every record forwarded from every device, each accepted once, after
-// its signature, its chain and its seal were checked. Segments like a journal's, holding
-// records of all devices in the order they were accepted. Beside them, in STORE/integrity,
-// every head the devices announced and every alert raised (docs/journal.md).
+// its signature, its chain and its seal were checked. The checks are the store's; what passed
+// is kept by a backend (store_backend.hpp). The file backend (store::open): segments like a
+// journal's, holding records of all devices in the order they were accepted, and beside them,
+// in STORE/integrity, every head the devices announced and every alert raised
+// (docs/journal.md). candor::pg keeps them in PostgreSQL (docs/postgresql.md).
 // Thread safety: a store is used by one thread at a time (import and check_receipt write; the
-// const members only read, and may run together while nothing writes). Its directory lock
-// keeps a second opener, in this process or another, out.
+// const members only read, and may run together while nothing writes). The file backend's
+// directory lock keeps a second opener, in this process or another, out; on PostgreSQL,
+// several stores write at once, each change locking the devices it touches.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +25,7 @@
 #include "candor/journal/head.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/journal/segment.hpp"
+#include "candor/journal/store_backend.hpp"
 #include "candor/progress.hpp"
 #include "candor/seal/keys.hpp"
 
@@ -30,17 +34,6 @@ namespace candor::journal {
 struct bundle_input {
     std::string name;  // names the bundle in problems, usually its path
     seal::bytes data;  // a bundle, or a head file (`candor journal head`)
-};
-
-// What someone at head office must look into: proof that cards were cut from a device's
-// journal after it acknowledged them. Codes: "fork" (two records with one number),
-// "head-fork" (a record or head that disagrees with an announced head), "rewound" (a head
-// below one the device announced earlier), "missing-acknowledged" (an export that lacks
-// cards its own head acknowledges), "suppressed" (a guest's receipt that head office's
-// cards contradict). Raised once each, kept for good.
-struct alert {
-    error problem;
-    std::int64_t raised = 0;  // when head office raised it, Unix seconds
 };
 
 enum class receipt_status : std::uint8_t { reached, not_yet, suppressed };
@@ -74,18 +67,12 @@ struct import_report {
     bool refused_any() const noexcept { return has_errors(found); }
 };
 
-// What head office holds of a device's chain without a gap: its cards 1 to `seq`, card
-// `seq`'s record_hash (zeros for seq 0). A device pushes what follows.
-struct held_chain {
-    std::uint64_t seq = 0;
-    seal::digest hash{};
-    friend bool operator==(held_chain const&, held_chain const&) = default;
-};
-
 class store {
   public:
     // Opens the store in DIR, creating it if needed; a torn last frame is cut off.
     static result<store> open(std::filesystem::path const& dir, segment_options options = {});
+    // A store over another backend (candor::pg's).
+    explicit store(std::unique_ptr<store_backend> backend);
     store(store&&) noexcept;
     store& operator=(store&&) noexcept;
     ~store();
@@ -96,8 +83,10 @@ class store {
     // bundles and head files carry are checked against the records and every head known
     // before, kept, and what they prove raised as alerts (with a second fdatasync).
     // `progress` hears of the records checked ("import"; their total is not known before
-    // the last bundle is read). Throws std::system_error when the store cannot be written;
-    // reopen it then.
+    // the last bundle is read). A record counts as accepted once the backend kept it (on
+    // PostgreSQL: after its transaction committed). Throws std::system_error when the store
+    // cannot be written (std::runtime_error from candor::pg, "store-unreachable: ..."); reopen
+    // it then.
     import_report import(std::span<bundle_input const> bundles, seal::device_list const& devices,
                          seal::hq_secret const& hq, progress_fn const& progress = {});
 
@@ -121,23 +110,26 @@ class store {
     result<receipt_check> check_receipt(std::string_view text, seal::device_list const& devices);
 
     // Every alert raised, oldest first.
-    std::vector<alert> const& alerts() const noexcept;
+    std::vector<alert> alerts() const;
 
     // Every stored record, in the order accepted. Throws std::system_error on I/O failure.
     void for_each(std::function<void(record const&)> const& visit) const;
+    // The records accepted after `position` (1-based order of acceptance; 0 for all), in that
+    // order; returns the last position visited (`position` when none).
+    std::uint64_t for_each_after(
+        std::uint64_t position,
+        std::function<void(std::uint64_t position, record const&)> const& visit) const;
     // Records whose receipt code is `code` (normalized, "7KQ-4M2").
     std::vector<record> find_receipt(std::string_view code) const;
 
-    std::uint64_t size() const noexcept;
+    std::uint64_t size() const;
     errors const& recovery() const noexcept;
 
   private:
-    struct impl;
-    explicit store(std::unique_ptr<impl> p);
     import_report take(std::span<bundle_input const> bundles, seal::device_list const& devices,
                        seal::hq_secret const& hq, progress_fn const& progress,
                        std::optional<std::string_view> whole);
-    std::unique_ptr<impl> p_;
+    std::unique_ptr<store_backend> b_;
 };
 
 }  // namespace candor::journal

@@ -204,7 +204,8 @@ result<report_model> build_report(survey::survey const& s, stats::frame const& c
 
 // Where the cards come from.
 struct store_source {
-    std::filesystem::path dir{}, hq_key{};  // head office's store and its secret key
+    std::filesystem::path dir{},
+        hq_key{};  // head office's store (pg::open_store's location), its key
 };
 struct csv_source {
     std::filesystem::path file;  // as `candor export --csv` writes it
