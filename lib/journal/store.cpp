@@ -39,6 +39,7 @@ namespace {
 struct link {
     seal::digest hash;
     seal::digest prev;
+    std::uint64_t position = 0;  // in the order of acceptance, from 1
 };
 using chain = std::map<std::uint64_t, link>;  // by sequence number
 
@@ -118,6 +119,30 @@ struct store::impl {
     std::vector<alert> alerts;
     std::set<std::string, std::less<>> alert_keys;
     std::vector<json> pending;  // integrity events not written yet
+    // Where records 1, 1 + store_mark_every, 1 + 2 * store_mark_every... start (those read
+    // at open; a read after a later one starts at the last mark and reads on).
+    std::vector<util::segment_position> marks;
+
+    // Reads the records after `after` in order until `visit` returns false; returns the last
+    // position read.
+    std::uint64_t read_after(std::uint64_t after,
+                             std::function<bool(std::uint64_t, record&)> const& visit) const {
+        std::uint64_t at = 0;
+        util::segment_position from;
+        if (!marks.empty()) {
+            auto const k = std::min<std::uint64_t>(after / store_mark_every, marks.size() - 1);
+            at = k * store_mark_every;
+            from = marks[k];
+        }
+        util::read_segments_from(dir, from,
+                                 [&](fs::path const&, std::uint64_t, seal::byte_view payload) {
+                                     auto r = from_payload(payload);
+                                     if (!r)
+                                         return true;  // open() reported it, and did not count it
+                                     return ++at <= after || visit(at, *r);
+                                 });
+        return at;
+    }
 
     void apply(json const& e) {
         auto const t = e.at("t").get<std::string>();
@@ -221,6 +246,7 @@ result<store> store::open(fs::path const& dir, segment_options options) {
     std::map<std::string, chain, std::less<>> devices;
     std::uint64_t size = 0;
     errors recovery;
+    std::vector<util::segment_position> marks;
     auto scanned = util::scan_segments(
         dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
             auto r = from_payload(payload);
@@ -231,8 +257,8 @@ result<store> store::open(fs::path const& dir, segment_options options) {
                                     {.file = file.string(), .offset = offset}});
                 return;
             }
-            devices[r->device][r->seq] = {record_hash(*r), r->prev};
-            ++size;
+            if (size % store_mark_every == 0) marks.push_back({file.filename().string(), offset});
+            devices[r->device][r->seq] = {record_hash(*r), r->prev, ++size};
         });
     recovery.insert(recovery.begin(), scanned.found.begin(), scanned.found.end());
     if (scanned.torn) {
@@ -251,6 +277,7 @@ result<store> store::open(fs::path const& dir, segment_options options) {
         std::make_unique<impl>(std::move(*lock), dir, util::segment_writer(dir, scanned, options),
                                std::move(devices), size, std::move(recovery));
     p->integrity.emplace(std::move(*integrity));
+    p->marks = std::move(marks);
     try {
         for (auto const& e : events) p->apply(e);
     } catch (json::exception const& e) {
@@ -478,7 +505,7 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
                             " has not reached head office: a push follows the cards it holds");
             continue;
         }
-        ch[r.seq] = {c.hash, r.prev};
+        ch[r.seq] = {c.hash, r.prev, p_->size + report.accepted + 1};
         added.emplace_back(&ch, r.seq);
         util::append_frame(frames, to_payload(r));
         ++sum.accepted, ++report.accepted;
@@ -592,9 +619,7 @@ result<receipt_check> store::check_receipt(std::string_view text,
         return it == held->second.end() ? nullptr : &it->second;
     }();
     if (card) {
-        for_each([&](record const& r) {
-            if (r.device == h.device && r.seq == h.seq) out.card = r;
-        });
+        out.card = find(h.device, h.seq);
         if (card->hash == h.hash)
             out.status = receipt_status::reached;
         else
@@ -647,6 +672,28 @@ void store::for_each(std::function<void(record const&)> const& visit) const {
                                   if (auto r = from_payload(payload))
                                       visit(*r);  // open() reported the unreadable
                               });
+}
+
+std::uint64_t store::for_each_after(
+    std::uint64_t position,
+    std::function<void(std::uint64_t position, record const&)> const& visit) const {
+    return std::max(position, p_->read_after(position, [&](std::uint64_t at, record& r) {
+        visit(at, r);
+        return true;
+    }));
+}
+
+std::optional<record> store::find(std::string_view device, std::uint64_t seq) const {
+    auto held = p_->devices.find(device);
+    if (held == p_->devices.end()) return std::nullopt;
+    auto it = held->second.find(seq);
+    if (it == held->second.end()) return std::nullopt;
+    std::optional<record> out;
+    p_->read_after(it->second.position - 1, [&](std::uint64_t, record& r) {
+        if (r.device == device && r.seq == seq) out = std::move(r);
+        return false;
+    });
+    return out;
 }
 
 std::vector<record> store::find_receipt(std::string_view code) const {
