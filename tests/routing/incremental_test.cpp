@@ -88,6 +88,11 @@ struct head_office {
 
 timestamp const monday = at("2026-11-09T08:00:00Z");
 
+// No delivery was sent twice.
+void check_each_once(counting_sink const& sink) {
+    for (auto const& [key, times] : sink.took) CHECK_MESSAGE(times == 1, key);
+}
+
 std::set<std::string> keys_of(outbox const& out) {
     std::set<std::string> keys;
     for (auto const& e : out.entries()) keys.insert(e.message.key);
@@ -158,7 +163,7 @@ TEST_CASE("a pass reads only the records after the routed watermark") {
     }
     auto cases = case_log::open(layout_of(ho.store_dir()).cases, fast()).value();
     CHECK(cases.routed_through() == 420);
-    for (auto const& [key, times] : sink.took) CHECK_MESSAGE(times == 1, key);
+    check_each_once(sink);
     CHECK(sink.took.size() > sent);
 }
 
@@ -176,10 +181,10 @@ TEST_CASE("due cases escalate with their cards, found by key, after the watermar
     CHECK(later.escalated + later.at_top == first.cases_opened);
     for (auto const& p : later.problems) CHECK(p.code != "escalated-without-response");
     CHECK(later.sent.sent >= later.escalated);
-    for (auto const& [key, times] : sink.took) CHECK_MESSAGE(times == 1, key);
+    check_each_once(sink);
 }
 
-TEST_CASE("checkpoints restate the case log and the outbox; passes after them repeat nothing") {
+TEST_CASE("checkpoints restate the case log and the outbox, and passes after them repeat nothing") {
     head_office ho;
     counting_sink sink;
     ho.add(200);
@@ -234,7 +239,7 @@ TEST_CASE("checkpoints restate the case log and the outbox; passes after them re
     ho.add(10);
     auto more = ho.pass(sink, monday + 50);
     CHECK(more.routed == 10);
-    for (auto const& [key, times] : sink.took) CHECK_MESSAGE(times == 1, key);
+    check_each_once(sink);
 
     // A month on, a checkpoint drops what was sent long ago: the outbox holds what is new.
     {
@@ -247,7 +252,7 @@ TEST_CASE("checkpoints restate the case log and the outbox; passes after them re
     auto const month = ho.pass(sink, monday + 50 + sent_kept_for + 2);
     CHECK(month.routed == 0);  // only the escalations of the month's due cases
     CHECK(month.escalated > 0);
-    for (auto const& [key, times] : sink.took) CHECK_MESSAGE(times == 1, key);
+    check_each_once(sink);
 }
 
 TEST_CASE("a pass compacts on its own once the logs have grown, and reopens from the checkpoint") {
@@ -276,7 +281,7 @@ TEST_CASE("a pass compacts on its own once the logs have grown, and reopens from
     CHECK(cases.routed_through() == 3600);
     auto reader = case_reader::open(layout.cases).value();
     CHECK(picture(reader.cases()) == picture(cases.cases()));
-    for (auto const& [key, times] : sink.took) CHECK_MESSAGE(times == 1, key);
+    check_each_once(sink);
 }
 
 TEST_CASE("a crash at any step of a checkpoint leaves the old or the new state, whole") {
@@ -286,7 +291,6 @@ TEST_CASE("a crash at any step of a checkpoint leaves the old or the new state, 
     ho.pass(sink, monday);
     ho.add(60);
     // These wait: no sink takes them yet.
-    counting_sink none;
     {
         auto s = journal::store::open(ho.store_dir(), fast()).value();
         auto const layout = layout_of(ho.store_dir());
