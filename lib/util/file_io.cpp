@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 #include <utility>
@@ -16,7 +17,7 @@ void throw_errno(std::string const& what) {
     throw std::system_error(errno, std::generic_category(), what);
 }
 
-seal::bytes read_file(std::filesystem::path const& file, std::uint64_t from) {
+seal::bytes read_file(std::filesystem::path const& file, std::uint64_t from, std::uint64_t most) {
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw_errno("open " + file.string());
     struct stat st {};
@@ -25,7 +26,7 @@ seal::bytes read_file(std::filesystem::path const& file, std::uint64_t from) {
         throw_errno("stat " + file.string());
     }
     auto const size = static_cast<std::uint64_t>(st.st_size);
-    seal::bytes data(static_cast<std::size_t>(size > from ? size - from : 0));
+    seal::bytes data(static_cast<std::size_t>(size > from ? std::min(size - from, most) : 0));
     std::size_t done = 0;
     while (done < data.size()) {
         ssize_t n =

@@ -48,6 +48,9 @@ std::vector<fs::path> segment_files(fs::path const& dir, std::error_code& ec) {
     return files;
 }
 
+// What read_segments_from reads at first: a few dozen records.
+constexpr std::uint64_t first_block = 64 * 1024;
+
 void read_segments_from(
     fs::path const& dir, segment_position const& from,
     std::function<bool(fs::path const&, std::uint64_t, seal::byte_view)> const& visit) {
@@ -60,9 +63,21 @@ void read_segments_from(
             started = true;
             offset = std::max<std::uint64_t>(from.offset, file_header_size);
         }
-        auto const data = read_file(file, offset);
-        for (auto const& f : scan_frames(data, offset).frames)
-            if (!visit(file, f.offset, f.payload)) return;
+        // A block at a time, so that a reader that stops early reads little more than it
+        // needed; a block grows when a frame does not fit in it.
+        std::uint64_t block = first_block;
+        for (;;) {
+            auto const data = read_file(file, offset, block);
+            auto const scan = scan_frames(data, offset);
+            for (auto const& f : scan.frames)
+                if (!visit(file, f.offset, f.payload)) return;
+            if (data.size() < block) break;  // the end of the file (a torn end left unread)
+            auto const next = scan.torn_at.value_or(offset + data.size());
+            if (next == offset)
+                block *= 2;
+            else
+                offset = next;
+        }
     }
     if (ec) throw std::system_error(ec, "list " + dir.string());
 }

@@ -182,6 +182,26 @@ TEST_CASE("for_each_after reads the records after a position, seeking past those
         CHECK(seen == std::vector(all.begin() + static_cast<std::ptrdiff_t>(skip), all.end()));
     }
 
+    // The same records in one segment of their own: read a block at a time, across blocks.
+    {
+        auto one = store::open(ho.dir / "one", fast()).value();
+        std::vector<bundle_input> both{ho.bundle_of(ho.dir / "a", 0),
+                                       ho.bundle_of(ho.dir / "b", 0)};
+        REQUIRE(one.import(both, ho.devices, ho.hq).accepted == 1000);
+        std::vector<std::pair<std::string, std::uint64_t>> in_one, tail;
+        one.for_each([&](record const& r) { in_one.emplace_back(r.device, r.seq); });
+        REQUIRE(fs::file_size(ho.dir / "one" / "seg-000001.cnj") > 4 * 64 * 1024);
+        CHECK(one.for_each_after(0, [&](std::uint64_t, record const& r) {
+            tail.emplace_back(r.device, r.seq);
+        }) == 1000);
+        CHECK(tail == in_one);
+        for (std::size_t i = 0; i < in_one.size(); i += 97) {
+            auto const r = one.find(in_one[i].first, in_one[i].second);
+            REQUIRE(r);
+            CHECK(r->seq == in_one[i].second);
+        }
+    }
+
     // Reopened with the first segments destroyed: reading after record 600 still finds them
     // all, so it did not read those files; find() goes straight to a record.
     { auto closing = std::move(s); }
