@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "candor/journal/inspect.hpp"
+#include "candor/journal/store.hpp"
 #include "util/event_log.hpp"
 #include "util/frame.hpp"
 #include "util/segments.hpp"
@@ -22,13 +23,14 @@ class file_backend final : public store_backend {
   public:
     file_backend(util::dir_lock l, fs::path d, util::segment_writer w,
                  std::map<std::string, chain_links, std::less<>> by_device, std::uint64_t n,
-                 errors r)
+                 errors r, std::vector<util::segment_position> marks)
         : lock_(std::move(l)),
           dir_(std::move(d)),
           writer_(std::move(w)),
           devices_(std::move(by_device)),
           size_(n),
-          recovery_(std::move(r)) {}
+          recovery_(std::move(r)),
+          marks_(std::move(marks)) {}
 
     void keep_log(util::event_log log) { integrity_.emplace(std::move(log)); }
 
@@ -73,8 +75,7 @@ class file_backend final : public store_backend {
         seal::bytes frames;
         for (auto const& a : records) util::append_frame(frames, to_payload(a.r));
         writer_.append(frames);
-        for (auto const& a : records) devices_[a.r.device][a.r.seq] = {a.hash, a.r.prev};
-        size_ += records.size();
+        for (auto const& a : records) devices_[a.r.device][a.r.seq] = {a.hash, a.r.prev, ++size_};
     }
 
     void add(std::vector<known_head> const& heads, std::vector<alert> const& alerts) override {
@@ -120,24 +121,26 @@ class file_backend final : public store_backend {
     void commit() override {}  // each add() was durable when it returned
     void rollback() noexcept override {}
 
+    // Read from its position, not found by a scan.
     std::optional<record> find(std::string_view device, std::uint64_t seq) const override {
+        auto held = devices_.find(device);
+        if (held == devices_.end()) return std::nullopt;
+        auto it = held->second.find(seq);
+        if (it == held->second.end()) return std::nullopt;
         std::optional<record> out;
-        for_each_after(0, [&](std::uint64_t, record const& r) {
-            if (r.device == device && r.seq == seq) out = r;
+        read_after(it->second.position - 1, [&](std::uint64_t, record& r) {
+            if (r.device == device && r.seq == seq) out = std::move(r);
+            return false;
         });
         return out;
     }
 
     std::uint64_t for_each_after(std::uint64_t position,
                                  position_visit const& visit) const override {
-        std::uint64_t at = 0;
-        (void)util::scan_segments(dir_,
-                                  [&](fs::path const&, std::uint64_t, seal::byte_view payload) {
-                                      auto r = from_payload(payload);
-                                      if (!r) return;  // open() reported the unreadable
-                                      if (++at > position) visit(at, *r);
-                                  });
-        return std::max(at, position);
+        return std::max(position, read_after(position, [&](std::uint64_t at, record& r) {
+                            visit(at, r);
+                            return true;
+                        }));
     }
 
     std::vector<record> find_receipt(std::string_view code) const override {
@@ -153,6 +156,26 @@ class file_backend final : public store_backend {
     errors const& recovery() const noexcept override { return recovery_; }
 
   private:
+    // Reads the records after `after` in order, from the nearest mark before it, until
+    // `visit` returns false; returns the last position read.
+    std::uint64_t read_after(std::uint64_t after,
+                             std::function<bool(std::uint64_t, record&)> const& visit) const {
+        std::uint64_t at = 0;
+        util::segment_position from;
+        if (!marks_.empty()) {
+            auto const k = std::min<std::uint64_t>(after / store_mark_every, marks_.size() - 1);
+            at = k * store_mark_every;
+            from = marks_[k];
+        }
+        util::read_segments_from(dir_, from,
+                                 [&](fs::path const&, std::uint64_t, seal::byte_view payload) {
+                                     auto r = from_payload(payload);
+                                     if (!r) return true;  // open() reported it, uncounted
+                                     return ++at <= after || visit(at, *r);
+                                 });
+        return at;
+    }
+
     util::dir_lock lock_;
     fs::path dir_;
     util::segment_writer writer_;
@@ -163,6 +186,9 @@ class file_backend final : public store_backend {
     std::map<std::string, std::vector<known_head>, std::less<>> heads_;
     std::map<std::string, std::set<std::string>, std::less<>> alert_keys_;
     std::vector<alert> alerts_;
+    // Where records 1, 1 + store_mark_every, 1 + 2 * store_mark_every... start, of those
+    // read at open: a read after a later one starts at the last mark and reads on.
+    std::vector<util::segment_position> marks_;
 };
 
 }  // namespace
@@ -185,6 +211,7 @@ result<std::unique_ptr<store_backend>> open_file_backend(fs::path const& dir,
     std::map<std::string, chain_links, std::less<>> devices;
     std::uint64_t size = 0;
     errors recovery;
+    std::vector<util::segment_position> marks;
     auto scanned = util::scan_segments(
         dir, [&](fs::path const& file, std::uint64_t offset, seal::byte_view payload) {
             auto r = from_payload(payload);
@@ -195,8 +222,8 @@ result<std::unique_ptr<store_backend>> open_file_backend(fs::path const& dir,
                                     {.file = file.string(), .offset = offset}});
                 return;
             }
-            devices[r->device][r->seq] = {record_hash(*r), r->prev};
-            ++size;
+            if (size % store_mark_every == 0) marks.push_back({file.filename().string(), offset});
+            devices[r->device][r->seq] = {record_hash(*r), r->prev, ++size};
         });
     recovery.insert(recovery.begin(), scanned.found.begin(), scanned.found.end());
     if (scanned.torn) {
@@ -211,9 +238,9 @@ result<std::unique_ptr<store_backend>> open_file_backend(fs::path const& dir,
     auto integrity = util::event_log::open(dir / "integrity", options,
                                            [&](json const& e) { events.push_back(e); });
     if (!integrity) return unexpected(std::move(integrity).error());
-    auto p = std::make_unique<file_backend>(std::move(*lock), dir,
-                                            util::segment_writer(dir, scanned, options),
-                                            std::move(devices), size, std::move(recovery));
+    auto p = std::make_unique<file_backend>(
+        std::move(*lock), dir, util::segment_writer(dir, scanned, options), std::move(devices),
+        size, std::move(recovery), std::move(marks));
     p->keep_log(std::move(*integrity));
     try {
         for (auto const& e : events) p->apply(e);

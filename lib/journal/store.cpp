@@ -414,7 +414,7 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
                                 " has not reached head office: a push follows the cards it holds");
                 continue;
             }
-            ch[r.seq] = {c.hash, r.prev};
+            ch[r.seq] = {c.hash, r.prev, 0};
             accepted.push_back({std::move(c.r), c.hash});
             ++sum.accepted, ++report.accepted;
         }
@@ -591,6 +591,10 @@ std::uint64_t store::for_each_after(
     std::uint64_t position,
     std::function<void(std::uint64_t position, record const&)> const& visit) const {
     return b_->for_each_after(position, visit);
+}
+
+std::optional<record> store::find(std::string_view device, std::uint64_t seq) const {
+    return b_->find(device, seq);
 }
 
 std::vector<record> store::find_receipt(std::string_view code) const {

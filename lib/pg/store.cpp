@@ -73,7 +73,7 @@ class pg_backend final : public store_backend {
         for (int i = 0; i < PQntuples(links.get()); ++i)
             out[text_at(links.get(), i, 0)]
                 .links[static_cast<std::uint64_t>(number_at(links.get(), i, 1))] = {
-                digest_of(bytes_at(links.get(), i, 2)), digest_of(bytes_at(links.get(), i, 3))};
+                digest_of(bytes_at(links.get(), i, 2)), digest_of(bytes_at(links.get(), i, 3)), 0};
         auto heads = c_.run_prepared("heads", params().text(devices));
         for (int i = 0; i < PQntuples(heads.get()); ++i) {
             auto h = parse_head(text_at(heads.get(), i, 1));

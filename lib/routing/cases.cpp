@@ -1,12 +1,16 @@
-// The case log: one JSON object per frame (open, ack, resolve, escalate), replayed in
-// order on open to rebuild every case with its deadline.
+// The case log: one JSON object per frame (open, ack, resolve, escalate, watermark),
+// replayed in order on open to rebuild every case with its deadline. A checkpoint restates
+// every case whole ("case") with the watermark and the mails taken, in a new generation of
+// the log (util::event_log::compact); the generations before stay as its history.
 #include "candor/routing/cases.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "candor/routing/notification.hpp"
 #include "candor/seal/bytes.hpp"
@@ -101,8 +105,14 @@ struct case_book {
     // Ids of before that were not a migrated case's first: escalating them adds holders,
     // it does not move the case.
     std::unordered_set<std::string> secondary;
-    std::unordered_map<std::string, timestamp> routed;  // response key -> when
-    std::unordered_set<std::string> mails;              // Message-IDs taken in
+    // Response key -> when: every response routed, in a reader of the whole history; since
+    // the last checkpoint, and those with a case, in the writer.
+    std::unordered_map<std::string, timestamp> routed;
+    std::unordered_set<std::string> mails;  // Message-IDs taken in
+    std::uint64_t through = 0;              // the routed watermark: a store position
+    // Called for an id the book does not hold (a closed case left out of the checkpoint, in
+    // the writer): true when it brought the case in.
+    std::function<bool(std::string const&)> load;
 
     routed_case case_of(json const& c, std::string const& owner) {
         routed_case rc;
@@ -151,6 +161,18 @@ struct case_book {
 
     void apply(json const& j) {
         auto const t = j.at("t").get<std::string>();
+        if (t == "watermark") {
+            through = std::max(through, j.at("position").get<std::uint64_t>());
+            return;
+        }
+        if (t == "case") {
+            restore(j);
+            return;
+        }
+        if (t == "mails") {
+            for (auto const& m : j.at("ids")) mails.insert(m.get<std::string>());
+            return;
+        }
         if (t == "open") {
             std::string const response = j.at("response");
             if (j.contains("cases")) {  // the format of before
@@ -176,6 +198,7 @@ struct case_book {
         if (t == "mail") mails.insert(j.at("message_id").get<std::string>());
         std::string const id = j.at("id");
         auto it = by_id.find(id);
+        if (it == by_id.end() && !id.empty() && load && load(id)) it = by_id.find(id);
         if (it == by_id.end()) return;
         auto& c = cases[it->second];
         timestamp const time = j.at("time");
@@ -216,6 +239,85 @@ struct case_book {
         }
     }
 
+    // A case as a checkpoint restates it: it replaces what the events before made of it.
+    void restore(json const& j) {
+        auto const& c = j.at("case");
+        routed_case rc = case_of(c, c.at("owner"));
+        rc.id = c.at("id");
+        rc.holders = c.at("holders").get<std::vector<std::string>>();
+        rc.watchers = c.at("watchers").get<std::vector<std::string>>();
+        rc.aliases = c.at("aliases").get<std::vector<std::string>>();
+        rc.state = static_cast<case_state>(c.at("state").get<int>());
+        rc.acknowledged = c.at("acknowledged");
+        rc.resolved = c.at("resolved");
+        rc.replied = c.at("replied");
+        for (auto const& e : c.at("history"))
+            rc.history.push_back({e.at(0), e.at(1), e.at(2), e.at(3)});
+        for (auto const& old : c.at("secondary")) secondary.insert(old.get<std::string>());
+        routed.insert_or_assign(rc.response, j.at("received").get<timestamp>());
+        if (auto it = by_id.find(rc.id); it != by_id.end()) {
+            cases[it->second] = std::move(rc);
+            return;
+        }
+        for (auto const& old : rc.aliases) by_id.emplace(old, cases.size());
+        by_id.emplace(rc.id, cases.size());
+        cases.push_back(std::move(rc));
+    }
+
+    // Case `c` whole, as a checkpoint restates it.
+    json snapshot_of(routed_case const& c) const {
+        json history = json::array();
+        for (auto const& e : c.history) history.push_back({e.time, e.what, e.who, e.note});
+        json sec = json::array();
+        for (auto const& old : c.aliases)
+            if (secondary.count(old)) sec.push_back(old);
+        auto r = routed.find(c.response);
+        return {{"t", "case"},
+                {"received", r == routed.end() ? c.opened : r->second},
+                {"case",
+                 {{"id", c.id},
+                  {"response", c.response},
+                  {"site", c.site},
+                  {"duty", c.duty},
+                  {"owner", c.owner},
+                  {"role", c.role},
+                  {"escalate_to", c.escalate_to},
+                  {"holders", c.holders},
+                  {"watchers", c.watchers},
+                  {"aliases", c.aliases},
+                  {"secondary", std::move(sec)},
+                  {"rule", c.rule},
+                  {"state", static_cast<int>(c.state)},
+                  {"opened", c.opened},
+                  {"deadline", c.deadline},
+                  {"acknowledged", c.acknowledged},
+                  {"resolved", c.resolved},
+                  {"within", to_json(c.within)},
+                  {"history", std::move(history)},
+                  {"guest", c.guest},
+                  {"language", c.language},
+                  {"replied", c.replied}}}};
+    }
+
+    // What a checkpoint holds: the watermark, every case not resolved, the mails taken.
+    // Resolved cases stay in the generations before it.
+    std::vector<json> snapshot() const {
+        std::vector<json> out;
+        out.push_back({{"t", "watermark"}, {"position", through}});
+        for (auto const& c : cases)
+            if (c.state != case_state::resolved) out.push_back(snapshot_of(c));
+        // Message-IDs a few thousand to a frame (a frame holds at most 1 MiB).
+        constexpr std::size_t ids_per_event = 2048;
+        json ids = json::array();
+        for (auto const& m : mails) {
+            ids.push_back(m);
+            if (ids.size() == ids_per_event)
+                out.push_back({{"t", "mails"}, {"ids", std::exchange(ids, json::array())}});
+        }
+        if (!ids.empty()) out.push_back({{"t", "mails"}, {"ids", std::move(ids)}});
+        return out;
+    }
+
     routed_case const* find(std::string_view id) const noexcept {
         auto it = by_id.find(std::string(id));
         return it == by_id.end() ? nullptr : &cases[it->second];
@@ -239,6 +341,25 @@ struct case_book {
 
 struct case_log::impl : case_book {
     std::optional<util::event_log> log;
+    std::filesystem::path dir;
+    std::unordered_set<std::string> not_in_history;  // ids looked for there in vain
+
+    // Brings in case `id` as the generations before the active one left it: a case closed
+    // before the last checkpoint. Reads the log's whole history: rare (a closed case shown,
+    // or re-opened by its guest's mail).
+    bool from_history(std::string const& id) {
+        if (not_in_history.count(id)) return false;
+        case_book old;
+        auto read = util::event_log::read_history(
+            dir, [&](json const& e) { old.apply(e); }, false);
+        auto const* c = read ? old.find(id) : nullptr;
+        if (!c) {
+            not_in_history.insert(id);
+            return false;
+        }
+        restore(old.snapshot_of(*c));
+        return true;
+    }
 
     void write_all(std::span<json const> events) {
         if (events.empty()) return;
@@ -251,6 +372,8 @@ struct case_log::impl : case_book {
 result<case_log> case_log::open(std::filesystem::path const& dir,
                                 journal::segment_options options) {
     auto p = std::make_unique<impl>();
+    p->dir = dir;
+    p->load = [raw = p.get()](std::string const& id) { return raw->from_history(id); };
     auto log = util::event_log::open(dir, options, [&](json const& e) { p->apply(e); });
     if (!log) return unexpected(log.error());
     p->log.emplace(std::move(*log));
@@ -263,7 +386,8 @@ case_log& case_log::operator=(case_log&&) noexcept = default;
 case_log::~case_log() = default;
 
 std::vector<routed_case> case_log::open_cases(std::span<routed_response const> responses,
-                                              router const& router, timestamp now) {
+                                              router const& router, timestamp now,
+                                              std::uint64_t through) {
     auto const& org = router.org();
     std::vector<json> events;
     std::vector<std::string> ids;
@@ -298,6 +422,7 @@ std::vector<routed_case> case_log::open_cases(std::span<routed_response const> r
         }
         events.push_back({{"t", "open"}, {"response", response_key}, {"at", now}, {"case", c}});
     }
+    if (through > p_->through) events.push_back({{"t", "watermark"}, {"position", through}});
     p_->write_all(events);
     std::vector<routed_case> out;
     for (auto const& id : ids) out.push_back(*find(id));
@@ -315,7 +440,36 @@ bool case_log::routed(std::string_view response_key) const {
     return p_->routed.count(std::string(response_key)) != 0;
 }
 
+std::uint64_t case_log::routed_through() const noexcept {
+    return p_->through;
+}
+
+bool case_log::checkpoint_due() const noexcept {
+    return p_->log->worth_compacting();
+}
+
+void case_log::checkpoint() {
+    p_->log->compact(p_->snapshot(), true);
+    // What the writer keeps: the cases not resolved, the routed among them (the watermark
+    // stands for the others); find() brings a resolved one back from the history.
+    std::erase_if(p_->cases, [](routed_case const& c) { return c.state == case_state::resolved; });
+    p_->by_id.clear();
+    std::unordered_set<std::string> secondary;
+    for (std::size_t i = 0; i < p_->cases.size(); ++i) {
+        auto const& c = p_->cases[i];
+        p_->by_id.emplace(c.id, i);
+        for (auto const& old : c.aliases) {
+            p_->by_id.emplace(old, i);
+            if (p_->secondary.count(old)) secondary.insert(old);
+        }
+    }
+    p_->secondary = std::move(secondary);
+    p_->not_in_history.clear();
+    std::erase_if(p_->routed, [&](auto const& r) { return !p_->by_id.count(r.first); });
+}
+
 std::optional<case_status> case_log::status(std::string_view response_key) const {
+    (void)find(response_key);  // a case closed before the last checkpoint, brought in
     return p_->status(response_key);
 }
 
@@ -500,7 +654,13 @@ std::vector<routed_case> const& case_log::cases() const noexcept {
 }
 
 routed_case const* case_log::find(std::string_view id) const noexcept {
-    return p_->find(id);
+    if (auto const* c = p_->find(id)) return c;
+    std::string const key(id);
+    try {
+        if (!key.empty() && p_->log->has_history() && p_->from_history(key)) return p_->find(id);
+    } catch (std::exception const&) {  // the history unreadable: not found
+    }
+    return nullptr;
 }
 
 struct case_reader::impl {
@@ -512,9 +672,10 @@ struct case_reader::impl {
     std::vector<std::pair<std::string, std::uintmax_t>> files() const {
         std::vector<std::pair<std::string, std::uintmax_t>> out;
         std::error_code ec;
-        for (auto const& f : std::filesystem::directory_iterator(dir, ec)) {
+        for (auto const& f : std::filesystem::recursive_directory_iterator(dir, ec)) {
+            if (!f.is_regular_file(ec)) continue;
             auto const size = f.file_size(ec);
-            if (!ec) out.emplace_back(f.path().filename().string(), size);
+            if (!ec) out.emplace_back(f.path().lexically_relative(dir).string(), size);
         }
         std::sort(out.begin(), out.end());
         return out;
@@ -538,7 +699,7 @@ result<void> case_reader::refresh() {
     auto now = p_->files();
     if (now == p_->seen && !now.empty()) return {};
     case_book fresh;
-    auto read = util::event_log::read(p_->dir, [&](json const& e) { fresh.apply(e); });
+    auto read = util::event_log::read_history(p_->dir, [&](json const& e) { fresh.apply(e); });
     if (!read) return read;  // what was read before stays
     p_->book = std::move(fresh);
     p_->seen = std::move(now);

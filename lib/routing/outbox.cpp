@@ -1,5 +1,7 @@
 // The outbox as events: queue (deliveries, written before any attempt), fail (an attempt
 // and when to retry), sent (keys a sink took). Replaying them rebuilds what is still due.
+// A checkpoint restates each entry kept ("entry": unsent, or sent within sent_kept_for) in a
+// new generation of the log, and the generations before it are removed.
 #include "candor/routing/outbox.hpp"
 
 #include <algorithm>
@@ -82,7 +84,14 @@ struct outbox::impl {
     void apply(json const& e) {
         auto const t = e.at("t").get<std::string>();
         timestamp const at = e.at("at");
-        if (t == "queue") {
+        if (t == "entry") {
+            auto d = delivery_of(e.at("d"));
+            if (by_key.count(d.key)) return;
+            by_key.emplace(d.key, entries.size());
+            entries.push_back({std::move(d), at, e.at("attempts"), e.at("next"), e.at("error"),
+                               e.at("sent"), e.at("gone")});
+            if (entries.back().sent == 0 && !entries.back().gone) ++unsent;
+        } else if (t == "queue") {
             for (auto const& j : e.at("d")) {
                 auto d = delivery_of(j);
                 if (by_key.count(d.key)) continue;
@@ -139,6 +148,33 @@ outbox::outbox(std::unique_ptr<impl> p) : p_(std::move(p)) {}
 outbox::outbox(outbox&&) noexcept = default;
 outbox& outbox::operator=(outbox&&) noexcept = default;
 outbox::~outbox() = default;
+
+bool outbox::checkpoint_due() const noexcept {
+    return p_->log->worth_compacting();
+}
+
+void outbox::checkpoint(timestamp now) {
+    // Given up, an entry has no sent time: it stays as long as one queued with it would.
+    auto const dropped = [now](outbox_entry const& x) {
+        return (x.sent != 0 || x.gone) && std::max(x.sent, x.queued) + sent_kept_for < now;
+    };
+    std::vector<json> snapshot;
+    for (auto const& x : p_->entries)
+        if (!dropped(x))
+            snapshot.push_back({{"t", "entry"},
+                                {"at", x.queued},
+                                {"d", to_json(x.message)},
+                                {"attempts", x.attempts},
+                                {"next", x.next},
+                                {"error", x.last_error},
+                                {"sent", x.sent},
+                                {"gone", x.gone}});
+    p_->log->compact(snapshot, false);
+    std::erase_if(p_->entries, dropped);
+    p_->by_key.clear();
+    for (std::size_t i = 0; i < p_->entries.size(); ++i)
+        p_->by_key.emplace(p_->entries[i].message.key, i);
+}
 
 std::size_t outbox::queue(std::span<delivery const> deliveries, timestamp now) {
     // One event per ~256 KiB of deliveries (a frame holds at most 1 MiB), all in one write.

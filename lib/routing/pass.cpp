@@ -1,7 +1,9 @@
 #include "candor/routing/pass.hpp"
 
-#include <unordered_map>
-#include <unordered_set>
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <string_view>
 
 #include "candor/journal/opening.hpp"
 #include "candor/journal/record.hpp"
@@ -52,9 +54,12 @@ struct chunk_of_responses {
     std::vector<decision> decisions;
     std::vector<std::string> receipts;
 
+    // Routes the responses gathered; every record up to store position `through` has been
+    // read, and the watermark moves there with the cases.
     void flush(router const& router, case_log& cases, outbox& out, timestamp now,
-               guest_options const& guests, ack_link_fn const& ack_link, pass_report& report) {
-        if (keys.empty()) return;
+               std::uint64_t through, guest_options const& guests, ack_link_fn const& ack_link,
+               pass_report& report) {
+        if (keys.empty() && through <= cases.routed_through()) return;
         std::vector<delivery> deliveries;
         std::vector<routed_response> routed;
         for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -91,7 +96,7 @@ struct chunk_of_responses {
         // Queued first: if the pass dies before the cases are written, the next pass routes
         // these responses again and the outbox recognises their deliveries by key.
         report.queued += out.queue(deliveries, now);
-        cases.open_cases(routed, router, now);
+        cases.open_cases(routed, router, now, through);
         keys.clear();
         responses.clear();
         decisions.clear();
@@ -124,19 +129,20 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
                        progress_fn const& progress, guest_options const& guests,
                        ack_link_fn const& ack_link) {
     pass_report report;
+    auto const from = cases.routed_through();
+    report.already = from;
     std::uint64_t read = 0;
-    auto const total = store.size();
+    auto const total = store.size() - std::min(store.size(), from);
     auto const due = cases.due(router, now);
-    std::unordered_set<std::string> wanted;  // the responses of cases to escalate
-    for (auto const& e : due) wanted.insert(cases.find(e.case_id)->response);
-    std::unordered_map<std::string, response::response> escalating;
 
     chunk_of_responses pending;
-    store.for_each([&](journal::record const& rec) {
+    std::uint64_t through = from;
+    store.for_each_after(from, [&](std::uint64_t position, journal::record const& rec) {
+        through = position;
         if (progress && ++read % progress_every == 0) progress({"route", read, total});
         auto key = key_of(rec);
-        bool const needed = wanted.count(key) != 0;
-        if (cases.routed(key) && !needed) {
+        // Routed after the watermark by a pass that died before it moved it.
+        if (cases.routed(key)) {
             ++report.already;
             return;
         }
@@ -144,11 +150,6 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         if (!r) {
             ++report.unreadable;
             note(report, std::move(r.error().front()));
-            return;
-        }
-        if (needed) escalating.emplace(key, *r);
-        if (cases.routed(key)) {
-            ++report.already;
             return;
         }
         if (r->survey != router.survey().id) {
@@ -170,9 +171,9 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         pending.keys.push_back(std::move(key));
         pending.responses.push_back(std::move(*r));
         if (pending.keys.size() == chunk)
-            pending.flush(router, cases, out, now, guests, ack_link, report);
+            pending.flush(router, cases, out, now, position, guests, ack_link, report);
     });
-    pending.flush(router, cases, out, now, guests, ack_link, report);
+    pending.flush(router, cases, out, now, through, guests, ack_link, report);
     if (progress) progress({"route", total, total});
 
     std::vector<delivery> deliveries;
@@ -183,9 +184,19 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
         }
         ++report.escalated;
         auto const& c = *cases.find(e.case_id);
-        auto it = escalating.find(c.response);
+        // The card, found by its key (DEVICE:SEQ) without reading the store through.
+        std::optional<response::response> card;
+        if (auto colon = c.response.rfind(':'); colon != std::string::npos) {
+            std::uint64_t seq = 0;
+            auto const digits = std::string_view(c.response).substr(colon + 1);
+            if (std::from_chars(digits.data(), digits.data() + digits.size(), seq).ptr ==
+                    digits.data() + digits.size() &&
+                !digits.empty())
+                if (auto rec = store.find(std::string_view(c.response).substr(0, colon), seq))
+                    if (auto opened = journal::open_card(*rec, hq)) card = std::move(*opened);
+        }
         response::response fallback;
-        if (it == escalating.end()) {
+        if (!card) {
             // The response left the store or no longer opens: escalate what the case knows.
             note(report, {severity::warning, "escalated-without-response",
                           c.response + ": escalating case " + c.id + " without the response"});
@@ -193,13 +204,15 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
             if (!router.org().duty_field.empty())
                 fallback.fields.emplace_back(router.org().duty_field, c.duty);
         }
-        auto const& r = it == escalating.end() ? fallback : it->second;
-        add_escalated(deliveries, router, r, c, e, now, ack_link, report);
+        add_escalated(deliveries, router, card ? *card : fallback, c, e, now, ack_link, report);
     }
     report.queued += out.queue(deliveries, now);
     cases.escalate(due, router, now);
 
     report.sent = out.send_due(to, now);
+    // Everything above is durable: the checkpoints restate it, and replace what led to it.
+    if (cases.checkpoint_due()) cases.checkpoint();
+    if (out.checkpoint_due()) out.checkpoint(now);
     return report;
 }
 

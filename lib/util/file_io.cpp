@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 #include <utility>
@@ -16,7 +17,7 @@ void throw_errno(std::string const& what) {
     throw std::system_error(errno, std::generic_category(), what);
 }
 
-seal::bytes read_file(std::filesystem::path const& file) {
+seal::bytes read_file(std::filesystem::path const& file, std::uint64_t from, std::uint64_t most) {
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw_errno("open " + file.string());
     struct stat st {};
@@ -24,10 +25,12 @@ seal::bytes read_file(std::filesystem::path const& file) {
         ::close(fd);
         throw_errno("stat " + file.string());
     }
-    seal::bytes data(static_cast<std::size_t>(st.st_size));
+    auto const size = static_cast<std::uint64_t>(st.st_size);
+    seal::bytes data(static_cast<std::size_t>(size > from ? std::min(size - from, most) : 0));
     std::size_t done = 0;
     while (done < data.size()) {
-        ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+        ssize_t n =
+            ::pread(fd, data.data() + done, data.size() - done, static_cast<off_t>(from + done));
         if (n < 0 && errno == EINTR) continue;
         if (n == 0) break;
         if (n < 0) {

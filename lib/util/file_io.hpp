@@ -1,6 +1,7 @@
 // Whole-file reads and durable writes, shared by segments, bundles and the store.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -9,8 +10,10 @@
 namespace candor::util {
 
 [[noreturn]] void throw_errno(std::string const& what);
-// The whole file; throws std::system_error if it cannot be read.
-seal::bytes read_file(std::filesystem::path const& file);
+// The whole file, or at most `most` of its bytes from offset `from` on (none when it is
+// shorter); throws std::system_error if it cannot be read.
+seal::bytes read_file(std::filesystem::path const& file, std::uint64_t from = 0,
+                      std::uint64_t most = UINT64_MAX);
 // pwrite all of `data` at `offset`, retrying short writes.
 void write_all(int fd, seal::byte_view data, std::uint64_t offset,
                std::filesystem::path const& file);

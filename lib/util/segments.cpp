@@ -40,18 +40,57 @@ fs::path segment_path(fs::path const& dir, std::uint32_t index) {
 
 }  // namespace
 
+std::vector<fs::path> segment_files(fs::path const& dir, std::error_code& ec) {
+    std::vector<fs::path> files;
+    for (auto const& entry : fs::directory_iterator(dir, ec))
+        if (entry.is_regular_file() && segment_index(entry.path())) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// What read_segments_from reads at first: a few dozen records.
+constexpr std::uint64_t first_block = 64 * 1024;
+
+void read_segments_from(
+    fs::path const& dir, segment_position const& from,
+    std::function<bool(fs::path const&, std::uint64_t, seal::byte_view)> const& visit) {
+    std::error_code ec;
+    bool started = from.file.empty();
+    for (auto const& file : segment_files(dir, ec)) {
+        std::uint64_t offset = file_header_size;
+        if (!started) {
+            if (file.filename() != from.file) continue;
+            started = true;
+            offset = std::max<std::uint64_t>(from.offset, file_header_size);
+        }
+        // A block at a time, so that a reader that stops early reads little more than it
+        // needed; a block grows when a frame does not fit in it.
+        std::uint64_t block = first_block;
+        for (;;) {
+            auto const data = read_file(file, offset, block);
+            auto const scan = scan_frames(data, offset);
+            for (auto const& f : scan.frames)
+                if (!visit(file, f.offset, f.payload)) return;
+            if (data.size() < block) break;  // the end of the file (a torn end left unread)
+            auto const next = scan.torn_at.value_or(offset + data.size());
+            if (next == offset)
+                block *= 2;
+            else
+                offset = next;
+        }
+    }
+    if (ec) throw std::system_error(ec, "list " + dir.string());
+}
+
 segments_scan scan_segments(fs::path const& dir, frame_visitor const& visit) {
     segments_scan out;
     std::error_code ec;
-    for (auto const& entry : fs::directory_iterator(dir, ec))
-        if (entry.is_regular_file() && segment_index(entry.path()))
-            out.files.push_back(entry.path());
+    out.files = segment_files(dir, ec);
     if (ec) {
         out.found.push_back(
             {severity::error, "io", "cannot list: " + ec.message(), {.file = dir.string()}});
         return out;
     }
-    std::sort(out.files.begin(), out.files.end());
     for (std::size_t i = 0; i < out.files.size(); ++i) {
         auto const& file = out.files[i];
         bool last = i + 1 == out.files.size();

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -39,6 +41,22 @@ using frame_visitor = std::function<void(std::filesystem::path const& file, std:
 
 // Calls `visit` for every good frame of every segment in `dir`, in order.
 segments_scan scan_segments(std::filesystem::path const& dir, frame_visitor const& visit);
+
+// The segment files of `dir`, in order.
+std::vector<std::filesystem::path> segment_files(std::filesystem::path const& dir,
+                                                 std::error_code& ec);
+
+// Where a frame starts: a segment's file name and an offset in it.
+struct segment_position {
+    std::string file;
+    std::uint64_t offset = 0;
+};
+// Calls `visit` for every good frame from `from` on (from the first segment when its file is
+// empty), in order, until it returns false; damage is skipped, as scan_segments reported it
+// when the directory was opened. Reads none of the frames before `from`.
+void read_segments_from(std::filesystem::path const& dir, segment_position const& from,
+                        std::function<bool(std::filesystem::path const& file, std::uint64_t offset,
+                                           seal::byte_view payload)> const& visit);
 
 // Cuts the torn tail off, first copying the cut bytes to FILE.torn-OFFSET beside it.
 void cut_torn_tail(torn_tail const& t);

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <system_error>
@@ -176,4 +177,88 @@ TEST_CASE("for_each_after reads the records accepted after a position, in order"
     std::uint64_t all = 0;
     CHECK(ho.hq_store.for_each_after(0, [&](std::uint64_t, record const&) { ++all; }) == 5);
     CHECK(all == ho.hq_store.size());
+}
+
+TEST_CASE("for_each_after reads the records after a position, seeking past those before it") {
+    head_office ho;
+    // Small segments, and an import per 50 records (an import's records are one write into
+    // one segment), so that the records before a position are in files of their own.
+    { auto closing = std::move(ho.hq_store); }
+    auto s = store::open(ho.dir / "small", {8192, false}).value();
+    for (int k = 0; k < 20; ++k) {
+        auto const& key = k % 10 < 7 ? ho.a : ho.b;
+        auto const journal = ho.dir / (k % 10 < 7 ? "a" : "b");
+        auto const held = s.held(key.public_part().id).seq;
+        fill(journal, key, ho.hq.public_part(), 50, static_cast<int>(held) + 1);
+        std::vector<bundle_input> in{ho.bundle_of(journal, held)};
+        REQUIRE(s.import(in, ho.devices, ho.hq).accepted == 50);
+    }
+    std::vector<std::pair<std::string, std::uint64_t>> all;
+    s.for_each([&](record const& r) { all.emplace_back(r.device, r.seq); });
+    REQUIRE(all.size() == 1000);
+
+    for (std::uint64_t after : {0u, 1u, 255u, 256u, 257u, 600u, 999u, 1000u, 5000u}) {
+        std::vector<std::pair<std::string, std::uint64_t>> seen;
+        std::uint64_t expected = after;
+        auto const last = s.for_each_after(after, [&](std::uint64_t at, record const& r) {
+            CHECK(at == ++expected);
+            seen.emplace_back(r.device, r.seq);
+        });
+        CHECK(last == std::max<std::uint64_t>(after, 1000));
+        auto const skip = std::min<std::size_t>(after, all.size());
+        CHECK(seen == std::vector(all.begin() + static_cast<std::ptrdiff_t>(skip), all.end()));
+    }
+
+    // The same records in one segment of their own: read a block at a time, across blocks.
+    {
+        auto one = store::open(ho.dir / "one", fast()).value();
+        std::vector<bundle_input> both{ho.bundle_of(ho.dir / "a", 0),
+                                       ho.bundle_of(ho.dir / "b", 0)};
+        REQUIRE(one.import(both, ho.devices, ho.hq).accepted == 1000);
+        std::vector<std::pair<std::string, std::uint64_t>> in_one, tail;
+        one.for_each([&](record const& r) { in_one.emplace_back(r.device, r.seq); });
+        REQUIRE(fs::file_size(ho.dir / "one" / "seg-000001.cnj") > 4 * 64 * 1024);
+        CHECK(one.for_each_after(0, [&](std::uint64_t, record const& r) {
+            tail.emplace_back(r.device, r.seq);
+        }) == 1000);
+        CHECK(tail == in_one);
+        for (std::size_t i = 0; i < in_one.size(); i += 97) {
+            auto const r = one.find(in_one[i].first, in_one[i].second);
+            REQUIRE(r);
+            CHECK(r->seq == in_one[i].second);
+        }
+    }
+
+    // Reopened with the first segments destroyed: reading after record 600 still finds them
+    // all, so it did not read those files; find() goes straight to a record.
+    { auto closing = std::move(s); }
+    auto reopened = store::open(ho.dir / "small", {8192, false}).value();
+    std::vector<fs::path> files;
+    for (auto const& f : fs::directory_iterator(ho.dir / "small"))
+        if (f.path().extension() == ".cnj") files.push_back(f.path());
+    std::sort(files.begin(), files.end());
+    REQUIRE(files.size() > 10);
+    for (std::size_t i = 0; i < 3; ++i) spit(files[i], seal::bytes(fs::file_size(files[i]), 0));
+    std::uint64_t count = 0;
+    reopened.for_each_after(600, [&](std::uint64_t, record const&) { ++count; });
+    CHECK(count == 400);
+    auto const found = reopened.find(all[800].first, all[800].second);
+    REQUIRE(found);
+    CHECK(found->device == all[800].first);
+    CHECK(found->seq == all[800].second);
+    CHECK_FALSE(reopened.find("kiosk-a", 701));
+    CHECK_FALSE(reopened.find("kiosk-z", 1));
+
+    // Records imported after the store was opened are read on from the last mark.
+    fill(ho.dir / "a", ho.a, ho.hq.public_part(), 5, 701);
+    std::vector<bundle_input> more{ho.bundle_of(ho.dir / "a", 700)};
+    REQUIRE(reopened.import(more, ho.devices, ho.hq).accepted == 5);
+    std::vector<std::uint64_t> late;
+    CHECK(reopened.for_each_after(1000, [&](std::uint64_t at, record const& r) {
+        late.push_back(r.seq);
+        CHECK(at == 1000 + late.size());
+    }) == 1005);
+    CHECK(late == std::vector<std::uint64_t>{701, 702, 703, 704, 705});
+    REQUIRE(reopened.find("kiosk-a", 703));
+    CHECK(reopened.find("kiosk-a", 703)->seq == 703);
 }

@@ -67,6 +67,10 @@ struct import_report {
     bool refused_any() const noexcept { return has_errors(found); }
 };
 
+// How many records apart the file store keeps a mark (segment file and offset) in memory:
+// a read after a position starts at most this many records before it.
+inline constexpr std::uint64_t store_mark_every = 256;
+
 class store {
   public:
     // Opens the store in DIR, creating it if needed; a torn last frame is cut off.
@@ -114,11 +118,15 @@ class store {
 
     // Every stored record, in the order accepted. Throws std::system_error on I/O failure.
     void for_each(std::function<void(record const&)> const& visit) const;
-    // The records accepted after `position` (1-based order of acceptance; 0 for all), in that
-    // order; returns the last position visited (`position` when none).
+    // The records accepted after `position` (1-based order of acceptance: the first record
+    // stored is 1), in order, each with its position; those before it are not read (the
+    // store keeps where every store_mark_every-th record starts). Returns the last position
+    // visited, `position` when none was. Throws as for_each.
     std::uint64_t for_each_after(
         std::uint64_t position,
         std::function<void(std::uint64_t position, record const&)> const& visit) const;
+    // The record of `device` numbered `seq`, read without a scan; nullopt when not held.
+    std::optional<record> find(std::string_view device, std::uint64_t seq) const;
     // Records whose receipt code is `code` (normalized, "7KQ-4M2").
     std::vector<record> find_receipt(std::string_view code) const;
 

@@ -46,8 +46,9 @@ struct held_chain {
 
 // A stored record's place in its device's chain.
 struct chain_link {
-    seal::digest hash;  // its record_hash
-    seal::digest prev;  // what it links to
+    seal::digest hash;           // its record_hash
+    seal::digest prev;           // what it links to
+    std::uint64_t position = 0;  // in the order accepted, from 1 (the file backend's own)
 };
 using chain_links = std::map<std::uint64_t, chain_link>;  // by sequence number
 

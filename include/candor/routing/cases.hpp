@@ -124,12 +124,29 @@ class case_log {
     // the cases opened. Logs of before (a case per recipient) are read as one case per card:
     // the first recipient's case becomes the case, its state the furthest any reached, and
     // everyone who held one of them may still act on it; find() knows the old ids.
+    // `through`, when past the routed watermark, moves it there in the same write.
     std::vector<routed_case> open_cases(std::span<routed_response const> responses,
-                                        router const& router, timestamp now);
+                                        router const& router, timestamp now,
+                                        std::uint64_t through = 0);
     std::vector<routed_case> open_cases(std::string const& response_key,
                                         response::response const& r, decision const& d,
                                         router const& router, timestamp now);
+    // Whether the response was routed. The writer answers from what it holds: the responses
+    // routed since the last checkpoint and those with a case; the routed watermark answers
+    // for the store's records up to it (a digest-only card routed before the checkpoint is
+    // found by a case_reader, which reads the log's history).
     bool routed(std::string_view response_key) const;
+    // The routed watermark: every record of the store up to this position (store order,
+    // from 1) was routed, or skipped for good; a pass reads only the records after it.
+    std::uint64_t routed_through() const noexcept;
+
+    // Whether the log has grown enough since its last checkpoint to be worth another.
+    bool checkpoint_due() const noexcept;
+    // Writes a checkpoint (every case whole, the watermark, the mails taken) as the start of
+    // a new generation of the log, made durable before it replaces the old one, so that
+    // opening the log reads it and what followed instead of every event of all time. The
+    // generations before stay, as its history: a case_reader reads them too.
+    void checkpoint();
 
     // Only a holder (the owner, or someone it was escalated to) may acknowledge or resolve.
     result<void> acknowledge(std::string const& id, std::string const& who, timestamp now);
@@ -182,7 +199,8 @@ class case_log {
 };
 
 // The case log read beside its writer (`candor route run`, `candor cases`): head office's
-// web server reads it for its status pages and its managers' desk. It takes no lock and
+// web server reads it for its status pages and its managers' desk. It reads every
+// generation of the log (every card routed, for the status pages), takes no lock and
 // writes nothing; refresh() reads the log again when its files have changed, so the
 // reader sees every event the writer has made durable (a frame still being written is
 // seen on a later refresh, once whole). A missing log holds no case yet.

@@ -3,7 +3,8 @@
 // down for an hour loses nothing; a crash at any point re-sends at most what was in
 // flight, under the same idempotency key. Digest items wait until their day is over and
 // go out as one message per digest.
-// Storage: segments of CRC-checked frames like candor::journal's, one JSON event each.
+// Storage: segments of CRC-checked frames like candor::journal's, one JSON event each;
+// a checkpoint starts them again with what is still needed (checkpoint()).
 // Thread safety: an outbox is used by one thread at a time (sends go out on that thread, and
 // for a sink that takes several at once, sink::parallel, on as many threads within send_due); its
 // directory lock keeps a second opener, in this process or another, out. retry_at() may be
@@ -36,6 +37,11 @@ timestamp retry_at(timestamp now, std::uint32_t attempts, retry_policy const& po
 // under a receiver's body limit (the sample receiver takes 1 MiB) on a busy day.
 inline constexpr std::size_t max_digest_items = 200;
 
+// How long a delivery sent, or given up, stays in the outbox after a checkpoint: its key
+// keeps a repeat from being queued again (a pass or a command run again after a crash), and
+// invitations look their mails up for reminders. Older ones are dropped by checkpoint().
+inline constexpr timestamp sent_kept_for = 30 * 24 * 3600;
+
 struct outbox_entry {
     delivery message;
     timestamp queued = 0;
@@ -63,8 +69,9 @@ class outbox {
     outbox& operator=(outbox&&) noexcept;
     ~outbox();
 
-    // Writes the deliveries not queued before (by key) with one fdatasync; returns how
-    // many were new. Queuing again after a crash is therefore harmless.
+    // Writes the deliveries not queued before (by key; one sent more than sent_kept_for
+    // before the last checkpoint is forgotten) with one fdatasync; returns how many were
+    // new. Queuing again after a crash is therefore harmless.
     std::size_t queue(std::span<delivery const> deliveries, timestamp now);
     bool queued(std::string_view key) const;
     // The entry queued under `key`, or nullptr; valid until the next queue() or send_due().
@@ -76,8 +83,17 @@ class outbox {
     // is gone ("gone") gets the delivery no more, and the report counts it.
     send_report send_due(sinks const& to, timestamp now);
 
+    // Every entry held: all queued since the last checkpoint, and those it kept.
     std::vector<outbox_entry> const& entries() const noexcept;
     std::size_t unsent() const noexcept;
+
+    // Whether the outbox has grown enough since its last checkpoint to be worth another.
+    bool checkpoint_due() const noexcept;
+    // Writes a checkpoint holding every entry unsent and every one sent (or given up) less
+    // than sent_kept_for before `now`, durably, as the start of a new generation of the
+    // outbox, then removes the older ones: opening reads only it and what followed. Throws
+    // std::system_error when it cannot be written; the outbox stays as it was then.
+    void checkpoint(timestamp now);
 
   private:
     struct impl;

@@ -2,6 +2,11 @@
 // response in the store not routed before, escalate the cases that are due, send what the
 // outbox holds. Each step is durable before the next starts (deliveries are queued before
 // their cases are recorded), so a pass killed at any point is finished by the next one.
+// A pass costs what is new: it reads the store's records after the case log's routed
+// watermark only (moved with each chunk's cases, in the same write), finds the cards of
+// the cases it escalates by their key (store::find), and checkpoints the case log and the
+// outbox when they have grown (last, once everything else is durable), so that opening them
+// does not replay their whole history.
 // Thread safety: route_pass writes the case log and the outbox it is given (one thread at a
 // time for them) and only reads the store, the key and the router.
 #pragma once
@@ -23,8 +28,8 @@
 namespace candor::routing {
 
 struct pass_report {
-    std::uint64_t routed = 0;        // responses routed by this pass
-    std::uint64_t already = 0;       // routed by an earlier pass
+    std::uint64_t routed = 0;   // responses routed by this pass
+    std::uint64_t already = 0;  // routed by an earlier pass (those up to the watermark, not read)
     std::uint64_t other_survey = 0;  // in the store, answering another survey
     std::uint64_t unreadable = 0;    // did not open with the key, or held no response
     std::uint64_t fallback = 0;      // no rule matched: sent to head office's fallback role
@@ -54,7 +59,7 @@ struct guest_options {
 using ack_link_fn =
     std::function<std::string(std::string const& case_id, std::string const& person)>;
 
-// `progress` hears of the records read ("route"), against the store's size.
+// `progress` hears of the records read ("route"), against those after the watermark.
 pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, router const& router,
                        case_log& cases, outbox& out, sinks const& to, timestamp now,
                        progress_fn const& progress = {}, guest_options const& guests = {},
@@ -72,9 +77,9 @@ result<escalation> pass_up(case_log& cases, outbox& out, router const& router,
 // log, the outbox and the default Maildir. Created 0700 by those who write them.
 struct store_layout {
     std::filesystem::path store;
-    std::filesystem::path cases;   // STORE/cases
-    std::filesystem::path outbox;  // STORE/outbox
-    std::filesystem::path mail;    // STORE/mail
+    std::filesystem::path cases;     // STORE/cases
+    std::filesystem::path outbox;    // STORE/outbox
+    std::filesystem::path mail;      // STORE/mail
     std::filesystem::path mail_key;  // STORE/mail.key: signs guests' reply addresses
 };
 store_layout layout_of(std::filesystem::path const& store);
