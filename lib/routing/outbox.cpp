@@ -149,18 +149,28 @@ outbox::outbox(outbox&&) noexcept = default;
 outbox& outbox::operator=(outbox&&) noexcept = default;
 outbox::~outbox() = default;
 
-bool outbox::checkpoint_due() const noexcept {
-    return p_->log->worth_compacting();
+namespace {
+
+// Whether a checkpoint at `now` drops entry `x`. Given up, an entry has no sent time: it
+// stays as long as one queued with it would.
+bool dropped(outbox_entry const& x, timestamp now) {
+    return (x.sent != 0 || x.gone) && std::max(x.sent, x.queued) + sent_kept_for < now;
+}
+
+}  // namespace
+
+bool outbox::checkpoint_due(timestamp now) const noexcept {
+    if (p_->log->worth_compacting()) return true;
+    // Or when time alone has made most of what it holds droppable.
+    auto const old = std::count_if(p_->entries.begin(), p_->entries.end(),
+                                   [now](outbox_entry const& x) { return dropped(x, now); });
+    return old > 0 && 2 * static_cast<std::size_t>(old) > p_->entries.size();
 }
 
 void outbox::checkpoint(timestamp now) {
-    // Given up, an entry has no sent time: it stays as long as one queued with it would.
-    auto const dropped = [now](outbox_entry const& x) {
-        return (x.sent != 0 || x.gone) && std::max(x.sent, x.queued) + sent_kept_for < now;
-    };
     std::vector<json> snapshot;
     for (auto const& x : p_->entries)
-        if (!dropped(x))
+        if (!dropped(x, now))
             snapshot.push_back({{"t", "entry"},
                                 {"at", x.queued},
                                 {"d", to_json(x.message)},
@@ -170,7 +180,7 @@ void outbox::checkpoint(timestamp now) {
                                 {"sent", x.sent},
                                 {"gone", x.gone}});
     p_->log->compact(snapshot, false);
-    std::erase_if(p_->entries, dropped);
+    std::erase_if(p_->entries, [now](outbox_entry const& x) { return dropped(x, now); });
     p_->by_key.clear();
     for (std::size_t i = 0; i < p_->entries.size(); ++i)
         p_->by_key.emplace(p_->entries[i].message.key, i);

@@ -212,7 +212,7 @@ pass_report route_pass(journal::store const& store, seal::hq_secret const& hq, r
     report.sent = out.send_due(to, now);
     // Everything above is durable: the checkpoints restate it, and replace what led to it.
     if (cases.checkpoint_due()) cases.checkpoint();
-    if (out.checkpoint_due()) out.checkpoint(now);
+    if (out.checkpoint_due(now)) out.checkpoint(now);
     return report;
 }
 

@@ -245,6 +245,8 @@ TEST_CASE("checkpoints restate the case log and the outbox, and passes after the
     {
         auto out = outbox::open(layout.outbox, {}, small()).value();
         auto const held = out.entries().size();
+        CHECK_FALSE(out.checkpoint_due(monday + 50));                // small, and all of it recent
+        CHECK(out.checkpoint_due(monday + 50 + sent_kept_for + 1));  // all of it old
         out.checkpoint(monday + 50 + sent_kept_for + 1);
         CHECK(out.entries().size() < held);
         CHECK(out.unsent() == 0);

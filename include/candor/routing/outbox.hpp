@@ -87,8 +87,9 @@ class outbox {
     std::vector<outbox_entry> const& entries() const noexcept;
     std::size_t unsent() const noexcept;
 
-    // Whether the outbox has grown enough since its last checkpoint to be worth another.
-    bool checkpoint_due() const noexcept;
+    // Whether a checkpoint at `now` is worth it: the outbox has grown since its last one, or
+    // most of what it holds was sent more than sent_kept_for before `now`.
+    bool checkpoint_due(timestamp now) const noexcept;
     // Writes a checkpoint holding every entry unsent and every one sent (or given up) less
     // than sent_kept_for before `now`, durably, as the start of a new generation of the
     // outbox, then removes the older ones: opening reads only it and what followed. Throws
