@@ -12,7 +12,9 @@
 #include "candor/journal/bundle.hpp"
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/opening.hpp"
+#include "candor/seal/split.hpp"
 #include "candor/time.hpp"
+#include "guest_index.hpp"
 #include "util/event_log.hpp"
 #include "util/frame.hpp"
 #include "util/segments.hpp"
@@ -97,11 +99,12 @@ bool is_bundle(seal::byte_view data) {
 }  // namespace
 
 struct store::impl {
-    impl(util::dir_lock l, fs::path d, util::segment_writer w,
+    impl(util::dir_lock l, fs::path d, util::segment_writer w, card_keys k,
          std::map<std::string, chain, std::less<>> by_device, std::uint64_t n, errors r)
         : lock(std::move(l)),
           dir(std::move(d)),
           writer(std::move(w)),
+          keys(std::move(k)),
           devices(std::move(by_device)),
           size(n),
           recovery(std::move(r)) {}
@@ -109,6 +112,7 @@ struct store::impl {
     util::dir_lock lock;
     fs::path dir;
     util::segment_writer writer;
+    card_keys keys;
     std::map<std::string, chain, std::less<>> devices;
     std::uint64_t size = 0;
     errors recovery;
@@ -243,13 +247,16 @@ result<store> store::open(fs::path const& dir, segment_options options) {
                             "import its bundles again)",
                             {.file = scanned.torn->file.string(), .offset = scanned.torn->offset}});
     }
+    auto keys = card_keys::open(dir / "keys", options);
+    if (!keys) return unexpected(std::move(keys).error());
+    recovery.insert(recovery.end(), keys->recovery().begin(), keys->recovery().end());
     std::vector<json> events;
     auto integrity = util::event_log::open(dir / "integrity", options,
                                            [&](json const& e) { events.push_back(e); });
     if (!integrity) return unexpected(std::move(integrity).error());
     auto p =
         std::make_unique<impl>(std::move(*lock), dir, util::segment_writer(dir, scanned, options),
-                               std::move(devices), size, std::move(recovery));
+                               std::move(*keys), std::move(devices), size, std::move(recovery));
     p->integrity.emplace(std::move(*integrity));
     try {
         for (auto const& e : events) p->apply(e);
@@ -266,6 +273,7 @@ struct candidate {
     seal::digest hash;
     std::string const* file;
     std::uint64_t offset;
+    std::optional<card_key> key;  // format 2: kept in card_keys, not in the segments
 };
 
 // A head as it came in, and where from.
@@ -318,6 +326,7 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
 
     std::vector<announced> heads;
     std::vector<candidate> candidates;
+    auto const guest_key = seal::guest_index_key(hq);
     std::uint64_t checked = 0;  // records read, for `progress`
     for (auto const& bundle : bundles) {
         if (!is_bundle(bundle.data)) {
@@ -382,13 +391,20 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
                                        key->site + " (the device list's)");
                 continue;
             }
-            if (auto opened = open_card(r, hq); !opened) {
+            auto opened = open_parts(r, hq);
+            if (!opened) {
                 auto const& why = opened.error().front();
                 fail(why.code, why.code == "unreadable"
                                    ? "signed, but sealed to another key or not sealed at all"
                                    : why.message);
                 continue;
             }
+            for (auto& w : opened->found)
+                report.found.push_back(
+                    {w.level,
+                     w.code,
+                     w.message,
+                     {.file = bundle.name, .offset = offset, .device = r.device, .seq = r.seq}});
             auto& seen = last_seen[r.device];
             if (r.seq <= seen)
                 report.found.push_back(
@@ -398,7 +414,9 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
                      {.file = bundle.name, .offset = offset, .device = r.device, .seq = r.seq}});
             seen = std::max(seen, r.seq);
             auto h = record_hash(r);
-            candidates.push_back({std::move(r), h, &bundle.name, offset});
+            auto kept = detail::card_key_of(r, h, *opened, guest_key);
+            r.key_box.clear();
+            candidates.push_back({std::move(r), h, &bundle.name, offset, std::move(kept)});
         }
     }
 
@@ -430,6 +448,7 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
         return std::tie(a.r.device, a.r.seq) < std::tie(b.r.device, b.r.seq);
     });
     seal::bytes frames;
+    std::vector<card_key> keys;
     std::vector<std::pair<chain*, std::uint64_t>> added;
     for (auto const& c : candidates) {
         auto const& r = c.r;
@@ -481,12 +500,14 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
         ch[r.seq] = {c.hash, r.prev};
         added.emplace_back(&ch, r.seq);
         util::append_frame(frames, to_payload(r));
+        if (c.key) keys.push_back(*c.key);
         ++sum.accepted, ++report.accepted;
     }
     if (whole && has_errors(report.found)) {
         // Refused: none of it is kept, but what it proved stays raised.
         for (auto const& [ch, seq] : added) ch->erase(seq);
         frames.clear();
+        keys.clear();
         fresh.clear();
         p_->forget(remembered);
         report.heads = 0;
@@ -497,6 +518,7 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
         }
         report.accepted = 0;
     }
+    p_->keys.add(keys);  // durable before the records that need them
     if (!frames.empty()) p_->writer.append(frames);
     p_->size += report.accepted;
     if (progress) progress({"import", checked, checked});
@@ -644,8 +666,12 @@ std::vector<alert> const& store::alerts() const noexcept {
 void store::for_each(std::function<void(record const&)> const& visit) const {
     (void)util::scan_segments(p_->dir,
                               [&](fs::path const&, std::uint64_t, seal::byte_view payload) {
-                                  if (auto r = from_payload(payload))
-                                      visit(*r);  // open() reported the unreadable
+                                  auto r = from_payload(payload);
+                                  if (!r) return;  // open() reported the unreadable
+                                  if (r->format != 1)
+                                      if (auto const* box = p_->keys.key_box({r->device, r->seq}))
+                                          r->key_box = *box;
+                                  visit(*r);
                               });
 }
 
@@ -655,6 +681,13 @@ std::vector<record> store::find_receipt(std::string_view code) const {
         if (receipt(r) == code) found.push_back(r);
     });
     return found;
+}
+
+card_keys& store::keys() noexcept {
+    return p_->keys;
+}
+card_keys const& store::keys() const noexcept {
+    return p_->keys;
 }
 
 std::uint64_t store::size() const noexcept {

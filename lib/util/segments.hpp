@@ -18,7 +18,6 @@ namespace candor::util {
 
 using journal::segment_options;
 
-
 // An unfinished frame at the end of the last segment: a write the crash interrupted.
 struct torn_tail {
     std::filesystem::path file;
@@ -61,6 +60,8 @@ class segment_writer {
     [[nodiscard]] result<void> try_append(seal::byte_view frames);
     // try_append() for callers that cannot go on without it: throws std::system_error.
     void append(seal::byte_view frames);
+    // The segment the last append wrote to (the one the next one writes to, when it fits).
+    std::filesystem::path file() const;
 
   private:
     void start_segment(std::uint32_t index);

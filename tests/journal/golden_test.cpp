@@ -7,6 +7,7 @@
 #include "candor/journal/inspect.hpp"
 #include "candor/seal/box.hpp"
 #include "fixture.hpp"
+#include "util/frame.hpp"
 
 using namespace candor;
 using namespace candor::journal;
@@ -37,5 +38,20 @@ TEST_CASE("golden journal v1 reads, verifies and opens") {
         CHECK(seal::as_chars(*opened) == content);
         CHECK(r.survey == "hotel-stay");
         CHECK(r.survey_version == 3);
+    }
+}
+
+TEST_CASE("golden journal v1: format 1 records are still written byte for byte as version 1") {
+    auto seg =
+        slurp(fs::path(CANDOR_SOURCE_DIR) / "tests" / "data" / "journal-v1" / "seg-000001.cnj");
+    auto frames = util::scan_frames(seal::byte_view(seg).subspan(util::file_header_size),
+                                    util::file_header_size);
+    REQUIRE(frames.frames.size() == 5);
+    for (auto const& f : frames.frames) {
+        auto r = from_payload(f.payload);
+        REQUIRE(r);
+        CHECK(r->format == 1);
+        auto again = to_payload(*r);
+        CHECK(seal::bytes(f.payload.begin(), f.payload.end()) == again);
     }
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "candor/error.hpp"
+#include "candor/journal/card_keys.hpp"
 #include "candor/journal/head.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/journal/segment.hpp"
@@ -123,10 +124,16 @@ class store {
     // Every alert raised, oldest first.
     std::vector<alert> const& alerts() const noexcept;
 
-    // Every stored record, in the order accepted. Throws std::system_error on I/O failure.
+    // Every stored record, in the order accepted, a format 2 card with its key box from
+    // keys() (none once erased). Throws std::system_error on I/O failure.
     void for_each(std::function<void(record const&)> const& visit) const;
     // Records whose receipt code is `code` (normalized, "7KQ-4M2").
     std::vector<record> find_receipt(std::string_view code) const;
+
+    // The key boxes of format 2 cards, kept in STORE/keys apart from the records: import
+    // writes them there (and never into the segments) before it returns.
+    card_keys& keys() noexcept;
+    card_keys const& keys() const noexcept;
 
     std::uint64_t size() const noexcept;
     errors const& recovery() const noexcept;
