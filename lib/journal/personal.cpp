@@ -21,7 +21,7 @@ std::vector<personal_answer> take_personal(survey::survey const& s, response::re
         else
             kept.emplace_back(std::move(id), std::move(a));
     }
-    if (!out.empty()) r.answers = std::move(kept);
+    r.answers = std::move(kept);
     return out;
 }
 

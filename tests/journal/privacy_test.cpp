@@ -120,8 +120,14 @@ TEST_CASE("format 2: intake seals personal answers apart and opening joins them 
     // The very response, answers in their order.
     CHECK(opened->response == response::from_json(text).value());
     CHECK(open_card(r, s.hq).value() == opened->response);
-    // A card without personal answers stays format 1.
-    s.take({make_card(2)});
+    // A card without personal answers stays format 1, every answer in its seal.
+    auto plain = guest_json(4, "x@example.com", "+331234567");
+    plain.replace(plain.find(R"(,"contact_me")"), plain.find("}}") - plain.find(R"(,"contact_me")"),
+                  "");
+    auto plain_card = intake(hotel(), plain, {"kiosk-1", {}}).value();
+    CHECK(plain_card.personal.empty());
+    CHECK(plain_card.content == response::to_json(response::from_json(plain).value()));
+    s.take({plain_card});
     CHECK(inspect_journal(s.dir / "journal").records.back().format == 1);
     // Another head office's key opens neither part.
     auto other = open_parts(r, seal::make_hq_keys());
