@@ -73,13 +73,15 @@ journal::card make(int i, bool whole) {
 
 using bench::scratch;
 
+journal::journal open_journal(fs::path const& dir) {
+    auto const& k = the_keys();
+    return journal::journal::open(dir, k.device, k.hq.public_part(), {64u << 20, false}).value();
+}
+
 void intake_submit(benchmark::State& state) {
     bool const whole = state.range(0) == 1;
     scratch dir(whole ? "submit-v1" : "submit-v2");
-    auto const& k = the_keys();
-    auto j =
-        journal::journal::open(dir.path / "j", k.device, k.hq.public_part(), {64u << 20, false})
-            .value();
+    auto j = open_journal(dir.path / "j");
     int i = 0;
     for (auto _ : state) {
         auto c = make(++i, whole);
@@ -92,9 +94,7 @@ void open_card(benchmark::State& state) {
     scratch dir(whole ? "open-v1" : "open-v2");
     auto const& k = the_keys();
     {
-        auto j =
-            journal::journal::open(dir.path / "j", k.device, k.hq.public_part(), {64u << 20, false})
-                .value();
+        auto j = open_journal(dir.path / "j");
         std::vector<journal::card> cards;
         for (int i = 0; i < 1000; ++i) cards.push_back(make(i, whole));
         (void)j.submit(cards).value();
@@ -123,9 +123,7 @@ struct big_store {
         auto const& k = the_keys();
         auto const start = std::chrono::steady_clock::now();
         constexpr int batch = 5000;
-        auto j =
-            journal::journal::open(dir.path / "j", k.device, k.hq.public_part(), {64u << 20, false})
-                .value();
+        auto j = open_journal(dir.path / "j");
         auto store = journal::store::open(dir.path / "store", {64u << 20, false}).value();
         std::uint64_t after = 0;
         for (std::size_t from = 0; from < cards; from += batch) {
@@ -173,15 +171,8 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("open_card", open_card)->Arg(1)->MinTime(1);
     benchmark::RegisterBenchmark("open_card", open_card)->Arg(2)->MinTime(1);
     benchmark::RegisterBenchmark("erase_one_guest", erase_one_guest)->Iterations(20);
-    std::vector<char*> args(argv, argv + argc);
-    std::string reps = "--benchmark_repetitions=5",
-                only = "--benchmark_report_aggregates_only=true";
-    args.push_back(reps.data());
-    args.push_back(only.data());
-    int n = static_cast<int>(args.size());
-    benchmark::Initialize(&n, args.data());
     bench::median_reporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
+    bench::run_medians(argc, argv, reporter);
 
     std::map<std::string, double> t;  // microseconds
     for (auto const& [name, m] : reporter.medians) t[name] = m.real_time / 1000.0;
