@@ -187,7 +187,8 @@ result<std::vector<stamped>> journal::submit(std::span<card const> cards) {
     std::optional<signed_head> head;
     for (auto const& c : cards) {
         if (c.survey.size() > max_name_bytes || c.site.size() > max_name_bytes ||
-            c.content.size() + c.personal.size() + seal::seal_overhead + seal::personal_overhead >
+            c.content.size() + c.personal.size() + seal::seal_overhead +
+                    (c.personal.empty() ? 0 : seal::personal_overhead) >
                 max_sealed_bytes)
             return fail("too-large", "card over the journal's field limits",
                         {.device = p_->key.id, .seq = seq + 1});
