@@ -310,6 +310,15 @@ errors const& card_keys::recovery() const noexcept {
     return p_->recovery;
 }
 
+seal::bytes read_key_box(fs::path const& dir, card_id const& card) {
+    seal::bytes out;
+    if (!fs::exists(dir)) return out;
+    (void)util::scan_segments(dir, [&](fs::path const&, std::uint64_t, seal::byte_view payload) {
+        if (auto k = decode(payload); k && k->card == card) out = std::move(k->key_box);
+    });
+    return out;
+}
+
 result<seal::digest> guest_hash(seal::digest const& index_key, std::string_view email) {
     auto const address = detail::normalize_email(email);
     auto const at = address.find('@');

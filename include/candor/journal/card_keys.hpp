@@ -94,6 +94,10 @@ class card_keys {
     std::unique_ptr<impl> p_;
 };
 
+// The key box held for `card` in the key store DIR (STORE/keys), read without its lock, as
+// a reader beside the store's writer reads the segments; empty when none is held.
+seal::bytes read_key_box(std::filesystem::path const& dir, card_id const& card);
+
 // A guest's e-mail address as the guest index knows it: trimmed, lower case, hashed with a
 // key derived from head office's secret key. Fails ("bad-email") for text that is no e-mail
 // address: empty, over max_email_bytes, no `@` between other characters, control
