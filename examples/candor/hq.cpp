@@ -1,7 +1,8 @@
-// candor hq import|responses|receipt|alerts|migrate: head office's store of forwarded cards, in
-// a directory or in PostgreSQL (--store postgresql://...).
+// candor hq import|responses|receipt|alerts|migrate|erase|subject: head office's store of
+// forwarded cards, in a directory or in PostgreSQL (--store postgresql://...).
 #include <iostream>
 
+#include "candor/journal/erasure.hpp"
 #include "candor/journal/opening.hpp"
 #include "candor/journal/store.hpp"
 #include "candor/pg/store.hpp"
@@ -14,12 +15,14 @@
 namespace candor::cli {
 
 struct hq_options {
-    std::string action;  // import, responses, receipt, alerts
+    std::string action;  // import, responses, receipt, alerts, erase, subject
     std::string store;
     std::string hq_key;
     std::string devices;
     std::vector<std::string> bundles;
     std::string code;
+    std::string email;   // erase, subject: the guest's e-mail address
+    std::string by;      // erase: who asks for it
     bool quiet = false;  // import: no progress line
 };
 
@@ -116,6 +119,29 @@ int run_hq(hq_options const& opts) {
         std::cerr << render(hq.error());
         return 2;
     }
+    if (opts.action == "erase") {
+        auto done = journal::erase_guest(*store, {opts.code, opts.email}, opts.by, *hq, unix_now());
+        if (!done) {
+            std::cerr << render(done.error());
+            return 2;
+        }
+        std::cout << render(done->found);
+        for (auto const& e : done->erased)
+            std::cout << "erased the personal answers of device " << e.card.device << " card "
+                      << e.card.seq << " (" << e.receipt << ")\n";
+        std::cout << done->erased.size() << " cards erased\n";
+        return 0;
+    }
+    if (opts.action == "subject") {
+        auto found = journal::subject_access(*store, opts.email, *hq);
+        if (!found) {
+            std::cerr << render(found.error());
+            return 2;
+        }
+        std::cerr << render(found->found);
+        std::cout << journal::to_json(*found) << '\n';
+        return found->found.empty() ? 0 : 1;
+    }
     if (opts.action == "responses") {
         std::size_t unreadable = 0;
         store->for_each([&](journal::record const& r) {
@@ -192,6 +218,28 @@ void setup_hq(CLI::App& app) {
     auto* a = hq->add_subcommand("alerts", "Every alert raised: cards cut from a device's journal");
     a->add_option("--store", al->store, store_help)->required();
     a->callback([al] { exit_code() = run_hq(*al); });
+
+    auto er = std::make_shared<hq_options>();
+    er->action = "erase";
+    auto* e = hq->add_subcommand(
+        "erase",
+        "Erase a guest's personal answers: destroy their cards' keys (the cards still "
+        "verify and count)");
+    e->add_option("--store", er->store, "Head office's store directory")->required();
+    e->add_option("--hq-key", er->hq_key, "Head office's secret key (hq.key)")->required();
+    auto* by_receipt = e->add_option("--receipt", er->code, "The guest's receipt code");
+    auto* by_email = e->add_option("--email", er->email, "The guest's e-mail address");
+    by_receipt->excludes(by_email);
+    e->add_option("--by", er->by, "Who asks for the erasure (kept in the erasure log)")->required();
+    e->callback([er] { exit_code() = run_hq(*er); });
+
+    auto sub = std::make_shared<hq_options>();
+    sub->action = "subject";
+    auto* sa = hq->add_subcommand("subject", "Everything held about a guest, as JSON");
+    sa->add_option("--store", sub->store, "Head office's store directory")->required();
+    sa->add_option("--hq-key", sub->hq_key, "Head office's secret key (hq.key)")->required();
+    sa->add_option("--email", sub->email, "The guest's e-mail address")->required();
+    sa->callback([sub] { exit_code() = run_hq(*sub); });
 }
 
 }  // namespace candor::cli

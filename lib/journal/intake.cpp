@@ -5,6 +5,8 @@
 #include "candor/response/json.hpp"
 #include "candor/response/validate.hpp"
 #include "candor/seal/box.hpp"
+#include "candor/seal/split.hpp"
+#include "personal.hpp"
 
 namespace candor::journal {
 
@@ -90,16 +92,22 @@ result<card> intake(survey::survey const& s, response::response r, device_settin
     auto problems = response::validate(s, r);
     found.insert(found.end(), std::make_move_iterator(problems.begin()),
                  std::make_move_iterator(problems.end()));
+    // Validated whole; sealed in two parts when it holds personal answers (format 2).
+    auto const personal_answers = detail::take_personal(s, r);
+    auto personal =
+        personal_answers.empty() ? std::string() : detail::encode_personal(personal_answers);
     auto content = response::to_json(r);
-    if (content.size() + seal::seal_overhead > max_sealed_bytes)
+    auto const overhead = seal::seal_overhead + (personal.empty() ? 0 : seal::personal_overhead);
+    if (content.size() + personal.size() + overhead > max_sealed_bytes)
         found.push_back({severity::error, "too-large",
-                         "the card is " + std::to_string(content.size()) +
+                         "the card is " + std::to_string(content.size() + personal.size()) +
                              " bytes; a sealed card holds at most " +
-                             std::to_string(max_sealed_bytes - seal::seal_overhead)});
+                             std::to_string(max_sealed_bytes - overhead)});
     if (r.survey.size() > max_name_bytes || r.field("site").size() > max_name_bytes)
         found.push_back({severity::error, "too-large", "survey id or site over 256 bytes"});
     if (!found.empty()) return fail(std::move(found));
-    return card{r.survey, r.version, std::string(r.field("site")), r.submitted, std::move(content)};
+    return card{r.survey,    r.version,          std::string(r.field("site")),
+                r.submitted, std::move(content), std::move(personal)};
 }
 
 result<card> intake(survey::survey const& s, std::string_view json, device_setting const& device,

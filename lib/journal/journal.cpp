@@ -9,6 +9,7 @@
 #include "candor/journal/record.hpp"
 #include "candor/seal/box.hpp"
 #include "candor/seal/receipt.hpp"
+#include "candor/seal/split.hpp"
 #include "mark.hpp"
 #include "util/file_io.hpp"
 #include "util/frame.hpp"
@@ -186,15 +187,25 @@ result<std::vector<stamped>> journal::submit(std::span<card const> cards) {
     std::optional<signed_head> head;
     for (auto const& c : cards) {
         if (c.survey.size() > max_name_bytes || c.site.size() > max_name_bytes ||
-            c.content.size() + seal::seal_overhead > max_sealed_bytes)
+            c.content.size() + c.personal.size() + seal::seal_overhead +
+                    (c.personal.empty() ? 0 : seal::personal_overhead) >
+                max_sealed_bytes)
             return fail("too-large", "card over the journal's field limits",
                         {.device = p_->key.id, .seq = seq + 1});
         if (!p_->key.site.empty() && !c.site.empty() && c.site != p_->key.site)
             throw std::invalid_argument("a card of site " + c.site + " on a device of site " +
                                         p_->key.site);
-        record r{p_->key.id, ++seq,  c.survey, c.survey_version,
-                 c.site,     c.time, prev,     seal::seal_to(p_->hq, seal::as_bytes(c.content)),
-                 {}};
+        record r{p_->key.id, ++seq, c.survey, c.survey_version, c.site, c.time, prev, {}, {}};
+        if (c.personal.empty()) {
+            r.sealed = seal::seal_to(p_->hq, seal::as_bytes(c.content));
+        } else {
+            auto split =
+                seal::seal_split(p_->hq, seal::as_bytes(c.content), seal::as_bytes(c.personal));
+            r.format = 2;
+            r.sealed = std::move(split.sealed);
+            r.personal = std::move(split.personal);
+            r.key_box = std::move(split.key_box);
+        }
         sign_record(r, p_->key);
         prev = record_hash(r);
         util::append_frame(frames, to_payload(r));

@@ -13,7 +13,9 @@
 #include "candor/journal/bundle.hpp"
 #include "candor/journal/inspect.hpp"
 #include "candor/journal/opening.hpp"
+#include "candor/seal/split.hpp"
 #include "candor/time.hpp"
+#include "guest_index.hpp"
 #include "journal/file_store.hpp"
 #include "util/event_log.hpp"
 #include "util/frame.hpp"
@@ -92,7 +94,11 @@ std::string alert_key(error const& e) {
     return e.code + "/" + e.where.device + "/" + std::to_string(e.where.seq);
 }
 
-store::store(std::unique_ptr<store_backend> backend) : b_(std::move(backend)) {}
+store::store(std::unique_ptr<store_backend> backend, std::optional<card_keys> keys)
+    : b_(std::move(backend)), keys_(std::move(keys)), recovery_(b_->recovery()) {
+    if (keys_)
+        recovery_.insert(recovery_.end(), keys_->recovery().begin(), keys_->recovery().end());
+}
 store::store(store&&) noexcept = default;
 store& store::operator=(store&&) noexcept = default;
 store::~store() = default;
@@ -100,7 +106,9 @@ store::~store() = default;
 result<store> store::open(fs::path const& dir, segment_options options) {
     auto b = detail::open_file_backend(dir, options);
     if (!b) return unexpected(std::move(b).error());
-    return store(std::move(*b));
+    auto keys = card_keys::open(dir / "keys", options);
+    if (!keys) return unexpected(std::move(keys).error());
+    return store(std::move(*b), std::move(*keys));
 }
 
 namespace {
@@ -110,6 +118,7 @@ struct candidate {
     seal::digest hash;
     std::string const* file;
     std::uint64_t offset;
+    std::optional<card_key> key;  // format 2: kept in card_keys, not in the records
 };
 
 // A head as it came in, and where from.
@@ -247,6 +256,7 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
 
         std::vector<announced> heads;
         std::vector<candidate> candidates;
+        auto const guest_key = seal::guest_index_key(hq);
         std::uint64_t checked = 0;  // records read, for `progress`
         for (auto& input : inputs) {
             auto const& bundle = *input.in;
@@ -313,13 +323,22 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
                                            key->site + " (the device list's)");
                     continue;
                 }
-                if (auto opened = open_card(r, hq); !opened) {
+                auto opened = open_parts(r, hq);
+                if (!opened) {
                     auto const& why = opened.error().front();
                     fail(why.code, why.code == "unreadable"
                                        ? "signed, but sealed to another key or not sealed at all"
                                        : why.message);
                     continue;
                 }
+                for (auto& w : opened->found)
+                    report.found.push_back({w.level,
+                                            w.code,
+                                            w.message,
+                                            {.file = bundle.name,
+                                             .offset = offset,
+                                             .device = r.device,
+                                             .seq = r.seq}});
                 auto& seen = last_seen[r.device];
                 if (r.seq <= seen)
                     report.found.push_back(
@@ -332,7 +351,12 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
                           .seq = r.seq}});
                 seen = std::max(seen, r.seq);
                 auto h = record_hash(r);
-                candidates.push_back({std::move(r), h, &bundle.name, offset});
+                std::optional<card_key> kept;
+                if (keys_) {
+                    kept = detail::card_key_of(r, h, *opened, guest_key);
+                    r.key_box.clear();
+                }
+                candidates.push_back({std::move(r), h, &bundle.name, offset, std::move(kept)});
             }
         }
 
@@ -362,6 +386,7 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
             return std::tie(a.r.device, a.r.seq) < std::tie(b.r.device, b.r.seq);
         });
         std::vector<accepted_record> accepted;
+        std::vector<card_key> keys;
         for (auto& c : candidates) {
             auto const& r = c.r;
             location const at{
@@ -415,6 +440,7 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
                 continue;
             }
             ch[r.seq] = {c.hash, r.prev, 0};
+            if (c.key) keys.push_back(std::move(*c.key));
             accepted.push_back({std::move(c.r), c.hash});
             ++sum.accepted, ++report.accepted;
         }
@@ -422,6 +448,7 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
             // Refused: none of it is kept, but what it proved stays raised.
             for (auto const& a : accepted) views[a.r.device].links.erase(a.r.seq);
             accepted.clear();
+            keys.clear();
             fresh.clear();
             new_heads.clear();
             report.heads = 0;
@@ -432,6 +459,7 @@ import_report store::take(std::span<bundle_input const> bundles, seal::device_li
             }
             report.accepted = 0;
         }
+        if (keys_) keys_->add(keys);  // durable before the records that need them
         b_->add(accepted);
         if (progress) progress({"import", checked, checked});
 
@@ -583,29 +611,52 @@ std::vector<alert> store::alerts() const {
     return b_->alerts();
 }
 
+// A format 2 record as read, with its key box from the key store (none once erased).
+void store::join(record& r) const {
+    if (!keys_ || r.format == 1) return;
+    if (auto const* box = keys_->key_box({r.device, r.seq})) r.key_box = *box;
+}
+
 void store::for_each(std::function<void(record const&)> const& visit) const {
-    b_->for_each_after(0, [&](std::uint64_t, record const& r) { visit(r); });
+    for_each_after(0, [&](std::uint64_t, record const& r) { visit(r); });
 }
 
 std::uint64_t store::for_each_after(
     std::uint64_t position,
     std::function<void(std::uint64_t position, record const&)> const& visit) const {
-    return b_->for_each_after(position, visit);
+    if (!keys_) return b_->for_each_after(position, visit);
+    return b_->for_each_after(position, [&](std::uint64_t at, record const& stored) {
+        if (stored.format == 1) return visit(at, stored);
+        auto r = stored;
+        join(r);
+        visit(at, r);
+    });
 }
 
 std::optional<record> store::find(std::string_view device, std::uint64_t seq) const {
-    return b_->find(device, seq);
+    auto r = b_->find(device, seq);
+    if (r) join(*r);
+    return r;
 }
 
 std::vector<record> store::find_receipt(std::string_view code) const {
-    return b_->find_receipt(code);
+    auto found = b_->find_receipt(code);
+    for (auto& r : found) join(r);
+    return found;
+}
+
+card_keys* store::keys() noexcept {
+    return keys_ ? &*keys_ : nullptr;
+}
+card_keys const* store::keys() const noexcept {
+    return keys_ ? &*keys_ : nullptr;
 }
 
 std::uint64_t store::size() const {
     return b_->size();
 }
 errors const& store::recovery() const noexcept {
-    return b_->recovery();
+    return recovery_;
 }
 
 }  // namespace candor::journal

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "candor/journal/card_keys.hpp"
 #include "candor/journal/opening.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/routing/cases.hpp"
@@ -386,6 +387,8 @@ struct desk::impl {
                 found = std::move(*r);
         });
         if (!found) return std::nullopt;
+        if (found->format != 1)
+            found->key_box = journal::read_key_box(s->store / "keys", {device, seq});
         auto r = journal::open_card(*found, s->hq);
         if (!r) return std::nullopt;
         return std::move(*r);

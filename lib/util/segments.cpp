@@ -319,6 +319,10 @@ void segment_writer::append(seal::byte_view frames) {
     size_ += frames.size();
 }
 
+fs::path segment_writer::file() const {
+    return segment_path(dir_, index_);
+}
+
 result<void> segment_writer::try_append(seal::byte_view frames) {
     try {
         append(frames);

@@ -84,6 +84,8 @@ class segment_writer {
     [[nodiscard]] result<void> try_append(seal::byte_view frames);
     // try_append() for callers that cannot go on without it: throws std::system_error.
     void append(seal::byte_view frames);
+    // The segment the last append wrote to (the one the next one writes to, when it fits).
+    std::filesystem::path file() const;
 
   private:
     void start_segment(std::uint32_t index);

@@ -19,12 +19,15 @@
 namespace candor::journal {
 
 // A card before sealing: the fields that stay outside the seal, and the content sealed.
+// With personal answers, intake moves them to `personal` (the personal part, JSON), which
+// submit seals apart (format 2); without, the card is a format 1 record.
 struct card {
     std::string survey;
     std::uint32_t survey_version = 0;
     std::string site;
     std::int64_t time = 0;
-    std::string content;  // the response as JSON (response::to_json)
+    std::string content;     // the response as JSON (response::to_json), personal answers out
+    std::string personal{};  // [[INDEX,"ID","KIND","ANSWER"],...]; empty: none
 };
 
 // What the respondent is told once the card is durable: the short code to read out, and

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "candor/error.hpp"
+#include "candor/journal/card_keys.hpp"
 #include "candor/journal/head.hpp"
 #include "candor/journal/record.hpp"
 #include "candor/journal/segment.hpp"
@@ -75,8 +76,9 @@ class store {
   public:
     // Opens the store in DIR, creating it if needed; a torn last frame is cut off.
     static result<store> open(std::filesystem::path const& dir, segment_options options = {});
-    // A store over another backend (candor::pg's).
-    explicit store(std::unique_ptr<store_backend> backend);
+    // A store over another backend (candor::pg's); `keys`, when given, keeps the key boxes
+    // of format 2 cards apart from the records.
+    explicit store(std::unique_ptr<store_backend> backend, std::optional<card_keys> keys = {});
     store(store&&) noexcept;
     store& operator=(store&&) noexcept;
     ~store();
@@ -116,7 +118,8 @@ class store {
     // Every alert raised, oldest first.
     std::vector<alert> alerts() const;
 
-    // Every stored record, in the order accepted. Throws std::system_error on I/O failure.
+    // Every stored record, in the order accepted, a format 2 card with its key box from
+    // keys() (none once erased). Throws std::system_error on I/O failure.
     void for_each(std::function<void(record const&)> const& visit) const;
     // The records accepted after `position` (1-based order of acceptance: the first record
     // stored is 1), in order, each with its position; those before it are not read (the
@@ -130,6 +133,13 @@ class store {
     // Records whose receipt code is `code` (normalized, "7KQ-4M2").
     std::vector<record> find_receipt(std::string_view code) const;
 
+    // The key boxes of format 2 cards, kept apart from the records (the file store's in
+    // STORE/keys): import writes them there, never into the records, before it returns.
+    // Null for a backend that keeps them inside its records (PostgreSQL, for now): its cards
+    // cannot be erased by shredding yet.
+    card_keys* keys() noexcept;
+    card_keys const* keys() const noexcept;
+
     std::uint64_t size() const;
     errors const& recovery() const noexcept;
 
@@ -137,7 +147,10 @@ class store {
     import_report take(std::span<bundle_input const> bundles, seal::device_list const& devices,
                        seal::hq_secret const& hq, progress_fn const& progress,
                        std::optional<std::string_view> whole);
+    void join(record& r) const;
     std::unique_ptr<store_backend> b_;
+    std::optional<card_keys> keys_;
+    errors recovery_;  // the backend's, then the key store's
 };
 
 }  // namespace candor::journal

@@ -30,4 +30,17 @@ class median_reporter : public benchmark::ConsoleReporter {
     }
 };
 
+// Runs the registered benchmarks 5 times each, reporting only their aggregates, and keeps
+// the medians in `reporter`.
+inline void run_medians(int argc, char** argv, median_reporter& reporter) {
+    std::vector<char*> args(argv, argv + argc);
+    std::string reps = "--benchmark_repetitions=5",
+                only = "--benchmark_report_aggregates_only=true";
+    args.push_back(reps.data());
+    args.push_back(only.data());
+    int n = static_cast<int>(args.size());
+    benchmark::Initialize(&n, args.data());
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+}
+
 }  // namespace candor::bench

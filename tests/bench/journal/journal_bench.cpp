@@ -197,15 +197,8 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("bulk_submit_import", bulk_submit_import)->MinTime(1);
     benchmark::RegisterBenchmark("sqlite_blobs", sqlite_blobs)->Arg(0)->MinTime(1);
     benchmark::RegisterBenchmark("sqlite_blobs", sqlite_blobs)->Arg(1)->MinTime(1);
-    std::vector<char*> args(argv, argv + argc);
-    std::string reps = "--benchmark_repetitions=5",
-                only = "--benchmark_report_aggregates_only=true";
-    args.push_back(reps.data());
-    args.push_back(only.data());
-    int n = static_cast<int>(args.size());
-    benchmark::Initialize(&n, args.data());
     bench::median_reporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
+    bench::run_medians(argc, argv, reporter);
 
     // Per card, in microseconds (the time unit is ns; batched benchmarks count items).
     std::map<std::string, double> t;
