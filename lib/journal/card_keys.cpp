@@ -143,7 +143,7 @@ struct card_keys::impl {
         util::write_file_durably(path, kept, {}, 0600);
         seal::wipe(data.data(), data.size());
         if (file + 1 == files.size())  // the writer's segment: it reopens the new file
-            writer.emplace(dir, util::segments_scan{{}, std::nullopt, files}, options);
+            writer.emplace(dir, util::segments_scan{{}, std::nullopt, files, kept.size()}, options);
     }
 };
 

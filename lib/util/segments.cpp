@@ -209,7 +209,8 @@ segment_writer::segment_writer(fs::path dir, segments_scan const& scanned, segme
     struct stat st {};
     if (::fstat(fd_, &st) != 0) throw_errno("stat " + last.string());
     allocated_ = static_cast<std::uint64_t>(st.st_size);
-    size_ = std::min(allocated_, std::max<std::uint64_t>(scanned.end, file_header_size));
+    // A scan that did not read the last segment (end 0) leaves its size as the end.
+    size_ = scanned.end >= file_header_size ? std::min(allocated_, scanned.end) : allocated_;
     if (allocated_ == 0) {  // created, then the crash came before its header was written
         auto header = file_header(segment_magic);
         write_all(fd_, header, 0, last);

@@ -114,7 +114,7 @@ TEST_CASE("golden journal v2 reads, verifies and opens, with and without its key
     INFO(render(report.found));
     CHECK(report.accepted == 5);
     CHECK_FALSE(report.refused_any());
-    CHECK(store.keys().size() == 3);
+    CHECK(store.keys()->size() == 3);
     int opened = 0;
     store.for_each([&](record const& r) {
         auto o = open_parts(r, *hq);

@@ -218,7 +218,7 @@ TEST_CASE("format 2: head office keeps key boxes apart, and v1 and v2 cards live
     }
     CHECK(formats[1] == 2);
     CHECK(formats[2] == 2);
-    CHECK(s.open_store().keys().size() == 2);
+    CHECK(s.open_store().keys()->size() == 2);
 }
 
 TEST_CASE("erasure by e-mail and by receipt: key boxes gone from the disk, cards still count") {
@@ -280,7 +280,7 @@ TEST_CASE("erasure by e-mail and by receipt: key boxes gone from the disk, cards
                                              : personal_part::opened));
     }
     CHECK(st.recovery().empty());
-    CHECK(st.keys().erasures().size() == 3);
+    CHECK(st.keys()->erasures().size() == 3);
     CHECK(subject_access(st, email, s.hq).value().cards.empty());
 }
 
@@ -349,8 +349,8 @@ TEST_CASE("importing a bundle again after erasure does not bring the key box bac
     k.card.seq = 1;
     k.hash = record_hash(s.records(st)[0]);
     k.key_box = box;
-    st.keys().add(std::span(&k, 1));
-    CHECK(st.keys().key_box({"kiosk-1", 1}) == nullptr);
+    st.keys()->add(std::span(&k, 1));
+    CHECK(st.keys()->key_box({"kiosk-1", 1}) == nullptr);
     CHECK(files_holding(s.dir / "store", box).empty());
 }
 
@@ -370,7 +370,7 @@ TEST_CASE("an erasure interrupted after its log record is finished when the key 
     auto box = inspect_journal(s.dir / "journal").records[0].key_box;
     REQUIRE(files_holding(s.dir / "store", box).size() == 1);
     auto st = s.open_store();
-    CHECK(st.keys().key_box({"kiosk-1", 1}) == nullptr);
+    CHECK(st.keys()->key_box({"kiosk-1", 1}) == nullptr);
     CHECK(files_holding(s.dir / "store", box).empty());
 }
 
@@ -386,5 +386,5 @@ TEST_CASE("hostile key segments: bad entries are reported, the rest is read") {
     auto st = store::open(s.dir / "store", fast());
     REQUIRE(st);
     CHECK(has_code(st->recovery(), "bad-key"));
-    CHECK(st->keys().size() == 2);
+    CHECK(st->keys()->size() == 2);
 }
