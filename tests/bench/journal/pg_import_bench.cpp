@@ -129,15 +129,8 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("copy_floor", copy_floor)->Iterations(3)->UseRealTime();
     benchmark::RegisterBenchmark("import_postgres", import_postgres)->Iterations(3)->UseRealTime();
     benchmark::RegisterBenchmark("import_files", import_files)->Iterations(3)->UseRealTime();
-    std::vector<char*> args(argv, argv + argc);
-    std::string reps = "--benchmark_repetitions=5",
-                only = "--benchmark_report_aggregates_only=true";
-    args.push_back(reps.data());
-    args.push_back(only.data());
-    int n = static_cast<int>(args.size());
-    benchmark::Initialize(&n, args.data());
     bench::median_reporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
+    bench::run_medians(argc, argv, reporter);
 
     std::map<std::string, double> per_second;
     for (auto const& [name, m] : reporter.medians) per_second[name] = m.items_per_second;

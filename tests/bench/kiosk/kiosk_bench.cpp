@@ -102,15 +102,8 @@ int main(int argc, char** argv) {
 
     benchmark::RegisterBenchmark("floor_write_fdatasync", floor_write_fdatasync)->MinTime(1);
     benchmark::RegisterBenchmark("submit_over_http", submit_over_http)->MinTime(1);
-    std::vector<char*> args(argv, argv + argc);
-    std::string reps = "--benchmark_repetitions=5",
-                only = "--benchmark_report_aggregates_only=true";
-    args.push_back(reps.data());
-    args.push_back(only.data());
-    int n = static_cast<int>(args.size());
-    benchmark::Initialize(&n, args.data());
     bench::median_reporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
+    bench::run_medians(argc, argv, reporter);
 
     std::map<std::string, double> t;  // ms
     for (auto const& [name, m] : reporter.medians) t[name] = m.real_time / 1e6;
