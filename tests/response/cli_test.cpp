@@ -5,7 +5,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "../support/cli.hpp"
 
@@ -169,11 +168,13 @@ TEST_CASE("export --anonymize: the sample's cards without one e-mail address, ti
     CHECK_FALSE(contains(anonymous.out, "@"));
     auto rows = [](std::string const& text) { return std::count(text.begin(), text.end(), '\n'); };
     CHECK(rows(anonymous.out) == rows(plain.out));
-    // Every time is the start of its day.
-    std::regex const time(R"(\d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d)Z)");
+    // Every time is the start of its day: each "T" of a timestamp is followed by 00:00:00Z.
     std::size_t times = 0;
-    for (std::sregex_iterator it(anonymous.out.begin(), anonymous.out.end(), time), end; it != end;
-         ++it, ++times)
-        CHECK((*it)[1] == "00:00:00");
-    CHECK(times >= 2 * static_cast<std::size_t>(rows(plain.out) - 1) - 10);
+    for (auto at = anonymous.out.find("Z,"); at != std::string::npos;
+         at = anonymous.out.find("Z,", at + 1))
+        if (at >= 19 && anonymous.out[at - 9] == 'T') {
+            CHECK(anonymous.out.substr(at - 9, 10) == "T00:00:00Z");
+            ++times;
+        }
+    CHECK(times >= static_cast<std::size_t>(rows(plain.out) - 1));
 }
