@@ -244,11 +244,13 @@ ssize_t write_bytes(void const* data, size_t len, void* ctx) {
     return static_cast<ssize_t>(len);
 }
 
-// The row as written: anonymized when asked.
-response::response shown(survey::survey const& s, response::response r,
-                         dataset_options const& options) {
-    if (options.anonymize) response::anonymize(s, r);
-    return r;
+// The row as written: `r` itself, or anonymized into `scratch` when asked.
+response::response const& shown(survey::survey const& s, response::response const& r,
+                                dataset_options const& options, response::response& scratch) {
+    if (!options.anonymize) return r;
+    scratch = r;
+    response::anonymize(s, scratch);
+    return scratch;
 }
 
 }  // namespace
@@ -267,8 +269,9 @@ result<errors> write_sav(std::string const& path, survey::survey const& s,
 
     // Cells are computed once: string widths are the longest value of each column.
     std::vector<std::vector<cell>> cells(rows.size());
+    response::response scratch;
     for (std::size_t r = 0; r < rows.size(); ++r) {
-        auto const row = shown(s, rows[r], options);
+        auto const& row = shown(s, rows[r], options, scratch);
         for (auto const& c : cols) cells[r].push_back(value_of(c, s, row));
     }
 
@@ -389,9 +392,10 @@ result<errors> write_xlsx(std::string const& path, survey::survey const& s,
         check(
             worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(i), cols[i].name.c_str(), bold),
             cols[i].name);
+    response::response scratch;
     for (std::size_t r = 0; r < rows.size(); ++r) {
         auto const row = static_cast<lxw_row_t>(r + 1);
-        auto const shown_row = shown(s, rows[r], options);
+        auto const& shown_row = shown(s, rows[r], options, scratch);
         for (std::size_t i = 0; i < cols.size(); ++i) {
             cell const c = value_of(cols[i], s, shown_row);
             if (c.missing) continue;

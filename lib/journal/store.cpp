@@ -624,10 +624,7 @@ void store::for_each(std::function<void(record const&)> const& visit) const {
 std::uint64_t store::for_each_after(
     std::uint64_t position,
     std::function<void(std::uint64_t position, record const&)> const& visit) const {
-    if (!keys_) return b_->for_each_after(position, visit);
-    return b_->for_each_after(position, [&](std::uint64_t at, record const& stored) {
-        if (stored.format == 1) return visit(at, stored);
-        auto r = stored;
+    return b_->for_each_after(position, [&](std::uint64_t at, record& r) {
         join(r);
         visit(at, r);
     });

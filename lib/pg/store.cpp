@@ -209,7 +209,8 @@ class pg_backend final : public store_backend {
             auto const n = PQntuples(r.get());
             for (int i = 0; i < n; ++i) {
                 position = static_cast<std::uint64_t>(number_at(r.get(), i, 0));
-                visit(position, record_of(bytes_at(r.get(), i, 1)));
+                auto rec = record_of(bytes_at(r.get(), i, 1));
+                visit(position, rec);
             }
             if (n < read_chunk) return position;
         }

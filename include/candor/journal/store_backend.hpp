@@ -87,7 +87,8 @@ struct accepted_record {
     seal::digest hash;  // record_hash(r)
 };
 
-using position_visit = std::function<void(std::uint64_t position, record const&)>;
+// The record is the visitor's to change (the store joins a key box to it in place).
+using position_visit = std::function<void(std::uint64_t position, record&)>;
 
 class store_backend {
   public:
