@@ -82,13 +82,6 @@ std::string excerpt(std::string_view text) {
     return cat("`", text.substr(0, cut), "...`");
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 void refuse(std::string code, std::string message) {
     throw untranslatable{std::move(code), std::move(message)};
 }

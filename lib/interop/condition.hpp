@@ -69,9 +69,6 @@ std::string cat(Pieces const&... pieces) {
 // A condition as quoted in a message: at most 80 bytes of it, then "...".
 std::string excerpt(std::string_view text);
 
-// ASCII letters folded to lower case.
-std::string lower(std::string_view s);
-
 // A condition that cannot be carried over: thrown while translating one condition and
 // caught by the importer, which reports it at the condition's place.
 struct untranslatable {

@@ -5,6 +5,7 @@
 
 #include "candor/interop/import.hpp"
 #include "condition.hpp"
+#include "util/ascii.hpp"
 
 namespace candor::interop::detail {
 
@@ -297,8 +298,9 @@ class surveyjs_parser : public descent<surveyjs_parser> {
         if (auto n = string_or_number(at)) return std::move(*n);
         std::string w = s_.word(false);
         if (w.empty()) fail_at(at, "unexpected `" + std::string(1, c) + "`");
-        if (s_.peek() == '(') return arguments(make(node::kind::call, lower(w), at), ')');
-        std::string lw = lower(w);
+        if (s_.peek() == '(')
+            return arguments(make(node::kind::call, util::ascii_lower(w), at), ')');
+        std::string lw = util::ascii_lower(w);
         value v;
         if (lw == "true" || lw == "false") {
             v.k = value::kind::boolean;

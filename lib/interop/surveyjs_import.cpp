@@ -7,6 +7,7 @@
 #include "builder.hpp"
 #include "candor/interop/surveyjs.hpp"
 #include "condition.hpp"
+#include "util/ascii.hpp"
 
 namespace candor::interop {
 
@@ -147,7 +148,7 @@ value of_json(json const& j) {
 std::string folded(value const& v) {
     std::string s = v.k == value::kind::boolean ? (v.flag ? "true" : "false") : v.text;
     auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
-    return b == std::string::npos ? std::string() : detail::lower(s.substr(b, e - b + 1));
+    return b == std::string::npos ? std::string() : util::ascii_lower(s.substr(b, e - b + 1));
 }
 bool sjs_equal(value const& a, value const& b) {
     if (a.k == value::kind::null || b.k == value::kind::null) return a.k == b.k;
@@ -924,11 +925,11 @@ class sjs_import {
             });
         } else if (op == "contains" || op == "notcontains") {
             std::string const needle =
-                detail::lower(lit.k == value::kind::string ? lit.text : lit.json());
+                util::ascii_lower(lit.k == value::kind::string ? lit.text : lit.json());
             if (needle.empty()) refuse("unsupported-expression", "contains a non-empty text");
             codes = codes_where(a, [&](value const& v) {
-                return detail::lower(v.k == value::kind::string ? v.text : v.json()).find(needle) !=
-                       std::string::npos;
+                return util::ascii_lower(v.k == value::kind::string ? v.text : v.json())
+                           .find(needle) != std::string::npos;
             });
             negated = op == "notcontains";
         } else {

@@ -8,6 +8,7 @@
 #include "builder.hpp"
 #include "candor/interop/xlsform.hpp"
 #include "condition.hpp"
+#include "util/ascii.hpp"
 #include "xlsx_reader.hpp"
 
 namespace candor::interop {
@@ -62,7 +63,7 @@ std::pair<std::string, std::string> column_name(std::string const& header) {
         sep = header.find(':') != std::string::npos && header.rfind("jr:", 0) != 0
                   ? header.find(':')
                   : std::string::npos;
-    std::string base = detail::lower(trim(header.substr(0, sep)));
+    std::string base = util::ascii_lower(trim(header.substr(0, sep)));
     if (sep == std::string::npos) return {base, ""};
     std::string lang = trim(header.substr(sep + (header.compare(sep, 2, "::") == 0 ? 2 : 1)));
     auto open = lang.rfind('('), close = lang.rfind(')');
@@ -123,7 +124,7 @@ class xls_import {
     static detail::sheet const* find_sheet(std::vector<detail::sheet> const& sheets,
                                            std::string_view name) {
         for (auto const& s : sheets)
-            if (detail::lower(trim(s.name)) == name) return &s;
+            if (util::ascii_lower(trim(s.name)) == name) return &s;
         return nullptr;
     }
     detail::sheet const* find_sheet(std::string_view name) const {
@@ -288,7 +289,7 @@ class xls_import {
         // Pages: top-level groups; questions outside them get pages of their own.
         bool const paged =
             std::any_of(t.rows->begin(), t.rows->end(), [&](detail::sheet_row const& r) {
-                auto w = words(detail::lower(cell(r, *type_col)));
+                auto w = words(util::ascii_lower(cell(r, *type_col)));
                 return !w.empty() && (w[0] == "begin" || w[0] == "begin_group");
             });
         std::vector<group> groups;
@@ -298,7 +299,7 @@ class xls_import {
             if (row.index == t.header_row) continue;
             std::string const type_text = cell(row, *type_col);
             std::string const type_place = t.place(row.index, *type_col);
-            auto type = words(detail::lower(type_text));
+            auto type = words(util::ascii_lower(type_text));
             if (type.size() >= 2 && type[0] == "begin")
                 type = {"begin_" + type[1]};
             else if (type.size() >= 2 && type[0] == "end")
@@ -456,7 +457,7 @@ class xls_import {
             if (base == "label") {
                 label(q.prompt, lang, v, place);
             } else if (base == "required") {
-                std::string const r = detail::lower(v);
+                std::string const r = util::ascii_lower(v);
                 if (r == "yes" || r == "true" || r == "true()" || r == "1")
                     q.required = true;
                 else if (r == "no" || r == "false" || r == "false()" || r == "0")

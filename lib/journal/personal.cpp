@@ -1,4 +1,5 @@
 #include "personal.hpp"
+#include "util/ascii.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -59,10 +60,7 @@ std::string normalize_email(std::string_view address) {
     auto const space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
     while (!address.empty() && space(address.front())) address.remove_prefix(1);
     while (!address.empty() && space(address.back())) address.remove_suffix(1);
-    std::string out(address);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
+    return util::ascii_lower(address);
 }
 
 }  // namespace candor::journal::detail

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "candor/kiosk/server.hpp"
+#include "util/ascii.hpp"
 
 namespace candor::kiosk::http {
 
@@ -343,12 +344,6 @@ void harden(hardened_server& s) {
                                std::exception_ptr) { answer(res, 500, "internal error"); });
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 void answer(httplib::Response& res, int status, std::string const& message) {
     res.status = status;
     res.set_content(nlohmann::json{{"error", message}}.dump(
@@ -363,7 +358,7 @@ void refuse(httplib::Response& res, int status, std::string const& message) {
 }
 
 bool is_json(std::string const& content_type) {
-    auto type = lower(content_type.substr(0, content_type.find(';')));
+    auto type = util::ascii_lower(content_type.substr(0, content_type.find(';')));
     auto const first = type.find_first_not_of(" \t");
     auto const last = type.find_last_not_of(" \t");
     return first != std::string::npos && type.substr(first, last - first + 1) == "application/json";
@@ -371,7 +366,8 @@ bool is_json(std::string const& content_type) {
 
 void send_asset(httplib::Request const& req, httplib::Response& res, asset const& a) {
     res.set_header("Vary", "Accept-Encoding");
-    if (lower(req.get_header_value("Accept-Encoding")).find("gzip") == std::string::npos) {
+    if (util::ascii_lower(req.get_header_value("Accept-Encoding")).find("gzip") ==
+        std::string::npos) {
         res.set_content(a.body.data(), a.body.size(), std::string(a.type).c_str());
         return;
     }
@@ -385,7 +381,7 @@ void send_asset(httplib::Request const& req, httplib::Response& res, asset const
 }
 
 bool host_ok(httplib::Request const& req, std::vector<std::string> const& names) {
-    auto const host = lower(req.get_header_value("Host"));
+    auto const host = util::ascii_lower(req.get_header_value("Host"));
     std::string name = host, port;
     if (host.starts_with('[')) {
         auto const end = host.find(']');
@@ -407,14 +403,14 @@ bool host_ok(httplib::Request const& req, std::vector<std::string> const& names)
     bool const loopback = local.starts_with("127.") || local == "::1";
     if (loopback && (name == "localhost" || name == "127.0.0.1" || name == "[::1]")) return true;
     return std::any_of(names.begin(), names.end(),
-                       [&](std::string const& n) { return lower(n) == name; });
+                       [&](std::string const& n) { return util::ascii_lower(n) == name; });
 }
 
 bool same_origin(httplib::Request const& req) {
     // A page of the server's own sends its origin, or (some browsers) none.
     if (!req.has_header("Origin")) return true;
-    auto const origin = lower(req.get_header_value("Origin"));
-    auto const host = lower(req.get_header_value("Host"));
+    auto const origin = util::ascii_lower(req.get_header_value("Origin"));
+    auto const host = util::ascii_lower(req.get_header_value("Host"));
     return origin == "http://" + host || origin == "https://" + host;
 }
 

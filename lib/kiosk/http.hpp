@@ -62,7 +62,6 @@ void harden(hardened_server& s);
 
 inline constexpr char json_type[] = "application/json; charset=utf-8";
 
-std::string lower(std::string s);
 // A JSON {"error": message}; `message` may quote the request, which need not be UTF-8.
 void answer(httplib::Response& res, int status, std::string const& message);
 // The same, given before the body was read: the connection ends with it.

@@ -9,6 +9,7 @@
 #include "candor/routing/notification.hpp"
 #include "candor/seal/bytes.hpp"
 #include "mail.hpp"
+#include "util/ascii.hpp"
 #include "util/file_io.hpp"
 
 namespace candor::routing {
@@ -18,12 +19,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t max_problems = 10;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -88,7 +83,7 @@ std::string valid_utf8(std::string_view s) {
 // Text in `charset` as UTF-8: UTF-8 and US-ASCII checked, ISO-8859-1 and windows-1252
 // mapped, anything else read as UTF-8 (what cannot be is U+FFFD).
 std::string to_utf8(std::string_view s, std::string_view charset) {
-    auto const cs = lower(charset);
+    auto const cs = util::ascii_lower(charset);
     if (cs == "iso-8859-1" || cs == "latin1" || cs == "iso-8859-15" || cs == "windows-1252" ||
         cs == "cp1252") {
         std::string out;
@@ -177,7 +172,7 @@ std::string decode_words(std::string_view v) {
         // Space between two encoded words is not text (RFC 2047 6.2).
         if (!(last_word && trim(between).empty())) out += to_utf8(between, "utf-8");
         auto const charset = v.substr(start + 2, q1 - start - 2);
-        auto const enc = lower(v.substr(q1 + 1, q2 - q1 - 1));
+        auto const enc = util::ascii_lower(v.substr(q1 + 1, q2 - q1 - 1));
         auto const text = v.substr(q2 + 1, end - q2 - 1);
         auto const raw = enc == "b" ? from_base64(text) : from_quoted_printable(text, true);
         out += to_utf8(raw, charset.substr(0, charset.find('*')));
@@ -228,8 +223,8 @@ std::optional<part_view> split(std::string_view raw, std::string& why) {
             why = "more than " + std::to_string(max_header_fields) + " header fields";
             return std::nullopt;
         }
-        p.headers.push_back(
-            {lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+        p.headers.push_back({util::ascii_lower(trim(line.substr(0, colon))),
+                             std::string(trim(line.substr(colon + 1)))});
     }
     p.body = {};
     return p;
@@ -253,7 +248,7 @@ std::string parameter(std::string_view value, std::string_view name) {
         auto piece =
             trim(value.substr(i + 1, next == std::string_view::npos ? next : next - i - 1));
         auto const eq = piece.find('=');
-        if (eq != std::string_view::npos && lower(trim(piece.substr(0, eq))) == name) {
+        if (eq != std::string_view::npos && util::ascii_lower(trim(piece.substr(0, eq))) == name) {
             auto v = trim(piece.substr(eq + 1));
             if (v.size() >= 2 && v.front() == '"') {
                 // A quoted boundary may hold ';': read to the closing quote.
@@ -270,7 +265,7 @@ std::string parameter(std::string_view value, std::string_view name) {
 
 std::string media_type(part_view const& p) {
     auto const ct = header(p, "content-type");
-    auto const t = lower(trim(ct.substr(0, ct.find(';'))));
+    auto const t = util::ascii_lower(trim(ct.substr(0, ct.find(';'))));
     return t.empty() ? "text/plain" : t;
 }
 
@@ -284,7 +279,7 @@ std::vector<std::string> addresses(std::string_view v) {
     auto close = [&] {
         auto a = !in_angle.empty() ? in_angle : std::string(trim(cur));
         if (auto sp = a.rfind(' '); sp != std::string::npos) a = a.substr(sp + 1);
-        if (a.find('@') != std::string::npos) out.push_back(lower(a));
+        if (a.find('@') != std::string::npos) out.push_back(util::ascii_lower(a));
         cur.clear();
         in_angle.clear();
     };
@@ -326,7 +321,7 @@ void message_ids(std::string_view v, std::vector<std::string>& out) {
 }
 
 std::string decoded_body(part_view const& p) {
-    auto const enc = lower(trim(header(p, "content-transfer-encoding")));
+    auto const enc = util::ascii_lower(trim(header(p, "content-transfer-encoding")));
     std::string raw = enc == "base64"             ? from_base64(p.body)
                       : enc == "quoted-printable" ? from_quoted_printable(p.body, false)
                                                   : std::string(p.body);
@@ -345,7 +340,7 @@ std::string html_text(std::string_view h) {
         }
         if (c == '<') {
             tag = true;
-            auto const t = lower(h.substr(i + 1, 3));
+            auto const t = util::ascii_lower(h.substr(i + 1, 3));
             if (t.starts_with("br") || t.starts_with("p") || t.starts_with("/p") ||
                 t.starts_with("div"))
                 out += '\n';
@@ -475,9 +470,10 @@ result<inbound_message> parse_inbound(std::string_view raw) {
     auto const return_path = std::string(trim(header(*top, "return-path")));
     auto const local = m.from.substr(0, m.from.find('@'));
     m.bounce = w.report || return_path == "<>" || local == "mailer-daemon" ||
-               local == "postmaster" || lower(header(*top, "x-failed-recipients")).size() > 0;
-    auto const submitted = lower(trim(header(*top, "auto-submitted")));
-    auto const precedence = lower(trim(header(*top, "precedence")));
+               local == "postmaster" ||
+               util::ascii_lower(header(*top, "x-failed-recipients")).size() > 0;
+    auto const submitted = util::ascii_lower(trim(header(*top, "auto-submitted")));
+    auto const precedence = util::ascii_lower(trim(header(*top, "precedence")));
     m.automatic = (!submitted.empty() && submitted != "no") || has_header(*top, "x-autoreply") ||
                   has_header(*top, "x-autorespond") || precedence == "bulk" ||
                   precedence == "junk" || precedence == "list" || precedence == "auto_reply" ||
@@ -564,7 +560,7 @@ pull_report pull_mail(fs::path const& maildir, case_log& cases, outbox& out, rou
             move_to_cur(maildir, file, 'S');
             continue;
         }
-        if (options.unsubscribe && lower(m->subject).starts_with("unsubscribe ")) {
+        if (options.unsubscribe && util::ascii_lower(m->subject).starts_with("unsubscribe ")) {
             auto const token = std::string(trim(std::string_view(m->subject).substr(12)));
             if (options.unsubscribe(token)) {
                 ++report.unsubscribed;
@@ -588,7 +584,7 @@ pull_report pull_mail(fs::path const& maildir, case_log& cases, outbox& out, rou
                 auto it = known.to_case.find(ref);
                 if (it == known.to_case.end()) continue;
                 auto const* c = cases.find(it->second);
-                if (c && !c->guest.empty() && lower(c->guest) == m->from) {
+                if (c && !c->guest.empty() && util::ascii_lower(c->guest) == m->from) {
                     case_id = c->id;
                     break;
                 }

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "candor/seal/bytes.hpp"
+#include "util/ascii.hpp"
 #include "util/file_io.hpp"
 #include "util/json_text.hpp"
 
@@ -351,12 +352,9 @@ std::string signed_reply_address(std::string_view thread, reply_addresses const&
 std::optional<std::string> thread_of_reply_address(std::string_view address,
                                                    reply_addresses const& to) {
     if (to.domain.empty() || to.key.empty()) return std::nullopt;
-    std::string a;
-    for (char c : address) a += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string prefix = to.local + "+";
-    std::string suffix = "@" + to.domain;
-    for (auto& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (auto& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto const a = util::ascii_lower(address);
+    auto const prefix = util::ascii_lower(to.local + "+");
+    auto const suffix = util::ascii_lower("@" + to.domain);
     if (a.size() <= prefix.size() + suffix.size() || !a.starts_with(prefix) || !a.ends_with(suffix))
         return std::nullopt;
     auto const middle =

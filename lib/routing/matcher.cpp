@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "candor/response/evaluate.hpp"
+#include "util/ascii.hpp"
 
 namespace candor::routing {
 
@@ -73,12 +74,6 @@ std::uint8_t mask(opcode op) {
         case opcode::greater: return 0b100;
         default: return 0b110;
     }
-}
-
-// The C locale's tolower, as response::evaluate's `contains` uses.
-void lower_ascii(std::string& s) {
-    for (auto& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
 }
 
 opcode mirrored(opcode op) {
@@ -187,7 +182,7 @@ std::uint32_t matcher::atom(survey::expr const& e, std::uint32_t index) {
     contains_of_.push_back(-1);
     if (n.op == opcode::contains && e.nodes[n.a].op == opcode::question && e.nodes[n.b].op == opcode::text) {
         auto needle = e.nodes[n.b].text;
-        if (e.nodes[n.a].type == survey::value_type::text) lower_ascii(needle);
+        if (e.nodes[n.a].type == survey::value_type::text) needle = util::ascii_lower(needle);
         contains_of_.back() = static_cast<std::int32_t>(contains_.size());
         contains_.push_back({e.nodes[n.a].a, std::move(needle), g});
     }
@@ -261,7 +256,7 @@ void matcher::match(response::response const& r, std::vector<std::uint32_t>& out
         } else if (auto const* text = std::get_if<std::string>(a)) {
             if (lowered_question != c.question) {
                 lowered = *text;
-                lower_ascii(lowered);
+                lowered = util::ascii_lower(lowered);
                 lowered_question = c.question;
             }
             out = !lowered.empty() && lowered.find(c.needle) != std::string::npos;

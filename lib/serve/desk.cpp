@@ -19,6 +19,7 @@
 #include "candor/time.hpp"
 #include "rate.hpp"
 #include "tokens.hpp"
+#include "util/ascii.hpp"
 #include "util/event_log.hpp"
 #include "util/file_io.hpp"
 #include "util/html.hpp"
@@ -77,17 +78,14 @@ bool case_id_ok(std::string_view id) {
            });
 }
 
-std::string lower_ascii(std::string s) {
-    return lower(std::move(s));
-}
-
 // The person whose e-mail channel is `address` (compared without case).
 routing::person const* person_by_address(routing::organisation const& org,
                                          std::string const& address) {
-    auto const want = lower_ascii(address);
+    auto const want = util::ascii_lower(address);
     for (auto const& p : org.people)
         for (auto const& c : p.channels)
-            if (c.kind == routing::channel_kind::email && lower_ascii(c.address) == want) return &p;
+            if (c.kind == routing::channel_kind::email && util::ascii_lower(c.address) == want)
+                return &p;
     return nullptr;
 }
 
@@ -238,10 +236,10 @@ struct desk::impl {
                       "once, within " +
                           std::to_string(sign_in_lifetime / 60) + " minutes.");
         };
-        if (by_client.over(req.remote_addr, t) || by_address.over(lower_ascii(address), t))
+        if (by_client.over(req.remote_addr, t) || by_address.over(util::ascii_lower(address), t))
             return note_page(res, 429, "Too many tries", "Too many sign-in requests; try later.");
         by_client.count(req.remote_addr, t);
-        by_address.count(lower_ascii(address), t);
+        by_address.count(util::ascii_lower(address), t);
         auto const* p = address.empty() ? nullptr : person_by_address(s->org, address);
         if (!p) return done();
         auto made = tokens::make();
@@ -745,7 +743,7 @@ httplib::Server::HandlerResponse desk::screen(httplib::Request const& req, httpl
         refuse(res, 403, "forms are taken from this server's own pages only");
         return handled::Handled;
     }
-    auto const type = lower(req.get_header_value("Content-Type"));
+    auto const type = util::ascii_lower(req.get_header_value("Content-Type"));
     if (req.has_header("Content-Type") && !type.starts_with(form_type)) {
         refuse(res, 415, "forms are sent as application/x-www-form-urlencoded");
         return handled::Handled;

@@ -13,6 +13,7 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "util/ascii.hpp"
 #include "util/file_io.hpp"
 
 namespace candor::serve {
@@ -62,9 +63,7 @@ struct optouts::impl {
     std::unordered_set<std::string> hashes;  // hex
 
     hash of(std::string_view address) const {
-        std::string a(address);
-        for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return hmac<hash_bytes>(key, "address\n", a);
+        return hmac<hash_bytes>(key, "address\n", util::ascii_lower(address));
     }
     std::array<unsigned char, check_bytes> check(hash const& h) const {
         return hmac<check_bytes>(
