@@ -1,9 +1,10 @@
 #include "personal.hpp"
-#include "util/ascii.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+
+#include "util/ascii.hpp"
 
 namespace candor::journal::detail {
 

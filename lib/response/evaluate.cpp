@@ -5,8 +5,9 @@
 
 #include <algorithm>
 #include <type_traits>
-#include <cctype>
 #include <vector>
+
+#include "util/ascii.hpp"
 
 namespace candor::response {
 
@@ -46,9 +47,9 @@ bool equal(value const& a, value const& b) {
 }
 
 bool contains_text(std::string_view hay, std::string_view needle) {
-    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-    return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
-                       [&](char x, char y) { return lower(x) == lower(y); }) != hay.end();
+    return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char x, char y) {
+               return util::ascii_lower(x) == util::ascii_lower(y);
+           }) != hay.end();
 }
 
 value boolean(bool b) {

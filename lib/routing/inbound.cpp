@@ -2,7 +2,6 @@
 #include "candor/routing/inbound.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <system_error>
 #include <unordered_map>
 
@@ -470,8 +469,7 @@ result<inbound_message> parse_inbound(std::string_view raw) {
     auto const return_path = std::string(trim(header(*top, "return-path")));
     auto const local = m.from.substr(0, m.from.find('@'));
     m.bounce = w.report || return_path == "<>" || local == "mailer-daemon" ||
-               local == "postmaster" ||
-               util::ascii_lower(header(*top, "x-failed-recipients")).size() > 0;
+               local == "postmaster" || !header(*top, "x-failed-recipients").empty();
     auto const submitted = util::ascii_lower(trim(header(*top, "auto-submitted")));
     auto const precedence = util::ascii_lower(trim(header(*top, "precedence")));
     m.automatic = (!submitted.empty() && submitted != "no") || has_header(*top, "x-autoreply") ||

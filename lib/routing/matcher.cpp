@@ -182,7 +182,7 @@ std::uint32_t matcher::atom(survey::expr const& e, std::uint32_t index) {
     contains_of_.push_back(-1);
     if (n.op == opcode::contains && e.nodes[n.a].op == opcode::question && e.nodes[n.b].op == opcode::text) {
         auto needle = e.nodes[n.b].text;
-        if (e.nodes[n.a].type == survey::value_type::text) needle = util::ascii_lower(needle);
+        if (e.nodes[n.a].type == survey::value_type::text) util::ascii_lower_in_place(needle);
         contains_of_.back() = static_cast<std::int32_t>(contains_.size());
         contains_.push_back({e.nodes[n.a].a, std::move(needle), g});
     }
@@ -256,7 +256,7 @@ void matcher::match(response::response const& r, std::vector<std::uint32_t>& out
         } else if (auto const* text = std::get_if<std::string>(a)) {
             if (lowered_question != c.question) {
                 lowered = *text;
-                lowered = util::ascii_lower(lowered);
+                util::ascii_lower_in_place(lowered);
                 lowered_question = c.question;
             }
             out = !lowered.empty() && lowered.find(c.needle) != std::string::npos;

@@ -236,10 +236,11 @@ struct desk::impl {
                       "once, within " +
                           std::to_string(sign_in_lifetime / 60) + " minutes.");
         };
-        if (by_client.over(req.remote_addr, t) || by_address.over(util::ascii_lower(address), t))
+        auto const folded = util::ascii_lower(address);
+        if (by_client.over(req.remote_addr, t) || by_address.over(folded, t))
             return note_page(res, 429, "Too many tries", "Too many sign-in requests; try later.");
         by_client.count(req.remote_addr, t);
-        by_address.count(util::ascii_lower(address), t);
+        by_address.count(folded, t);
         auto const* p = address.empty() ? nullptr : person_by_address(s->org, address);
         if (!p) return done();
         auto made = tokens::make();

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <array>
-#include <cctype>
 #include <mutex>
 #include <optional>
 #include <system_error>

@@ -8,10 +8,18 @@
 
 namespace candor::util {
 
+constexpr char ascii_lower(char c) noexcept {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// In place, for a buffer reused across calls (the routing matcher's, once per card).
+inline void ascii_lower_in_place(std::string& s) noexcept {
+    for (auto& c : s) c = ascii_lower(c);
+}
+
 inline std::string ascii_lower(std::string_view s) {
     std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    ascii_lower_in_place(out);
     return out;
 }
 
