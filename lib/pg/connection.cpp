@@ -106,7 +106,13 @@ pg_result connection::checked(PGresult* raw, std::string_view what) {
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
     auto message = trimmed(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(c_.get()));
     if (message.empty()) message = trimmed(PQerrorMessage(c_.get()));
-    if (broken())
+    // A server shutting down answers with its reason (57P01..57P03) before it closes the
+    // socket, so the connection can still look whole here: the code says it is lost.
+    char const* code = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
+    std::string_view const state = code ? code : "";
+    bool const lost = broken() || state.starts_with("08") || state == "57P01" ||
+                      state == "57P02" || state == "57P03";
+    if (lost)
         throw std::runtime_error(
             "store-unreachable: the connection to the store's database was "
             "lost (" +

@@ -315,7 +315,8 @@ TEST_CASE("the server restarted mid-import: a clear error, nothing acknowledged 
     server().restart();
     auto const status = wait_for(pid);
     CHECK(status == 6);
-    CHECK(read_all(err).starts_with("store-unreachable:"));
+    auto const why = read_all(err);
+    CHECK_MESSAGE(why.starts_with("store-unreachable:"), why);
 
     auto s = pg::open(location);
     REQUIRE(s);
