@@ -110,8 +110,8 @@ pg_result connection::checked(PGresult* raw, std::string_view what) {
     // socket, so the connection can still look whole here: the code says it is lost.
     char const* code = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
     std::string_view const state = code ? code : "";
-    bool const lost = broken() || state.starts_with("08") || state == "57P01" ||
-                      state == "57P02" || state == "57P03";
+    bool const lost = broken() || state.starts_with("08") || state == "57P01" || state == "57P02" ||
+                      state == "57P03";
     if (lost)
         throw std::runtime_error(
             "store-unreachable: the connection to the store's database was "
