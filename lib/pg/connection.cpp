@@ -91,12 +91,13 @@ result<connection> connection::open(std::string const& location) {
 }
 
 bool connection::broken() const noexcept {
-    return PQstatus(c_.get()) != CONNECTION_OK;
+    return lost_ || PQstatus(c_.get()) != CONNECTION_OK;
 }
 
 bool connection::reset() {
     if (!broken()) return true;
     PQreset(c_.get());
+    lost_ = false;
     return !broken();
 }
 
@@ -110,9 +111,9 @@ pg_result connection::checked(PGresult* raw, std::string_view what) {
     // socket, so the connection can still look whole here: the code says it is lost.
     char const* code = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
     std::string_view const state = code ? code : "";
-    bool const lost = broken() || state.starts_with("08") || state == "57P01" || state == "57P02" ||
-                      state == "57P03";
-    if (lost)
+    lost_ = broken() || state.starts_with("08") || state == "57P01" || state == "57P02" ||
+            state == "57P03";
+    if (lost_)
         throw std::runtime_error(
             "store-unreachable: the connection to the store's database was "
             "lost (" +

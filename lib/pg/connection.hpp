@@ -98,6 +98,8 @@ class connection {
     void run_quietly(std::string const& sql) noexcept;
     // Reconnects when the server went away (a restart); true when the link is up again.
     bool reset();
+    // True once the link failed, including a shutdown the server announced before libpq saw
+    // the socket close.
     bool broken() const noexcept;
 
   private:
@@ -107,6 +109,7 @@ class connection {
     explicit connection(PGconn* c) : c_(c) {}
     pg_result checked(PGresult* r, std::string_view what);
     std::unique_ptr<PGconn, conn_free> c_;
+    bool lost_ = false;
 };
 
 // Cells of a binary result.
